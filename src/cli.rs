@@ -1,0 +1,156 @@
+//! The command line: `foundry-lint [OPTIONS] [PATH]...`. Exit codes: 0 clean, 1 findings at or
+//! above the failure threshold, 2 usage or I/O error.
+
+use crate::engine::{self, Selection, Severity};
+use crate::frontend::{self, Options};
+use crate::report::{Format, Report};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "foundry-lint",
+    version,
+    about = "Lints Terraform, ARM and Bicep for the network and encryption mistakes that break a Microsoft Foundry Agent Service deployment on your own virtual network."
+)]
+pub struct Args {
+    /// Files or directories to lint.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Rules to run instead of the defaults: codes, names or code prefixes, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Rules not to run: codes, names or code prefixes, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Set a Terraform variable, as `terraform plan -var` does.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
+    /// Read Terraform variable values from a file, as `terraform plan -var-file` does.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// Print the rule catalogue and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+
+    /// Print the evaluated network model instead of findings (for debugging a front end).
+    #[arg(long, hide = true)]
+    pub dump_model: bool,
+
+    /// Print a rule's document (by code or name) and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> i32 {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("foundry-lint: error: {message}");
+            2
+        }
+    }
+}
+
+pub fn run(args: &Args) -> Result<i32, String> {
+    if args.list_rules {
+        let mut out = String::new();
+        for rule in crate::rules::ALL {
+            let default = if rule.enabled_by_default { "" } else { " (off by default)" };
+            out.push_str(&format!("{:<6} {:<36} {:<8} {}{default}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary));
+        }
+        write_output(args, &out)?;
+        return Ok(0);
+    }
+    if let Some(wanted) = &args.explain {
+        let rule = crate::rules::find(wanted).ok_or_else(|| format!("no rule `{wanted}`; see --list-rules"))?;
+        write_output(args, rule.doc)?;
+        return Ok(0);
+    }
+    let selection = Selection {
+        select: (!args.select.is_empty()).then(|| args.select.clone()),
+        ignore: args.ignore.clone(),
+    };
+    let unknown = selection.unknown_selectors();
+    if !unknown.is_empty() {
+        return Err(format!("unknown rule selector(s): {}; see --list-rules", unknown.join(", ")));
+    }
+    let mut vars = Vec::new();
+    for v in &args.vars {
+        let (name, value) = v.split_once('=').ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
+        vars.push((name.trim().to_string(), value.to_string()));
+    }
+    let options = Options { var_files: args.var_files.clone(), vars };
+    let workspace = frontend::load(&args.paths, &options).map_err(|e| e.0)?;
+    if args.dump_model {
+        write_output(args, &format!("{:#?}\n", workspace.model))?;
+        return Ok(0);
+    }
+    let findings = engine::run(&workspace, &selection);
+    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let report = Report { findings: &findings, sources: &workspace.sources, color };
+    write_output(args, &report.render(args.format))?;
+    let failed = args
+        .fail_on
+        .threshold()
+        .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    Ok(if failed { 1 } else { 0 })
+}
+
+fn write_output(args: &Args, text: &str) -> Result<(), String> {
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`foundry-lint | head`) is not an error worth reporting.
+            let _ = stdout.write_all(text.as_bytes());
+            Ok(())
+        }
+    }
+}

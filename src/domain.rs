@@ -1,0 +1,221 @@
+//! Domain facts as data, in one place (see shared/domain.md). Rules and front ends read these
+//! tables; no rule spells a range, a zone or a role id itself.
+
+/// Address ranges an agent network may use (RFC 1918).
+pub const PRIVATE_RANGES: &[&str] = &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/// Carrier-grade NAT (RFC 6598): unsupported for agent networks.
+pub const CGNAT_RANGE: &str = "100.64.0.0/10";
+
+/// Ranges the Agent Service platform reserves (from the Foundry sample READMEs).
+pub const PLATFORM_RESERVED_RANGES: &[&str] = &[
+    "169.254.0.0/16",
+    "172.30.0.0/16",
+    "172.31.0.0/16",
+    "192.0.2.0/24",
+    "0.0.0.0/8",
+    "127.0.0.0/8",
+    "100.100.0.0/17",
+    "100.100.192.0/19",
+    "100.100.224.0/19",
+    "100.64.0.0/11",
+];
+
+/// Regions where class A (10.0.0.0/8) agent subnets are generally available. Compared after
+/// normalising the region (lower case, no spaces): "East US 2" and "eastus2" are one region.
+pub const CLASS_A_REGIONS: &[&str] = &[
+    "australiaeast",
+    "brazilsouth",
+    "canadaeast",
+    "eastus",
+    "eastus2",
+    "francecentral",
+    "germanywestcentral",
+    "italynorth",
+    "japaneast",
+    "southafricanorth",
+    "southcentralus",
+    "southindia",
+    "spaincentral",
+    "swedencentral",
+    "uaenorth",
+    "uksouth",
+    "westeurope",
+    "westus",
+    "westus3",
+];
+
+pub const CLASS_A_RANGE: &str = "10.0.0.0/8";
+
+/// The delegation an agent subnet needs.
+pub const AGENT_SUBNET_DELEGATION: &str = "Microsoft.App/environments";
+
+/// Agent subnet sizing (prefix lengths).
+pub const AGENT_SUBNET_MINIMUM_PREFIX: u8 = 27;
+pub const AGENT_SUBNET_SESSION_MAXIMUM_PREFIX: u8 = 26;
+pub const AGENT_SUBNET_PRODUCTION_PREFIX: u8 = 24;
+/// Azure reserves five addresses in every subnet.
+pub const AZURE_RESERVED_ADDRESSES_PER_SUBNET: u128 = 5;
+/// Concurrent sessions a /27 supports (Learn's table).
+pub const SESSIONS_AT_MINIMUM: u32 = 17;
+/// Concurrent sessions per subscription and region, reachable from a /26.
+pub const SESSION_MAXIMUM: u32 = 50;
+/// The smallest IPv4 subnet Azure accepts.
+pub const AZURE_MINIMUM_SUBNET_PREFIX: u8 = 29;
+
+/// Private DNS zones each private endpoint group id needs (group ids compare case-insensitively).
+/// Every zone listed for a group id is needed.
+pub const DNS_ZONES_BY_GROUP_ID: &[(&str, &[&str])] = &[
+    (
+        "account",
+        &[
+            "privatelink.cognitiveservices.azure.com",
+            "privatelink.openai.azure.com",
+            "privatelink.services.ai.azure.com",
+        ],
+    ),
+    ("searchService", &["privatelink.search.windows.net"]),
+    ("Sql", &["privatelink.documents.azure.com"]),
+    ("MongoDB", &["privatelink.mongo.cosmos.azure.com"]),
+    ("Cassandra", &["privatelink.cassandra.cosmos.azure.com"]),
+    ("Gremlin", &["privatelink.gremlin.cosmos.azure.com"]),
+    ("Table", &["privatelink.table.cosmos.azure.com"]),
+    ("Analytical", &["privatelink.analytics.cosmos.azure.com"]),
+    ("blob", &["privatelink.blob.core.windows.net"]),
+    ("blob_secondary", &["privatelink.blob.core.windows.net"]),
+    ("file", &["privatelink.file.core.windows.net"]),
+    ("file_secondary", &["privatelink.file.core.windows.net"]),
+    ("queue", &["privatelink.queue.core.windows.net"]),
+    ("queue_secondary", &["privatelink.queue.core.windows.net"]),
+    ("table_secondary", &["privatelink.table.core.windows.net"]),
+    ("dfs", &["privatelink.dfs.core.windows.net"]),
+    ("dfs_secondary", &["privatelink.dfs.core.windows.net"]),
+    ("web", &["privatelink.web.core.windows.net"]),
+    ("web_secondary", &["privatelink.web.core.windows.net"]),
+    ("vault", &["privatelink.vaultcore.azure.net"]),
+    ("managedhsm", &["privatelink.managedhsm.azure.net"]),
+    ("sqlServer", &["privatelink.database.windows.net"]),
+    ("postgresqlServer", &["privatelink.postgres.database.azure.com"]),
+    ("mysqlServer", &["privatelink.mysql.database.azure.com"]),
+    ("registry", &["privatelink.azurecr.io"]),
+    (
+        "amlworkspace",
+        &["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"],
+    ),
+    ("Gateway", &["privatelink.azure-api.net"]),
+    ("sites", &["privatelink.azurewebsites.net"]),
+    ("namespace", &["privatelink.servicebus.windows.net"]),
+    ("configurationStores", &["privatelink.azconfig.io"]),
+    ("redisCache", &["privatelink.redis.cache.windows.net"]),
+];
+
+/// Group ids whose zone depends on the target type: `table` is Storage's table service unless
+/// the target is a Cosmos DB account (whose group id is `Table`, compared case-insensitively).
+pub const STORAGE_TABLE_ZONE: &str = "privatelink.table.core.windows.net";
+pub const COSMOS_TABLE_ZONE: &str = "privatelink.table.cosmos.azure.com";
+
+/// The zones a group id needs, or None when the group id is not in the table.
+pub fn dns_zones_for_group(group_id: &str, target_type: Option<&str>) -> Option<Vec<&'static str>> {
+    if group_id.eq_ignore_ascii_case("table") {
+        return match target_type {
+            Some(t) if t.eq_ignore_ascii_case("Microsoft.DocumentDB/databaseAccounts") => {
+                Some(vec![COSMOS_TABLE_ZONE])
+            }
+            Some(t) if t.eq_ignore_ascii_case("Microsoft.Storage/storageAccounts") => {
+                Some(vec![STORAGE_TABLE_ZONE])
+            }
+            _ => None,
+        };
+    }
+    DNS_ZONES_BY_GROUP_ID
+        .iter()
+        .find(|(g, _)| g.eq_ignore_ascii_case(group_id))
+        .map(|(_, zones)| zones.to_vec())
+}
+
+/// Roles that carry the key permissions a customer-managed key needs (matched by id; names are
+/// accepted too because roles were renamed but kept their ids).
+pub const KEY_PERMISSION_ROLES: &[(&str, &[&str])] = &[
+    ("12338af0-0e69-4776-bea7-57ae8d297424", &["Key Vault Crypto User"]),
+    (
+        "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+        &["Key Vault Crypto Service Encryption User"],
+    ),
+    ("14b46e9e-c2b7-41b4-b07b-48a6ebf60603", &["Key Vault Crypto Officer"]),
+    ("00482a5a-887f-4fb3-b363-3b7fe8e74483", &["Key Vault Administrator"]),
+];
+
+/// Key permissions an access policy must grant for a customer-managed key.
+pub const CMK_KEY_PERMISSIONS: &[&str] = &["get", "wrapKey", "unwrapKey"];
+
+/// Key types and the minimum size a customer-managed key needs.
+pub const CMK_KEY_TYPES: &[&str] = &["RSA", "RSA-HSM"];
+pub const CMK_MINIMUM_KEY_SIZE: u32 = 2048;
+
+/// The Foundry account kind whose accounts the agent rules apply to.
+pub const FOUNDRY_ACCOUNT_KIND: &str = "AIServices";
+
+/// DNS suffix of Key Vault URIs in the public cloud.
+pub const KEY_VAULT_DNS_SUFFIXES: &[&str] = &[
+    ".vault.azure.net",
+    ".vault.azure.cn",
+    ".vault.usgovcloudapi.net",
+    ".managedhsm.azure.net",
+];
+
+/// Canonical region name: lower case without spaces ("East US 2" -> "eastus2").
+pub fn normalize_region(region: &str) -> String {
+    region
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a role (id, full role definition id, or name) grants CMK key permissions.
+pub fn is_key_permission_role(role: &str) -> bool {
+    let role = role.trim();
+    let last = role.rsplit('/').next().unwrap_or(role);
+    KEY_PERMISSION_ROLES.iter().any(|(id, names)| {
+        last.eq_ignore_ascii_case(id) || names.iter().any(|n| n.eq_ignore_ascii_case(role))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_ids_match_case_insensitively() {
+        assert_eq!(dns_zones_for_group("BLOB", None), Some(vec!["privatelink.blob.core.windows.net"]));
+        assert_eq!(dns_zones_for_group("account", None).unwrap().len(), 3);
+        assert_eq!(dns_zones_for_group("somethingElse", None), None);
+    }
+
+    #[test]
+    fn table_depends_on_the_target() {
+        assert_eq!(
+            dns_zones_for_group("table", Some("Microsoft.Storage/storageAccounts")),
+            Some(vec![STORAGE_TABLE_ZONE])
+        );
+        assert_eq!(
+            dns_zones_for_group("Table", Some("Microsoft.DocumentDB/databaseAccounts")),
+            Some(vec![COSMOS_TABLE_ZONE])
+        );
+        assert_eq!(dns_zones_for_group("table", None), None);
+    }
+
+    #[test]
+    fn roles_match_by_id_definition_id_or_name() {
+        assert!(is_key_permission_role("Key Vault Crypto User"));
+        assert!(is_key_permission_role(
+            "/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/12338af0-0e69-4776-bea7-57ae8d297424"
+        ));
+        assert!(!is_key_permission_role("Reader"));
+    }
+
+    #[test]
+    fn regions_normalise() {
+        assert_eq!(normalize_region("East US 2"), "eastus2");
+    }
+}

@@ -1,0 +1,205 @@
+//! The rule engine: the catalogue's types, rule selection, and running the rules over a model.
+
+use crate::frontend::Workspace;
+use crate::model::Model;
+use crate::source::Span;
+use crate::value::Unknown;
+use rayon::prelude::*;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule of the catalogue: stable code, readable name, default severity, its document, and the
+/// check that reads the model (FL001 and FL002 are produced by the engine itself).
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// The rule's document (rules/<code>-<name>.md), printed by `--explain`.
+    pub doc: &'static str,
+    pub enabled_by_default: bool,
+    pub check: Option<fn(&Model, &mut Reporter)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub span: Span,
+    pub resource: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Finding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Finding {
+        self.help = help.into();
+        self
+    }
+
+    pub fn resource(&mut self, address: impl Into<String>) -> &mut Finding {
+        self.resource = Some(address.into());
+        self
+    }
+
+    pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        let related = Related { span, message: message.into() };
+        if span != self.span && !self.related.contains(&related) {
+            self.related.push(related);
+        }
+        self
+    }
+}
+
+/// What a rule's check writes to.
+pub struct Reporter {
+    rule: &'static Rule,
+    findings: Vec<Finding>,
+    unresolved: Vec<Finding>,
+}
+
+impl Reporter {
+    pub fn new(rule: &'static Rule) -> Reporter {
+        Reporter { rule, findings: Vec::new(), unresolved: Vec::new() }
+    }
+
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            rule: self.rule,
+            severity: self.rule.severity,
+            message: message.into(),
+            help: String::new(),
+            span,
+            resource: None,
+            related: Vec::new(),
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// The rule needed a value that cannot be known statically (FL002, off by default).
+    pub fn unresolved(&mut self, unknown: &Unknown, span: Span, needed: &str) {
+        self.unresolved.push(Finding {
+            rule: &crate::rules::unresolved_value::RULE,
+            severity: crate::rules::unresolved_value::RULE.severity,
+            message: format!("{} cannot check {}: {}", self.rule.code, needed, unknown.reason()),
+            help: "give the value in a tfvars file or with --var, or accept that it is checked at deploy time".into(),
+            span,
+            resource: None,
+            related: Vec::new(),
+        });
+    }
+}
+
+/// Which rules run: `--select` replaces the default set, `--ignore` removes from it. Both take
+/// codes (`FL201`), names (`agent-subnet-below-minimum`), code prefixes (`FL2`) or `ALL`.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+}
+
+fn matches(selector: &str, rule: &Rule) -> bool {
+    let s = selector.trim();
+    s.eq_ignore_ascii_case("ALL")
+        || s.eq_ignore_ascii_case(rule.name)
+        || (!s.is_empty() && rule.code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
+}
+
+impl Selection {
+    pub fn is_enabled(&self, rule: &Rule) -> bool {
+        let selected = match &self.select {
+            Some(list) => list.iter().any(|s| matches(s, rule)),
+            None => rule.enabled_by_default,
+        };
+        selected && !self.ignore.iter().any(|s| matches(s, rule))
+    }
+
+    /// Selectors that name no rule (a typo must not silently select nothing).
+    pub fn unknown_selectors(&self) -> Vec<String> {
+        self.select
+            .iter()
+            .flatten()
+            .chain(self.ignore.iter())
+            .filter(|s| !crate::rules::ALL.iter().any(|r| matches(s, r)))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Runs every enabled rule and returns the findings, sorted by place and code, duplicates
+/// removed.
+pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let parse_error = &crate::rules::parse_error::RULE;
+    if selection.is_enabled(parse_error) {
+        for d in &workspace.diagnostics {
+            findings.push(Finding {
+                rule: parse_error,
+                severity: parse_error.severity,
+                message: d.message.clone(),
+                help: "fix the syntax; the rest of the tree was still checked".into(),
+                span: d.span,
+                resource: None,
+                related: Vec::new(),
+            });
+        }
+    }
+    let want_unresolved = selection.is_enabled(&crate::rules::unresolved_value::RULE);
+    let per_rule: Vec<Vec<Finding>> = crate::rules::ALL
+        .par_iter()
+        .filter(|rule| selection.is_enabled(rule) || (want_unresolved && rule.check.is_some()))
+        .filter_map(|rule| {
+            let check = rule.check?;
+            let mut reporter = Reporter::new(rule);
+            check(&workspace.model, &mut reporter);
+            let mut out = Vec::new();
+            if selection.is_enabled(rule) {
+                out.extend(reporter.findings);
+            }
+            if want_unresolved {
+                out.extend(reporter.unresolved);
+            }
+            Some(out)
+        })
+        .collect();
+    findings.extend(per_rule.into_iter().flatten());
+    let key = |f: &Finding| (f.span.file, f.span.start, f.span.end, f.rule.code, f.message.clone());
+    findings.sort_by_key(key);
+    findings.dedup_by(|a, b| key(a) == key(b));
+    findings
+}

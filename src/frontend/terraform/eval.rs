@@ -1,0 +1,874 @@
+//! The Terraform expression evaluator: variables (defaults, tfvars, `--var`), locals in any
+//! order, references between resources, interpolation, conditionals, `for` expressions, splats,
+//! operators and the function library. What Terraform itself would only know at plan or apply
+//! time evaluates to `Value::Unknown` with the reason; nothing here fails or guesses.
+
+use super::functions;
+use super::module::{ModuleDecls, ResourceDecl};
+use super::schema;
+use crate::node::Node;
+use crate::source::{FileId, Span};
+use crate::value::{Unknown, Value};
+use hcl_edit::Span as _;
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::template::{Directive, Element, Template};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The most instances one `count` or `for_each` is expanded into; past it the resource is
+/// treated as unknown (a bound, so `count = 1000000000` cannot exhaust memory).
+pub const MAX_INSTANCES: usize = 10_000;
+
+/// Names bound while evaluating: `count`, `each`, `for` variables, dynamic-block iterators.
+#[derive(Clone, Default)]
+pub struct Scope {
+    bindings: Vec<(String, Value)>,
+}
+
+impl Scope {
+    pub fn with(&self, name: &str, value: Value) -> Scope {
+        let mut next = self.clone();
+        next.bindings.push((name.to_string(), value));
+        next
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Value> {
+        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// One instance of a resource after `count` / `for_each` expansion.
+pub struct Instance {
+    /// `azurerm_subnet.agent`, `azurerm_subnet.agent[0]`, `azurerm_subnet.agent["a"]`.
+    pub address: String,
+    pub scope: Scope,
+}
+
+pub struct Evaluator<'a> {
+    decls: &'a ModuleDecls<'a>,
+    /// Variable values from tfvars files and `--var`, already evaluated.
+    inputs: HashMap<String, Value>,
+    /// Unique per evaluated module; keeps the markers of unknown names of two modules apart.
+    pub marker_prefix: String,
+    module_dir: String,
+    memo: RefCell<HashMap<String, Value>>,
+    active: RefCell<HashSet<String>>,
+}
+
+/// Whether a traversal's root is a resource: a missing attribute of a resource is computed at
+/// apply time (deferred); a missing attribute of a variable or local is an error.
+#[derive(Clone, Copy, PartialEq)]
+enum Root {
+    Resource,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(
+        decls: &'a ModuleDecls<'a>,
+        inputs: HashMap<String, Value>,
+        marker_prefix: String,
+        module_dir: String,
+    ) -> Evaluator<'a> {
+        Evaluator {
+            decls,
+            inputs,
+            marker_prefix,
+            module_dir,
+            memo: RefCell::default(),
+            active: RefCell::default(),
+        }
+    }
+
+    /// An evaluator for tfvars files: no declarations, so only literals and functions.
+    pub fn eval_constant(expr: &Expression) -> Value {
+        let decls = ModuleDecls::default();
+        let evaluator = Evaluator::new(&decls, HashMap::new(), String::new(), String::new());
+        evaluator.eval(expr, &Scope::default())
+    }
+
+    // ----- expressions to values -------------------------------------------------------------
+
+    pub fn eval(&self, expr: &Expression, scope: &Scope) -> Value {
+        match expr {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(n) => Value::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+            Expression::String(s) => Value::String(s.value().clone()),
+            Expression::Array(items) => {
+                Value::List(items.iter().map(|e| self.eval(e, scope)).collect())
+            }
+            Expression::Object(object) => {
+                let mut map = BTreeMap::new();
+                for (key, value) in object.iter() {
+                    let key = match self.object_key(key, scope) {
+                        Ok(k) => k,
+                        Err(u) => return u,
+                    };
+                    map.insert(key, self.eval(value.expr(), scope));
+                }
+                Value::Object(map)
+            }
+            Expression::StringTemplate(t) => self.template(t, scope),
+            Expression::HeredocTemplate(h) => self.template(&h.template, scope),
+            Expression::Parenthesis(p) => self.eval(p.inner(), scope),
+            Expression::Variable(v) => self.reference(v.as_str(), &[], scope),
+            Expression::Traversal(t) => match &t.expr {
+                Expression::Variable(v) => self.reference(v.as_str(), &t.operators, scope),
+                other => {
+                    let base = self.eval(other, scope);
+                    self.traverse(base, &t.operators, scope, None, "expression".into())
+                }
+            },
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, scope);
+                match cond {
+                    Value::Bool(true) => self.eval(&c.true_expr, scope),
+                    Value::Bool(false) => self.eval(&c.false_expr, scope),
+                    Value::Unknown(u) => {
+                        // Both branches agreeing makes the condition irrelevant.
+                        let a = self.eval(&c.true_expr, scope);
+                        let b = self.eval(&c.false_expr, scope);
+                        if a == b && a.first_unknown().is_none() { a } else { Value::Unknown(u) }
+                    }
+                    other => Value::error(format!(
+                        "a condition must be a bool, found {}",
+                        other.type_name()
+                    )),
+                }
+            }
+            Expression::FuncCall(call) => self.call(call, scope),
+            Expression::UnaryOp(op) => {
+                let v = self.eval(&op.expr, scope);
+                match (op.operator.value(), v) {
+                    (_, Value::Unknown(u)) => Value::Unknown(u),
+                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
+                    (UnaryOperator::Neg, v) => match to_number(&v) {
+                        Some(n) => Value::Number(-n),
+                        None => Value::error("`-` needs a number"),
+                    },
+                    (UnaryOperator::Not, _) => Value::error("`!` needs a bool"),
+                }
+            }
+            Expression::BinaryOp(op) => self.binary(
+                op.operator.value(),
+                &op.lhs_expr,
+                &op.rhs_expr,
+                scope,
+            ),
+            Expression::ForExpr(f) => self.for_expr(f, scope),
+        }
+    }
+
+    fn object_key(&self, key: &ObjectKey, scope: &Scope) -> Result<String, Value> {
+        match key {
+            ObjectKey::Ident(ident) => Ok(ident.as_str().to_string()),
+            ObjectKey::Expression(expr) => {
+                // A bare `(var.x)` or a string; a bare traversal key is taken literally by HCL
+                // only when it is an identifier, which the parser already gives as `Ident`.
+                let v = self.eval(expr, scope);
+                match v {
+                    Value::Unknown(_) => Err(v),
+                    other => other
+                        .to_display_string()
+                        .ok_or_else(|| Value::error("an object key must be a string")),
+                }
+            }
+        }
+    }
+
+    fn template(&self, template: &Template, scope: &Scope) -> Value {
+        let mut out = String::new();
+        if let Err(u) = self.render(template, scope, &mut out) {
+            return u;
+        }
+        Value::String(out)
+    }
+
+    fn render(&self, template: &Template, scope: &Scope, out: &mut String) -> Result<(), Value> {
+        for element in template.iter() {
+            match element {
+                Element::Literal(text) => out.push_str(text.value()),
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, scope);
+                    match v {
+                        Value::Unknown(_) => return Err(v),
+                        Value::Null => {
+                            return Err(Value::error("a null value cannot be interpolated"));
+                        }
+                        other => match other.to_display_string() {
+                            Some(s) => out.push_str(&s),
+                            None => {
+                                return Err(Value::error(format!(
+                                    "a {} cannot be interpolated into a string",
+                                    other.type_name()
+                                )));
+                            }
+                        },
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(if_dir) => {
+                        match self.eval(&if_dir.if_expr.cond_expr, scope) {
+                            Value::Bool(true) => self.render(&if_dir.if_expr.template, scope, out)?,
+                            Value::Bool(false) => {
+                                if let Some(else_expr) = &if_dir.else_expr {
+                                    self.render(&else_expr.template, scope, out)?;
+                                }
+                            }
+                            Value::Unknown(u) => return Err(Value::Unknown(u)),
+                            _ => return Err(Value::error("a template condition must be a bool")),
+                        }
+                    }
+                    Directive::For(for_dir) => {
+                        let f = &for_dir.for_expr;
+                        let pairs = self.iterate(self.eval(&f.collection_expr, scope))?;
+                        for (key, value) in pairs {
+                            let mut inner = scope.with(f.value_var.as_str(), value);
+                            if let Some(k) = &f.key_var {
+                                inner = inner.with(k.as_str(), key);
+                            }
+                            self.render(&f.template, &inner, out)?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// The (key, value) pairs a `for` iterates: index and element of a list, key and value of an
+    /// object.
+    fn iterate(&self, collection: Value) -> Result<Vec<(Value, Value)>, Value> {
+        match collection {
+            Value::List(items) => Ok(items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect()),
+            Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (Value::String(k), v)).collect()),
+            Value::Unknown(u) => Err(Value::Unknown(u)),
+            Value::Null => Err(Value::error("cannot iterate over null")),
+            other => Err(Value::error(format!("cannot iterate over a {}", other.type_name()))),
+        }
+    }
+
+    fn for_expr(&self, f: &hcl_edit::expr::ForExpr, scope: &Scope) -> Value {
+        let pairs = match self.iterate(self.eval(&f.intro.collection_expr, scope)) {
+            Ok(p) => p,
+            Err(u) => return u,
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (key, value) in pairs {
+            let mut inner = scope.with(f.intro.value_var.as_str(), value);
+            if let Some(k) = &f.intro.key_var {
+                inner = inner.with(k.as_str(), key);
+            }
+            if let Some(cond) = &f.cond {
+                match self.eval(&cond.expr, &inner) {
+                    Value::Bool(true) => {}
+                    Value::Bool(false) => continue,
+                    Value::Unknown(u) => return Value::Unknown(u),
+                    _ => return Value::error("a `for` condition must be a bool"),
+                }
+            }
+            let element = self.eval(&f.value_expr, &inner);
+            match &f.key_expr {
+                None => list.push(element),
+                Some(key_expr) => {
+                    let key = match self.eval(key_expr, &inner) {
+                        Value::Unknown(u) => return Value::Unknown(u),
+                        k => match k.to_display_string() {
+                            Some(s) => s,
+                            None => return Value::error("a `for` key must be a string"),
+                        },
+                    };
+                    if f.grouping {
+                        groups.entry(key).or_default().push(element);
+                    } else if map.insert(key.clone(), element).is_some() {
+                        return Value::error(format!("duplicate key `{key}` in a `for` expression"));
+                    }
+                }
+            }
+        }
+        match (&f.key_expr, f.grouping) {
+            (None, _) => Value::List(list),
+            (Some(_), false) => Value::Object(map),
+            (Some(_), true) => Value::Object(
+                groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect(),
+            ),
+        }
+    }
+
+    fn binary(&self, op: &BinaryOperator, lhs: &Expression, rhs: &Expression, scope: &Scope) -> Value {
+        let l = self.eval(lhs, scope);
+        // `&&` and `||` decide on one known side even when the other is unknown.
+        match op {
+            BinaryOperator::And | BinaryOperator::Or => {
+                let r = self.eval(rhs, scope);
+                let decisive = matches!(op, BinaryOperator::Or);
+                return match (&l, &r) {
+                    (Value::Bool(a), _) if *a == decisive => Value::Bool(decisive),
+                    (_, Value::Bool(b)) if *b == decisive => Value::Bool(decisive),
+                    (Value::Bool(_), Value::Bool(_)) => Value::Bool(!decisive),
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
+                    _ => Value::error(format!("`{}` needs bools", op.as_str())),
+                };
+            }
+            _ => {}
+        }
+        let r = self.eval(rhs, scope);
+        if let Value::Unknown(u) = &l {
+            return Value::Unknown(u.clone());
+        }
+        if let Value::Unknown(u) = &r {
+            return Value::Unknown(u.clone());
+        }
+        match op {
+            BinaryOperator::Eq => Value::Bool(values_equal(&l, &r)),
+            BinaryOperator::NotEq => Value::Bool(!values_equal(&l, &r)),
+            _ => {
+                let (Some(a), Some(b)) = (to_number(&l), to_number(&r)) else {
+                    return Value::error(format!("`{}` needs numbers", op.as_str()));
+                };
+                match op {
+                    BinaryOperator::Less => Value::Bool(a < b),
+                    BinaryOperator::LessEq => Value::Bool(a <= b),
+                    BinaryOperator::Greater => Value::Bool(a > b),
+                    BinaryOperator::GreaterEq => Value::Bool(a >= b),
+                    BinaryOperator::Plus => Value::Number(a + b),
+                    BinaryOperator::Minus => Value::Number(a - b),
+                    BinaryOperator::Mul => Value::Number(a * b),
+                    BinaryOperator::Div if b == 0.0 => Value::error("division by zero"),
+                    BinaryOperator::Div => Value::Number(a / b),
+                    BinaryOperator::Mod if b == 0.0 => Value::error("modulo by zero"),
+                    BinaryOperator::Mod => Value::Number(a % b),
+                    _ => Value::error("unsupported operator"),
+                }
+            }
+        }
+    }
+
+    fn call(&self, call: &hcl_edit::expr::FuncCall, scope: &Scope) -> Value {
+        let name = call.name.name.as_str();
+        if call.name.is_namespaced() {
+            let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+            return Value::unknown(format!(
+                "provider function `{}::{name}` is not evaluated by foundry-lint",
+                namespace.join("::")
+            ));
+        }
+        let args: Vec<&Expression> = call.args.iter().collect();
+        match name {
+            // Lazy: the first argument that evaluates without an error. A deferred unknown
+            // stops the search, because Terraform cannot decide either.
+            "try" => {
+                let mut last = Value::error("`try` needs at least one argument");
+                for arg in args {
+                    let v = self.eval(arg, scope);
+                    match v.first_unknown() {
+                        Some(u) if u.is_error() => last = v,
+                        _ => return v,
+                    }
+                }
+                last
+            }
+            "can" => {
+                let [arg] = args.as_slice() else {
+                    return Value::error("`can` takes one argument");
+                };
+                let v = self.eval(arg, scope);
+                match v.first_unknown() {
+                    Some(u) if u.is_error() => Value::Bool(false),
+                    Some(u) => Value::Unknown(u.clone()),
+                    None => Value::Bool(true),
+                }
+            }
+            _ => {
+                let mut values: Vec<Value> = args.iter().map(|a| self.eval(a, scope)).collect();
+                if call.args.expand_final() {
+                    match values.pop() {
+                        Some(Value::List(items)) => values.extend(items),
+                        Some(Value::Unknown(u)) => return Value::Unknown(u),
+                        Some(_) => return Value::error("`...` needs a list"),
+                        None => {}
+                    }
+                }
+                functions::call(name, values)
+            }
+        }
+    }
+
+    // ----- references --------------------------------------------------------------------------
+
+    fn reference(&self, root: &str, ops: &[hcl_edit::Decorated<TraversalOperator>], scope: &Scope) -> Value {
+        if let Some(v) = scope.lookup(root) {
+            return self.traverse(v.clone(), ops, scope, None, root.to_string());
+        }
+        let first = ops.first().and_then(|op| match op.value() {
+            TraversalOperator::GetAttr(name) => Some(name.as_str()),
+            _ => None,
+        });
+        let rest = ops.get(1..).unwrap_or(&[]);
+        match (root, first) {
+            ("var", Some(name)) => {
+                let v = self.variable(name);
+                self.traverse(v, rest, scope, None, format!("var.{name}"))
+            }
+            ("local", Some(name)) => {
+                let v = self.local(name);
+                self.traverse(v, rest, scope, None, format!("local.{name}"))
+            }
+            ("data", Some(ty)) => {
+                let name = rest.first().and_then(|op| match op.value() {
+                    TraversalOperator::GetAttr(n) => Some(n.as_str()),
+                    _ => None,
+                });
+                Value::unknown(format!(
+                    "data source `data.{ty}.{}` is read only at plan time",
+                    name.unwrap_or("?")
+                ))
+            }
+            ("module", Some(name)) => Value::unknown(format!(
+                "outputs of `module.{name}` are not evaluated by foundry-lint"
+            )),
+            ("path", Some("module" | "root")) => Value::String(self.module_dir.clone()),
+            ("path", Some("cwd")) => Value::String(".".into()),
+            ("terraform", Some("workspace")) => Value::String("default".into()),
+            ("self", _) => Value::unknown("`self` is known only inside provisioners"),
+            (ty, Some(name)) => match self.decls.resources.get(&format!("{ty}.{name}")) {
+                Some(decl) => {
+                    let v = self.resource_value(decl);
+                    self.traverse(v, rest, scope, Some(Root::Resource), format!("{ty}.{name}"))
+                }
+                None => Value::error(format!("`{ty}.{name}` is not declared in this module")),
+            },
+            (other, None) => Value::error(format!("`{other}` is not a known reference")),
+        }
+    }
+
+    fn traverse(
+        &self,
+        mut value: Value,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        scope: &Scope,
+        root: Option<Root>,
+        mut path: String,
+    ) -> Value {
+        for (i, op) in ops.iter().enumerate() {
+            if let Value::Unknown(_) = value {
+                return value;
+            }
+            match op.value() {
+                TraversalOperator::GetAttr(name) => {
+                    path.push('.');
+                    path.push_str(name.as_str());
+                    value = self.get_attr(value, name.as_str(), root, &path);
+                }
+                TraversalOperator::Index(expr) => {
+                    let key = self.eval(expr, scope);
+                    path.push_str("[...]");
+                    value = index(value, &key, &path);
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    path.push_str(&format!(".{}", n.value()));
+                    value = index(value, &Value::Number(*n.value() as f64), &path);
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = &ops[i + 1..];
+                    // An attribute splat applies only the attribute accesses that follow; a
+                    // full splat applies everything that follows.
+                    let (applied, after) = match op.value() {
+                        TraversalOperator::AttrSplat(_) => {
+                            let n = rest
+                                .iter()
+                                .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                                .count();
+                            (&rest[..n], &rest[n..])
+                        }
+                        _ => (rest, &rest[rest.len()..]),
+                    };
+                    let items = match value {
+                        Value::List(items) => items,
+                        Value::Null => Vec::new(),
+                        single => vec![single],
+                    };
+                    let mapped = Value::List(
+                        items
+                            .into_iter()
+                            .map(|item| self.traverse(item, applied, scope, root, path.clone()))
+                            .collect(),
+                    );
+                    return self.traverse(mapped, after, scope, root, path);
+                }
+            }
+        }
+        value
+    }
+
+    fn get_attr(&self, value: Value, name: &str, root: Option<Root>, path: &str) -> Value {
+        match value {
+            Value::Object(mut map) => match map.remove(name) {
+                Some(v) => v,
+                None if root == Some(Root::Resource) => {
+                    Value::unknown(format!("`{path}` is known only after apply"))
+                }
+                None => Value::error(format!("`{path}` does not exist")),
+            },
+            Value::Null => Value::error(format!("`{path}`: attribute of a null value")),
+            Value::Unknown(u) => Value::Unknown(u),
+            other => Value::error(format!("`{path}`: a {} has no attributes", other.type_name())),
+        }
+    }
+
+    fn variable(&self, name: &str) -> Value {
+        if let Some(v) = self.inputs.get(name) {
+            return v.clone();
+        }
+        match self.decls.variables.get(name) {
+            Some(decl) => match decl.block.body.get_attribute("default") {
+                Some(attr) => self.eval(&attr.value, &Scope::default()),
+                None => Value::unknown(format!(
+                    "`var.{name}` has no default and no value in a tfvars file"
+                )),
+            },
+            None => Value::error(format!("`var.{name}` is not declared")),
+        }
+    }
+
+    fn local(&self, name: &str) -> Value {
+        let key = format!("local.{name}");
+        self.memoized(&key, || match self.decls.locals.get(name) {
+            Some((expr, _)) => self.eval(expr, &Scope::default()),
+            None => Value::error(format!("`local.{name}` is not declared")),
+        })
+    }
+
+    /// Memoizes a named value and breaks reference cycles (a cycle is an error in Terraform).
+    fn memoized(&self, key: &str, compute: impl FnOnce() -> Value) -> Value {
+        if let Some(v) = self.memo.borrow().get(key) {
+            return v.clone();
+        }
+        if !self.active.borrow_mut().insert(key.to_string()) {
+            return Value::error(format!("`{key}` refers to itself"));
+        }
+        let v = compute();
+        self.active.borrow_mut().remove(key);
+        self.memo.borrow_mut().insert(key.to_string(), v.clone());
+        v
+    }
+
+    // ----- resources ---------------------------------------------------------------------------
+
+    /// The instances `count` or `for_each` create, or why they cannot be known.
+    pub fn instances(&self, decl: &ResourceDecl) -> Result<Vec<Instance>, Unknown> {
+        let base = format!("{}.{}", decl.ty, decl.name);
+        let body = &decl.block.body;
+        if let Some(count) = body.get_attribute("count") {
+            let n = match self.eval(&count.value, &Scope::default()) {
+                Value::Unknown(u) => return Err(u),
+                v => to_number(&v).ok_or_else(|| Unknown::error(format!("`{base}`: count must be a number")))?,
+            };
+            if !(0.0..=MAX_INSTANCES as f64).contains(&n) || n.fract() != 0.0 {
+                return Err(Unknown::new(format!(
+                    "`{base}` has count = {n}; foundry-lint expands at most {MAX_INSTANCES} instances"
+                )));
+            }
+            return Ok((0..n as usize)
+                .map(|i| Instance {
+                    address: format!("{base}[{i}]"),
+                    scope: Scope::default().with("count", object([("index", Value::Number(i as f64))])),
+                })
+                .collect());
+        }
+        if let Some(for_each) = body.get_attribute("for_each") {
+            let pairs: Vec<(String, Value)> = match self.eval(&for_each.value, &Scope::default()) {
+                Value::Unknown(u) => return Err(u),
+                Value::Object(map) => map.into_iter().collect(),
+                Value::List(items) => {
+                    let mut keys = Vec::new();
+                    for item in items {
+                        match item {
+                            Value::String(s) => keys.push((s.clone(), Value::String(s))),
+                            Value::Unknown(u) => return Err(u),
+                            _ => return Err(Unknown::error(format!("`{base}`: for_each over a set needs strings"))),
+                        }
+                    }
+                    keys.sort_by(|a, b| a.0.cmp(&b.0));
+                    keys.dedup_by(|a, b| a.0 == b.0);
+                    keys
+                }
+                other => {
+                    return Err(Unknown::error(format!(
+                        "`{base}`: for_each needs a map or a set, found {}",
+                        other.type_name()
+                    )));
+                }
+            };
+            if pairs.len() > MAX_INSTANCES {
+                return Err(Unknown::new(format!(
+                    "`{base}` has {} for_each instances; foundry-lint expands at most {MAX_INSTANCES}",
+                    pairs.len()
+                )));
+            }
+            return Ok(pairs
+                .into_iter()
+                .map(|(key, value)| Instance {
+                    address: format!("{base}[{key:?}]"),
+                    scope: Scope::default().with("each", object([("key", Value::String(key)), ("value", value)])),
+                })
+                .collect());
+        }
+        Ok(vec![Instance {
+            address: base,
+            scope: Scope::default(),
+        }])
+    }
+
+    /// A resource instance as a node: its attributes and blocks with spans, plus the attributes
+    /// the provider computes that references need (`id`, `principal_id`, ...).
+    pub fn instance_node(&self, decl: &ResourceDecl, instance: &Instance) -> Node {
+        let mut node = self.block_node(&decl.block.body, &instance.scope, decl.file, decl.header_span());
+        schema::add_computed_attributes(&decl.ty, &instance.address, &mut node, self);
+        node
+    }
+
+    /// A resource as other expressions see it: an object, a list (`count`) or a map (`for_each`).
+    fn resource_value(&self, decl: &ResourceDecl) -> Value {
+        let key = format!("resource:{}.{}", decl.ty, decl.name);
+        self.memoized(&key, || {
+            let instances = match self.instances(decl) {
+                Ok(i) => i,
+                Err(u) => return Value::Unknown(u),
+            };
+            let body = &decl.block.body;
+            let values = instances.iter().map(|i| self.reference_value(decl, i));
+            if body.get_attribute("count").is_some() {
+                Value::List(values.collect())
+            } else if body.get_attribute("for_each").is_some() {
+                Value::Object(
+                    instances
+                        .iter()
+                        .zip(values)
+                        .map(|(i, v)| (i.scope.lookup("each").and_then(|e| e.as_object()?.get("key")?.as_str().map(str::to_string)).unwrap_or_default(), v))
+                        .collect(),
+                )
+            } else {
+                values.into_iter().next().unwrap_or(Value::Null)
+            }
+        })
+    }
+
+    /// An instance as references see it. An attribute that is not known statically becomes an
+    /// identity marker, so `azurerm_virtual_network.x.name` used in a subnet's
+    /// `virtual_network_name` still identifies that VNet (and is never read as a real name).
+    fn reference_value(&self, decl: &ResourceDecl, instance: &Instance) -> Value {
+        match self.instance_node(decl, instance).value() {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| match v {
+                        Value::Unknown(_) => {
+                            let marker = self.marker(&format!("{}.{k}", instance.address));
+                            (k, Value::String(marker))
+                        }
+                        v => (k, v),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    /// A marker for a part of an id that is not known statically (see `model::ids`).
+    pub fn marker(&self, what: &str) -> String {
+        crate::model::ids::marker(&format!("{}:{what}", self.marker_prefix))
+    }
+
+    // ----- expressions to nodes (values with spans) --------------------------------------------
+
+    /// Evaluates keeping the structure and spans of literal lists and objects.
+    pub fn node(&self, expr: &Expression, scope: &Scope, file: FileId) -> Node {
+        let span = span_of(expr, file);
+        match expr {
+            Expression::Array(items) => Node::List {
+                items: items.iter().map(|e| self.node(e, scope, file)).collect(),
+                span,
+            },
+            Expression::Object(object) => {
+                let mut entries = Vec::new();
+                for (key, value) in object.iter() {
+                    match self.object_key(key, scope) {
+                        Ok(k) => entries.push((k, self.node(value.expr(), scope, file))),
+                        Err(u) => return Node::leaf(u, span),
+                    }
+                }
+                Node::Object { entries, span }
+            }
+            Expression::Parenthesis(p) => self.node(p.inner(), scope, file),
+            // azapi 1.x writes `body = jsonencode({...})`: the object inside is the body.
+            Expression::FuncCall(call)
+                if call.name.name.as_str() == "jsonencode" && !call.name.is_namespaced() && call.args.len() == 1 =>
+            {
+                match call.args.iter().next() {
+                    Some(inner) => self.node(inner, scope, file),
+                    None => Node::leaf(self.eval(expr, scope), span),
+                }
+            }
+            Expression::Conditional(c) => match self.eval(&c.cond_expr, scope) {
+                Value::Bool(true) => self.node(&c.true_expr, scope, file),
+                Value::Bool(false) => self.node(&c.false_expr, scope, file),
+                _ => Node::leaf(self.eval(expr, scope), span),
+            },
+            _ => Node::leaf(self.eval(expr, scope), span),
+        }
+    }
+
+    /// A block body as an object node: attributes, and nested blocks as lists of objects
+    /// (`dynamic` blocks expanded). Terraform meta-arguments are left out.
+    pub fn block_node(&self, body: &Body, scope: &Scope, file: FileId, span: Span) -> Node {
+        let mut entries: Vec<(String, Node)> = Vec::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let key = attr.key.as_str();
+                    if matches!(key, "count" | "for_each" | "provider" | "depends_on") {
+                        continue;
+                    }
+                    entries.push((key.to_string(), self.node(&attr.value, scope, file)));
+                }
+                Structure::Block(block) => {
+                    let ident = block.ident.as_str();
+                    if matches!(ident, "lifecycle" | "provisioner" | "connection" | "timeouts") {
+                        continue;
+                    }
+                    if ident == "dynamic" {
+                        self.dynamic_block(block, scope, file, &mut entries);
+                        continue;
+                    }
+                    let child = self.block_node(&block.body, scope, file, header_span(block, file));
+                    push_block(&mut entries, ident, child);
+                }
+            }
+        }
+        Node::Object { entries, span }
+    }
+
+    fn dynamic_block(&self, block: &Block, scope: &Scope, file: FileId, entries: &mut Vec<(String, Node)>) {
+        let Some(label) = block.labels.first().map(|l| l.as_str().to_string()) else {
+            return;
+        };
+        let span = header_span(block, file);
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| match &a.value {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| label.clone());
+        let Some(content) = block.body.get_blocks("content").next() else {
+            return;
+        };
+        let collection = match block.body.get_attribute("for_each") {
+            Some(a) => self.eval(&a.value, scope),
+            None => return,
+        };
+        let pairs = match collection {
+            Value::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect::<Vec<_>>(),
+            Value::Object(map) => map.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            Value::Null => Vec::new(),
+            other => {
+                // Unknown how many blocks: one unknown element says "there may be some".
+                let reason = other
+                    .first_unknown()
+                    .cloned()
+                    .unwrap_or_else(|| Unknown::error("dynamic block for_each needs a collection"));
+                push_block(entries, &label, Node::leaf(Value::Unknown(reason), span));
+                return;
+            }
+        };
+        // Sets of strings iterate with the element as key, as Terraform does.
+        for (key, value) in pairs.into_iter().take(MAX_INSTANCES) {
+            let key = match (&key, &value) {
+                (Value::Number(_), Value::String(s)) => Value::String(s.clone()),
+                _ => key,
+            };
+            let inner = scope.with(&iterator, object([("key", key), ("value", value)]));
+            let child = self.block_node(&content.body, &inner, file, span);
+            push_block(entries, &label, child);
+        }
+    }
+}
+
+fn push_block(entries: &mut Vec<(String, Node)>, ident: &str, child: Node) {
+    match entries.iter_mut().find(|(k, _)| k == ident) {
+        Some((_, Node::List { items, .. })) => items.push(child),
+        _ => {
+            let span = child.span();
+            entries.push((ident.to_string(), Node::List { items: vec![child], span }));
+        }
+    }
+}
+
+fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+pub fn span_of(expr: &Expression, file: FileId) -> Span {
+    Span::new(file, expr.span().unwrap_or(0..0))
+}
+
+/// The span of a block's header: its type and labels (`resource "azurerm_subnet" "agent"`).
+pub fn header_span(block: &Block, file: FileId) -> Span {
+    let start = block.ident.span().map(|r| r.start).unwrap_or(0);
+    let end = block
+        .labels
+        .last()
+        .and_then(|l| l.span())
+        .or_else(|| block.ident.span())
+        .map(|r| r.end)
+        .unwrap_or(start);
+    Span::new(file, start..end)
+}
+
+fn index(value: Value, key: &Value, path: &str) -> Value {
+    match (value, key) {
+        (v @ Value::Unknown(_), _) => v,
+        (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
+        (Value::List(items), k) => match to_number(k) {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) < items.len() => {
+                items.into_iter().nth(n as usize).unwrap_or(Value::Null)
+            }
+            Some(n) => Value::error(format!("`{path}`: index {n} is out of range")),
+            None => Value::error(format!("`{path}`: a list index must be a number")),
+        },
+        (Value::Object(mut map), k) => match k.to_display_string() {
+            Some(s) => map
+                .remove(&s)
+                .unwrap_or_else(|| Value::error(format!("`{path}`: no key {s:?}"))),
+            None => Value::error(format!("`{path}`: a map key must be a string")),
+        },
+        (other, _) => Value::error(format!("`{path}`: a {} cannot be indexed", other.type_name())),
+    }
+}
+
+pub fn to_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Terraform's `==`: numbers and their string forms differ, collections compare deeply.
+fn values_equal(a: &Value, b: &Value) -> bool {
+    a == b
+}

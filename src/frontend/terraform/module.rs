@@ -1,0 +1,67 @@
+//! The declarations of one Terraform module (a directory of `.tf` files).
+
+use super::eval::header_span;
+use crate::source::{FileId, Span};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+use indexmap::IndexMap;
+use std::collections::HashMap;
+
+pub struct VariableDecl<'a> {
+    pub block: &'a Block,
+}
+
+pub struct ResourceDecl<'a> {
+    pub ty: String,
+    pub name: String,
+    pub block: &'a Block,
+    pub file: FileId,
+}
+
+impl ResourceDecl<'_> {
+    pub fn header_span(&self) -> Span {
+        header_span(self.block, self.file)
+    }
+}
+
+#[derive(Default)]
+pub struct ModuleDecls<'a> {
+    pub variables: HashMap<String, VariableDecl<'a>>,
+    pub locals: HashMap<String, (&'a Expression, FileId)>,
+    /// Managed resources by `type.name`, in declaration order.
+    pub resources: IndexMap<String, ResourceDecl<'a>>,
+}
+
+impl<'a> ModuleDecls<'a> {
+    pub fn collect(files: &'a [(FileId, Body)]) -> ModuleDecls<'a> {
+        let mut decls = ModuleDecls::default();
+        for (file, body) in files {
+            for block in body.blocks() {
+                let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+                match (block.ident.as_str(), labels.as_slice()) {
+                    ("variable", [name]) => {
+                        decls.variables.insert(name.to_string(), VariableDecl { block });
+                    }
+                    ("locals", []) => {
+                        for attr in block.body.attributes() {
+                            decls.locals.insert(attr.key.as_str().to_string(), (&attr.value, *file));
+                        }
+                    }
+                    ("resource", [ty, name]) => {
+                        decls.resources.insert(
+                            format!("{ty}.{name}"),
+                            ResourceDecl {
+                                ty: ty.to_string(),
+                                name: name.to_string(),
+                                block,
+                                file: *file,
+                            },
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        decls
+    }
+}

@@ -1,0 +1,17 @@
+//! foundry-lint: a static linter for the network and encryption prerequisites of Microsoft
+//! Foundry Agent Service deployments on a customer's own virtual network.
+//!
+//! Data flows one way: `frontend` (parse and evaluate Terraform, ARM, Bicep) -> `model` (one
+//! language-neutral network model) -> `rules` (run by `engine`) -> `report`.
+
+pub mod cidr;
+pub mod cli;
+pub mod domain;
+pub mod engine;
+pub mod frontend;
+pub mod model;
+pub mod node;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod value;

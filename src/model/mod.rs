@@ -1,0 +1,367 @@
+//! The language-neutral network model. Front ends (Terraform, ARM, Bicep) fill it; rules read it.
+//! Every value keeps the span it came from; a value that cannot be known statically is
+//! `Val::Unknown` with the reason, never a guess.
+//!
+//! References between resources are id strings (see `ids`); `Model::finish` indexes the entities
+//! so rules can resolve a reference to the entity it names, or learn that it is external or
+//! unknown.
+
+pub mod ids;
+mod queries;
+mod resolve;
+
+pub use queries::{AgentRange, CmkPrincipal, Peer};
+pub use resolve::{Index, Resolved};
+
+use crate::source::Span;
+use crate::value::Unknown;
+use ipnet::IpNet;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val<T> {
+    Known(T),
+    Unknown(Unknown),
+}
+
+/// A value and where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attr<T> {
+    pub val: Val<T>,
+    pub span: Span,
+}
+
+impl<T> Attr<T> {
+    pub fn known(value: T, span: Span) -> Attr<T> {
+        Attr {
+            val: Val::Known(value),
+            span,
+        }
+    }
+
+    pub fn unknown(unknown: Unknown, span: Span) -> Attr<T> {
+        Attr {
+            val: Val::Unknown(unknown),
+            span,
+        }
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        match &self.val {
+            Val::Known(v) => Some(v),
+            Val::Unknown(_) => None,
+        }
+    }
+
+    pub fn unknown_reason(&self) -> Option<&Unknown> {
+        match &self.val {
+            Val::Known(_) => None,
+            Val::Unknown(u) => Some(u),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Attr<U> {
+        Attr {
+            val: match self.val {
+                Val::Known(v) => Val::Known(f(v)),
+                Val::Unknown(u) => Val::Unknown(u),
+            },
+            span: self.span,
+        }
+    }
+}
+
+/// Which declaration an entity came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    /// The user's name for it: `azurerm_subnet.agent`, `module.net.azurerm_subnet.x[0]`,
+    /// `Microsoft.Network/virtualNetworks/vnet`, ...
+    pub address: String,
+    /// The declaration's header (`resource "azurerm_subnet" "agent" {`).
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct VirtualNetwork {
+    pub origin: Origin,
+    pub id: String,
+    pub location: Option<Attr<String>>,
+    pub address_space: Vec<Attr<IpNet>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    pub origin: Origin,
+    pub id: String,
+    /// The id of the VNet the subnet belongs to.
+    pub vnet: Attr<String>,
+    pub address_prefixes: Vec<Attr<IpNet>>,
+    /// Service names the subnet is delegated to (`Microsoft.App/environments`, ...).
+    pub delegations: Vec<Attr<String>>,
+    /// Where the delegations are (or would be) written: the first delegation or the header.
+    pub delegation_span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Peering {
+    pub origin: Origin,
+    pub local_vnet: Attr<String>,
+    pub remote_vnet: Attr<String>,
+    /// Address space of the remote VNet when the template states it (ARM `remoteAddressSpace`).
+    pub remote_address_space: Vec<Attr<IpNet>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PrivateDnsZone {
+    pub origin: Origin,
+    pub id: String,
+    pub name: Attr<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DnsZoneLink {
+    pub origin: Origin,
+    pub zone: Attr<String>,
+    pub vnet: Attr<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PrivateLinkConnection {
+    pub target: Attr<String>,
+    pub group_ids: Vec<Attr<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct PrivateEndpoint {
+    pub origin: Origin,
+    pub id: String,
+    pub subnet: Attr<String>,
+    pub location: Option<Attr<String>>,
+    pub connections: Vec<PrivateLinkConnection>,
+}
+
+/// A DNS zone group: the zones attached to a private endpoint (inline in azurerm, a child
+/// resource in ARM).
+#[derive(Clone, Debug)]
+pub struct DnsZoneGroup {
+    pub origin: Origin,
+    pub endpoint: Attr<String>,
+    pub zones: Vec<Attr<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyVault {
+    pub origin: Origin,
+    pub id: String,
+    pub name: Attr<String>,
+    pub location: Option<Attr<String>>,
+    /// None when the template leaves it out (on by default).
+    pub soft_delete: Option<Attr<bool>>,
+    /// None when the template leaves it out (off by default).
+    pub purge_protection: Option<Attr<bool>>,
+    /// RBAC authorization, with the front end's default applied when absent.
+    pub rbac_authorization: Attr<bool>,
+    /// Whether the vault is a Managed HSM (always RBAC, purge protection settable).
+    pub managed_hsm: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyVaultKey {
+    pub origin: Origin,
+    pub id: String,
+    pub vault: Attr<String>,
+    pub name: Attr<String>,
+    pub key_type: Option<Attr<String>>,
+    pub key_size: Option<Attr<f64>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AccessPolicy {
+    pub origin: Origin,
+    pub vault: Attr<String>,
+    pub object_id: Attr<String>,
+    pub key_permissions: Vec<Attr<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ManagedIdentity {
+    pub origin: Origin,
+    pub id: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct AccountIdentity {
+    pub system_assigned: Val<bool>,
+    /// Ids of the user-assigned identities attached.
+    pub user_assigned: Vec<Attr<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct NetworkInjection {
+    pub subnet: Option<Attr<String>>,
+    pub managed_network: Option<Attr<bool>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct CustomerManagedKey {
+    /// A vault URI, a key URI or a vault resource id.
+    pub vault: Attr<String>,
+    pub key_name: Option<Attr<String>>,
+    pub identity_client_id: Option<Attr<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct CognitiveAccount {
+    pub origin: Origin,
+    pub id: String,
+    pub kind: Option<Attr<String>>,
+    pub location: Option<Attr<String>>,
+    /// None when the account declares no identity.
+    pub identity: Option<AccountIdentity>,
+    pub network_injections: Vec<NetworkInjection>,
+    pub customer_managed_key: Option<CustomerManagedKey>,
+}
+
+/// Settings declared outside an account's own block (azurerm's separate CMK resource,
+/// azapi_update_resource), merged into the account by `Model::finish`.
+#[derive(Clone, Debug)]
+pub struct AccountAddition {
+    pub account: Attr<String>,
+    pub network_injections: Vec<NetworkInjection>,
+    pub customer_managed_key: Option<CustomerManagedKey>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RoleAssignment {
+    pub origin: Origin,
+    pub scope: Attr<String>,
+    /// A role definition id (bare GUID or full id) or a role name.
+    pub role: Attr<String>,
+    pub principal: Attr<String>,
+}
+
+/// Everything one environment of a stack declares.
+#[derive(Default, Debug)]
+pub struct Model {
+    pub virtual_networks: Vec<VirtualNetwork>,
+    pub subnets: Vec<Subnet>,
+    pub peerings: Vec<Peering>,
+    pub dns_zones: Vec<PrivateDnsZone>,
+    pub dns_zone_links: Vec<DnsZoneLink>,
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    pub dns_zone_groups: Vec<DnsZoneGroup>,
+    pub key_vaults: Vec<KeyVault>,
+    pub keys: Vec<KeyVaultKey>,
+    pub access_policies: Vec<AccessPolicy>,
+    pub managed_identities: Vec<ManagedIdentity>,
+    pub accounts: Vec<CognitiveAccount>,
+    pub account_additions: Vec<AccountAddition>,
+    pub role_assignments: Vec<RoleAssignment>,
+    pub index: Index,
+}
+
+impl Model {
+    /// Adds the entities of another part of the same environment (another module).
+    pub fn absorb(&mut self, other: Model) {
+        self.virtual_networks.extend(other.virtual_networks);
+        self.subnets.extend(other.subnets);
+        self.peerings.extend(other.peerings);
+        self.dns_zones.extend(other.dns_zones);
+        self.dns_zone_links.extend(other.dns_zone_links);
+        self.private_endpoints.extend(other.private_endpoints);
+        self.dns_zone_groups.extend(other.dns_zone_groups);
+        self.key_vaults.extend(other.key_vaults);
+        self.keys.extend(other.keys);
+        self.access_policies.extend(other.access_policies);
+        self.managed_identities.extend(other.managed_identities);
+        self.accounts.extend(other.accounts);
+        self.account_additions.extend(other.account_additions);
+        self.role_assignments.extend(other.role_assignments);
+    }
+
+    /// Merges duplicate declarations and builds the reference index. Call once, after every
+    /// front end has added its entities.
+    pub fn finish(&mut self) {
+        self.merge_duplicate_subnets();
+        self.index = Index::build(self);
+        self.apply_account_additions();
+    }
+
+    /// The same subnet may be declared inline in its VNet and as a child resource: one subnet.
+    /// The child declaration wins where it states a value; the inline one fills the gaps.
+    fn merge_duplicate_subnets(&mut self) {
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        let mut merged: Vec<Subnet> = Vec::with_capacity(self.subnets.len());
+        for subnet in self.subnets.drain(..) {
+            let key = ids::parse(&subnet.id).map(|id| id.key());
+            match key.and_then(|k| seen.get(&k).copied().map(|i| (k, i))) {
+                Some((_, i)) => {
+                    let existing = &mut merged[i];
+                    if existing.address_prefixes.is_empty() {
+                        existing.address_prefixes = subnet.address_prefixes;
+                    }
+                    if existing.delegations.is_empty() {
+                        existing.delegations = subnet.delegations;
+                    }
+                }
+                None => {
+                    if let Some(id) = ids::parse(&subnet.id) {
+                        seen.insert(id.key(), merged.len());
+                    }
+                    merged.push(subnet);
+                }
+            }
+        }
+        self.subnets = merged;
+    }
+
+    fn apply_account_additions(&mut self) {
+        let additions = std::mem::take(&mut self.account_additions);
+        for addition in additions {
+            if let Resolved::Entity(i) = self.index.account(&addition.account) {
+                let account = &mut self.accounts[i];
+                account.network_injections.extend(addition.network_injections);
+                if addition.customer_managed_key.is_some() {
+                    account.customer_managed_key = addition.customer_managed_key;
+                }
+            }
+        }
+    }
+
+    /// The accounts that inject into the subnet at `subnet_index`.
+    pub fn accounts_injecting_into(&self, subnet_index: usize) -> Vec<(usize, &NetworkInjection)> {
+        let mut out = Vec::new();
+        for (i, account) in self.accounts.iter().enumerate() {
+            for injection in &account.network_injections {
+                if let Some(subnet) = &injection.subnet
+                    && self.index.subnet(subnet) == Resolved::Entity(subnet_index)
+                {
+                    out.push((i, injection));
+                }
+            }
+        }
+        out
+    }
+
+    /// Indexes of the subnets some account injects into (the agent subnets), with the injection.
+    pub fn agent_subnets(&self) -> Vec<(usize, usize, &NetworkInjection)> {
+        let mut out = Vec::new();
+        for (a, account) in self.accounts.iter().enumerate() {
+            for injection in &account.network_injections {
+                if injection.managed_network.as_ref().and_then(|m| m.get().copied()) == Some(true) {
+                    continue;
+                }
+                if let Some(subnet) = &injection.subnet
+                    && let Resolved::Entity(s) = self.index.subnet(subnet)
+                    && !out.iter().any(|(seen, _, _)| *seen == s)
+                {
+                    out.push((s, a, injection));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,160 @@
+//! Questions several rules ask of the model: which subnets are agent subnets, which VNets are
+//! around them, which VNets are peered.
+
+use super::{Attr, Model, Resolved, ids};
+use ipnet::IpNet;
+
+/// The other side of a peering, seen from one VNet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Peer {
+    /// A VNet of the model.
+    VirtualNetwork(usize),
+    /// A VNet outside the model, by canonical id key; the peering's index tells where its
+    /// stated address space (if any) is.
+    External { key: String, peering: usize },
+    /// The peering's other side is not known statically.
+    Unknown,
+}
+
+/// An address range of the agent network: the agent subnet, its VNet, or a VNet peered with it.
+pub struct AgentRange<'a> {
+    pub prefix: &'a Attr<IpNet>,
+    /// "agent subnet `azurerm_subnet.agent`", "VNet `azurerm_virtual_network.spoke`", ...
+    pub description: String,
+    pub address: &'a str,
+}
+
+impl Model {
+    pub fn vnet_of_subnet(&self, subnet: usize) -> Resolved {
+        self.index.virtual_network(&self.subnets[subnet].vnet)
+    }
+
+    /// Every VNet peered with `vnet`, whichever side declares the peering.
+    pub fn peers_of(&self, vnet: usize) -> Vec<Peer> {
+        let mut peers = Vec::new();
+        for (i, peering) in self.peerings.iter().enumerate() {
+            let local = self.index.virtual_network(&peering.local_vnet);
+            let remote = self.index.virtual_network(&peering.remote_vnet);
+            let other = match (&local, &remote) {
+                (Resolved::Entity(l), _) if *l == vnet => &remote,
+                (_, Resolved::Entity(r)) if *r == vnet => &local,
+                _ => continue,
+            };
+            let peer = match other {
+                Resolved::Entity(o) => Peer::VirtualNetwork(*o),
+                Resolved::External(id) => Peer::External {
+                    key: ids::parse(id).map(|p| p.key()).unwrap_or_else(|| id.to_ascii_lowercase()),
+                    peering: i,
+                },
+                Resolved::Unknown(_) => Peer::Unknown,
+            };
+            if !peers.contains(&peer) {
+                peers.push(peer);
+            }
+        }
+        peers
+    }
+
+    /// The ranges of the agent network: each agent subnet's prefixes, the address space of its
+    /// VNet, and of the VNets peered with that VNet (or the remote space a peering states).
+    pub fn agent_network_ranges(&self) -> Vec<AgentRange<'_>> {
+        let mut out = Vec::new();
+        let mut seen_vnets = Vec::new();
+        let mut seen_peerings = Vec::new();
+        for (s, _, _) in self.agent_subnets() {
+            let subnet = &self.subnets[s];
+            for prefix in &subnet.address_prefixes {
+                out.push(AgentRange {
+                    prefix,
+                    description: format!("agent subnet `{}`", subnet.origin.address),
+                    address: &subnet.origin.address,
+                });
+            }
+            let Resolved::Entity(v) = self.vnet_of_subnet(s) else { continue };
+            let mut vnets = vec![(v, "VNet")];
+            for peer in self.peers_of(v) {
+                match peer {
+                    Peer::VirtualNetwork(p) => vnets.push((p, "peered VNet")),
+                    Peer::External { peering, .. } if !seen_peerings.contains(&peering) => {
+                        seen_peerings.push(peering);
+                        let p = &self.peerings[peering];
+                        for prefix in &p.remote_address_space {
+                            out.push(AgentRange {
+                                prefix,
+                                description: format!("remote VNet of peering `{}`", p.origin.address),
+                                address: &p.origin.address,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for (vnet, role) in vnets {
+                if seen_vnets.contains(&vnet) {
+                    continue;
+                }
+                seen_vnets.push(vnet);
+                let network = &self.virtual_networks[vnet];
+                for prefix in &network.address_space {
+                    out.push(AgentRange {
+                        prefix,
+                        description: format!("{role} `{}`", network.origin.address),
+                        address: &network.origin.address,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Who holds the customer-managed key for an account.
+pub enum CmkPrincipal {
+    /// A principal token (`ids::principal_token`) to look for in role assignments and policies.
+    Known(String),
+    /// The account names no identity that could use the key (FL605's concern).
+    Missing,
+    Unknown,
+}
+
+impl Model {
+    /// The vault holding an account's customer-managed key.
+    pub fn cmk_vault(&self, account: usize) -> Option<Resolved> {
+        let cmk = self.accounts[account].customer_managed_key.as_ref()?;
+        Some(self.index.key_vault(&cmk.vault))
+    }
+
+    /// The key an account's CMK names, when both its vault and name are known.
+    pub fn cmk_key(&self, account: usize) -> Option<usize> {
+        let cmk = self.accounts[account].customer_managed_key.as_ref()?;
+        let Some(Resolved::Entity(vault)) = self.cmk_vault(account) else { return None };
+        let name = cmk.key_name.as_ref()?.get()?;
+        self.keys.iter().position(|k| {
+            k.name.get().is_some_and(|n| n.eq_ignore_ascii_case(name))
+                && self.index.key_vault(&k.vault) == Resolved::Entity(vault)
+        })
+    }
+
+    /// The identity an account uses to reach its key: the user-assigned one named by the
+    /// client id, else the system-assigned one.
+    pub fn cmk_principal(&self, account: usize) -> CmkPrincipal {
+        let a = &self.accounts[account];
+        let Some(cmk) = &a.customer_managed_key else { return CmkPrincipal::Unknown };
+        if let Some(client) = &cmk.identity_client_id {
+            let Some(client) = client.get() else { return CmkPrincipal::Unknown };
+            return match self
+                .managed_identities
+                .iter()
+                .find(|m| ids::client_token(&m.id) == *client)
+            {
+                Some(m) => CmkPrincipal::Known(ids::principal_token(&m.id)),
+                None => CmkPrincipal::Unknown,
+            };
+        }
+        match a.identity.as_ref().map(|i| &i.system_assigned) {
+            None | Some(super::Val::Known(false)) => CmkPrincipal::Missing,
+            Some(super::Val::Known(true)) => CmkPrincipal::Known(ids::principal_token(&a.id)),
+            Some(super::Val::Unknown(_)) => CmkPrincipal::Unknown,
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! One line per finding: `path:line:col: FL201 error agent-subnet-below-minimum: message`.
+
+use super::Report;
+use std::fmt::Write;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in report.findings {
+        let at = report.start(f.span);
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {} {} {}: {}",
+            report.file(f.span),
+            at.line,
+            at.column,
+            f.rule.code,
+            f.severity,
+            f.rule.name,
+            f.message
+        );
+    }
+    out
+}

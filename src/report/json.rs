@@ -1,0 +1,103 @@
+//! The JSON report (a contract: `version` changes if the shape does).
+
+use super::Report;
+use crate::engine::Severity;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    help: &'a str,
+    location: Location<'a>,
+    resource: Option<&'a str>,
+    related: Vec<RelatedLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct RelatedLocation<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
+pub fn render(report: &Report) -> String {
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| {
+            let (start, end) = (report.start(f.span), report.end(f.span));
+            JsonFinding {
+                rule: f.rule.code,
+                name: f.rule.name,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                help: &f.help,
+                location: Location {
+                    file: report.file(f.span),
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                },
+                resource: f.resource.as_deref(),
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let at = report.start(r.span);
+                        RelatedLocation { file: report.file(r.span), line: at.line, column: at.column, message: &r.message }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let doc = Document {
+        version: 1,
+        tool: Tool { name: "foundry-lint", version: env!("CARGO_PKG_VERSION") },
+        findings,
+        summary: Summary {
+            files: report.sources.len(),
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            notes: report.count(Severity::Note),
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}

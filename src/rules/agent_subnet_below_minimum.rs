@@ -1,0 +1,39 @@
+//! FL201: an agent subnet smaller than the documented minimum (/27).
+
+use crate::domain::{AGENT_SUBNET_MINIMUM_PREFIX, AZURE_MINIMUM_SUBNET_PREFIX};
+use crate::engine::Reporter;
+use crate::model::Model;
+
+rule!(
+    "FL201",
+    "agent-subnet-below-minimum",
+    Error,
+    "An agent subnet is smaller than /27, the documented minimum",
+    Some(check)
+);
+
+fn check(model: &Model, out: &mut Reporter) {
+    for (s, _, _) in model.agent_subnets() {
+        let subnet = &model.subnets[s];
+        for prefix in &subnet.address_prefixes {
+            let Some(p) = prefix.get() else {
+                if let Some(u) = prefix.unknown_reason() {
+                    out.unresolved(u, prefix.span, &format!("the size of agent subnet `{}`", subnet.origin.address));
+                }
+                continue;
+            };
+            let len = p.prefix_len();
+            // Past /29 Azure refuses the subnet outright: FL404 says so.
+            if !p.addr().is_ipv4() || len <= AGENT_SUBNET_MINIMUM_PREFIX || len > AZURE_MINIMUM_SUBNET_PREFIX {
+                continue;
+            }
+            let usable = crate::cidr::addr_count(p).saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
+            out.report(
+                prefix.span,
+                format!("agent subnet `{}` is {p} ({usable} usable addresses), smaller than the /{AGENT_SUBNET_MINIMUM_PREFIX} minimum", subnet.origin.address),
+            )
+            .help("make the agent subnet at least /27; /24 is recommended for production")
+            .resource(&subnet.origin.address);
+        }
+    }
+}

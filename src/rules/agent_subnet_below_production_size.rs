@@ -1,0 +1,33 @@
+//! FL203: an agent subnet of /26 or /25: works, but below the /24 recommended for production.
+
+use crate::domain::{AGENT_SUBNET_PRODUCTION_PREFIX, AGENT_SUBNET_SESSION_MAXIMUM_PREFIX};
+use crate::engine::Reporter;
+use crate::model::Model;
+
+rule!(
+    "FL203",
+    "agent-subnet-below-production-size",
+    Note,
+    "An agent subnet is /26 or /25, below the /24 recommended for production",
+    Some(check)
+);
+
+fn check(model: &Model, out: &mut Reporter) {
+    for (s, _, _) in model.agent_subnets() {
+        let subnet = &model.subnets[s];
+        for prefix in &subnet.address_prefixes {
+            let Some(p) = prefix.get() else { continue };
+            let len = p.prefix_len();
+            if !p.addr().is_ipv4() || len <= AGENT_SUBNET_PRODUCTION_PREFIX || len > AGENT_SUBNET_SESSION_MAXIMUM_PREFIX {
+                continue;
+            }
+            let usable = crate::cidr::addr_count(p).saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
+            out.report(
+                prefix.span,
+                format!("agent subnet `{}` is {p} ({usable} usable addresses), below the /{AGENT_SUBNET_PRODUCTION_PREFIX} recommended for production", subnet.origin.address),
+            )
+            .help("a /24 leaves room for projects, replicas and hosted agents as usage grows (keep utilization under 80%)")
+            .resource(&subnet.origin.address);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! FL202: a /27 agent subnet: the minimum, about 17 concurrent sessions.
+
+use crate::domain::{AGENT_SUBNET_MINIMUM_PREFIX, SESSIONS_AT_MINIMUM, SESSION_MAXIMUM};
+use crate::engine::Reporter;
+use crate::model::Model;
+
+rule!(
+    "FL202",
+    "agent-subnet-below-session-maximum",
+    Warning,
+    "An agent subnet is /27: about 27 usable IPs and 17 concurrent sessions, below the 50 a /26 allows",
+    Some(check)
+);
+
+fn check(model: &Model, out: &mut Reporter) {
+    for (s, _, _) in model.agent_subnets() {
+        let subnet = &model.subnets[s];
+        for prefix in &subnet.address_prefixes {
+            let Some(p) = prefix.get() else { continue };
+            if !p.addr().is_ipv4() || p.prefix_len() != AGENT_SUBNET_MINIMUM_PREFIX {
+                continue;
+            }
+            out.report(
+                prefix.span,
+                format!("agent subnet `{}` is {p}: about 27 usable addresses and {SESSIONS_AT_MINIMUM} concurrent sessions, below the {SESSION_MAXIMUM} a /26 allows", subnet.origin.address),
+            )
+            .help("use /26 or larger to reach the 50-session maximum; /24 is recommended for production")
+            .resource(&subnet.origin.address);
+        }
+    }
+}

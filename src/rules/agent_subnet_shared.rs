@@ -1,0 +1,51 @@
+//! FL302: an agent subnet used by two accounts, or holding a private endpoint.
+
+use crate::engine::Reporter;
+use crate::model::{Model, Resolved};
+
+rule!(
+    "FL302",
+    "agent-subnet-shared",
+    Error,
+    "Two Foundry accounts inject into the same subnet, or a private endpoint sits in an agent subnet",
+    Some(check)
+);
+
+fn check(model: &Model, out: &mut Reporter) {
+    for (s, _, _) in model.agent_subnets() {
+        let subnet = &model.subnets[s];
+        let users = model.accounts_injecting_into(s);
+        let mut accounts_seen: Vec<usize> = Vec::new();
+        for (a, injection) in &users {
+            if accounts_seen.contains(a) {
+                continue;
+            }
+            if let Some(&first) = accounts_seen.first() {
+                let first_account = &model.accounts[first];
+                out.report(
+                    injection.span,
+                    format!(
+                        "account `{}` injects into agent subnet `{}`, which account `{}` already uses",
+                        model.accounts[*a].origin.address, subnet.origin.address, first_account.origin.address
+                    ),
+                )
+                .help("give each Foundry account its own delegated agent subnet")
+                .resource(&model.accounts[*a].origin.address)
+                .related(users[0].1.span, format!("account `{}` injects here", first_account.origin.address));
+            }
+            accounts_seen.push(*a);
+        }
+        for endpoint in &model.private_endpoints {
+            if model.index.subnet(&endpoint.subnet) != Resolved::Entity(s) {
+                continue;
+            }
+            out.report(
+                endpoint.subnet.span,
+                format!("private endpoint `{}` is placed in agent subnet `{}`", endpoint.origin.address, subnet.origin.address),
+            )
+            .help("put private endpoints in a separate, non-delegated subnet; the agent subnet is reserved for the Agent Service")
+            .resource(&endpoint.origin.address)
+            .related(subnet.origin.span, "the agent subnet");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! FL104: a class A agent subnet in a region where class A is not generally available.
+
+use crate::domain::{CLASS_A_RANGE, CLASS_A_REGIONS, normalize_region};
+use crate::engine::Reporter;
+use crate::model::{Model, Resolved};
+
+rule!(
+    "FL104",
+    "class-a-region",
+    Warning,
+    "An agent subnet in 10.0.0.0/8 in a region where class A agent subnets are not generally available",
+    Some(check)
+);
+
+fn check(model: &Model, out: &mut Reporter) {
+    let Some(class_a) = crate::cidr::parse(CLASS_A_RANGE) else { return };
+    for (s, account, _) in model.agent_subnets() {
+        let subnet = &model.subnets[s];
+        // The region of the VNet, else of the account injecting into it.
+        let vnet_location = match model.vnet_of_subnet(s) {
+            Resolved::Entity(v) => model.virtual_networks[v].location.clone(),
+            _ => None,
+        };
+        let Some(location) = vnet_location.or_else(|| model.accounts[account].location.clone()) else {
+            continue;
+        };
+        let Some(region) = location.get() else { continue };
+        if CLASS_A_REGIONS.contains(&normalize_region(region).as_str()) {
+            continue;
+        }
+        for prefix in &subnet.address_prefixes {
+            let Some(p) = prefix.get() else { continue };
+            if !crate::cidr::contains(&class_a, p) {
+                continue;
+            }
+            out.report(prefix.span, format!("agent subnet `{}` uses {p} (class A) in region `{region}`, where class A agent subnets are not generally available", subnet.origin.address))
+                .help("use a class B (172.16.0.0/12) or class C (192.168.0.0/16) range, or deploy to a region that supports class A")
+                .resource(&subnet.origin.address)
+                .related(location.span, "the region is set here");
+        }
+    }
+}

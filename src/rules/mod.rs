@@ -1,0 +1,94 @@
+//! The rule catalogue: one file per rule, each reading only the model.
+
+use crate::engine::Rule;
+
+/// Declares a rule's `RULE` static with its document from `rules/<code>-<name>.md`.
+macro_rules! rule {
+    ($code:literal, $name:literal, $severity:ident, $summary:literal, $check:expr) => {
+        rule!($code, $name, $severity, $summary, $check, true);
+    };
+    ($code:literal, $name:literal, $severity:ident, $summary:literal, $check:expr, $enabled:expr) => {
+        pub static RULE: crate::engine::Rule = crate::engine::Rule {
+            code: $code,
+            name: $name,
+            severity: crate::engine::Severity::$severity,
+            summary: $summary,
+            doc: include_str!(concat!("../../rules/", $code, "-", $name, ".md")),
+            enabled_by_default: $enabled,
+            check: $check,
+        };
+    };
+}
+
+pub mod agent_subnet_below_minimum;
+pub mod agent_subnet_below_production_size;
+pub mod agent_subnet_below_session_maximum;
+pub mod agent_subnet_not_delegated;
+pub mod agent_subnet_shared;
+pub mod cgnat_range;
+pub mod class_a_region;
+pub mod cmk_identity_missing;
+pub mod cmk_key_permission_missing;
+pub mod cmk_key_type;
+pub mod cmk_key_vault_purge_protection;
+pub mod cmk_key_vault_region;
+pub mod cmk_key_vault_soft_delete;
+pub mod non_rfc1918_range;
+pub mod parse_error;
+pub mod peered_vnet_overlap;
+pub mod platform_reserved_range;
+pub mod private_dns_zone_missing;
+pub mod private_dns_zone_not_linked;
+pub mod subnet_below_azure_minimum;
+pub mod subnet_outside_vnet;
+pub mod subnet_overlap;
+pub mod unresolved_value;
+
+/// Every rule, in code order.
+pub static ALL: &[&Rule] = &[
+    &parse_error::RULE,
+    &unresolved_value::RULE,
+    &non_rfc1918_range::RULE,
+    &cgnat_range::RULE,
+    &platform_reserved_range::RULE,
+    &class_a_region::RULE,
+    &agent_subnet_below_minimum::RULE,
+    &agent_subnet_below_session_maximum::RULE,
+    &agent_subnet_below_production_size::RULE,
+    &agent_subnet_not_delegated::RULE,
+    &agent_subnet_shared::RULE,
+    &peered_vnet_overlap::RULE,
+    &subnet_outside_vnet::RULE,
+    &subnet_overlap::RULE,
+    &subnet_below_azure_minimum::RULE,
+    &private_dns_zone_missing::RULE,
+    &private_dns_zone_not_linked::RULE,
+    &cmk_key_vault_purge_protection::RULE,
+    &cmk_key_vault_soft_delete::RULE,
+    &cmk_key_vault_region::RULE,
+    &cmk_key_permission_missing::RULE,
+    &cmk_identity_missing::RULE,
+    &cmk_key_type::RULE,
+];
+
+/// A rule by code or name (case-insensitive).
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name))
+}
+
+/// The first of `ranges` that a prefix overlaps.
+fn overlapping_range(prefix: &ipnet::IpNet, ranges: &'static [&'static str]) -> Option<&'static str> {
+    ranges
+        .iter()
+        .copied()
+        .find(|r| crate::cidr::parse(r).is_some_and(|range| crate::cidr::overlaps(prefix, &range)))
+}
+
+/// Whether an IPv4 prefix lies entirely inside RFC 1918 space.
+fn is_private(prefix: &ipnet::IpNet) -> bool {
+    crate::domain::PRIVATE_RANGES
+        .iter()
+        .any(|r| crate::cidr::parse(r).is_some_and(|range| crate::cidr::contains(&range, prefix)))
+}
