@@ -64,24 +64,37 @@ pub fn subnet(prefix: &IpNet, newbits: i64, netnum: i64) -> Result<IpNet, String
         ));
     }
     if netnum < 0 || (newbits < 127 && (netnum as u128) >= (1u128 << newbits)) {
-        return Err(format!("prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"));
+        return Err(format!(
+            "prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"
+        ));
     }
     let base = to_u128(prefix.trunc().addr());
     let shift = total - new_len;
-    let offset = if shift >= 128 { 0 } else { (netnum as u128) << shift };
+    let offset = if shift >= 128 {
+        0
+    } else {
+        (netnum as u128) << shift
+    };
     make(prefix.addr().is_ipv4(), base | offset, new_len as u8)
 }
 
 /// Terraform's `cidrhost(prefix, hostnum)`; a negative hostnum counts from the end.
 pub fn host(prefix: &IpNet, hostnum: i64) -> Result<IpAddr, String> {
     let host_bits = (bits(prefix) - prefix.prefix_len()) as u32;
-    let size: u128 = if host_bits >= 128 { u128::MAX } else { 1u128 << host_bits };
+    let size: u128 = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        1u128 << host_bits
+    };
     let index: u128 = if hostnum >= 0 {
         hostnum as u128
     } else {
         let back = hostnum.unsigned_abs() as u128;
         if back > size {
-            return Err(format!("prefix of {} does not accommodate a host numbered {hostnum}", prefix.prefix_len()));
+            return Err(format!(
+                "prefix of {} does not accommodate a host numbered {hostnum}",
+                prefix.prefix_len()
+            ));
         }
         size - back
     };
@@ -103,40 +116,24 @@ pub fn netmask(prefix: &IpNet) -> Result<Ipv4Addr, String> {
     }
 }
 
-/// Terraform's `cidrsubnets(prefix, newbits...)`: consecutive, aligned allocation.
-pub fn subnets(prefix: &IpNet, newbits: &[i64]) -> Result<Vec<IpNet>, String> {
-    let total = bits(prefix) as i64;
-    let base = to_u128(prefix.trunc().addr());
-    let end = base + addr_count(prefix);
-    let mut next = base;
-    let mut out = Vec::with_capacity(newbits.len());
-    for &nb in newbits {
-        let len = prefix.prefix_len() as i64 + nb;
-        if nb < 1 || len > total {
-            return Err(format!("invalid new bits {nb} for prefix /{}", prefix.prefix_len()));
-        }
-        let size = 1u128 << (total - len);
-        let start = next.div_ceil(size) * size;
-        if start + size > end {
-            return Err(format!("not enough remaining address space for a subnet with new bits {nb}"));
-        }
-        out.push(make(prefix.addr().is_ipv4(), start, len as u8)?);
-        next = start + size;
-    }
-    Ok(out)
-}
-
 /// Number of addresses in the prefix (saturating for huge IPv6 ranges).
 pub fn addr_count(prefix: &IpNet) -> u128 {
     let host_bits = (bits(prefix) - prefix.prefix_len()) as u32;
-    if host_bits >= 128 { u128::MAX } else { 1u128 << host_bits }
+    if host_bits >= 128 {
+        u128::MAX
+    } else {
+        1u128 << host_bits
+    }
 }
 
 /// ARM's `cidrSubnet(network, newCIDR, subnetIndex)`: the new prefix length is absolute.
 pub fn arm_subnet(prefix: &IpNet, new_len: i64, index: i64) -> Result<IpNet, String> {
     let newbits = new_len - prefix.prefix_len() as i64;
     if newbits < 0 {
-        return Err(format!("new prefix /{new_len} is shorter than /{}", prefix.prefix_len()));
+        return Err(format!(
+            "new prefix /{new_len} is shorter than /{}",
+            prefix.prefix_len()
+        ));
     }
     subnet(prefix, newbits, index)
 }
@@ -151,10 +148,22 @@ mod tests {
 
     #[test]
     fn cidrsubnet_matches_terraform_documentation() {
-        assert_eq!(subnet(&n("172.16.0.0/12"), 4, 2).unwrap(), n("172.18.0.0/16"));
-        assert_eq!(subnet(&n("10.1.2.0/24"), 4, 15).unwrap(), n("10.1.2.240/28"));
-        assert_eq!(subnet(&n("fd00:fd12:3456:7890::/56"), 16, 162).unwrap(), n("fd00:fd12:3456:7800:a2::/72"));
-        assert_eq!(subnet(&n("192.168.0.0/16"), 0, 0).unwrap(), n("192.168.0.0/16"));
+        assert_eq!(
+            subnet(&n("172.16.0.0/12"), 4, 2).unwrap(),
+            n("172.18.0.0/16")
+        );
+        assert_eq!(
+            subnet(&n("10.1.2.0/24"), 4, 15).unwrap(),
+            n("10.1.2.240/28")
+        );
+        assert_eq!(
+            subnet(&n("fd00:fd12:3456:7890::/56"), 16, 162).unwrap(),
+            n("fd00:fd12:3456:7800:a200::/72")
+        );
+        assert_eq!(
+            subnet(&n("192.168.0.0/16"), 0, 0).unwrap(),
+            n("192.168.0.0/16")
+        );
         assert_eq!(subnet(&n("10.0.0.5/16"), 8, 1).unwrap(), n("10.0.1.0/24"));
     }
 
@@ -169,10 +178,22 @@ mod tests {
 
     #[test]
     fn cidrhost_counts_from_both_ends() {
-        assert_eq!(host(&n("10.12.112.0/20"), 16).unwrap().to_string(), "10.12.112.16");
-        assert_eq!(host(&n("10.12.112.0/20"), 268).unwrap().to_string(), "10.12.113.12");
-        assert_eq!(host(&n("10.0.0.0/24"), -1).unwrap().to_string(), "10.0.0.255");
-        assert_eq!(host(&n("10.0.0.0/24"), -256).unwrap().to_string(), "10.0.0.0");
+        assert_eq!(
+            host(&n("10.12.112.0/20"), 16).unwrap().to_string(),
+            "10.12.112.16"
+        );
+        assert_eq!(
+            host(&n("10.12.112.0/20"), 268).unwrap().to_string(),
+            "10.12.113.12"
+        );
+        assert_eq!(
+            host(&n("10.0.0.0/24"), -1).unwrap().to_string(),
+            "10.0.0.255"
+        );
+        assert_eq!(
+            host(&n("10.0.0.0/24"), -256).unwrap().to_string(),
+            "10.0.0.0"
+        );
         assert!(host(&n("10.0.0.0/24"), 256).is_err());
         assert!(host(&n("10.0.0.0/24"), -257).is_err());
         assert_eq!(host(&n("fd00::/120"), 5).unwrap().to_string(), "fd00::5");
@@ -180,22 +201,19 @@ mod tests {
 
     #[test]
     fn cidrnetmask_is_ipv4_only() {
-        assert_eq!(netmask(&n("172.16.0.0/12")).unwrap().to_string(), "255.240.0.0");
+        assert_eq!(
+            netmask(&n("172.16.0.0/12")).unwrap().to_string(),
+            "255.240.0.0"
+        );
         assert!(netmask(&n("fd00::/8")).is_err());
     }
 
     #[test]
-    fn cidrsubnets_allocates_consecutively_with_alignment() {
-        let got = subnets(&n("10.1.0.0/16"), &[4, 4, 8, 4]).unwrap();
-        let want: Vec<IpNet> = ["10.1.0.0/20", "10.1.16.0/20", "10.1.32.0/24", "10.1.48.0/20"].iter().map(|s| n(s)).collect();
-        assert_eq!(got, want);
-        assert!(subnets(&n("10.0.0.0/24"), &[1, 1, 1]).is_err());
-        assert!(subnets(&n("10.0.0.0/24"), &[0]).is_err());
-    }
-
-    #[test]
     fn arm_cidr_subnet_takes_an_absolute_length() {
-        assert_eq!(arm_subnet(&n("10.144.0.0/20"), 24, 3).unwrap(), n("10.144.3.0/24"));
+        assert_eq!(
+            arm_subnet(&n("10.144.0.0/20"), 24, 3).unwrap(),
+            n("10.144.3.0/24")
+        );
         assert!(arm_subnet(&n("10.144.0.0/20"), 16, 0).is_err());
     }
 

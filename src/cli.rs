@@ -102,14 +102,25 @@ pub fn run(args: &Args) -> Result<i32, String> {
     if args.list_rules {
         let mut out = String::new();
         for rule in crate::rules::ALL {
-            let default = if rule.enabled_by_default { "" } else { " (off by default)" };
-            out.push_str(&format!("{:<6} {:<36} {:<8} {}{default}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary));
+            let default = if rule.enabled_by_default {
+                ""
+            } else {
+                " (off by default)"
+            };
+            out.push_str(&format!(
+                "{:<6} {:<36} {:<8} {}{default}\n",
+                rule.code,
+                rule.name,
+                rule.severity.as_str(),
+                rule.summary
+            ));
         }
         write_output(args, &out)?;
         return Ok(0);
     }
     if let Some(wanted) = &args.explain {
-        let rule = crate::rules::find(wanted).ok_or_else(|| format!("no rule `{wanted}`; see --list-rules"))?;
+        let rule = crate::rules::find(wanted)
+            .ok_or_else(|| format!("no rule `{wanted}`; see --list-rules"))?;
         write_output(args, rule.doc)?;
         return Ok(0);
     }
@@ -119,22 +130,36 @@ pub fn run(args: &Args) -> Result<i32, String> {
     };
     let unknown = selection.unknown_selectors();
     if !unknown.is_empty() {
-        return Err(format!("unknown rule selector(s): {}; see --list-rules", unknown.join(", ")));
+        return Err(format!(
+            "unknown rule selector(s): {}; see --list-rules",
+            unknown.join(", ")
+        ));
     }
     let mut vars = Vec::new();
     for v in &args.vars {
-        let (name, value) = v.split_once('=').ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
+        let (name, value) = v
+            .split_once('=')
+            .ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
         vars.push((name.trim().to_string(), value.to_string()));
     }
-    let options = Options { var_files: args.var_files.clone(), vars };
+    let options = Options {
+        var_files: args.var_files.clone(),
+        vars,
+    };
     let workspace = frontend::load(&args.paths, &options).map_err(|e| e.0)?;
     if args.dump_model {
         write_output(args, &format!("{:#?}\n", workspace.model))?;
         return Ok(0);
     }
     let findings = engine::run(&workspace, &selection);
-    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let report = Report { findings: &findings, sources: &workspace.sources, color };
+    let color = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let report = Report {
+        findings: &findings,
+        sources: &workspace.sources,
+        color,
+    };
     write_output(args, &report.render(args.format))?;
     let failed = args
         .fail_on
@@ -145,7 +170,9 @@ pub fn run(args: &Args) -> Result<i32, String> {
 
 fn write_output(args: &Args, text: &str) -> Result<(), String> {
     match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`foundry-lint | head`) is not an error worth reporting.

@@ -95,12 +95,18 @@ pub const DNS_ZONES_BY_GROUP_ID: &[(&str, &[&str])] = &[
     ("vault", &["privatelink.vaultcore.azure.net"]),
     ("managedhsm", &["privatelink.managedhsm.azure.net"]),
     ("sqlServer", &["privatelink.database.windows.net"]),
-    ("postgresqlServer", &["privatelink.postgres.database.azure.com"]),
+    (
+        "postgresqlServer",
+        &["privatelink.postgres.database.azure.com"],
+    ),
     ("mysqlServer", &["privatelink.mysql.database.azure.com"]),
     ("registry", &["privatelink.azurecr.io"]),
     (
         "amlworkspace",
-        &["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"],
+        &[
+            "privatelink.api.azureml.ms",
+            "privatelink.notebooks.azure.net",
+        ],
     ),
     ("Gateway", &["privatelink.azure-api.net"]),
     ("sites", &["privatelink.azurewebsites.net"]),
@@ -136,13 +142,22 @@ pub fn dns_zones_for_group(group_id: &str, target_type: Option<&str>) -> Option<
 /// Roles that carry the key permissions a customer-managed key needs (matched by id; names are
 /// accepted too because roles were renamed but kept their ids).
 pub const KEY_PERMISSION_ROLES: &[(&str, &[&str])] = &[
-    ("12338af0-0e69-4776-bea7-57ae8d297424", &["Key Vault Crypto User"]),
+    (
+        "12338af0-0e69-4776-bea7-57ae8d297424",
+        &["Key Vault Crypto User"],
+    ),
     (
         "e147488a-f6f5-4113-8e2d-b22465e65bf6",
         &["Key Vault Crypto Service Encryption User"],
     ),
-    ("14b46e9e-c2b7-41b4-b07b-48a6ebf60603", &["Key Vault Crypto Officer"]),
-    ("00482a5a-887f-4fb3-b363-3b7fe8e74483", &["Key Vault Administrator"]),
+    (
+        "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
+        &["Key Vault Crypto Officer"],
+    ),
+    (
+        "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+        &["Key Vault Administrator"],
+    ),
 ];
 
 /// Key permissions an access policy must grant for a customer-managed key.
@@ -187,7 +202,10 @@ mod tests {
 
     #[test]
     fn group_ids_match_case_insensitively() {
-        assert_eq!(dns_zones_for_group("BLOB", None), Some(vec!["privatelink.blob.core.windows.net"]));
+        assert_eq!(
+            dns_zones_for_group("BLOB", None),
+            Some(vec!["privatelink.blob.core.windows.net"])
+        );
         assert_eq!(dns_zones_for_group("account", None).unwrap().len(), 3);
         assert_eq!(dns_zones_for_group("somethingElse", None), None);
     }

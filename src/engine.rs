@@ -78,7 +78,10 @@ impl Finding {
     }
 
     pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
-        let related = Related { span, message: message.into() };
+        let related = Related {
+            span,
+            message: message.into(),
+        };
         if span != self.span && !self.related.contains(&related) {
             self.related.push(related);
         }
@@ -95,7 +98,11 @@ pub struct Reporter {
 
 impl Reporter {
     pub fn new(rule: &'static Rule) -> Reporter {
-        Reporter { rule, findings: Vec::new(), unresolved: Vec::new() }
+        Reporter {
+            rule,
+            findings: Vec::new(),
+            unresolved: Vec::new(),
+        }
     }
 
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
@@ -137,7 +144,11 @@ fn matches(selector: &str, rule: &Rule) -> bool {
     let s = selector.trim();
     s.eq_ignore_ascii_case("ALL")
         || s.eq_ignore_ascii_case(rule.name)
-        || (!s.is_empty() && rule.code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
+        || (!s.is_empty()
+            && rule
+                .code
+                .to_ascii_uppercase()
+                .starts_with(&s.to_ascii_uppercase()))
 }
 
 impl Selection {
@@ -198,7 +209,15 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
         })
         .collect();
     findings.extend(per_rule.into_iter().flatten());
-    let key = |f: &Finding| (f.span.file, f.span.start, f.span.end, f.rule.code, f.message.clone());
+    let key = |f: &Finding| {
+        (
+            f.span.file,
+            f.span.start,
+            f.span.end,
+            f.rule.code,
+            f.message.clone(),
+        )
+    };
     findings.sort_by_key(key);
     findings.dedup_by(|a, b| key(a) == key(b));
     findings

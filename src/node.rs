@@ -43,12 +43,21 @@ impl Node {
     }
 
     pub fn is_null(&self) -> bool {
-        matches!(self, Node::Leaf { value: Value::Null, .. })
+        matches!(
+            self,
+            Node::Leaf {
+                value: Value::Null,
+                ..
+            }
+        )
     }
 
     pub fn unknown(&self) -> Option<&Unknown> {
         match self {
-            Node::Leaf { value: Value::Unknown(u), .. } => Some(u),
+            Node::Leaf {
+                value: Value::Unknown(u),
+                ..
+            } => Some(u),
             _ => None,
         }
     }
@@ -62,13 +71,21 @@ impl Node {
                 .find(|(k, _)| k == key)
                 .or_else(|| entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
                 .map(|(_, v)| v.clone()),
-            Node::Leaf { value: Value::Object(map), span } => map
+            Node::Leaf {
+                value: Value::Object(map),
+                span,
+            } => map
                 .get(key)
-                .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+                .or_else(|| {
+                    map.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                        .map(|(_, v)| v)
+                })
                 .map(|v| Node::leaf(v.clone(), *span)),
-            Node::Leaf { value: Value::Unknown(u), span } => {
-                Some(Node::leaf(Value::Unknown(u.clone()), *span))
-            }
+            Node::Leaf {
+                value: Value::Unknown(u),
+                span,
+            } => Some(Node::leaf(Value::Unknown(u.clone()), *span)),
             _ => None,
         };
         found.filter(|n| !n.is_null())
@@ -88,11 +105,22 @@ impl Node {
     pub fn items(&self) -> Items {
         match self {
             Node::List { items, .. } => Items::Known(items.clone()),
-            Node::Leaf { value: Value::List(values), span } => Items::Known(
-                values.iter().map(|v| Node::leaf(v.clone(), *span)).collect(),
+            Node::Leaf {
+                value: Value::List(values),
+                span,
+            } => Items::Known(
+                values
+                    .iter()
+                    .map(|v| Node::leaf(v.clone(), *span))
+                    .collect(),
             ),
-            Node::Leaf { value: Value::Unknown(u), span } => Items::Unknown(u.clone(), *span),
-            Node::Leaf { value: Value::Null, .. } => Items::Known(Vec::new()),
+            Node::Leaf {
+                value: Value::Unknown(u),
+                span,
+            } => Items::Unknown(u.clone(), *span),
+            Node::Leaf {
+                value: Value::Null, ..
+            } => Items::Known(Vec::new()),
             other => Items::Known(vec![other.clone()]),
         }
     }
@@ -111,7 +139,10 @@ impl Node {
             Node::Leaf { value, .. } => value.clone(),
             Node::List { items, .. } => Value::List(items.iter().map(Node::value).collect()),
             Node::Object { entries, .. } => Value::Object(
-                entries.iter().map(|(k, v)| (k.clone(), v.value())).collect(),
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.value()))
+                    .collect(),
             ),
         }
     }
@@ -120,7 +151,10 @@ impl Node {
     pub fn string(&self) -> Attr<String> {
         let span = self.span();
         match self {
-            Node::Leaf { value: Value::Unknown(u), .. } => Attr::unknown(u.clone(), span),
+            Node::Leaf {
+                value: Value::Unknown(u),
+                ..
+            } => Attr::unknown(u.clone(), span),
             Node::Leaf { value, .. } => match value.to_display_string() {
                 // A string holding an identity marker stands for a name nobody can know yet.
                 Some(s) if crate::model::ids::is_marker(&s) => Attr::unknown(
@@ -131,7 +165,10 @@ impl Node {
                     span,
                 ),
                 Some(s) => Attr::known(s, span),
-                None => Attr::unknown(Unknown::new(format!("expected a string, found {}", value.type_name())), span),
+                None => Attr::unknown(
+                    Unknown::new(format!("expected a string, found {}", value.type_name())),
+                    span,
+                ),
             },
             _ => Attr::unknown(Unknown::new("expected a string, found a collection"), span),
         }
@@ -142,7 +179,10 @@ impl Node {
     pub fn reference(&self) -> Attr<String> {
         let span = self.span();
         match self {
-            Node::Leaf { value: Value::String(s), .. } => Attr::known(s.clone(), span),
+            Node::Leaf {
+                value: Value::String(s),
+                ..
+            } => Attr::known(s.clone(), span),
             _ => self.string(),
         }
     }
@@ -154,10 +194,22 @@ impl Node {
     pub fn bool(&self) -> Attr<bool> {
         let span = self.span();
         match self {
-            Node::Leaf { value: Value::Bool(b), .. } => Attr::known(*b, span),
-            Node::Leaf { value: Value::String(s), .. } if s.eq_ignore_ascii_case("true") => Attr::known(true, span),
-            Node::Leaf { value: Value::String(s), .. } if s.eq_ignore_ascii_case("false") => Attr::known(false, span),
-            Node::Leaf { value: Value::Unknown(u), .. } => Attr::unknown(u.clone(), span),
+            Node::Leaf {
+                value: Value::Bool(b),
+                ..
+            } => Attr::known(*b, span),
+            Node::Leaf {
+                value: Value::String(s),
+                ..
+            } if s.eq_ignore_ascii_case("true") => Attr::known(true, span),
+            Node::Leaf {
+                value: Value::String(s),
+                ..
+            } if s.eq_ignore_ascii_case("false") => Attr::known(false, span),
+            Node::Leaf {
+                value: Value::Unknown(u),
+                ..
+            } => Attr::unknown(u.clone(), span),
             _ => Attr::unknown(Unknown::new("expected a bool"), span),
         }
     }
@@ -165,11 +217,20 @@ impl Node {
     pub fn number(&self) -> Attr<f64> {
         let span = self.span();
         match self {
-            Node::Leaf { value: Value::Number(n), .. } => Attr::known(*n, span),
-            Node::Leaf { value: Value::String(s), .. } if s.trim().parse::<f64>().is_ok() => {
+            Node::Leaf {
+                value: Value::Number(n),
+                ..
+            } => Attr::known(*n, span),
+            Node::Leaf {
+                value: Value::String(s),
+                ..
+            } if s.trim().parse::<f64>().is_ok() => {
                 Attr::known(s.trim().parse().unwrap_or_default(), span)
             }
-            Node::Leaf { value: Value::Unknown(u), .. } => Attr::unknown(u.clone(), span),
+            Node::Leaf {
+                value: Value::Unknown(u),
+                ..
+            } => Attr::unknown(u.clone(), span),
             _ => Attr::unknown(Unknown::new("expected a number"), span),
         }
     }
@@ -182,7 +243,10 @@ impl Node {
         match s.val {
             Val::Known(text) => match crate::cidr::parse(&text) {
                 Some(net) => Attr::known(net, span),
-                None => Attr::unknown(Unknown::new(format!("`{text}` is not an address prefix")), span),
+                None => Attr::unknown(
+                    Unknown::new(format!("`{text}` is not an address prefix")),
+                    span,
+                ),
             },
             Val::Unknown(u) => Attr::unknown(u, span),
         }

@@ -197,7 +197,9 @@ pub fn to_json(v: &Value) -> Result<serde_json::Value, Unknown> {
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Number(n) => serde_json::Number::from_f64(*n)
             .map(|n| {
-                if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e15) {
+                if n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                {
                     serde_json::Value::from(n.as_f64().unwrap() as i64)
                 } else {
                     serde_json::Value::Number(n)

@@ -5,8 +5,8 @@
 use crate::model::{
     AccessPolicy, AccountAddition, AccountIdentity, Attr, CognitiveAccount, CustomerManagedKey,
     DnsZoneGroup, DnsZoneLink, KeyVault, KeyVaultKey, ManagedIdentity, Model, NetworkInjection,
-    Origin, Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, RoleAssignment, Subnet,
-    Val, VirtualNetwork, ids,
+    Origin, Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
+    Subnet, Val, VirtualNetwork, ids,
 };
 use crate::node::Node;
 use crate::source::Span;
@@ -55,12 +55,27 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
                     None => continue,
                 };
                 let inline_origin = Origin {
-                    address: format!("{}/subnets/{}", origin.address, ids::parse(&id).and_then(|i| i.name().map(str::to_string)).unwrap_or_default()),
+                    address: format!(
+                        "{}/subnets/{}",
+                        origin.address,
+                        ids::parse(&id)
+                            .and_then(|i| i.name().map(str::to_string))
+                            .unwrap_or_default()
+                    ),
                     span: subnet.span(),
                 };
-                model.subnets.push(subnet_from(inline_origin, id, res.id.clone(), &subnet.get("properties"), header));
+                model.subnets.push(subnet_from(
+                    inline_origin,
+                    id,
+                    res.id.clone(),
+                    &subnet.get("properties"),
+                    header,
+                ));
             }
-            for peering in get("virtualNetworkPeerings").map(|n| n.elements()).unwrap_or_default() {
+            for peering in get("virtualNetworkPeerings")
+                .map(|n| n.elements())
+                .unwrap_or_default()
+            {
                 let props = peering.get("properties");
                 model.peerings.push(Peering {
                     origin: Origin {
@@ -79,7 +94,9 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
         }
         "microsoft.network/virtualnetworks/subnets" => {
             let vnet = parent_id(&res.id);
-            model.subnets.push(subnet_from(origin, res.id.clone(), vnet, &props, header));
+            model
+                .subnets
+                .push(subnet_from(origin, res.id.clone(), vnet, &props, header));
         }
         "microsoft.network/virtualnetworks/virtualnetworkpeerings" => {
             model.peerings.push(Peering {
@@ -98,7 +115,13 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
             model.dns_zones.push(PrivateDnsZone {
                 name: match name {
                     Some(n) => Attr::known(n, header),
-                    None => Attr::unknown(Unknown::new(format!("the name of `{}` is not known statically", origin.address)), header),
+                    None => Attr::unknown(
+                        Unknown::new(format!(
+                            "the name of `{}` is not known statically",
+                            origin.address
+                        )),
+                        header,
+                    ),
                 },
                 id: res.id.clone(),
                 origin,
@@ -113,7 +136,10 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
         }
         "microsoft.network/privateendpoints" => {
             let mut connections = Vec::new();
-            for key in ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"] {
+            for key in [
+                "privateLinkServiceConnections",
+                "manualPrivateLinkServiceConnections",
+            ] {
                 for conn in get(key).map(|n| n.elements()).unwrap_or_default() {
                     let props = conn.get("properties");
                     connections.push(PrivateLinkConnection {
@@ -140,7 +166,9 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
                 .map(|n| n.elements())
                 .unwrap_or_default()
                 .iter()
-                .map(|config| reference_at(&config.get("properties"), "privateDnsZoneId", config.span()))
+                .map(|config| {
+                    reference_at(&config.get("properties"), "privateDnsZoneId", config.span())
+                })
                 .collect();
             model.dns_zone_groups.push(DnsZoneGroup {
                 endpoint: Attr::known(parent_id(&res.id), header),
@@ -149,7 +177,9 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
             });
         }
         "microsoft.keyvault/vaults" | "microsoft.keyvault/managedhsms" => {
-            let managed_hsm = res.resource_type.eq_ignore_ascii_case("Microsoft.KeyVault/managedHSMs");
+            let managed_hsm = res
+                .resource_type
+                .eq_ignore_ascii_case("Microsoft.KeyVault/managedHSMs");
             let rbac_default = managed_hsm
                 || res
                     .api_version
@@ -201,10 +231,12 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
         }
         "microsoft.authorization/roleassignments" => {
             model.role_assignments.push(RoleAssignment {
-                scope: res
-                    .scope
-                    .clone()
-                    .unwrap_or_else(|| Attr::unknown(Unknown::new("the role assignment's scope is not known"), header)),
+                scope: res.scope.clone().unwrap_or_else(|| {
+                    Attr::unknown(
+                        Unknown::new("the role assignment's scope is not known"),
+                        header,
+                    )
+                }),
                 role: reference_at(&props, "roleDefinitionId", header),
                 principal: reference_at(&props, "principalId", header),
                 origin,
@@ -236,7 +268,10 @@ fn network_injections(props: &Option<Node>) -> Vec<NetworkInjection> {
     list.elements()
         .iter()
         .map(|inj| NetworkInjection {
-            subnet: inj.get("subnetArmId").map(|n| n.reference()).filter(|s| s.get().is_none_or(|v| !v.is_empty())),
+            subnet: inj
+                .get("subnetArmId")
+                .map(|n| n.reference())
+                .filter(|s| s.get().is_none_or(|v| !v.is_empty())),
             managed_network: inj.get("useMicrosoftManagedNetwork").map(|n| n.bool()),
             span: inj.span(),
         })
@@ -256,9 +291,14 @@ fn customer_managed_key(props: &Option<Node>) -> Option<CustomerManagedKey> {
         vault: kv
             .get("keyVaultUri")
             .map(|n| n.reference())
-            .unwrap_or_else(|| Attr::unknown(Unknown::new("the CMK has no keyVaultUri"), kv.span())),
+            .unwrap_or_else(|| {
+                Attr::unknown(Unknown::new("the CMK has no keyVaultUri"), kv.span())
+            }),
         key_name: kv.get("keyName").map(|n| n.string()),
-        identity_client_id: kv.get("identityClientId").map(|n| n.reference()).filter(|a| a.get().is_none_or(|v| !v.is_empty())),
+        identity_client_id: kv
+            .get("identityClientId")
+            .map(|n| n.reference())
+            .filter(|a| a.get().is_none_or(|v| !v.is_empty())),
         span: encryption.span(),
     })
 }
@@ -279,13 +319,19 @@ pub fn identity_from(identity: &Node) -> AccountIdentity {
     if let Some(map) = identity.get("userAssignedIdentities") {
         match &map {
             Node::Object { entries, .. } => {
-                user_assigned.extend(entries.iter().map(|(k, v)| Attr::known(k.clone(), v.span())));
+                user_assigned.extend(
+                    entries
+                        .iter()
+                        .map(|(k, v)| Attr::known(k.clone(), v.span())),
+                );
             }
             other => match other.value() {
                 crate::value::Value::Object(m) => {
                     user_assigned.extend(m.keys().map(|k| Attr::known(k.clone(), other.span())));
                 }
-                crate::value::Value::Unknown(u) => user_assigned.push(Attr::unknown(u, other.span())),
+                crate::value::Value::Unknown(u) => {
+                    user_assigned.push(Attr::unknown(u, other.span()))
+                }
                 _ => {}
             },
         }
@@ -297,19 +343,33 @@ pub fn identity_from(identity: &Node) -> AccountIdentity {
     }
 }
 
-fn subnet_from(origin: Origin, id: String, vnet: String, props: &Option<Node>, header: Span) -> Subnet {
+fn subnet_from(
+    origin: Origin,
+    id: String,
+    vnet: String,
+    props: &Option<Node>,
+    header: Span,
+) -> Subnet {
     let get = |path: &str| props.as_ref().and_then(|p| p.path(path));
-    let mut address_prefixes = get("addressPrefixes").map(|n| n.prefixes()).unwrap_or_default();
+    let mut address_prefixes = get("addressPrefixes")
+        .map(|n| n.prefixes())
+        .unwrap_or_default();
     if let Some(single) = get("addressPrefix") {
         address_prefixes.insert(0, single.prefix());
     }
     let delegation_nodes = get("delegations").map(|n| n.elements()).unwrap_or_default();
-    let delegation_span = delegation_nodes.first().map(Node::span).unwrap_or(origin.span);
+    let delegation_span = delegation_nodes
+        .first()
+        .map(Node::span)
+        .unwrap_or(origin.span);
     let delegations = delegation_nodes
         .iter()
         .map(|d| match d.path("properties.serviceName") {
             Some(n) => n.string(),
-            None => Attr::unknown(Unknown::new("a delegation without a service name"), d.span()),
+            None => Attr::unknown(
+                Unknown::new("a delegation without a service name"),
+                d.span(),
+            ),
         })
         .collect();
     Subnet {
@@ -333,7 +393,12 @@ fn access_policies(list: &Option<Node>, vault_id: &str, origin: &Origin, model: 
             object_id: policy
                 .get("objectId")
                 .map(|n| n.reference())
-                .unwrap_or_else(|| Attr::unknown(Unknown::new("an access policy without objectId"), policy.span())),
+                .unwrap_or_else(|| {
+                    Attr::unknown(
+                        Unknown::new("an access policy without objectId"),
+                        policy.span(),
+                    )
+                }),
             key_permissions: policy
                 .path("permissions.keys")
                 .map(|n| n.strings())
@@ -353,7 +418,10 @@ fn name_of(id: &str, origin: &Origin) -> Attr<String> {
     match ids::parse(id).and_then(|i| i.name().map(str::to_string)) {
         Some(n) if !ids::is_marker(&n) => Attr::known(n, origin.span),
         _ => Attr::unknown(
-            Unknown::new(format!("the name of `{}` is not known statically", origin.address)),
+            Unknown::new(format!(
+                "the name of `{}` is not known statically",
+                origin.address
+            )),
             origin.span,
         ),
     }

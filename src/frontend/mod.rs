@@ -40,7 +40,10 @@ fn is_tf(path: &Path) -> bool {
 }
 
 fn is_auto_var_file(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
         || name.ends_with(".auto.tfvars")
         || name.ends_with(".auto.tfvars.json")
@@ -48,14 +51,17 @@ fn is_auto_var_file(path: &Path) -> bool {
 
 fn display(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
-    let s = s.strip_prefix("./").unwrap_or(&s).to_string();
-    s
+    s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
 /// Terraform's tfvars precedence: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars
 /// (and .json) in lexical order.
 fn var_file_rank(path: &Path) -> (u8, String) {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
     match name.as_str() {
         "terraform.tfvars" => (0, name),
         "terraform.tfvars.json" => (1, name),
@@ -68,11 +74,15 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
     let mut modules: BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)> = BTreeMap::new();
     let mut diagnostics = Vec::new();
     for root in paths {
-        let meta = std::fs::metadata(root)
-            .map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
+        let meta =
+            std::fs::metadata(root).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
         if meta.is_file() {
             let dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
-            let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+            let dir = if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            };
             collect_dir(&dir, &mut modules, false);
             continue;
         }
@@ -94,22 +104,30 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         .flat_map(|(tf, vars)| tf.iter().chain(vars.iter()).cloned())
         .chain(var_file_paths.iter().cloned())
         .collect();
-    let read: Vec<(PathBuf, Result<String, String>)> = all
-        .par_iter()
-        .map(|p| (p.clone(), read_text(p)))
-        .collect();
+    let read: Vec<(PathBuf, Result<String, String>)> =
+        all.par_iter().map(|p| (p.clone(), read_text(p))).collect();
     let mut sources = SourceMap::default();
     let mut ids: BTreeMap<PathBuf, FileId> = BTreeMap::new();
     for (path, text) in read {
-        let id = sources.add(SourceFile::new(path.clone(), display(&path), text.clone().unwrap_or_default()));
+        let id = sources.add(SourceFile::new(
+            path.clone(),
+            display(&path),
+            text.clone().unwrap_or_default(),
+        ));
         match text {
             Ok(_) => {
                 ids.insert(path, id);
             }
-            Err(message) => diagnostics.push(Diagnostic { span: Span::file_start(id), message }),
+            Err(message) => diagnostics.push(Diagnostic {
+                span: Span::file_start(id),
+                message,
+            }),
         }
     }
-    let extra_var_files: Vec<FileId> = var_file_paths.iter().filter_map(|p| ids.get(p).copied()).collect();
+    let extra_var_files: Vec<FileId> = var_file_paths
+        .iter()
+        .filter_map(|p| ids.get(p).copied())
+        .collect();
     let module_files: Vec<terraform::ModuleFiles> = modules
         .iter()
         .map(|(dir, (tf, vars))| terraform::ModuleFiles {
@@ -121,7 +139,15 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
     let results: Vec<(Model, Vec<Diagnostic>)> = module_files
         .par_iter()
         .enumerate()
-        .map(|(i, m)| terraform::evaluate(&sources, m, &extra_var_files, &options.vars, format!("tf{i}")))
+        .map(|(i, m)| {
+            terraform::evaluate(
+                &sources,
+                m,
+                &extra_var_files,
+                &options.vars,
+                format!("tf{i}"),
+            )
+        })
         .collect();
     let mut model = Model::default();
     for (part, diags) in results {
@@ -129,17 +155,28 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         diagnostics.extend(diags);
     }
     model.finish();
-    Ok(Workspace { sources, model, diagnostics })
+    Ok(Workspace {
+        sources,
+        model,
+        diagnostics,
+    })
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
     String::from_utf8(bytes).map_err(|e| {
-        format!("file is not valid UTF-8 (first invalid byte at offset {})", e.utf8_error().valid_up_to())
+        format!(
+            "file is not valid UTF-8 (first invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
     })
 }
 
-fn collect_dir(dir: &Path, modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>, recursive: bool) {
+fn collect_dir(
+    dir: &Path,
+    modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>,
+    recursive: bool,
+) {
     let walker = walkdir::WalkDir::new(dir)
         .max_depth(if recursive { usize::MAX } else { 1 })
         .follow_links(false)
@@ -147,7 +184,10 @@ fn collect_dir(dir: &Path, modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<Pa
         .filter_entry(|e| {
             e.depth() == 0
                 || !e.file_type().is_dir()
-                || !e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n))
         });
     for entry in walker.flatten() {
         if !entry.file_type().is_file() {
@@ -156,9 +196,17 @@ fn collect_dir(dir: &Path, modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<Pa
         let path = entry.path();
         let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if is_tf(path) {
-            modules.entry(parent).or_default().0.push(path.to_path_buf());
+            modules
+                .entry(parent)
+                .or_default()
+                .0
+                .push(path.to_path_buf());
         } else if is_auto_var_file(path) {
-            modules.entry(parent).or_default().1.push(path.to_path_buf());
+            modules
+                .entry(parent)
+                .or_default()
+                .1
+                .push(path.to_path_buf());
         }
     }
     // A directory with only tfvars is not a module.

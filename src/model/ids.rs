@@ -53,7 +53,9 @@ impl ArmId {
     }
 
     pub fn is_subscription(&self) -> bool {
-        self.resource_type.is_empty() && self.resource_group.is_none() && self.subscription.is_some()
+        self.resource_type.is_empty()
+            && self.resource_group.is_none()
+            && self.subscription.is_some()
     }
 
     /// The id of the parent resource (`vnet` for `vnet/subnet`), if this is a child resource.
@@ -119,7 +121,9 @@ pub fn parse(id: &str) -> Option<ArmId> {
             if i < parts.len() && !parts[i].eq_ignore_ascii_case("providers") {
                 return None;
             }
-        } else if seg.eq_ignore_ascii_case("managementGroups") || seg.eq_ignore_ascii_case("tenants") {
+        } else if seg.eq_ignore_ascii_case("managementGroups")
+            || seg.eq_ignore_ascii_case("tenants")
+        {
             // Management-group scope ids; only the provider part (if any) identifies a resource.
             i += 2;
         } else {
@@ -159,12 +163,19 @@ pub fn format_id(resource_group: Option<&str>, resource_type: &str, names: &[&st
 /// The host name of a Key Vault (or Managed HSM) URI or key id: `https://kv.vault.azure.net/keys/k/v`
 /// gives the vault name `kv`.
 pub fn vault_name_from_uri(uri: &str) -> Option<String> {
-    let rest = uri.trim().strip_prefix("https://").or_else(|| uri.trim().strip_prefix("http://"))?;
+    let rest = uri
+        .trim()
+        .strip_prefix("https://")
+        .or_else(|| uri.trim().strip_prefix("http://"))?;
     let host = rest.split(['/', ':']).next()?;
     let lower = host.to_ascii_lowercase();
     crate::domain::KEY_VAULT_DNS_SUFFIXES
         .iter()
-        .find_map(|suffix| lower.strip_suffix(suffix).map(|_| host[..host.len() - suffix.len()].to_string()))
+        .find_map(|suffix| {
+            lower
+                .strip_suffix(suffix)
+                .map(|_| host[..host.len() - suffix.len()].to_string())
+        })
 }
 
 /// The key name in a key URI (`https://kv.vault.azure.net/keys/<name>[/<version>]`).
@@ -195,7 +206,9 @@ pub fn client_token(resource_id: &str) -> String {
 }
 
 fn canonical(resource_id: &str) -> String {
-    parse(resource_id).map(|id| id.key()).unwrap_or_else(|| resource_id.to_ascii_lowercase())
+    parse(resource_id)
+        .map(|id| id.key())
+        .unwrap_or_else(|| resource_id.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -205,16 +218,26 @@ mod tests {
     #[test]
     fn parses_child_resource_ids() {
         let id = parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a").unwrap();
-        assert_eq!(id.resource_type, "Microsoft.Network/virtualNetworks/subnets");
+        assert_eq!(
+            id.resource_type,
+            "Microsoft.Network/virtualNetworks/subnets"
+        );
         assert_eq!(id.names, vec!["v", "a"]);
         assert_eq!(id.resource_group.as_deref(), Some("rg"));
         assert_eq!(id.key(), "microsoft.network/virtualnetworks/subnets:v/a");
-        assert_eq!(id.parent().unwrap().key(), "microsoft.network/virtualnetworks:v");
+        assert_eq!(
+            id.parent().unwrap().key(),
+            "microsoft.network/virtualnetworks:v"
+        );
     }
 
     #[test]
     fn parses_scopes_and_rejects_garbage() {
-        assert!(parse("/subscriptions/s/resourceGroups/rg").unwrap().is_resource_group());
+        assert!(
+            parse("/subscriptions/s/resourceGroups/rg")
+                .unwrap()
+                .is_resource_group()
+        );
         assert!(parse("/subscriptions/s").unwrap().is_subscription());
         assert!(parse("not-an-id").is_none());
         assert!(parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network").is_none());
@@ -223,22 +246,39 @@ mod tests {
 
     #[test]
     fn format_and_parse_round_trip() {
-        let s = format_id(Some("rg"), "Microsoft.Network/virtualNetworks/subnets", &["v", "a"]);
-        assert_eq!(parse(&s).unwrap().key(), "microsoft.network/virtualnetworks/subnets:v/a");
+        let s = format_id(
+            Some("rg"),
+            "Microsoft.Network/virtualNetworks/subnets",
+            &["v", "a"],
+        );
+        assert_eq!(
+            parse(&s).unwrap().key(),
+            "microsoft.network/virtualnetworks/subnets:v/a"
+        );
     }
 
     #[test]
     fn vault_names_come_from_uris() {
-        assert_eq!(vault_name_from_uri("https://KV-1.vault.azure.net/keys/k/123").as_deref(), Some("KV-1"));
+        assert_eq!(
+            vault_name_from_uri("https://KV-1.vault.azure.net/keys/k/123").as_deref(),
+            Some("KV-1")
+        );
         assert_eq!(vault_name_from_uri("https://example.com/"), None);
-        assert_eq!(key_name_from_uri("https://kv.vault.azure.net/keys/cmk/abc").as_deref(), Some("cmk"));
+        assert_eq!(
+            key_name_from_uri("https://kv.vault.azure.net/keys/cmk/abc").as_deref(),
+            Some("cmk")
+        );
     }
 
     #[test]
     fn tokens_are_case_insensitive_on_ids() {
         assert_eq!(
-            principal_token("/subscriptions/a/resourceGroups/RG/providers/Microsoft.CognitiveServices/accounts/AI"),
-            principal_token("/subscriptions/b/resourceGroups/rg/providers/microsoft.cognitiveservices/accounts/ai"),
+            principal_token(
+                "/subscriptions/a/resourceGroups/RG/providers/Microsoft.CognitiveServices/accounts/AI"
+            ),
+            principal_token(
+                "/subscriptions/b/resourceGroups/rg/providers/microsoft.cognitiveservices/accounts/ai"
+            ),
         );
     }
 }

@@ -323,7 +323,9 @@ impl Model {
         for addition in additions {
             if let Resolved::Entity(i) = self.index.account(&addition.account) {
                 let account = &mut self.accounts[i];
-                account.network_injections.extend(addition.network_injections);
+                account
+                    .network_injections
+                    .extend(addition.network_injections);
                 if addition.customer_managed_key.is_some() {
                     account.customer_managed_key = addition.customer_managed_key;
                 }
@@ -351,7 +353,12 @@ impl Model {
         let mut out = Vec::new();
         for (a, account) in self.accounts.iter().enumerate() {
             for injection in &account.network_injections {
-                if injection.managed_network.as_ref().and_then(|m| m.get().copied()) == Some(true) {
+                if injection
+                    .managed_network
+                    .as_ref()
+                    .and_then(|m| m.get().copied())
+                    == Some(true)
+                {
                     continue;
                 }
                 if let Some(subnet) = &injection.subnet

@@ -43,7 +43,9 @@ impl Model {
             let peer = match other {
                 Resolved::Entity(o) => Peer::VirtualNetwork(*o),
                 Resolved::External(id) => Peer::External {
-                    key: ids::parse(id).map(|p| p.key()).unwrap_or_else(|| id.to_ascii_lowercase()),
+                    key: ids::parse(id)
+                        .map(|p| p.key())
+                        .unwrap_or_else(|| id.to_ascii_lowercase()),
                     peering: i,
                 },
                 Resolved::Unknown(_) => Peer::Unknown,
@@ -70,7 +72,9 @@ impl Model {
                     address: &subnet.origin.address,
                 });
             }
-            let Resolved::Entity(v) = self.vnet_of_subnet(s) else { continue };
+            let Resolved::Entity(v) = self.vnet_of_subnet(s) else {
+                continue;
+            };
             let mut vnets = vec![(v, "VNet")];
             for peer in self.peers_of(v) {
                 match peer {
@@ -81,7 +85,10 @@ impl Model {
                         for prefix in &p.remote_address_space {
                             out.push(AgentRange {
                                 prefix,
-                                description: format!("remote VNet of peering `{}`", p.origin.address),
+                                description: format!(
+                                    "remote VNet of peering `{}`",
+                                    p.origin.address
+                                ),
                                 address: &p.origin.address,
                             });
                         }
@@ -127,7 +134,9 @@ impl Model {
     /// The key an account's CMK names, when both its vault and name are known.
     pub fn cmk_key(&self, account: usize) -> Option<usize> {
         let cmk = self.accounts[account].customer_managed_key.as_ref()?;
-        let Some(Resolved::Entity(vault)) = self.cmk_vault(account) else { return None };
+        let Some(Resolved::Entity(vault)) = self.cmk_vault(account) else {
+            return None;
+        };
         let name = cmk.key_name.as_ref()?.get()?;
         self.keys.iter().position(|k| {
             k.name.get().is_some_and(|n| n.eq_ignore_ascii_case(name))
@@ -139,9 +148,13 @@ impl Model {
     /// client id, else the system-assigned one.
     pub fn cmk_principal(&self, account: usize) -> CmkPrincipal {
         let a = &self.accounts[account];
-        let Some(cmk) = &a.customer_managed_key else { return CmkPrincipal::Unknown };
+        let Some(cmk) = &a.customer_managed_key else {
+            return CmkPrincipal::Unknown;
+        };
         if let Some(client) = &cmk.identity_client_id {
-            let Some(client) = client.get() else { return CmkPrincipal::Unknown };
+            let Some(client) = client.get() else {
+                return CmkPrincipal::Unknown;
+            };
             return match self
                 .managed_identities
                 .iter()

@@ -37,7 +37,9 @@ impl Table {
         let mut map: HashMap<String, Vec<(usize, Option<String>)>> = HashMap::new();
         for (i, id) in ids_.enumerate() {
             if let Some(parsed) = ids::parse(id) {
-                map.entry(parsed.key()).or_default().push((i, parsed.resource_group));
+                map.entry(parsed.key())
+                    .or_default()
+                    .push((i, parsed.resource_group));
             }
         }
         Table(map)
@@ -59,11 +61,16 @@ impl Table {
 
     fn lookup_id(&self, id: &ids::ArmId, raw: &str) -> Resolved {
         let candidates = self.0.get(&id.key()).map(Vec::as_slice).unwrap_or(&[]);
-        let certain_rg = id.resource_group.as_deref().filter(|rg| !ids::is_marker(rg));
+        let certain_rg = id
+            .resource_group
+            .as_deref()
+            .filter(|rg| !ids::is_marker(rg));
         let matching: Vec<usize> = candidates
             .iter()
             .filter(|(_, rg)| match (certain_rg, rg.as_deref()) {
-                (Some(want), Some(have)) if !ids::is_marker(have) => want.eq_ignore_ascii_case(have),
+                (Some(want), Some(have)) if !ids::is_marker(have) => {
+                    want.eq_ignore_ascii_case(have)
+                }
                 _ => true,
             })
             .map(|(i, _)| *i)
@@ -86,7 +93,10 @@ impl Index {
         let mut vaults_by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, vault) in model.key_vaults.iter().enumerate() {
             if let Some(name) = ids::parse(&vault.id).and_then(|id| id.name().map(str::to_string)) {
-                vaults_by_name.entry(name.to_ascii_lowercase()).or_default().push(i);
+                vaults_by_name
+                    .entry(name.to_ascii_lowercase())
+                    .or_default()
+                    .push(i);
             }
         }
         Index {
@@ -103,23 +113,28 @@ impl Index {
     }
 
     pub fn virtual_network(&self, r: &Attr<String>) -> Resolved {
-        self.virtual_networks.lookup(r, "Microsoft.Network/virtualNetworks")
+        self.virtual_networks
+            .lookup(r, "Microsoft.Network/virtualNetworks")
     }
 
     pub fn subnet(&self, r: &Attr<String>) -> Resolved {
-        self.subnets.lookup(r, "Microsoft.Network/virtualNetworks/subnets")
+        self.subnets
+            .lookup(r, "Microsoft.Network/virtualNetworks/subnets")
     }
 
     pub fn dns_zone(&self, r: &Attr<String>) -> Resolved {
-        self.dns_zones.lookup(r, "Microsoft.Network/privateDnsZones")
+        self.dns_zones
+            .lookup(r, "Microsoft.Network/privateDnsZones")
     }
 
     pub fn private_endpoint(&self, r: &Attr<String>) -> Resolved {
-        self.endpoints.lookup(r, "Microsoft.Network/privateEndpoints")
+        self.endpoints
+            .lookup(r, "Microsoft.Network/privateEndpoints")
     }
 
     pub fn account(&self, r: &Attr<String>) -> Resolved {
-        self.accounts.lookup(r, "Microsoft.CognitiveServices/accounts")
+        self.accounts
+            .lookup(r, "Microsoft.CognitiveServices/accounts")
     }
 
     pub fn managed_identity(&self, r: &Attr<String>) -> Resolved {
@@ -140,9 +155,9 @@ impl Index {
                 .map(Vec::as_slice)
             {
                 Some([one]) => Resolved::Entity(*one),
-                Some([_, ..]) => Resolved::Unknown(Unknown::new(format!(
-                    "several vaults are named `{name}`"
-                ))),
+                Some([_, ..]) => {
+                    Resolved::Unknown(Unknown::new(format!("several vaults are named `{name}`")))
+                }
                 _ if ids::is_marker(&name) => Resolved::Unknown(Unknown::new(format!(
                     "the vault behind `{raw}` is not known statically"
                 ))),
@@ -150,13 +165,14 @@ impl Index {
             };
         }
         match ids::parse(raw) {
-            Some(id) if id.is_type("Microsoft.KeyVault/vaults/keys") => {
-                match id.parent() {
-                    Some(parent) => self.vaults.lookup_id(&parent, raw),
-                    None => Resolved::External(raw.clone()),
-                }
-            }
-            Some(id) if id.is_type("Microsoft.KeyVault/vaults") || id.is_type("Microsoft.KeyVault/managedHSMs") => {
+            Some(id) if id.is_type("Microsoft.KeyVault/vaults/keys") => match id.parent() {
+                Some(parent) => self.vaults.lookup_id(&parent, raw),
+                None => Resolved::External(raw.clone()),
+            },
+            Some(id)
+                if id.is_type("Microsoft.KeyVault/vaults")
+                    || id.is_type("Microsoft.KeyVault/managedHSMs") =>
+            {
                 self.vaults.lookup_id(&id, raw)
             }
             Some(_) => Resolved::External(raw.clone()),
@@ -184,7 +200,10 @@ mod tests {
 
     fn vnet(rg: &str, name: &str) -> VirtualNetwork {
         VirtualNetwork {
-            origin: Origin { address: name.into(), span: span() },
+            origin: Origin {
+                address: name.into(),
+                span: span(),
+            },
             id: ids::format_id(Some(rg), "Microsoft.Network/virtualNetworks", &[name]),
             location: None,
             address_space: vec![],
@@ -198,15 +217,27 @@ mod tests {
     #[test]
     fn resolves_by_name_and_disambiguates_by_resource_group() {
         let model = Model {
-            virtual_networks: vec![vnet("rg-a", "vnet"), vnet("rg-b", "vnet"), vnet("rg-a", "hub")],
+            virtual_networks: vec![
+                vnet("rg-a", "vnet"),
+                vnet("rg-b", "vnet"),
+                vnet("rg-a", "hub"),
+            ],
             ..Default::default()
         };
         let index = Index::build(&model);
-        let id = "/subscriptions/x/resourceGroups/RG-B/providers/Microsoft.Network/virtualNetworks/VNET";
+        let id =
+            "/subscriptions/x/resourceGroups/RG-B/providers/Microsoft.Network/virtualNetworks/VNET";
         assert_eq!(index.virtual_network(&reference(id)), Resolved::Entity(1));
-        let hub = "/subscriptions/x/resourceGroups/other/providers/Microsoft.Network/virtualNetworks/hub";
-        assert!(matches!(index.virtual_network(&reference(hub)), Resolved::External(_)));
+        let hub =
+            "/subscriptions/x/resourceGroups/other/providers/Microsoft.Network/virtualNetworks/hub";
+        assert!(matches!(
+            index.virtual_network(&reference(hub)),
+            Resolved::External(_)
+        ));
         let marker = "/subscriptions/x/resourceGroups/rg-a/providers/Microsoft.Network/virtualNetworks/⟨tf0:v.name⟩";
-        assert!(matches!(index.virtual_network(&reference(marker)), Resolved::Unknown(_)));
+        assert!(matches!(
+            index.virtual_network(&reference(marker)),
+            Resolved::Unknown(_)
+        ));
     }
 }

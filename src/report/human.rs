@@ -3,7 +3,9 @@
 
 use super::Report;
 use crate::engine::{Finding, Severity};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
 use std::fmt;
 
 struct Rendered<'a> {
@@ -29,7 +31,10 @@ impl std::error::Error for Rendered<'_> {}
 
 impl Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{} {}", self.finding.rule.code, self.finding.rule.name)))
+        Some(Box::new(format!(
+            "{} {}",
+            self.finding.rule.code, self.finding.rule.name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -54,11 +59,18 @@ impl Diagnostic for Rendered<'_> {
 }
 
 fn source_span(start: u32, end: u32) -> SourceSpan {
-    SourceSpan::new((start as usize).into(), (end.saturating_sub(start)) as usize)
+    SourceSpan::new(
+        (start as usize).into(),
+        (end.saturating_sub(start)) as usize,
+    )
 }
 
 pub fn render(report: &Report) -> String {
-    let theme = if report.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if report.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for finding in report.findings {
@@ -70,10 +82,19 @@ pub fn render(report: &Report) -> String {
         let mut help = finding.help.clone();
         for related in &finding.related {
             if related.span.file == finding.span.file {
-                labels.push(LabeledSpan::new_with_span(Some(related.message.clone()), source_span(related.span.start, related.span.end)));
+                labels.push(LabeledSpan::new_with_span(
+                    Some(related.message.clone()),
+                    source_span(related.span.start, related.span.end),
+                ));
             } else {
                 let at = report.start(related.span);
-                help.push_str(&format!("\n{}:{}:{}: {}", report.file(related.span), at.line, at.column, related.message));
+                help.push_str(&format!(
+                    "\n{}:{}:{}: {}",
+                    report.file(related.span),
+                    at.line,
+                    at.column,
+                    related.message
+                ));
             }
         }
         let rendered = Rendered {

@@ -80,7 +80,12 @@ pub fn render(report: &Report) -> String {
                     .iter()
                     .map(|r| {
                         let at = report.start(r.span);
-                        RelatedLocation { file: report.file(r.span), line: at.line, column: at.column, message: &r.message }
+                        RelatedLocation {
+                            file: report.file(r.span),
+                            line: at.line,
+                            column: at.column,
+                            message: &r.message,
+                        }
                     })
                     .collect(),
             }
@@ -88,7 +93,10 @@ pub fn render(report: &Report) -> String {
         .collect();
     let doc = Document {
         version: 1,
-        tool: Tool { name: "foundry-lint", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "foundry-lint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         findings,
         summary: Summary {
             files: report.sources.len(),

@@ -42,13 +42,26 @@ impl Report<'_> {
     }
 
     fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     fn summary_line(&self) -> String {
-        let (e, w, n) = (self.count(Severity::Error), self.count(Severity::Warning), self.count(Severity::Note));
+        let (e, w, n) = (
+            self.count(Severity::Error),
+            self.count(Severity::Warning),
+            self.count(Severity::Note),
+        );
         let files = self.sources.len();
-        let plural = |n: usize, s: &str| if n == 1 { format!("{n} {s}") } else { format!("{n} {s}s") };
+        let plural = |n: usize, s: &str| {
+            if n == 1 {
+                format!("{n} {s}")
+            } else {
+                format!("{n} {s}s")
+            }
+        };
         if self.findings.is_empty() {
             return format!("No findings in {}.", plural(files, "file"));
         }

@@ -18,16 +18,24 @@ fn check(model: &Model, out: &mut Reporter) {
         for prefix in &subnet.address_prefixes {
             let Some(p) = prefix.get() else {
                 if let Some(u) = prefix.unknown_reason() {
-                    out.unresolved(u, prefix.span, &format!("the size of agent subnet `{}`", subnet.origin.address));
+                    out.unresolved(
+                        u,
+                        prefix.span,
+                        &format!("the size of agent subnet `{}`", subnet.origin.address),
+                    );
                 }
                 continue;
             };
             let len = p.prefix_len();
             // Past /29 Azure refuses the subnet outright: FL404 says so.
-            if !p.addr().is_ipv4() || len <= AGENT_SUBNET_MINIMUM_PREFIX || len > AZURE_MINIMUM_SUBNET_PREFIX {
+            if !p.addr().is_ipv4()
+                || len <= AGENT_SUBNET_MINIMUM_PREFIX
+                || len > AZURE_MINIMUM_SUBNET_PREFIX
+            {
                 continue;
             }
-            let usable = crate::cidr::addr_count(p).saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
+            let usable = crate::cidr::addr_count(p)
+                .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
             out.report(
                 prefix.span,
                 format!("agent subnet `{}` is {p} ({usable} usable addresses), smaller than the /{AGENT_SUBNET_MINIMUM_PREFIX} minimum", subnet.origin.address),

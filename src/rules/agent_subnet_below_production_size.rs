@@ -18,10 +18,14 @@ fn check(model: &Model, out: &mut Reporter) {
         for prefix in &subnet.address_prefixes {
             let Some(p) = prefix.get() else { continue };
             let len = p.prefix_len();
-            if !p.addr().is_ipv4() || len <= AGENT_SUBNET_PRODUCTION_PREFIX || len > AGENT_SUBNET_SESSION_MAXIMUM_PREFIX {
+            if !p.addr().is_ipv4()
+                || len <= AGENT_SUBNET_PRODUCTION_PREFIX
+                || len > AGENT_SUBNET_SESSION_MAXIMUM_PREFIX
+            {
                 continue;
             }
-            let usable = crate::cidr::addr_count(p).saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
+            let usable = crate::cidr::addr_count(p)
+                .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
             out.report(
                 prefix.span,
                 format!("agent subnet `{}` is {p} ({usable} usable addresses), below the /{AGENT_SUBNET_PRODUCTION_PREFIX} recommended for production", subnet.origin.address),

@@ -1,6 +1,6 @@
 //! FL202: a /27 agent subnet: the minimum, about 17 concurrent sessions.
 
-use crate::domain::{AGENT_SUBNET_MINIMUM_PREFIX, SESSIONS_AT_MINIMUM, SESSION_MAXIMUM};
+use crate::domain::{AGENT_SUBNET_MINIMUM_PREFIX, SESSION_MAXIMUM, SESSIONS_AT_MINIMUM};
 use crate::engine::Reporter;
 use crate::model::Model;
 

@@ -25,11 +25,17 @@ fn check(model: &Model, out: &mut Reporter) {
             }
         }
         if let Some((u, span)) = unknown {
-            out.unresolved(u, span, &format!("the delegation of agent subnet `{}`", subnet.origin.address));
+            out.unresolved(
+                u,
+                span,
+                &format!("the delegation of agent subnet `{}`", subnet.origin.address),
+            );
             continue;
         }
         let account = &model.accounts[account];
-        let delegated = services.iter().any(|(n, _)| n.eq_ignore_ascii_case(AGENT_SUBNET_DELEGATION));
+        let delegated = services
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(AGENT_SUBNET_DELEGATION));
         if !delegated {
             out.report(
                 subnet.delegation_span,
@@ -40,7 +46,10 @@ fn check(model: &Model, out: &mut Reporter) {
             .related(injection.span, format!("account `{}` injects into it here", account.origin.address));
             continue;
         }
-        for (other, span) in services.iter().filter(|(n, _)| !n.eq_ignore_ascii_case(AGENT_SUBNET_DELEGATION)) {
+        for (other, span) in services
+            .iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case(AGENT_SUBNET_DELEGATION))
+        {
             out.report(*span, format!("agent subnet `{}` is also delegated to {other}", subnet.origin.address))
                 .help(format!("an agent subnet must be delegated to {AGENT_SUBNET_DELEGATION} only; give {other} its own subnet"))
                 .resource(&subnet.origin.address);

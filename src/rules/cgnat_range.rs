@@ -13,15 +13,22 @@ rule!(
 );
 
 fn check(model: &Model, out: &mut Reporter) {
-    let Some(cgnat) = crate::cidr::parse(CGNAT_RANGE) else { return };
+    let Some(cgnat) = crate::cidr::parse(CGNAT_RANGE) else {
+        return;
+    };
     for range in model.agent_network_ranges() {
-        let Some(prefix) = range.prefix.get() else { continue };
+        let Some(prefix) = range.prefix.get() else {
+            continue;
+        };
         if !crate::cidr::overlaps(prefix, &cgnat) {
             continue;
         }
         out.report(
             range.prefix.span,
-            format!("{} uses {prefix}, which overlaps the carrier-grade NAT range {CGNAT_RANGE}", range.description),
+            format!(
+                "{} uses {prefix}, which overlaps the carrier-grade NAT range {CGNAT_RANGE}",
+                range.description
+            ),
         )
         .help(format!(
             "CGNAT space is unsupported for agent networks (routing fails); use {}",

@@ -13,7 +13,9 @@ rule!(
 );
 
 fn check(model: &Model, out: &mut Reporter) {
-    let Some(class_a) = crate::cidr::parse(CLASS_A_RANGE) else { return };
+    let Some(class_a) = crate::cidr::parse(CLASS_A_RANGE) else {
+        return;
+    };
     for (s, account, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         // The region of the VNet, else of the account injecting into it.
@@ -21,10 +23,13 @@ fn check(model: &Model, out: &mut Reporter) {
             Resolved::Entity(v) => model.virtual_networks[v].location.clone(),
             _ => None,
         };
-        let Some(location) = vnet_location.or_else(|| model.accounts[account].location.clone()) else {
+        let Some(location) = vnet_location.or_else(|| model.accounts[account].location.clone())
+        else {
             continue;
         };
-        let Some(region) = location.get() else { continue };
+        let Some(region) = location.get() else {
+            continue;
+        };
         if CLASS_A_REGIONS.contains(&normalize_region(region).as_str()) {
             continue;
         }

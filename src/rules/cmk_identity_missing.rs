@@ -13,7 +13,9 @@ rule!(
 
 fn check(model: &Model, out: &mut Reporter) {
     for account in &model.accounts {
-        let Some(cmk) = &account.customer_managed_key else { continue };
+        let Some(cmk) = &account.customer_managed_key else {
+            continue;
+        };
         let Some(identity) = &account.identity else {
             out.report(cmk.span, format!("account `{}` uses a customer-managed key but has no managed identity", account.origin.address))
                 .help("add an identity (SystemAssigned, or UserAssigned with identity_client_id / identityClientId) and grant it key permissions on the vault")
@@ -30,8 +32,14 @@ fn check(model: &Model, out: &mut Reporter) {
                 }
             }
             Some(client) => {
-                let Some(client_id) = client.get() else { continue };
-                let Some(named) = model.managed_identities.iter().position(|m| ids::client_token(&m.id) == *client_id) else {
+                let Some(client_id) = client.get() else {
+                    continue;
+                };
+                let Some(named) = model
+                    .managed_identities
+                    .iter()
+                    .position(|m| ids::client_token(&m.id) == *client_id)
+                else {
                     continue;
                 };
                 let mut attached = false;

@@ -14,8 +14,12 @@ rule!(
 
 fn check(model: &Model, out: &mut Reporter) {
     for (a, account) in model.accounts.iter().enumerate() {
-        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else { continue };
-        let CmkPrincipal::Known(principal) = model.cmk_principal(a) else { continue };
+        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
+            continue;
+        };
+        let CmkPrincipal::Known(principal) = model.cmk_principal(a) else {
+            continue;
+        };
         let vault = &model.key_vaults[v];
         let (granted, how) = match vault.rbac_authorization.get() {
             Some(true) => (
@@ -31,8 +35,16 @@ fn check(model: &Model, out: &mut Reporter) {
         if granted {
             continue;
         }
-        let model_kind = if vault.rbac_authorization.get() == Some(&true) { "RBAC" } else { "access-policy" };
-        let span = account.customer_managed_key.as_ref().map(|c| c.span).unwrap_or(account.origin.span);
+        let model_kind = if vault.rbac_authorization.get() == Some(&true) {
+            "RBAC"
+        } else {
+            "access-policy"
+        };
+        let span = account
+            .customer_managed_key
+            .as_ref()
+            .map(|c| c.span)
+            .unwrap_or(account.origin.span);
         out.report(span, format!(
             "the identity account `{}` uses for its customer-managed key has no key permissions on {model_kind} vault `{}`",
             account.origin.address, vault.origin.address
@@ -57,19 +69,29 @@ fn scope_may_cover(model: &Model, v: usize, scope: &Attr<String>) -> bool {
     let Some(raw) = scope.get() else { return true };
     match model.index.key_vault(scope) {
         Resolved::Entity(i) => return i == v,
-        Resolved::Unknown(_) if ids::parse(raw).is_some_and(|id| id.resource_type.to_ascii_lowercase().starts_with("microsoft.keyvault/")) => {
+        Resolved::Unknown(_)
+            if ids::parse(raw).is_some_and(|id| {
+                id.resource_type
+                    .to_ascii_lowercase()
+                    .starts_with("microsoft.keyvault/")
+            }) =>
+        {
             return true;
         }
         _ => {}
     }
-    let Some(id) = ids::parse(raw) else { return true };
+    let Some(id) = ids::parse(raw) else {
+        return true;
+    };
     if id.is_subscription() || id.is_type("Microsoft.Management/managementGroups") {
         return true;
     }
     if id.is_resource_group() {
         let vault_rg = ids::parse(&model.key_vaults[v].id).and_then(|vid| vid.resource_group);
         return match (id.resource_group.as_deref(), vault_rg.as_deref()) {
-            (Some(a), Some(b)) if !ids::is_marker(a) && !ids::is_marker(b) => a.eq_ignore_ascii_case(b),
+            (Some(a), Some(b)) if !ids::is_marker(a) && !ids::is_marker(b) => {
+                a.eq_ignore_ascii_case(b)
+            }
             _ => true,
         };
     }
@@ -89,7 +111,9 @@ fn policy_may_grant(model: &Model, v: usize, principal: &str) -> bool {
         let permissions_ok = match known {
             None => true,
             Some(perms) => CMK_KEY_PERMISSIONS.iter().all(|needed| {
-                perms.iter().any(|p| p.eq_ignore_ascii_case(needed) || p.eq_ignore_ascii_case("all"))
+                perms
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(needed) || p.eq_ignore_ascii_case("all"))
             }),
         };
         vault_ok && principal_ok && permissions_ok

@@ -23,20 +23,39 @@ fn check(model: &Model, out: &mut Reporter) {
         let key = &model.keys[k];
         if let Some(kty) = &key.key_type
             && let Some(t) = kty.get()
-            && !CMK_KEY_TYPES.iter().any(|allowed| allowed.eq_ignore_ascii_case(t))
+            && !CMK_KEY_TYPES
+                .iter()
+                .any(|allowed| allowed.eq_ignore_ascii_case(t))
         {
-            out.report(kty.span, format!("key `{}`, the customer-managed key of `{}`, is of type {t}", key.origin.address, account.origin.address))
-                .help(format!("customer-managed keys must be {} keys of at least {CMK_MINIMUM_KEY_SIZE} bits", CMK_KEY_TYPES.join(" or ")))
-                .resource(&key.origin.address);
+            out.report(
+                kty.span,
+                format!(
+                    "key `{}`, the customer-managed key of `{}`, is of type {t}",
+                    key.origin.address, account.origin.address
+                ),
+            )
+            .help(format!(
+                "customer-managed keys must be {} keys of at least {CMK_MINIMUM_KEY_SIZE} bits",
+                CMK_KEY_TYPES.join(" or ")
+            ))
+            .resource(&key.origin.address);
             continue;
         }
         if let Some(size) = &key.key_size
             && let Some(bits) = size.get()
             && *bits < CMK_MINIMUM_KEY_SIZE as f64
         {
-            out.report(size.span, format!("key `{}`, the customer-managed key of `{}`, has {bits} bits", key.origin.address, account.origin.address))
-                .help(format!("use an RSA key of at least {CMK_MINIMUM_KEY_SIZE} bits"))
-                .resource(&key.origin.address);
+            out.report(
+                size.span,
+                format!(
+                    "key `{}`, the customer-managed key of `{}`, has {bits} bits",
+                    key.origin.address, account.origin.address
+                ),
+            )
+            .help(format!(
+                "use an RSA key of at least {CMK_MINIMUM_KEY_SIZE} bits"
+            ))
+            .resource(&key.origin.address);
         }
     }
 }

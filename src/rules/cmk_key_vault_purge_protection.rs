@@ -14,7 +14,9 @@ rule!(
 fn check(model: &Model, out: &mut Reporter) {
     let mut reported = Vec::new();
     for (a, account) in model.accounts.iter().enumerate() {
-        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else { continue };
+        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
+            continue;
+        };
         if reported.contains(&v) {
             continue;
         }
@@ -26,15 +28,27 @@ fn check(model: &Model, out: &mut Reporter) {
                 Some(true) => continue,
                 None => {
                     if let Some(u) = setting.unknown_reason() {
-                        out.unresolved(u, setting.span, &format!("purge protection of `{}`", vault.origin.address));
+                        out.unresolved(
+                            u,
+                            setting.span,
+                            &format!("purge protection of `{}`", vault.origin.address),
+                        );
                     }
                     continue;
                 }
             },
         };
         reported.push(v);
-        let how = if vault.purge_protection.is_none() { " (it is off unless enabled)" } else { "" };
-        let cmk_span = account.customer_managed_key.as_ref().map(|c| c.span).unwrap_or(account.origin.span);
+        let how = if vault.purge_protection.is_none() {
+            " (it is off unless enabled)"
+        } else {
+            ""
+        };
+        let cmk_span = account
+            .customer_managed_key
+            .as_ref()
+            .map(|c| c.span)
+            .unwrap_or(account.origin.span);
         out.report(span, format!("Key Vault `{}` holds the customer-managed key of `{}` but has no purge protection{how}", vault.origin.address, account.origin.address))
             .help("set purge_protection_enabled = true (ARM/Bicep: enablePurgeProtection: true); customer-managed keys require it")
             .resource(&vault.origin.address)

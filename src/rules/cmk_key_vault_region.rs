@@ -14,12 +14,17 @@ rule!(
 
 fn check(model: &Model, out: &mut Reporter) {
     for (a, account) in model.accounts.iter().enumerate() {
-        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else { continue };
-        let vault = &model.key_vaults[v];
-        let (Some(vault_location), Some(account_location)) = (&vault.location, &account.location) else {
+        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
             continue;
         };
-        let (Some(vr), Some(ar)) = (vault_location.get(), account_location.get()) else { continue };
+        let vault = &model.key_vaults[v];
+        let (Some(vault_location), Some(account_location)) = (&vault.location, &account.location)
+        else {
+            continue;
+        };
+        let (Some(vr), Some(ar)) = (vault_location.get(), account_location.get()) else {
+            continue;
+        };
         if normalize_region(vr) == normalize_region(ar) {
             continue;
         }

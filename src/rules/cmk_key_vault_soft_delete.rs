@@ -14,10 +14,14 @@ rule!(
 fn check(model: &Model, out: &mut Reporter) {
     let mut reported = Vec::new();
     for (a, account) in model.accounts.iter().enumerate() {
-        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else { continue };
+        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
+            continue;
+        };
         let vault = &model.key_vaults[v];
         // Absent means on: vaults have soft delete unless a template turns it off.
-        let Some(setting) = &vault.soft_delete else { continue };
+        let Some(setting) = &vault.soft_delete else {
+            continue;
+        };
         if setting.get() != Some(&false) || reported.contains(&v) {
             continue;
         }

@@ -73,13 +73,16 @@ pub static ALL: &[&Rule] = &[
 
 /// A rule by code or name (case-insensitive).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
-    ALL.iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name))
+    ALL.iter().copied().find(|r| {
+        r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
+    })
 }
 
 /// The first of `ranges` that a prefix overlaps.
-fn overlapping_range(prefix: &ipnet::IpNet, ranges: &'static [&'static str]) -> Option<&'static str> {
+fn overlapping_range(
+    prefix: &ipnet::IpNet,
+    ranges: &'static [&'static str],
+) -> Option<&'static str> {
     ranges
         .iter()
         .copied()

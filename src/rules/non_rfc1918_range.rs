@@ -16,17 +16,25 @@ fn check(model: &Model, out: &mut Reporter) {
     for range in model.agent_network_ranges() {
         let Some(prefix) = range.prefix.get() else {
             if let Some(u) = range.prefix.unknown_reason() {
-                out.unresolved(u, range.prefix.span, &format!("the address range of {}", range.description));
+                out.unresolved(
+                    u,
+                    range.prefix.span,
+                    &format!("the address range of {}", range.description),
+                );
             }
             continue;
         };
-        let cgnat = crate::cidr::parse(CGNAT_RANGE).is_some_and(|c| crate::cidr::overlaps(prefix, &c));
+        let cgnat =
+            crate::cidr::parse(CGNAT_RANGE).is_some_and(|c| crate::cidr::overlaps(prefix, &c));
         if !prefix.addr().is_ipv4() || cgnat || super::is_private(prefix) {
             continue;
         }
         out.report(
             range.prefix.span,
-            format!("{} uses {prefix}, which is not a private (RFC 1918) range", range.description),
+            format!(
+                "{} uses {prefix}, which is not a private (RFC 1918) range",
+                range.description
+            ),
         )
         .help(format!(
             "use addresses from {}; the Agent Service routes only private ranges",

@@ -19,14 +19,23 @@ fn check(model: &Model, out: &mut Reporter) {
             continue;
         };
         let remote_resolved = model.index.virtual_network(&peering.remote_vnet);
-        let (remote_key, remote_name, remote_space): (String, String, &[Attr<IpNet>]) = match &remote_resolved {
-            Resolved::Entity(r) => {
-                let v = &model.virtual_networks[*r];
-                (format!("#{r}"), format!("`{}`", v.origin.address), &v.address_space)
-            }
-            Resolved::External(id) => (id.to_ascii_lowercase(), format!("`{id}`"), &peering.remote_address_space),
-            Resolved::Unknown(_) => continue,
-        };
+        let (remote_key, remote_name, remote_space): (String, String, &[Attr<IpNet>]) =
+            match &remote_resolved {
+                Resolved::Entity(r) => {
+                    let v = &model.virtual_networks[*r];
+                    (
+                        format!("#{r}"),
+                        format!("`{}`", v.origin.address),
+                        &v.address_space,
+                    )
+                }
+                Resolved::External(id) => (
+                    id.to_ascii_lowercase(),
+                    format!("`{id}`"),
+                    &peering.remote_address_space,
+                ),
+                Resolved::Unknown(_) => continue,
+            };
         // Each pair once, whichever side declares the peering.
         let pair = if let Resolved::Entity(r) = remote_resolved {
             (local.min(r), format!("#{}", local.max(r)))

@@ -14,7 +14,9 @@ rule!(
 
 fn check(model: &Model, out: &mut Reporter) {
     for range in model.agent_network_ranges() {
-        let Some(prefix) = range.prefix.get() else { continue };
+        let Some(prefix) = range.prefix.get() else {
+            continue;
+        };
         // Ranges outside RFC 1918 already get FL101 or FL102: one finding per problem.
         if !super::is_private(prefix) {
             continue;

@@ -37,12 +37,21 @@ fn check(model: &Model, out: &mut Reporter) {
                 _ => continue,
             }
             for zone in &group.zones {
-                match zone.get().and_then(|id| ids::parse(id)).and_then(|id| id.name().map(str::to_string)) {
-                    Some(name) if !ids::is_marker(&name) => attached.push(name.to_ascii_lowercase()),
+                match zone
+                    .get()
+                    .and_then(|id| ids::parse(id))
+                    .and_then(|id| id.name().map(str::to_string))
+                {
+                    Some(name) if !ids::is_marker(&name) => {
+                        attached.push(name.to_ascii_lowercase())
+                    }
                     _ => match model.index.dns_zone(zone) {
-                        Resolved::Entity(z) => {
-                            attached.extend(model.dns_zones[z].name.get().map(|n| n.to_ascii_lowercase()))
-                        }
+                        Resolved::Entity(z) => attached.extend(
+                            model.dns_zones[z]
+                                .name
+                                .get()
+                                .map(|n| n.to_ascii_lowercase()),
+                        ),
                         _ => attachments_known = false,
                     },
                 }
@@ -52,15 +61,28 @@ fn check(model: &Model, out: &mut Reporter) {
             continue;
         }
         for connection in &endpoint.connections {
-            let target_type = connection.target.get().and_then(|t| ids::parse(t)).map(|t| t.resource_type);
+            let target_type = connection
+                .target
+                .get()
+                .and_then(|t| ids::parse(t))
+                .map(|t| t.resource_type);
             for group_id in &connection.group_ids {
                 let Some(group) = group_id.get() else {
                     if let Some(u) = group_id.unknown_reason() {
-                        out.unresolved(u, group_id.span, &format!("the group id of private endpoint `{}`", endpoint.origin.address));
+                        out.unresolved(
+                            u,
+                            group_id.span,
+                            &format!(
+                                "the group id of private endpoint `{}`",
+                                endpoint.origin.address
+                            ),
+                        );
                     }
                     continue;
                 };
-                let Some(zones) = dns_zones_for_group(group, target_type.as_deref()) else { continue };
+                let Some(zones) = dns_zones_for_group(group, target_type.as_deref()) else {
+                    continue;
+                };
                 for zone in zones {
                     if declared.iter().chain(attached.iter()).any(|z| z == zone) {
                         continue;

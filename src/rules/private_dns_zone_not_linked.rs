@@ -24,7 +24,9 @@ fn vnet_of(r: &Resolved) -> Option<Vnet> {
     match r {
         Resolved::Entity(v) => Some(Vnet::Declared(*v)),
         Resolved::External(id) => Some(Vnet::External(
-            ids::parse(id).map(|p| p.key()).unwrap_or_else(|| id.to_ascii_lowercase()),
+            ids::parse(id)
+                .map(|p| p.key())
+                .unwrap_or_else(|| id.to_ascii_lowercase()),
         )),
         Resolved::Unknown(_) => None,
     }
@@ -33,8 +35,12 @@ fn vnet_of(r: &Resolved) -> Option<Vnet> {
 fn check(model: &Model, out: &mut Reporter) {
     let mut reported: Vec<(usize, usize)> = Vec::new();
     for endpoint in &model.private_endpoints {
-        let Resolved::Entity(subnet) = model.index.subnet(&endpoint.subnet) else { continue };
-        let Resolved::Entity(vnet) = model.vnet_of_subnet(subnet) else { continue };
+        let Resolved::Entity(subnet) = model.index.subnet(&endpoint.subnet) else {
+            continue;
+        };
+        let Resolved::Entity(vnet) = model.vnet_of_subnet(subnet) else {
+            continue;
+        };
         // The endpoint's clients resolve through its VNet or a peered hub.
         let mut reachable = vec![Vnet::Declared(vnet)];
         for peer in model.peers_of(vnet) {
@@ -46,11 +52,23 @@ fn check(model: &Model, out: &mut Reporter) {
         }
         let peers_known = !model.peers_of(vnet).contains(&Peer::Unknown);
         for connection in &endpoint.connections {
-            let target_type = connection.target.get().and_then(|t| ids::parse(t)).map(|t| t.resource_type);
+            let target_type = connection
+                .target
+                .get()
+                .and_then(|t| ids::parse(t))
+                .map(|t| t.resource_type);
             for group_id in &connection.group_ids {
-                let Some(group) = group_id.get() else { continue };
-                for zone_name in dns_zones_for_group(group, target_type.as_deref()).unwrap_or_default() {
-                    let Some(z) = model.dns_zones.iter().position(|z| z.name.get().is_some_and(|n| n.eq_ignore_ascii_case(zone_name))) else {
+                let Some(group) = group_id.get() else {
+                    continue;
+                };
+                for zone_name in
+                    dns_zones_for_group(group, target_type.as_deref()).unwrap_or_default()
+                {
+                    let Some(z) = model.dns_zones.iter().position(|z| {
+                        z.name
+                            .get()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(zone_name))
+                    }) else {
                         continue;
                     };
                     if reported.contains(&(z, vnet)) {

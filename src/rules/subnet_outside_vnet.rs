@@ -13,10 +13,17 @@ rule!(
 
 fn check(model: &Model, out: &mut Reporter) {
     for (s, subnet) in model.subnets.iter().enumerate() {
-        let Resolved::Entity(v) = model.vnet_of_subnet(s) else { continue };
+        let Resolved::Entity(v) = model.vnet_of_subnet(s) else {
+            continue;
+        };
         let vnet = &model.virtual_networks[v];
         // An unknown range of the VNet might be the one that holds the subnet.
-        let Some(space) = vnet.address_space.iter().map(|a| a.get()).collect::<Option<Vec<_>>>() else {
+        let Some(space) = vnet
+            .address_space
+            .iter()
+            .map(|a| a.get())
+            .collect::<Option<Vec<_>>>()
+        else {
             continue;
         };
         if space.is_empty() {
@@ -30,9 +37,16 @@ fn check(model: &Model, out: &mut Reporter) {
             let list: Vec<String> = space.iter().map(|n| n.to_string()).collect();
             out.report(
                 prefix.span,
-                format!("subnet `{}` ({p}) is outside the address space of VNet `{}` ({})", subnet.origin.address, vnet.origin.address, list.join(", ")),
+                format!(
+                    "subnet `{}` ({p}) is outside the address space of VNet `{}` ({})",
+                    subnet.origin.address,
+                    vnet.origin.address,
+                    list.join(", ")
+                ),
             )
-            .help("choose a subnet range inside the VNet's address space, or add a range to the VNet")
+            .help(
+                "choose a subnet range inside the VNet's address space, or add a range to the VNet",
+            )
             .resource(&subnet.origin.address)
             .related(vnet.address_space[0].span, "the VNet's address space");
         }

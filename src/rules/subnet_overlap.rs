@@ -28,7 +28,8 @@ fn check(model: &Model, out: &mut Reporter) {
     let mut vnets: Vec<_> = by_vnet.into_iter().collect();
     vnets.sort_by_key(|(v, _)| *v);
     for (_, mut prefixes) in vnets {
-        let net = |&(s, i): &(usize, usize)| *model.subnets[s].address_prefixes[i].get().expect("known");
+        let net =
+            |&(s, i): &(usize, usize)| *model.subnets[s].address_prefixes[i].get().expect("known");
         prefixes.sort_by_key(|entry| {
             let n = net(entry);
             (n.network(), std::cmp::Reverse(n.prefix_len()), entry.0)
@@ -50,11 +51,17 @@ fn check(model: &Model, out: &mut Reporter) {
                 let (fp, sp) = (net(&first_entry), net(&second_entry));
                 out.report(
                     second.address_prefixes[second_entry.1].span,
-                    format!("subnet `{}` ({sp}) overlaps subnet `{}` ({fp}) in the same VNet", second.origin.address, first.origin.address),
+                    format!(
+                        "subnet `{}` ({sp}) overlaps subnet `{}` ({fp}) in the same VNet",
+                        second.origin.address, first.origin.address
+                    ),
                 )
                 .help("give each subnet of a VNet its own, non-overlapping range")
                 .resource(&second.origin.address)
-                .related(first.address_prefixes[first_entry.1].span, format!("{fp} is declared here"));
+                .related(
+                    first.address_prefixes[first_entry.1].span,
+                    format!("{fp} is declared here"),
+                );
             }
             let ends_later = |candidate: &(usize, usize)| {
                 reach.is_none_or(|r| net(candidate).broadcast() > net(&r).broadcast())

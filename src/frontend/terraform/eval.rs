@@ -10,9 +10,7 @@ use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
 use hcl_edit::Span as _;
-use hcl_edit::expr::{
-    BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator,
-};
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use std::cell::RefCell;
@@ -36,7 +34,11 @@ impl Scope {
     }
 
     fn lookup(&self, name: &str) -> Option<&Value> {
-        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -131,7 +133,11 @@ impl<'a> Evaluator<'a> {
                         // Both branches agreeing makes the condition irrelevant.
                         let a = self.eval(&c.true_expr, scope);
                         let b = self.eval(&c.false_expr, scope);
-                        if a == b && a.first_unknown().is_none() { a } else { Value::Unknown(u) }
+                        if a == b && a.first_unknown().is_none() {
+                            a
+                        } else {
+                            Value::Unknown(u)
+                        }
                     }
                     other => Value::error(format!(
                         "a condition must be a bool, found {}",
@@ -152,12 +158,9 @@ impl<'a> Evaluator<'a> {
                     (UnaryOperator::Not, _) => Value::error("`!` needs a bool"),
                 }
             }
-            Expression::BinaryOp(op) => self.binary(
-                op.operator.value(),
-                &op.lhs_expr,
-                &op.rhs_expr,
-                scope,
-            ),
+            Expression::BinaryOp(op) => {
+                self.binary(op.operator.value(), &op.lhs_expr, &op.rhs_expr, scope)
+            }
             Expression::ForExpr(f) => self.for_expr(f, scope),
         }
     }
@@ -210,18 +213,16 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 Element::Directive(d) => match d.as_ref() {
-                    Directive::If(if_dir) => {
-                        match self.eval(&if_dir.if_expr.cond_expr, scope) {
-                            Value::Bool(true) => self.render(&if_dir.if_expr.template, scope, out)?,
-                            Value::Bool(false) => {
-                                if let Some(else_expr) = &if_dir.else_expr {
-                                    self.render(&else_expr.template, scope, out)?;
-                                }
+                    Directive::If(if_dir) => match self.eval(&if_dir.if_expr.cond_expr, scope) {
+                        Value::Bool(true) => self.render(&if_dir.if_expr.template, scope, out)?,
+                        Value::Bool(false) => {
+                            if let Some(else_expr) = &if_dir.else_expr {
+                                self.render(&else_expr.template, scope, out)?;
                             }
-                            Value::Unknown(u) => return Err(Value::Unknown(u)),
-                            _ => return Err(Value::error("a template condition must be a bool")),
                         }
-                    }
+                        Value::Unknown(u) => return Err(Value::Unknown(u)),
+                        _ => return Err(Value::error("a template condition must be a bool")),
+                    },
                     Directive::For(for_dir) => {
                         let f = &for_dir.for_expr;
                         let pairs = self.iterate(self.eval(&f.collection_expr, scope))?;
@@ -248,10 +249,16 @@ impl<'a> Evaluator<'a> {
                 .enumerate()
                 .map(|(i, v)| (Value::Number(i as f64), v))
                 .collect()),
-            Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (Value::String(k), v)).collect()),
+            Value::Object(map) => Ok(map
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect()),
             Value::Unknown(u) => Err(Value::Unknown(u)),
             Value::Null => Err(Value::error("cannot iterate over null")),
-            other => Err(Value::error(format!("cannot iterate over a {}", other.type_name()))),
+            other => Err(Value::error(format!(
+                "cannot iterate over a {}",
+                other.type_name()
+            ))),
         }
     }
 
@@ -290,7 +297,9 @@ impl<'a> Evaluator<'a> {
                     if f.grouping {
                         groups.entry(key).or_default().push(element);
                     } else if map.insert(key.clone(), element).is_some() {
-                        return Value::error(format!("duplicate key `{key}` in a `for` expression"));
+                        return Value::error(format!(
+                            "duplicate key `{key}` in a `for` expression"
+                        ));
                     }
                 }
             }
@@ -299,12 +308,21 @@ impl<'a> Evaluator<'a> {
             (None, _) => Value::List(list),
             (Some(_), false) => Value::Object(map),
             (Some(_), true) => Value::Object(
-                groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect(),
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
             ),
         }
     }
 
-    fn binary(&self, op: &BinaryOperator, lhs: &Expression, rhs: &Expression, scope: &Scope) -> Value {
+    fn binary(
+        &self,
+        op: &BinaryOperator,
+        lhs: &Expression,
+        rhs: &Expression,
+        scope: &Scope,
+    ) -> Value {
         let l = self.eval(lhs, scope);
         // `&&` and `||` decide on one known side even when the other is unknown.
         match op {
@@ -405,7 +423,12 @@ impl<'a> Evaluator<'a> {
 
     // ----- references --------------------------------------------------------------------------
 
-    fn reference(&self, root: &str, ops: &[hcl_edit::Decorated<TraversalOperator>], scope: &Scope) -> Value {
+    fn reference(
+        &self,
+        root: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        scope: &Scope,
+    ) -> Value {
         if let Some(v) = scope.lookup(root) {
             return self.traverse(v.clone(), ops, scope, None, root.to_string());
         }
@@ -521,7 +544,10 @@ impl<'a> Evaluator<'a> {
             },
             Value::Null => Value::error(format!("`{path}`: attribute of a null value")),
             Value::Unknown(u) => Value::Unknown(u),
-            other => Value::error(format!("`{path}`: a {} has no attributes", other.type_name())),
+            other => Value::error(format!(
+                "`{path}`: a {} has no attributes",
+                other.type_name()
+            )),
         }
     }
 
@@ -571,7 +597,8 @@ impl<'a> Evaluator<'a> {
         if let Some(count) = body.get_attribute("count") {
             let n = match self.eval(&count.value, &Scope::default()) {
                 Value::Unknown(u) => return Err(u),
-                v => to_number(&v).ok_or_else(|| Unknown::error(format!("`{base}`: count must be a number")))?,
+                v => to_number(&v)
+                    .ok_or_else(|| Unknown::error(format!("`{base}`: count must be a number")))?,
             };
             if !(0.0..=MAX_INSTANCES as f64).contains(&n) || n.fract() != 0.0 {
                 return Err(Unknown::new(format!(
@@ -581,7 +608,8 @@ impl<'a> Evaluator<'a> {
             return Ok((0..n as usize)
                 .map(|i| Instance {
                     address: format!("{base}[{i}]"),
-                    scope: Scope::default().with("count", object([("index", Value::Number(i as f64))])),
+                    scope: Scope::default()
+                        .with("count", object([("index", Value::Number(i as f64))])),
                 })
                 .collect());
         }
@@ -595,7 +623,11 @@ impl<'a> Evaluator<'a> {
                         match item {
                             Value::String(s) => keys.push((s.clone(), Value::String(s))),
                             Value::Unknown(u) => return Err(u),
-                            _ => return Err(Unknown::error(format!("`{base}`: for_each over a set needs strings"))),
+                            _ => {
+                                return Err(Unknown::error(format!(
+                                    "`{base}`: for_each over a set needs strings"
+                                )));
+                            }
                         }
                     }
                     keys.sort_by(|a, b| a.0.cmp(&b.0));
@@ -619,7 +651,10 @@ impl<'a> Evaluator<'a> {
                 .into_iter()
                 .map(|(key, value)| Instance {
                     address: format!("{base}[{key:?}]"),
-                    scope: Scope::default().with("each", object([("key", Value::String(key)), ("value", value)])),
+                    scope: Scope::default().with(
+                        "each",
+                        object([("key", Value::String(key)), ("value", value)]),
+                    ),
                 })
                 .collect());
         }
@@ -632,7 +667,12 @@ impl<'a> Evaluator<'a> {
     /// A resource instance as a node: its attributes and blocks with spans, plus the attributes
     /// the provider computes that references need (`id`, `principal_id`, ...).
     pub fn instance_node(&self, decl: &ResourceDecl, instance: &Instance) -> Node {
-        let mut node = self.block_node(&decl.block.body, &instance.scope, decl.file, decl.header_span());
+        let mut node = self.block_node(
+            &decl.block.body,
+            &instance.scope,
+            decl.file,
+            decl.header_span(),
+        );
         schema::add_computed_attributes(&decl.ty, &instance.address, &mut node, self);
         node
     }
@@ -654,7 +694,17 @@ impl<'a> Evaluator<'a> {
                     instances
                         .iter()
                         .zip(values)
-                        .map(|(i, v)| (i.scope.lookup("each").and_then(|e| e.as_object()?.get("key")?.as_str().map(str::to_string)).unwrap_or_default(), v))
+                        .map(|(i, v)| {
+                            (
+                                i.scope
+                                    .lookup("each")
+                                    .and_then(|e| {
+                                        e.as_object()?.get("key")?.as_str().map(str::to_string)
+                                    })
+                                    .unwrap_or_default(),
+                                v,
+                            )
+                        })
                         .collect(),
                 )
             } else {
@@ -711,7 +761,9 @@ impl<'a> Evaluator<'a> {
             Expression::Parenthesis(p) => self.node(p.inner(), scope, file),
             // azapi 1.x writes `body = jsonencode({...})`: the object inside is the body.
             Expression::FuncCall(call)
-                if call.name.name.as_str() == "jsonencode" && !call.name.is_namespaced() && call.args.len() == 1 =>
+                if call.name.name.as_str() == "jsonencode"
+                    && !call.name.is_namespaced()
+                    && call.args.len() == 1 =>
             {
                 match call.args.iter().next() {
                     Some(inner) => self.node(inner, scope, file),
@@ -742,7 +794,10 @@ impl<'a> Evaluator<'a> {
                 }
                 Structure::Block(block) => {
                     let ident = block.ident.as_str();
-                    if matches!(ident, "lifecycle" | "provisioner" | "connection" | "timeouts") {
+                    if matches!(
+                        ident,
+                        "lifecycle" | "provisioner" | "connection" | "timeouts"
+                    ) {
                         continue;
                     }
                     if ident == "dynamic" {
@@ -757,7 +812,13 @@ impl<'a> Evaluator<'a> {
         Node::Object { entries, span }
     }
 
-    fn dynamic_block(&self, block: &Block, scope: &Scope, file: FileId, entries: &mut Vec<(String, Node)>) {
+    fn dynamic_block(
+        &self,
+        block: &Block,
+        scope: &Scope,
+        file: FileId,
+        entries: &mut Vec<(String, Node)>,
+    ) {
         let Some(label) = block.labels.first().map(|l| l.as_str().to_string()) else {
             return;
         };
@@ -783,7 +844,10 @@ impl<'a> Evaluator<'a> {
                 .enumerate()
                 .map(|(i, v)| (Value::Number(i as f64), v))
                 .collect::<Vec<_>>(),
-            Value::Object(map) => map.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect(),
             Value::Null => Vec::new(),
             other => {
                 // Unknown how many blocks: one unknown element says "there may be some".
@@ -813,7 +877,13 @@ fn push_block(entries: &mut Vec<(String, Node)>, ident: &str, child: Node) {
         Some((_, Node::List { items, .. })) => items.push(child),
         _ => {
             let span = child.span();
-            entries.push((ident.to_string(), Node::List { items: vec![child], span }));
+            entries.push((
+                ident.to_string(),
+                Node::List {
+                    items: vec![child],
+                    span,
+                },
+            ));
         }
     }
 }
@@ -856,7 +926,10 @@ fn index(value: Value, key: &Value, path: &str) -> Value {
                 .unwrap_or_else(|| Value::error(format!("`{path}`: no key {s:?}"))),
             None => Value::error(format!("`{path}`: a map key must be a string")),
         },
-        (other, _) => Value::error(format!("`{path}`: a {} cannot be indexed", other.type_name())),
+        (other, _) => Value::error(format!(
+            "`{path}`: a {} cannot be indexed",
+            other.type_name()
+        )),
     }
 }
 

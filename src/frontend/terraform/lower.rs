@@ -5,8 +5,8 @@ use crate::frontend::arm_shape::{self, ArmResource};
 use crate::model::{
     AccessPolicy, AccountAddition, AccountIdentity, Attr, CognitiveAccount, CustomerManagedKey,
     DnsZoneGroup, DnsZoneLink, KeyVault, KeyVaultKey, ManagedIdentity, Model, NetworkInjection,
-    Origin, Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, RoleAssignment, Subnet,
-    Val, VirtualNetwork, ids,
+    Origin, Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
+    Subnet, Val, VirtualNetwork, ids,
 };
 use crate::node::Node;
 use crate::source::Span;
@@ -25,7 +25,10 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
     let string = |key: &str| attr(key).map(|n| n.string());
     let reference = |key: &str| match attr(key) {
         Some(n) => n.reference(),
-        None => Attr::unknown(Unknown::new(format!("`{}.{key}` is not set", origin.address)), header),
+        None => Attr::unknown(
+            Unknown::new(format!("`{}.{key}` is not set", origin.address)),
+            header,
+        ),
     };
     match tf_type {
         "azurerm_virtual_network" => {
@@ -33,32 +36,46 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
                 origin: origin.clone(),
                 id: id.clone(),
                 location: string("location"),
-                address_space: attr("address_space").map(|n| n.prefixes()).unwrap_or_default(),
+                address_space: attr("address_space")
+                    .map(|n| n.prefixes())
+                    .unwrap_or_default(),
             });
             for subnet in attr("subnet").map(|n| n.elements()).unwrap_or_default() {
-                let Some(subnet_id) = subnet.get("id").and_then(|n| n.reference().get().cloned()) else {
+                let Some(subnet_id) = subnet.get("id").and_then(|n| n.reference().get().cloned())
+                else {
                     continue;
                 };
-                let name = ids::parse(&subnet_id).and_then(|i| i.name().map(str::to_string)).unwrap_or_default();
+                let name = ids::parse(&subnet_id)
+                    .and_then(|i| i.name().map(str::to_string))
+                    .unwrap_or_default();
                 let inline = Origin {
                     address: format!("{}.subnet[{name:?}]", origin.address),
                     span: subnet.span(),
                 };
-                model.subnets.push(subnet_from(inline, subnet_id, Attr::known(id.clone(), header), &subnet));
+                model.subnets.push(subnet_from(
+                    inline,
+                    subnet_id,
+                    Attr::known(id.clone(), header),
+                    &subnet,
+                ));
             }
         }
         "azurerm_subnet" => {
             let vnet = id
                 .rsplit_once("/subnets/")
                 .map(|(vnet, _)| Attr::known(vnet.to_string(), header))
-                .unwrap_or_else(|| Attr::unknown(Unknown::new("the subnet's VNet is not known"), header));
+                .unwrap_or_else(|| {
+                    Attr::unknown(Unknown::new("the subnet's VNet is not known"), header)
+                });
             model.subnets.push(subnet_from(origin, id, vnet, node));
         }
         "azurerm_virtual_network_peering" => {
             let local = id
                 .rsplit_once("/virtualNetworkPeerings/")
                 .map(|(vnet, _)| Attr::known(vnet.to_string(), header))
-                .unwrap_or_else(|| Attr::unknown(Unknown::new("the peering's VNet is not known"), header));
+                .unwrap_or_else(|| {
+                    Attr::unknown(Unknown::new("the peering's VNet is not known"), header)
+                });
             model.peerings.push(Peering {
                 local_vnet: local,
                 remote_vnet: reference("remote_virtual_network_id"),
@@ -68,7 +85,8 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
         }
         "azurerm_private_dns_zone" => {
             model.dns_zones.push(PrivateDnsZone {
-                name: string("name").unwrap_or_else(|| Attr::unknown(Unknown::new("the zone has no name"), header)),
+                name: string("name")
+                    .unwrap_or_else(|| Attr::unknown(Unknown::new("the zone has no name"), header)),
                 id,
                 origin,
             });
@@ -93,20 +111,32 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
                 .map(|conn| PrivateLinkConnection {
                     target: match conn.get("private_connection_resource_id") {
                         Some(n) => n.reference(),
-                        None => Attr::unknown(Unknown::new("the connection targets an alias"), conn.span()),
+                        None => Attr::unknown(
+                            Unknown::new("the connection targets an alias"),
+                            conn.span(),
+                        ),
                     },
-                    group_ids: conn.get("subresource_names").map(|n| n.strings()).unwrap_or_default(),
+                    group_ids: conn
+                        .get("subresource_names")
+                        .map(|n| n.strings())
+                        .unwrap_or_default(),
                     span: conn.span(),
                 })
                 .collect();
-            for group in attr("private_dns_zone_group").map(|n| n.elements()).unwrap_or_default() {
+            for group in attr("private_dns_zone_group")
+                .map(|n| n.elements())
+                .unwrap_or_default()
+            {
                 model.dns_zone_groups.push(DnsZoneGroup {
                     origin: Origin {
                         address: format!("{}.private_dns_zone_group", origin.address),
                         span: group.span(),
                     },
                     endpoint: Attr::known(id.clone(), header),
-                    zones: group.get("private_dns_zone_ids").map(|n| n.references()).unwrap_or_default(),
+                    zones: group
+                        .get("private_dns_zone_ids")
+                        .map(|n| n.references())
+                        .unwrap_or_default(),
                 });
             }
             model.private_endpoints.push(PrivateEndpoint {
@@ -126,20 +156,31 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
             model.key_vaults.push(KeyVault {
                 origin: origin.clone(),
                 id: id.clone(),
-                name: string("name").unwrap_or_else(|| Attr::unknown(Unknown::new("the vault has no name"), header)),
+                name: string("name").unwrap_or_else(|| {
+                    Attr::unknown(Unknown::new("the vault has no name"), header)
+                }),
                 location: string("location"),
                 soft_delete: attr("soft_delete_enabled").map(|n| n.bool()),
                 purge_protection: attr("purge_protection_enabled").map(|n| n.bool()),
                 rbac_authorization: rbac,
                 managed_hsm,
             });
-            for policy in attr("access_policy").map(|n| n.elements()).unwrap_or_default() {
-                model.access_policies.push(access_policy(&origin, Attr::known(id.clone(), header), &policy));
+            for policy in attr("access_policy")
+                .map(|n| n.elements())
+                .unwrap_or_default()
+            {
+                model.access_policies.push(access_policy(
+                    &origin,
+                    Attr::known(id.clone(), header),
+                    &policy,
+                ));
             }
         }
         "azurerm_key_vault_access_policy" => {
             let vault = reference("key_vault_id");
-            model.access_policies.push(access_policy(&origin, vault, node));
+            model
+                .access_policies
+                .push(access_policy(&origin, vault, node));
         }
         "azurerm_key_vault_key" => {
             model.keys.push(KeyVaultKey {
@@ -148,25 +189,33 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
                     .and_then(|n| n.reference().get().cloned())
                     .unwrap_or_default(),
                 vault: reference("key_vault_id"),
-                name: string("name").unwrap_or_else(|| Attr::unknown(Unknown::new("the key has no name"), header)),
+                name: string("name")
+                    .unwrap_or_else(|| Attr::unknown(Unknown::new("the key has no name"), header)),
                 key_type: string("key_type"),
                 key_size: attr("key_size").map(|n| n.number()),
                 origin,
             });
         }
         "azurerm_user_assigned_identity" => {
-            model.managed_identities.push(ManagedIdentity { origin, id });
+            model
+                .managed_identities
+                .push(ManagedIdentity { origin, id });
         }
         "azurerm_cognitive_account" | "azurerm_ai_services" => {
             let kind = if tf_type == "azurerm_ai_services" {
-                Some(Attr::known(crate::domain::FOUNDRY_ACCOUNT_KIND.to_string(), header))
+                Some(Attr::known(
+                    crate::domain::FOUNDRY_ACCOUNT_KIND.to_string(),
+                    header,
+                ))
             } else {
                 string("kind")
             };
             model.accounts.push(CognitiveAccount {
                 kind,
                 location: string("location"),
-                identity: attr("identity").and_then(|n| n.elements().into_iter().next()).map(|i| identity(&i)),
+                identity: attr("identity")
+                    .and_then(|n| n.elements().into_iter().next())
+                    .map(|i| identity(&i)),
                 network_injections: attr("network_injection")
                     .map(|n| n.elements())
                     .unwrap_or_default()
@@ -204,13 +253,17 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
             });
         }
         "azapi_resource" => {
-            let Some(resource_type) = azapi_type(node) else { return };
+            let Some(resource_type) = azapi_type(node) else {
+                return;
+            };
             let body = attr("body");
             let from_body = |key: &str| body.as_ref().and_then(|b| b.get(key));
             let resource = ArmResource {
                 api_version: azapi_api_version(node),
                 id: id.clone(),
-                location: attr("location").or_else(|| from_body("location")).map(|n| n.string()),
+                location: attr("location")
+                    .or_else(|| from_body("location"))
+                    .map(|n| n.string()),
                 kind: from_body("kind").map(|n| n.string()),
                 identity: attr("identity")
                     .and_then(|n| n.elements().into_iter().next())
@@ -223,7 +276,9 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
             arm_shape::lower(&resource, model);
         }
         "azapi_update_resource" => {
-            let Some(resource_type) = azapi_type(node) else { return };
+            let Some(resource_type) = azapi_type(node) else {
+                return;
+            };
             if !resource_type.eq_ignore_ascii_case("Microsoft.CognitiveServices/accounts") {
                 return;
             }
@@ -245,20 +300,35 @@ fn azapi_api_version(node: &Node) -> Option<String> {
 }
 
 fn subnet_from(origin: Origin, id: String, vnet: Attr<String>, node: &Node) -> Subnet {
-    let mut address_prefixes = node.get("address_prefixes").map(|n| n.prefixes()).unwrap_or_default();
+    let mut address_prefixes = node
+        .get("address_prefixes")
+        .map(|n| n.prefixes())
+        .unwrap_or_default();
     if let Some(single) = node.get("address_prefix") {
         address_prefixes.insert(0, single.prefix());
     }
-    let delegation_blocks = node.get("delegation").map(|n| n.elements()).unwrap_or_default();
-    let delegation_span = delegation_blocks.first().map(Node::span).unwrap_or(origin.span);
+    let delegation_blocks = node
+        .get("delegation")
+        .map(|n| n.elements())
+        .unwrap_or_default();
+    let delegation_span = delegation_blocks
+        .first()
+        .map(Node::span)
+        .unwrap_or(origin.span);
     let mut delegations = Vec::new();
     for delegation in &delegation_blocks {
         match delegation.get("service_delegation") {
             Some(sd) => delegations.extend(sd.elements().iter().map(|s| match s.get("name") {
                 Some(n) => n.string(),
-                None => Attr::unknown(Unknown::new("a delegation without a service name"), s.span()),
+                None => Attr::unknown(
+                    Unknown::new("a delegation without a service name"),
+                    s.span(),
+                ),
             })),
-            None => delegations.push(Attr::unknown(Unknown::new("a delegation without a service"), delegation.span())),
+            None => delegations.push(Attr::unknown(
+                Unknown::new("a delegation without a service"),
+                delegation.span(),
+            )),
         }
     }
     Subnet {
@@ -275,14 +345,26 @@ fn access_policy(origin: &Origin, vault: Attr<String>, node: &Node) -> AccessPol
     AccessPolicy {
         origin: Origin {
             address: origin.address.clone(),
-            span: if node.span() == origin.span { origin.span } else { node.span() },
+            span: if node.span() == origin.span {
+                origin.span
+            } else {
+                node.span()
+            },
         },
         vault,
         object_id: node
             .get("object_id")
             .map(|n| n.reference())
-            .unwrap_or_else(|| Attr::unknown(Unknown::new("the access policy has no object_id"), node.span())),
-        key_permissions: node.get("key_permissions").map(|n| n.strings()).unwrap_or_default(),
+            .unwrap_or_else(|| {
+                Attr::unknown(
+                    Unknown::new("the access policy has no object_id"),
+                    node.span(),
+                )
+            }),
+        key_permissions: node
+            .get("key_permissions")
+            .map(|n| n.strings())
+            .unwrap_or_default(),
     }
 }
 

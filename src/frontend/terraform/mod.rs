@@ -32,23 +32,32 @@ fn parse(sources: &SourceMap, file: FileId) -> Result<Body, Diagnostic> {
         let loc = e.location();
         let offset = source.offset_of(loc.line(), loc.column());
         Diagnostic {
-            span: Span { file, start: offset, end: offset },
+            span: Span {
+                file,
+                start: offset,
+                end: offset,
+            },
             message: format!("HCL syntax error: {}", e.message()),
         }
     })
 }
 
 /// Variable values from one tfvars file (HCL or JSON).
-fn read_var_file(sources: &SourceMap, file: FileId, out: &mut HashMap<String, Value>) -> Result<(), Diagnostic> {
+fn read_var_file(
+    sources: &SourceMap,
+    file: FileId,
+    out: &mut HashMap<String, Value>,
+) -> Result<(), Diagnostic> {
     let source = sources.get(file);
     if source.display_path.ends_with(".json") {
-        let json: serde_json::Value = serde_json::from_str(&source.text).map_err(|e| Diagnostic {
-            span: Span::new(file, {
-                let o = source.offset_of(e.line(), e.column()) as usize;
-                o..o
-            }),
-            message: format!("JSON syntax error: {e}"),
-        })?;
+        let json: serde_json::Value =
+            serde_json::from_str(&source.text).map_err(|e| Diagnostic {
+                span: Span::new(file, {
+                    let o = source.offset_of(e.line(), e.column()) as usize;
+                    o..o
+                }),
+                message: format!("JSON syntax error: {e}"),
+            })?;
         if let serde_json::Value::Object(map) = json {
             out.extend(map.into_iter().map(|(k, v)| (k, Value::from(v))));
         }
@@ -56,7 +65,10 @@ fn read_var_file(sources: &SourceMap, file: FileId, out: &mut HashMap<String, Va
     }
     let body = parse(sources, file)?;
     for attr in body.attributes() {
-        out.insert(attr.key.as_str().to_string(), Evaluator::eval_constant(&attr.value));
+        out.insert(
+            attr.key.as_str().to_string(),
+            Evaluator::eval_constant(&attr.value),
+        );
     }
     Ok(())
 }
@@ -64,10 +76,10 @@ fn read_var_file(sources: &SourceMap, file: FileId, out: &mut HashMap<String, Va
 /// A `--var NAME=VALUE`: lists and objects are HCL, anything else is the string itself.
 pub fn parse_cli_var(value: &str) -> Value {
     let trimmed = value.trim_start();
-    if trimmed.starts_with('[') || trimmed.starts_with('{') {
-        if let Ok(expr) = hcl_edit::parser::parse_expr(value) {
-            return Evaluator::eval_constant(&expr);
-        }
+    if (trimmed.starts_with('[') || trimmed.starts_with('{'))
+        && let Ok(expr) = hcl_edit::parser::parse_expr(value)
+    {
+        return Evaluator::eval_constant(&expr);
     }
     Value::String(value.to_string())
 }

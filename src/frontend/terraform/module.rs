@@ -40,11 +40,15 @@ impl<'a> ModuleDecls<'a> {
                 let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
                 match (block.ident.as_str(), labels.as_slice()) {
                     ("variable", [name]) => {
-                        decls.variables.insert(name.to_string(), VariableDecl { block });
+                        decls
+                            .variables
+                            .insert(name.to_string(), VariableDecl { block });
                     }
                     ("locals", []) => {
                         for attr in block.body.attributes() {
-                            decls.locals.insert(attr.key.as_str().to_string(), (&attr.value, *file));
+                            decls
+                                .locals
+                                .insert(attr.key.as_str().to_string(), (&attr.value, *file));
                         }
                     }
                     ("resource", [ty, name]) => {

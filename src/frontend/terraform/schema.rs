@@ -11,50 +11,126 @@ use crate::value::Value;
 /// azurerm resource types whose id is a plain ARM id: the ARM type and the attributes naming the
 /// parent resources (outermost first).
 const ARM_ID_SHAPES: &[(&str, &str, &[&str])] = &[
-    ("azurerm_virtual_network", "Microsoft.Network/virtualNetworks", &[]),
-    ("azurerm_subnet", "Microsoft.Network/virtualNetworks/subnets", &["virtual_network_name"]),
+    (
+        "azurerm_virtual_network",
+        "Microsoft.Network/virtualNetworks",
+        &[],
+    ),
+    (
+        "azurerm_subnet",
+        "Microsoft.Network/virtualNetworks/subnets",
+        &["virtual_network_name"],
+    ),
     (
         "azurerm_virtual_network_peering",
         "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
         &["virtual_network_name"],
     ),
-    ("azurerm_private_dns_zone", "Microsoft.Network/privateDnsZones", &[]),
+    (
+        "azurerm_private_dns_zone",
+        "Microsoft.Network/privateDnsZones",
+        &[],
+    ),
     (
         "azurerm_private_dns_zone_virtual_network_link",
         "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
         &["private_dns_zone_name"],
     ),
-    ("azurerm_private_endpoint", "Microsoft.Network/privateEndpoints", &[]),
-    ("azurerm_network_security_group", "Microsoft.Network/networkSecurityGroups", &[]),
+    (
+        "azurerm_private_endpoint",
+        "Microsoft.Network/privateEndpoints",
+        &[],
+    ),
+    (
+        "azurerm_network_security_group",
+        "Microsoft.Network/networkSecurityGroups",
+        &[],
+    ),
     ("azurerm_key_vault", "Microsoft.KeyVault/vaults", &[]),
     (
         "azurerm_key_vault_managed_hardware_security_module",
         "Microsoft.KeyVault/managedHSMs",
         &[],
     ),
-    ("azurerm_cognitive_account", "Microsoft.CognitiveServices/accounts", &[]),
-    ("azurerm_ai_services", "Microsoft.CognitiveServices/accounts", &[]),
+    (
+        "azurerm_cognitive_account",
+        "Microsoft.CognitiveServices/accounts",
+        &[],
+    ),
+    (
+        "azurerm_ai_services",
+        "Microsoft.CognitiveServices/accounts",
+        &[],
+    ),
     (
         "azurerm_user_assigned_identity",
         "Microsoft.ManagedIdentity/userAssignedIdentities",
         &[],
     ),
-    ("azurerm_storage_account", "Microsoft.Storage/storageAccounts", &[]),
-    ("azurerm_search_service", "Microsoft.Search/searchServices", &[]),
-    ("azurerm_cosmosdb_account", "Microsoft.DocumentDB/databaseAccounts", &[]),
-    ("azurerm_container_registry", "Microsoft.ContainerRegistry/registries", &[]),
+    (
+        "azurerm_storage_account",
+        "Microsoft.Storage/storageAccounts",
+        &[],
+    ),
+    (
+        "azurerm_search_service",
+        "Microsoft.Search/searchServices",
+        &[],
+    ),
+    (
+        "azurerm_cosmosdb_account",
+        "Microsoft.DocumentDB/databaseAccounts",
+        &[],
+    ),
+    (
+        "azurerm_container_registry",
+        "Microsoft.ContainerRegistry/registries",
+        &[],
+    ),
     ("azurerm_mssql_server", "Microsoft.Sql/servers", &[]),
-    ("azurerm_postgresql_flexible_server", "Microsoft.DBforPostgreSQL/flexibleServers", &[]),
-    ("azurerm_mysql_flexible_server", "Microsoft.DBforMySQL/flexibleServers", &[]),
-    ("azurerm_ai_foundry", "Microsoft.MachineLearningServices/workspaces", &[]),
-    ("azurerm_machine_learning_workspace", "Microsoft.MachineLearningServices/workspaces", &[]),
-    ("azurerm_api_management", "Microsoft.ApiManagement/service", &[]),
+    (
+        "azurerm_postgresql_flexible_server",
+        "Microsoft.DBforPostgreSQL/flexibleServers",
+        &[],
+    ),
+    (
+        "azurerm_mysql_flexible_server",
+        "Microsoft.DBforMySQL/flexibleServers",
+        &[],
+    ),
+    (
+        "azurerm_ai_foundry",
+        "Microsoft.MachineLearningServices/workspaces",
+        &[],
+    ),
+    (
+        "azurerm_machine_learning_workspace",
+        "Microsoft.MachineLearningServices/workspaces",
+        &[],
+    ),
+    (
+        "azurerm_api_management",
+        "Microsoft.ApiManagement/service",
+        &[],
+    ),
     ("azurerm_linux_web_app", "Microsoft.Web/sites", &[]),
     ("azurerm_windows_web_app", "Microsoft.Web/sites", &[]),
     ("azurerm_linux_function_app", "Microsoft.Web/sites", &[]),
-    ("azurerm_eventhub_namespace", "Microsoft.EventHub/namespaces", &[]),
-    ("azurerm_servicebus_namespace", "Microsoft.ServiceBus/namespaces", &[]),
-    ("azurerm_app_configuration", "Microsoft.AppConfiguration/configurationStores", &[]),
+    (
+        "azurerm_eventhub_namespace",
+        "Microsoft.EventHub/namespaces",
+        &[],
+    ),
+    (
+        "azurerm_servicebus_namespace",
+        "Microsoft.ServiceBus/namespaces",
+        &[],
+    ),
+    (
+        "azurerm_app_configuration",
+        "Microsoft.AppConfiguration/configurationStores",
+        &[],
+    ),
     ("azurerm_redis_cache", "Microsoft.Cache/Redis", &[]),
 ];
 
@@ -69,7 +145,10 @@ pub fn add_computed_attributes(tf_type: &str, address: &str, node: &mut Node, ev
     let mut computed: Vec<(&str, Value)> = Vec::new();
     match tf_type {
         "azurerm_resource_group" => {
-            computed.push(("id", Value::String(ids::format_id(Some(&attr_text("name")), "", &[]))));
+            computed.push((
+                "id",
+                Value::String(ids::format_id(Some(&attr_text("name")), "", &[])),
+            ));
         }
         "azurerm_key_vault_key" => {
             let vault = match node.get("key_vault_id").map(|n| n.value()) {
@@ -99,7 +178,9 @@ pub fn add_computed_attributes(tf_type: &str, address: &str, node: &mut Node, ev
                         Value::Object(
                             [(
                                 "identity".to_string(),
-                                Value::Object([("principalId".to_string(), principal.clone())].into()),
+                                Value::Object(
+                                    [("principalId".to_string(), principal.clone())].into(),
+                                ),
                             )]
                             .into(),
                         ),
@@ -110,7 +191,9 @@ pub fn add_computed_attributes(tf_type: &str, address: &str, node: &mut Node, ev
             }
         }
         _ => {
-            if let Some((_, arm_type, parents)) = ARM_ID_SHAPES.iter().find(|(t, _, _)| *t == tf_type) {
+            if let Some((_, arm_type, parents)) =
+                ARM_ID_SHAPES.iter().find(|(t, _, _)| *t == tf_type)
+            {
                 let rg = attr_text("resource_group_name");
                 let mut names: Vec<String> = parents.iter().map(|p| attr_text(p)).collect();
                 names.push(attr_text("name"));
@@ -148,7 +231,9 @@ fn has_identity(node: &Node) -> bool {
 
 /// `identity[0].principal_id` (azurerm) and `identity[0].principal_id` on azapi resources.
 fn add_identity_principal(node: &mut Node, principal: &Value) {
-    let Node::Object { entries, .. } = node else { return };
+    let Node::Object { entries, .. } = node else {
+        return;
+    };
     if let Some((_, Node::List { items, .. })) = entries.iter_mut().find(|(k, _)| k == "identity") {
         for item in items {
             if let Node::Object { entries, span } = item {
@@ -160,12 +245,17 @@ fn add_identity_principal(node: &mut Node, principal: &Value) {
 
 /// Inline `subnet` blocks of a VNet export their `id`.
 fn add_inline_subnet_ids(node: &mut Node, vnet_id: &str) {
-    let Node::Object { entries, .. } = node else { return };
+    let Node::Object { entries, .. } = node else {
+        return;
+    };
     if let Some((_, Node::List { items, .. })) = entries.iter_mut().find(|(k, _)| k == "subnet") {
         for item in items {
             let name = item.get("name").map(|n| n.value());
             if let (Node::Object { entries, span }, Some(Value::String(name))) = (item, name) {
-                entries.push(("id".into(), Node::leaf(Value::String(format!("{vnet_id}/subnets/{name}")), *span)));
+                entries.push((
+                    "id".into(),
+                    Node::leaf(Value::String(format!("{vnet_id}/subnets/{name}")), *span),
+                ));
             }
         }
     }
@@ -185,13 +275,17 @@ fn azapi_id(node: &Node, address: &str, ev: &Evaluator) -> Option<String> {
         Some(Value::String(p)) => p,
         _ => ids::format_id(Some(&ev.marker(&format!("{address}.parent_id"))), "", &[]),
     };
-    let parent_type = ids::parse(&parent).map(|p| p.resource_type).unwrap_or_default();
+    let parent_type = ids::parse(&parent)
+        .map(|p| p.resource_type)
+        .unwrap_or_default();
     let child_type = ty
         .strip_prefix(&parent_type)
         .filter(|rest| !parent_type.is_empty() && rest.starts_with('/'))
         .map(|rest| rest.trim_start_matches('/'));
     Some(match child_type {
-        Some(child) if !child.contains('/') => format!("{}/{child}/{name}", parent.trim_end_matches('/')),
+        Some(child) if !child.contains('/') => {
+            format!("{}/{child}/{name}", parent.trim_end_matches('/'))
+        }
         _ => format!("{}/providers/{ty}/{name}", parent.trim_end_matches('/')),
     })
 }

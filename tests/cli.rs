@@ -1,0 +1,227 @@
+//! The command line as a contract: formats, exit codes, selection, catalogue and bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run foundry-lint")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("utf-8")
+}
+
+const SIZING: &str = "fixtures/terraform/peering-and-subnets";
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let out = run(&[SIZING, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "foundry-lint");
+    assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    let finding = &doc["findings"][0];
+    let keys: Vec<&str> = finding
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "rule", "name", "severity", "message", "help", "location", "resource", "related"
+        ]
+    );
+    let location = finding["location"].as_object().expect("location");
+    let keys: Vec<&str> = location.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["file", "line", "column", "end_line", "end_column"]);
+    assert_eq!(
+        finding["location"]["file"],
+        "fixtures/terraform/peering-and-subnets/main.tf"
+    );
+    assert_eq!(finding["rule"], "FL401");
+    assert_eq!(
+        finding["resource"],
+        "azurerm_virtual_network_peering.hub_to_spoke"
+    );
+    assert_eq!(
+        finding["related"][0]["file"],
+        "fixtures/terraform/peering-and-subnets/main.tf"
+    );
+    let summary = &doc["summary"];
+    assert_eq!(summary["files"], 1);
+    assert_eq!(summary["errors"], 4);
+    assert_eq!(summary["warnings"], 0);
+    assert_eq!(summary["notes"], 0);
+}
+
+#[test]
+fn exit_codes_follow_the_failure_threshold() {
+    assert_eq!(run(&[SIZING, "--format", "concise"]).status.code(), Some(1));
+    assert_eq!(run(&[SIZING, "--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(run(&["fixtures/terraform/clean"]).status.code(), Some(0));
+    // Only a note remains: it fails at --fail-on note, not at the default threshold.
+    let notes = ["fixtures/terraform/unresolved-notes", "--select", "FL002"];
+    assert_eq!(run(&notes).status.code(), Some(0));
+    assert_eq!(
+        run(&[&notes[..], &["--fail-on", "note"]].concat())
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_with_2() {
+    let missing = run(&["no/such/dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/dir"));
+    assert_eq!(run(&["--format", "yaml"]).status.code(), Some(2));
+    assert_eq!(run(&[SIZING, "--select", "FL999"]).status.code(), Some(2));
+    assert_eq!(
+        run(&[SIZING, "--var-file", "missing.tfvars"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&[SIZING, "--var", "no-equals-sign"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn select_and_ignore_take_codes_names_and_prefixes() {
+    let lines = |args: &[&str]| {
+        stdout(&run(&[&[SIZING, "--format", "concise"], args].concat()))
+            .lines()
+            .count()
+    };
+    assert_eq!(lines(&[]), 4);
+    assert_eq!(lines(&["--select", "FL401"]), 1);
+    assert_eq!(lines(&["--select", "subnet-overlap"]), 1);
+    assert_eq!(lines(&["--select", "FL40"]), 4);
+    assert_eq!(lines(&["--ignore", "FL402,FL403"]), 2);
+    assert_eq!(
+        lines(&["--select", "FL4", "--ignore", "peered-vnet-overlap"]),
+        3
+    );
+}
+
+#[test]
+fn list_rules_and_explain_cover_every_code() {
+    let list = stdout(&run(&["--list-rules"]));
+    for rule in foundry_lint::rules::ALL {
+        assert!(
+            list.contains(rule.code) && list.contains(rule.name),
+            "{} listed",
+            rule.code
+        );
+        let by_code = run(&["--explain", rule.code]);
+        assert_eq!(by_code.status.code(), Some(0));
+        assert_eq!(stdout(&by_code), rule.doc);
+        assert_eq!(stdout(&run(&["--explain", rule.name])), rule.doc);
+    }
+    assert_eq!(list.lines().count(), 23);
+    assert_eq!(run(&["--explain", "FL999"]).status.code(), Some(2));
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("report.txt");
+    let out = run(&[
+        SIZING,
+        "--format",
+        "concise",
+        "--output",
+        file.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&file)
+            .expect("report")
+            .lines()
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn human_report_shows_the_snippet_rule_and_help() {
+    let out = stdout(&run(&[SIZING]));
+    assert!(out.contains("FL404 subnet-below-azure-minimum"));
+    assert!(out.contains("address_prefixes     = [\"10.1.8.0/30\"]"));
+    assert!(out.contains("help:"));
+    assert!(out.contains("Found 4 findings (4 errors, 0 warnings, 0 notes) in 1 file."));
+}
+
+#[test]
+fn var_and_var_file_override_defaults_and_tfvars() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        include_str!("../fixtures/terraform/unknown-values/main.tf"),
+    )
+    .expect("write");
+    let path = dir.path().to_str().expect("path");
+    let concise = |extra: &[&str]| stdout(&run(&[&[path, "--format", "concise"], extra].concat()));
+    assert_eq!(concise(&[]), "");
+    let with_var = concise(&["--var", "agent_subnet_cidr=10.0.0.0/28"]);
+    assert!(with_var.contains("FL201"), "{with_var}");
+    let vars = dir.path().join("prod.tfvars");
+    std::fs::write(
+        &vars,
+        "vnet_cidrs = [\"100.64.0.0/16\"]\nagent_subnet_cidr = \"100.64.1.0/24\"\n",
+    )
+    .expect("write");
+    let with_file = concise(&["--var-file", vars.to_str().expect("path")]);
+    assert!(with_file.contains("FL102"), "{with_file}");
+    // --var wins over --var-file, as in Terraform.
+    let both = concise(&[
+        "--var-file",
+        vars.to_str().expect("path"),
+        "--var",
+        "vnet_cidrs=[\"192.168.0.0/16\"]",
+        "--var",
+        "agent_subnet_cidr=192.168.0.0/24",
+    ]);
+    assert!(!both.contains("FL102"), "{both}");
+}
+
+#[test]
+fn malformed_and_unreadable_files_are_reported_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("a.tf"),
+        "resource \"x\" \"y\" {\n  name = \n}\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("b.tf"), [0xff, 0xfe, b'\n']).expect("write");
+    let ok = dir.path().join("ok");
+    std::fs::create_dir(&ok).expect("mkdir");
+    std::fs::write(
+        ok.join("main.tf"),
+        include_str!("../fixtures/terraform/parse-error/subnet.tf"),
+    )
+    .expect("write");
+    let out = stdout(&run(&[
+        dir.path().to_str().expect("path"),
+        "--format",
+        "concise",
+    ]));
+    let a = Path::new(dir.path()).join("a.tf");
+    assert!(
+        out.contains(&format!("{}:2:10: FL001 error parse-error", a.display())),
+        "{out}"
+    );
+    assert!(
+        out.contains("b.tf:1:1: FL001 error parse-error: file is not valid UTF-8"),
+        "{out}"
+    );
+    assert!(out.contains("FL404"), "{out}");
+}

@@ -1,0 +1,101 @@
+//! Golden tests: each directory under fixtures/<language>/ is a stack, and `expected.txt` beside
+//! it holds the findings it must give (the concise format). An `args` file adds command-line
+//! arguments, one per line. `UPDATE_GOLDEN=1 cargo test --test fixtures` rewrites the goldens;
+//! review the diff like any other change.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut dirs = Vec::new();
+    for language in std::fs::read_dir(&root).expect("fixtures/") {
+        let language = language.expect("entry").path();
+        if !language.is_dir() {
+            continue;
+        }
+        for case in std::fs::read_dir(&language).expect("language dir") {
+            let case = case.expect("entry").path();
+            if case.join("expected.txt").exists() || case.is_dir() {
+                dirs.push(case);
+            }
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+fn lint(case: &Path) -> (String, i32) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let relative = case.strip_prefix(root).expect("inside the crate");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_foundry-lint"));
+    cmd.current_dir(root)
+        .arg(relative)
+        .args(["--format", "concise"]);
+    if let Ok(extra) = std::fs::read_to_string(case.join("args")) {
+        cmd.args(extra.lines().map(str::trim).filter(|l| !l.is_empty()));
+    }
+    let out = cmd.output().expect("run foundry-lint");
+    assert!(
+        out.stderr.is_empty(),
+        "{}: stderr: {}",
+        relative.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).expect("utf-8"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn every_fixture_gives_its_golden_findings() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for case in fixture_dirs() {
+        let (actual, code) = lint(&case);
+        let golden = case.join("expected.txt");
+        if update {
+            std::fs::write(&golden, &actual).expect("write golden");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        if actual != expected {
+            failures.push(format!(
+                "{}:\n--- expected\n{expected}--- actual\n{actual}",
+                case.display()
+            ));
+        }
+        // Exit code 1 exactly when a finding at or above the default threshold (warning) remains.
+        let fails = actual
+            .lines()
+            .any(|l| l.contains(" error ") || l.contains(" warning "));
+        let threshold_in_args = case.join("args").exists();
+        if !threshold_in_args {
+            assert_eq!(code, i32::from(fails), "{}: exit code", case.display());
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_fires_on_some_fixture() {
+    let all: String = fixture_dirs()
+        .iter()
+        .filter_map(|c| std::fs::read_to_string(c.join("expected.txt")).ok())
+        .collect();
+    for rule in foundry_lint::rules::ALL {
+        assert!(
+            all.contains(&format!(": {} ", rule.code)),
+            "{} fires on no fixture",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn the_clean_stack_gives_no_finding() {
+    let (out, code) = lint(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/terraform/clean"));
+    assert_eq!(out, "");
+    assert_eq!(code, 0);
+}

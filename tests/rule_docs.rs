@@ -1,0 +1,135 @@
+//! Every rule document is a specification: each example under a "Bad" heading must make the
+//! rule fire, each example under a "Good" heading must not. The catalogue and the documents
+//! agree on codes, names and severities.
+
+use foundry_lint::engine::{self, Selection};
+use foundry_lint::frontend::{self, Options};
+use foundry_lint::rules;
+
+#[derive(Debug)]
+struct Example {
+    bad: bool,
+    language: String,
+    code: String,
+    heading: String,
+}
+
+fn examples(doc: &str) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut heading = String::new();
+    let mut lines = doc.lines();
+    while let Some(line) = lines.next() {
+        if let Some(h) = line.strip_prefix("### ") {
+            heading = h.trim().to_string();
+            continue;
+        }
+        if let Some(lang) = line.strip_prefix("```") {
+            let mut code = String::new();
+            for l in lines.by_ref() {
+                if l.starts_with("```") {
+                    break;
+                }
+                code.push_str(l);
+                code.push('\n');
+            }
+            let bad = heading.starts_with("Bad");
+            if bad || heading.starts_with("Good") {
+                out.push(Example {
+                    bad,
+                    language: lang.trim().to_string(),
+                    code,
+                    heading: heading.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn file_name(language: &str) -> Option<&'static str> {
+    match language {
+        "hcl" | "terraform" | "tf" => Some("main.tf"),
+        _ => None,
+    }
+}
+
+fn fires(code: &str, example: &Example) -> bool {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = file_name(&example.language).expect("known language");
+    std::fs::write(dir.path().join(name), &example.code).expect("write example");
+    let workspace = frontend::load(&[dir.path().to_path_buf()], &Options::default()).expect("load");
+    let selection = Selection {
+        select: Some(vec![code.to_string()]),
+        ignore: vec![],
+    };
+    engine::run(&workspace, &selection)
+        .iter()
+        .any(|f| f.rule.code == code)
+}
+
+#[test]
+fn every_rule_has_a_document_with_its_code_name_and_severity() {
+    for rule in rules::ALL {
+        let first = rule.doc.lines().next().unwrap_or_default();
+        assert_eq!(
+            first,
+            format!("# {} {}", rule.code, rule.name),
+            "{} document title",
+            rule.code
+        );
+        assert!(
+            rule.doc.contains(&format!(
+                "| {} | {} | {} |",
+                rule.code, rule.name, rule.severity
+            )),
+            "{} document states its code, name and default severity in the table",
+            rule.code
+        );
+        for section in [
+            "## What it checks",
+            "## Why",
+            "## How to fix",
+            "## Examples",
+        ] {
+            assert!(
+                rule.doc.contains(section),
+                "{} document has a `{section}` section",
+                rule.code
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_document_has_a_bad_and_a_good_terraform_example() {
+    for rule in rules::ALL {
+        let ex = examples(rule.doc);
+        let tf = |bad: bool| {
+            ex.iter()
+                .any(|e| e.bad == bad && file_name(&e.language) == Some("main.tf"))
+        };
+        assert!(tf(true), "{} has a bad Terraform example", rule.code);
+        assert!(tf(false), "{} has a good Terraform example", rule.code);
+    }
+}
+
+#[test]
+fn bad_examples_fire_and_good_examples_do_not() {
+    let mut failures = Vec::new();
+    for rule in rules::ALL {
+        for example in examples(rule.doc) {
+            if file_name(&example.language).is_none() {
+                continue;
+            }
+            if fires(rule.code, &example) != example.bad {
+                failures.push(format!(
+                    "{} example under `{}` should {}fire",
+                    rule.code,
+                    example.heading,
+                    if example.bad { "" } else { "not " }
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
