@@ -24,21 +24,40 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Unknown {
     reason: Arc<str>,
-    is_error: bool,
+    kind: UnknownKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnknownKind {
+    /// Known only later (an input without a value, an attribute computed at apply time).
+    Deferred,
+    /// Read from something that already exists outside the stack (a data source, an `existing`
+    /// resource). It can never be a value the stack itself creates, such as the principal of a
+    /// managed identity it declares.
+    External,
+    /// Would be an error at plan time.
+    Error,
 }
 
 impl Unknown {
     pub fn new(reason: impl Into<Arc<str>>) -> Unknown {
         Unknown {
             reason: reason.into(),
-            is_error: false,
+            kind: UnknownKind::Deferred,
         }
     }
 
     pub fn error(reason: impl Into<Arc<str>>) -> Unknown {
         Unknown {
             reason: reason.into(),
-            is_error: true,
+            kind: UnknownKind::Error,
+        }
+    }
+
+    pub fn external(reason: impl Into<Arc<str>>) -> Unknown {
+        Unknown {
+            reason: reason.into(),
+            kind: UnknownKind::External,
         }
     }
 
@@ -46,8 +65,12 @@ impl Unknown {
         &self.reason
     }
 
+    pub fn kind(&self) -> UnknownKind {
+        self.kind
+    }
+
     pub fn is_error(&self) -> bool {
-        self.is_error
+        self.kind == UnknownKind::Error
     }
 }
 

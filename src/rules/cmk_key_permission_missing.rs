@@ -3,6 +3,7 @@
 use crate::domain::{CMK_KEY_PERMISSIONS, is_key_permission_role};
 use crate::engine::Reporter;
 use crate::model::{Attr, CmkPrincipal, Model, Resolved, ids};
+use crate::value::UnknownKind;
 
 rule!(
     "FL604",
@@ -60,9 +61,19 @@ fn check(model: &Model, out: &mut Reporter) {
 fn role_may_grant(model: &Model, v: usize, principal: &str) -> bool {
     model.role_assignments.iter().any(|ra| {
         let role_ok = ra.role.get().is_none_or(|r| is_key_permission_role(r));
-        let principal_ok = ra.principal.get().is_none_or(|p| p == principal);
-        role_ok && principal_ok && scope_may_cover(model, v, &ra.scope)
+        role_ok && may_be(&ra.principal, principal) && scope_may_cover(model, v, &ra.scope)
     })
+}
+
+/// Whether a principal id may be the account's identity: an unknown one may, unless it was read
+/// from outside the stack (a data source such as the deployer's `azurerm_client_config`), which
+/// can never be the principal of an identity the stack creates.
+fn may_be(candidate: &Attr<String>, principal: &str) -> bool {
+    match (candidate.get(), candidate.unknown_reason()) {
+        (Some(p), _) => p == principal,
+        (None, Some(u)) => u.kind() != UnknownKind::External,
+        (None, None) => true,
+    }
 }
 
 fn scope_may_cover(model: &Model, v: usize, scope: &Attr<String>) -> bool {
@@ -106,7 +117,7 @@ fn policy_may_grant(model: &Model, v: usize, principal: &str) -> bool {
             Resolved::Unknown(_) => true,
             Resolved::External(_) => false,
         };
-        let principal_ok = policy.object_id.get().is_none_or(|p| p == principal);
+        let principal_ok = may_be(&policy.object_id, principal);
         let known: Option<Vec<&String>> = policy.key_permissions.iter().map(Attr::get).collect();
         let permissions_ok = match known {
             None => true,

@@ -5,7 +5,7 @@ rule!(
     "FL002",
     "unresolved-value",
     Note,
-    "A rule needed a value that cannot be known statically (off by default)",
+    "A rule needed a value that cannot be known statically; the message names the missing input",
     None,
     false
 );

@@ -20,6 +20,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// treated as unknown (a bound, so `count = 1000000000` cannot exhaust memory).
 pub const MAX_INSTANCES: usize = 10_000;
 
+/// How many locals and resources may be under evaluation at once: a chain of references deeper
+/// than this is cut (as unknown) rather than allowed to exhaust the stack.
+const MAX_REFERENCE_DEPTH: usize = 200;
+
 /// Names bound while evaluating: `count`, `each`, `for` variables, dynamic-block iterators.
 #[derive(Clone, Default)]
 pub struct Scope {
@@ -451,10 +455,10 @@ impl<'a> Evaluator<'a> {
                     TraversalOperator::GetAttr(n) => Some(n.as_str()),
                     _ => None,
                 });
-                Value::unknown(format!(
+                Value::Unknown(Unknown::external(format!(
                     "data source `data.{ty}.{}` is read only at plan time",
                     name.unwrap_or("?")
-                ))
+                )))
             }
             ("module", Some(name)) => Value::unknown(format!(
                 "outputs of `module.{name}` are not evaluated by foundry-lint"
@@ -578,6 +582,11 @@ impl<'a> Evaluator<'a> {
     fn memoized(&self, key: &str, compute: impl FnOnce() -> Value) -> Value {
         if let Some(v) = self.memo.borrow().get(key) {
             return v.clone();
+        }
+        if self.active.borrow().len() >= MAX_REFERENCE_DEPTH {
+            return Value::unknown(format!(
+                "`{key}` is reached through more than {MAX_REFERENCE_DEPTH} nested references"
+            ));
         }
         if !self.active.borrow_mut().insert(key.to_string()) {
             return Value::error(format!("`{key}` refers to itself"));
