@@ -66,7 +66,7 @@ fn exit_codes_follow_the_failure_threshold() {
     assert_eq!(run(&[SIZING, "--fail-on", "never"]).status.code(), Some(0));
     assert_eq!(run(&["fixtures/terraform/clean"]).status.code(), Some(0));
     // Only a note remains: it fails at --fail-on note, not at the default threshold.
-    let notes = ["fixtures/terraform/unresolved-notes", "--select", "FL002"];
+    let notes = ["fixtures/terraform/unknown-values", "--select", "FL002"];
     assert_eq!(run(&notes).status.code(), Some(0));
     assert_eq!(
         run(&[&notes[..], &["--fail-on", "note"]].concat())

@@ -1,7 +1,8 @@
 //! Golden tests: each directory under fixtures/<language>/ is a stack, and `expected.txt` beside
-//! it holds the findings it must give (the concise format). An `args` file adds command-line
-//! arguments, one per line. `UPDATE_GOLDEN=1 cargo test --test fixtures` rewrites the goldens;
-//! review the diff like any other change.
+//! it holds the findings it must give (the concise format). A variant `args.<name>` file (command
+//! line arguments, one per line) lints the same stack again into `expected.<name>.txt`.
+//! `UPDATE_GOLDEN=1 cargo test --test fixtures` rewrites the goldens; review the diff like any
+//! other change.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,16 +26,43 @@ fn fixture_dirs() -> Vec<PathBuf> {
     dirs
 }
 
+/// The runs of a fixture: (golden file, extra arguments).
+fn variants(case: &Path) -> Vec<(PathBuf, Vec<String>)> {
+    let mut out = vec![(case.join("expected.txt"), Vec::new())];
+    for entry in std::fs::read_dir(case).expect("fixture dir") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if let Some(variant) = name.strip_prefix("args.") {
+            let args = std::fs::read_to_string(&path).expect("args file");
+            let args = args
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect();
+            out.push((case.join(format!("expected.{variant}.txt")), args));
+        }
+    }
+    out.sort();
+    out
+}
+
 fn lint(case: &Path) -> (String, i32) {
+    lint_with(case, &[])
+}
+
+fn lint_with(case: &Path, extra: &[String]) -> (String, i32) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = case.strip_prefix(root).expect("inside the crate");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_foundry-lint"));
     cmd.current_dir(root)
         .arg(relative)
-        .args(["--format", "concise"]);
-    if let Ok(extra) = std::fs::read_to_string(case.join("args")) {
-        cmd.args(extra.lines().map(str::trim).filter(|l| !l.is_empty()));
-    }
+        .args(["--format", "concise"])
+        .args(extra);
     let out = cmd.output().expect("run foundry-lint");
     assert!(
         out.stderr.is_empty(),
@@ -53,26 +81,24 @@ fn every_fixture_gives_its_golden_findings() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut failures = Vec::new();
     for case in fixture_dirs() {
-        let (actual, code) = lint(&case);
-        let golden = case.join("expected.txt");
-        if update {
-            std::fs::write(&golden, &actual).expect("write golden");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-        if actual != expected {
-            failures.push(format!(
-                "{}:\n--- expected\n{expected}--- actual\n{actual}",
-                case.display()
-            ));
-        }
-        // Exit code 1 exactly when a finding at or above the default threshold (warning) remains.
-        let fails = actual
-            .lines()
-            .any(|l| l.contains(" error ") || l.contains(" warning "));
-        let threshold_in_args = case.join("args").exists();
-        if !threshold_in_args {
-            assert_eq!(code, i32::from(fails), "{}: exit code", case.display());
+        for (golden, args) in variants(&case) {
+            let (actual, code) = lint_with(&case, &args);
+            if update {
+                std::fs::write(&golden, &actual).expect("write golden");
+                continue;
+            }
+            let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+            if actual != expected {
+                failures.push(format!(
+                    "{}:\n--- expected\n{expected}--- actual\n{actual}",
+                    golden.display()
+                ));
+            }
+            // Exit code 1 exactly when a finding at or above the default threshold remains.
+            let fails = actual
+                .lines()
+                .any(|l| l.contains(" error ") || l.contains(" warning "));
+            assert_eq!(code, i32::from(fails), "{}: exit code", golden.display());
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -82,7 +108,8 @@ fn every_fixture_gives_its_golden_findings() {
 fn every_rule_fires_on_some_fixture() {
     let all: String = fixture_dirs()
         .iter()
-        .filter_map(|c| std::fs::read_to_string(c.join("expected.txt")).ok())
+        .flat_map(|c| variants(c))
+        .filter_map(|(golden, _)| std::fs::read_to_string(golden).ok())
         .collect();
     for rule in foundry_lint::rules::ALL {
         assert!(
