@@ -8,9 +8,11 @@
 
 pub mod ids;
 mod queries;
+mod relations;
 mod resolve;
 
 pub use queries::{AgentRange, CmkPrincipal, Peer};
+pub use relations::Relations;
 pub use resolve::{Index, Resolved};
 
 use crate::source::Span;
@@ -261,6 +263,7 @@ pub struct Model {
     pub account_additions: Vec<AccountAddition>,
     pub role_assignments: Vec<RoleAssignment>,
     pub index: Index,
+    pub relations: Relations,
 }
 
 impl Model {
@@ -288,6 +291,7 @@ impl Model {
         self.merge_duplicate_subnets();
         self.index = Index::build(self);
         self.apply_account_additions();
+        self.relations = Relations::build(self);
     }
 
     /// The same subnet may be declared inline in its VNet and as a child resource: one subnet.
@@ -333,42 +337,29 @@ impl Model {
         }
     }
 
-    /// The accounts that inject into the subnet at `subnet_index`.
+    /// The accounts that inject into the subnet at `subnet_index`, with the injection.
     pub fn accounts_injecting_into(&self, subnet_index: usize) -> Vec<(usize, &NetworkInjection)> {
-        let mut out = Vec::new();
-        for (i, account) in self.accounts.iter().enumerate() {
-            for injection in &account.network_injections {
-                if let Some(subnet) = &injection.subnet
-                    && self.index.subnet(subnet) == Resolved::Entity(subnet_index)
-                {
-                    out.push((i, injection));
-                }
-            }
-        }
-        out
+        self.relations
+            .injections_by_subnet
+            .get(&subnet_index)
+            .into_iter()
+            .flatten()
+            .map(|&k| {
+                let (_, a, i) = self.relations.injections[k];
+                (a, &self.accounts[a].network_injections[i])
+            })
+            .collect()
     }
 
-    /// Indexes of the subnets some account injects into (the agent subnets), with the injection.
+    /// The agent subnets (subnets some account injects into), each once, with the first
+    /// account and injection that use it.
     pub fn agent_subnets(&self) -> Vec<(usize, usize, &NetworkInjection)> {
-        let mut out = Vec::new();
-        for (a, account) in self.accounts.iter().enumerate() {
-            for injection in &account.network_injections {
-                if injection
-                    .managed_network
-                    .as_ref()
-                    .and_then(|m| m.get().copied())
-                    == Some(true)
-                {
-                    continue;
-                }
-                if let Some(subnet) = &injection.subnet
-                    && let Resolved::Entity(s) = self.index.subnet(subnet)
-                    && !out.iter().any(|(seen, _, _)| *seen == s)
-                {
-                    out.push((s, a, injection));
-                }
-            }
-        }
-        out
+        let mut seen = std::collections::HashSet::new();
+        self.relations
+            .injections
+            .iter()
+            .filter(|(s, _, _)| seen.insert(*s))
+            .map(|&(s, a, i)| (s, a, &self.accounts[a].network_injections[i]))
+            .collect()
     }
 }

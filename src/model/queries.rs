@@ -26,35 +26,66 @@ pub struct AgentRange<'a> {
 
 impl Model {
     pub fn vnet_of_subnet(&self, subnet: usize) -> Resolved {
-        self.index.virtual_network(&self.subnets[subnet].vnet)
+        self.relations.subnet_vnet[subnet].clone()
     }
 
     /// Every VNet peered with `vnet`, whichever side declares the peering.
-    pub fn peers_of(&self, vnet: usize) -> Vec<Peer> {
-        let mut peers = Vec::new();
-        for (i, peering) in self.peerings.iter().enumerate() {
-            let local = self.index.virtual_network(&peering.local_vnet);
-            let remote = self.index.virtual_network(&peering.remote_vnet);
-            let other = match (&local, &remote) {
-                (Resolved::Entity(l), _) if *l == vnet => &remote,
-                (_, Resolved::Entity(r)) if *r == vnet => &local,
-                _ => continue,
-            };
-            let peer = match other {
-                Resolved::Entity(o) => Peer::VirtualNetwork(*o),
-                Resolved::External(id) => Peer::External {
-                    key: ids::parse(id)
-                        .map(|p| p.key())
-                        .unwrap_or_else(|| id.to_ascii_lowercase()),
-                    peering: i,
-                },
-                Resolved::Unknown(_) => Peer::Unknown,
-            };
-            if !peers.contains(&peer) {
-                peers.push(peer);
-            }
+    pub fn peers_of(&self, vnet: usize) -> &[Peer] {
+        self.relations
+            .peers
+            .get(&vnet)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Private endpoints placed in a subnet.
+    pub fn endpoints_in(&self, subnet: usize) -> &[usize] {
+        self.relations
+            .endpoints_by_subnet
+            .get(&subnet)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The DNS zone groups of an endpoint, or None when some group's endpoint is unknown (it
+    /// might be this one).
+    pub fn zone_groups_of(
+        &self,
+        endpoint: usize,
+    ) -> Option<impl Iterator<Item = &super::DnsZoneGroup>> {
+        if self.relations.unplaced_zone_groups {
+            return None;
         }
-        peers
+        let groups = self
+            .relations
+            .zone_groups_by_endpoint
+            .get(&endpoint)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        Some(groups.iter().map(|&g| &self.dns_zone_groups[g]))
+    }
+
+    /// The virtual network links of a zone, or None when some link's zone is unknown.
+    pub fn links_of(&self, zone: usize) -> Option<impl Iterator<Item = &super::DnsZoneLink>> {
+        if self.relations.unplaced_links {
+            return None;
+        }
+        let links = self
+            .relations
+            .links_by_zone
+            .get(&zone)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        Some(links.iter().map(|&l| &self.dns_zone_links[l]))
+    }
+
+    /// Declared zones with this name (case-insensitive).
+    pub fn zones_named(&self, name: &str) -> &[usize] {
+        self.relations
+            .zones_by_name
+            .get(&name.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The ranges of the agent network: each agent subnet's prefixes, the address space of its
@@ -78,10 +109,10 @@ impl Model {
             let mut vnets = vec![(v, "VNet")];
             for peer in self.peers_of(v) {
                 match peer {
-                    Peer::VirtualNetwork(p) => vnets.push((p, "peered VNet")),
-                    Peer::External { peering, .. } if !seen_peerings.contains(&peering) => {
-                        seen_peerings.push(peering);
-                        let p = &self.peerings[peering];
+                    Peer::VirtualNetwork(p) => vnets.push((*p, "peered VNet")),
+                    Peer::External { peering, .. } if !seen_peerings.contains(peering) => {
+                        seen_peerings.push(*peering);
+                        let p = &self.peerings[*peering];
                         for prefix in &p.remote_address_space {
                             out.push(AgentRange {
                                 prefix,

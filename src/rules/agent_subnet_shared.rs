@@ -1,7 +1,7 @@
 //! FL302: an agent subnet used by two accounts, or holding a private endpoint.
 
 use crate::engine::Reporter;
-use crate::model::{Model, Resolved};
+use crate::model::Model;
 
 rule!(
     "FL302",
@@ -35,10 +35,8 @@ fn check(model: &Model, out: &mut Reporter) {
             }
             accounts_seen.push(*a);
         }
-        for endpoint in &model.private_endpoints {
-            if model.index.subnet(&endpoint.subnet) != Resolved::Entity(s) {
-                continue;
-            }
+        for &e in model.endpoints_in(s) {
+            let endpoint = &model.private_endpoints[e];
             out.report(
                 endpoint.subnet.span,
                 format!("private endpoint `{}` is placed in agent subnet `{}`", endpoint.origin.address, subnet.origin.address),

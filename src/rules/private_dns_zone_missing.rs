@@ -21,21 +21,14 @@ fn check(model: &Model, out: &mut Reporter) {
         }
         return;
     }
-    let declared: Vec<String> = model
-        .dns_zones
-        .iter()
-        .filter_map(|z| z.name.get().map(|n| n.to_ascii_lowercase()))
-        .collect();
     for (e, endpoint) in model.private_endpoints.iter().enumerate() {
         // Zones attached through the endpoint's DNS zone groups, by the name in their id.
+        let Some(groups) = model.zone_groups_of(e) else {
+            continue;
+        };
         let mut attached: Vec<String> = Vec::new();
         let mut attachments_known = true;
-        for group in &model.dns_zone_groups {
-            match model.index.private_endpoint(&group.endpoint) {
-                Resolved::Entity(i) if i == e => {}
-                Resolved::Unknown(_) => attachments_known = false,
-                _ => continue,
-            }
+        for group in groups {
             for zone in &group.zones {
                 match zone
                     .get()
@@ -84,7 +77,7 @@ fn check(model: &Model, out: &mut Reporter) {
                     continue;
                 };
                 for zone in zones {
-                    if declared.iter().chain(attached.iter()).any(|z| z == zone) {
+                    if !model.zones_named(zone).is_empty() || attached.iter().any(|z| z == zone) {
                         continue;
                     }
                     out.report(

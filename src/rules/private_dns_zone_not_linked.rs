@@ -45,8 +45,8 @@ fn check(model: &Model, out: &mut Reporter) {
         let mut reachable = vec![Vnet::Declared(vnet)];
         for peer in model.peers_of(vnet) {
             match peer {
-                Peer::VirtualNetwork(p) => reachable.push(Vnet::Declared(p)),
-                Peer::External { key, .. } => reachable.push(Vnet::External(key)),
+                Peer::VirtualNetwork(p) => reachable.push(Vnet::Declared(*p)),
+                Peer::External { key, .. } => reachable.push(Vnet::External(key.clone())),
                 Peer::Unknown => {}
             }
         }
@@ -76,15 +76,10 @@ fn check(model: &Model, out: &mut Reporter) {
                     }
                     let mut linked = false;
                     let mut uncertain = !peers_known;
-                    for link in &model.dns_zone_links {
-                        match model.index.dns_zone(&link.zone) {
-                            Resolved::Entity(i) if i == z => {}
-                            Resolved::Unknown(_) => {
-                                uncertain = true;
-                                continue;
-                            }
-                            _ => continue,
-                        }
+                    let Some(links) = model.links_of(z) else {
+                        continue;
+                    };
+                    for link in links {
                         match vnet_of(&model.index.virtual_network(&link.vnet)) {
                             Some(v) if reachable.contains(&v) => linked = true,
                             Some(_) => {}
