@@ -72,8 +72,13 @@ impl Finding {
         self
     }
 
-    pub fn resource(&mut self, address: impl Into<String>) -> &mut Finding {
-        self.resource = Some(address.into());
+    /// The declaration the finding is about: its address, and the module calls leading to it
+    /// as related locations.
+    pub fn origin(&mut self, origin: &crate::model::Origin) -> &mut Finding {
+        self.resource = Some(origin.address.clone());
+        for (address, call) in &origin.via {
+            self.related(*call, format!("through `{address}`, called here"));
+        }
         self
     }
 

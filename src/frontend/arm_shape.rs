@@ -54,16 +54,11 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
                     Some(name) => format!("{}/subnets/{name}", res.id),
                     None => continue,
                 };
-                let inline_origin = Origin {
-                    address: format!(
-                        "{}/subnets/{}",
-                        origin.address,
-                        ids::parse(&id)
-                            .and_then(|i| i.name().map(str::to_string))
-                            .unwrap_or_default()
-                    ),
-                    span: subnet.span(),
-                };
+                let name = ids::parse(&id)
+                    .and_then(|i| i.name().map(str::to_string))
+                    .unwrap_or_default();
+                let inline_origin =
+                    origin.part(format!("{}/subnets/{name}", origin.address), subnet.span());
                 model.subnets.push(subnet_from(
                     inline_origin,
                     id,
@@ -78,10 +73,10 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
             {
                 let props = peering.get("properties");
                 model.peerings.push(Peering {
-                    origin: Origin {
-                        address: format!("{}/virtualNetworkPeerings", origin.address),
-                        span: peering.span(),
-                    },
+                    origin: origin.part(
+                        format!("{}/virtualNetworkPeerings", origin.address),
+                        peering.span(),
+                    ),
                     local_vnet: Attr::known(res.id.clone(), header),
                     remote_vnet: reference_at(&props, "remoteVirtualNetwork.id", peering.span()),
                     remote_address_space: props
@@ -385,10 +380,7 @@ fn subnet_from(
 fn access_policies(list: &Option<Node>, vault_id: &str, origin: &Origin, model: &mut Model) {
     for policy in list.as_ref().map(|n| n.elements()).unwrap_or_default() {
         model.access_policies.push(AccessPolicy {
-            origin: Origin {
-                address: origin.address.clone(),
-                span: policy.span(),
-            },
+            origin: origin.part(origin.address.clone(), policy.span()),
             vault: Attr::known(vault_id.to_string(), origin.span),
             object_id: policy
                 .get("objectId")

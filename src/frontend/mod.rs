@@ -6,7 +6,7 @@ pub mod terraform;
 use crate::model::Model;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A file that could not be read or parsed (reported as FL001).
@@ -69,10 +69,15 @@ fn var_file_rank(path: &Path) -> (u8, String) {
     }
 }
 
+/// How many module directories one run follows at most (module sources outside the scanned
+/// tree included).
+const MAX_MODULE_DIRS: usize = 100_000;
+
+/// Files of module directories: directory -> (tf files, tfvars files).
+type DirFiles = BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>;
+
 pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError> {
-    // Module directory -> (tf files, tfvars files).
-    let mut modules: BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)> = BTreeMap::new();
-    let mut diagnostics = Vec::new();
+    let mut scanned: DirFiles = BTreeMap::new();
     for root in paths {
         let meta =
             std::fs::metadata(root).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
@@ -83,70 +88,121 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             } else {
                 dir
             };
-            collect_dir(&dir, &mut modules, false);
-            continue;
+            collect_dir(&dir, &mut scanned, false);
+        } else {
+            collect_dir(root, &mut scanned, true);
         }
-        collect_dir(root, &mut modules, true);
     }
-    for files in modules.values_mut() {
-        files.0.sort();
-        files.1.sort_by_key(|p| var_file_rank(p));
-    }
-    let var_file_paths: Vec<PathBuf> = options.var_files.clone();
-    for p in &var_file_paths {
+    for p in &options.var_files {
         if !p.is_file() {
             return Err(LoadError(format!("{}: no such var file", p.display())));
         }
     }
-    // Read every file in parallel; keep a deterministic order for the source map.
-    let all: Vec<PathBuf> = modules
-        .values()
-        .flat_map(|(tf, vars)| tf.iter().chain(vars.iter()).cloned())
-        .chain(var_file_paths.iter().cloned())
-        .collect();
-    let read: Vec<(PathBuf, Result<String, String>)> =
-        all.par_iter().map(|p| (p.clone(), read_text(p))).collect();
     let mut sources = SourceMap::default();
-    let mut ids: BTreeMap<PathBuf, FileId> = BTreeMap::new();
-    for (path, text) in read {
-        let id = sources.add(SourceFile::new(
-            path.clone(),
-            display(&path),
-            text.clone().unwrap_or_default(),
-        ));
-        match text {
-            Ok(_) => {
-                ids.insert(path, id);
+    let mut diagnostics = Vec::new();
+    let extra_var_files = read_files(&options.var_files, &mut sources, &mut diagnostics);
+
+    // Read and parse the scanned directories, then the module directories they call (local
+    // sources, and what `terraform init` installed), until no new directory turns up.
+    let mut parsed: Vec<terraform::ParsedDir> = Vec::new();
+    let mut known: HashSet<PathBuf> = scanned.keys().cloned().collect();
+    let mut called: HashSet<PathBuf> = HashSet::new();
+    let mut pending: DirFiles = scanned.clone();
+    while !pending.is_empty() && parsed.len() < MAX_MODULE_DIRS {
+        let batch = std::mem::take(&mut pending);
+        let first_new = parsed.len();
+        let mut read: Vec<(PathBuf, Vec<FileId>, Vec<FileId>)> = Vec::new();
+        for (dir, (tf, vars)) in batch {
+            let tf_ids = read_files(&tf, &mut sources, &mut diagnostics);
+            let var_ids = read_files(&vars, &mut sources, &mut diagnostics);
+            read.push((dir, tf_ids, var_ids));
+        }
+        // Parse in parallel; a syntax error is reported once per file, however often the module
+        // is called.
+        let new_dirs: Vec<(terraform::ParsedDir, Vec<Diagnostic>)> = read
+            .into_par_iter()
+            .map(|(dir, tf_ids, var_files)| {
+                let mut bodies = Vec::new();
+                let mut errors = Vec::new();
+                for id in tf_ids {
+                    match terraform::parse(&sources, id) {
+                        Ok(body) => bodies.push((id, body)),
+                        Err(d) => errors.push(d),
+                    }
+                }
+                let installed = if scanned.contains_key(&dir) {
+                    terraform::installed_modules(&dir)
+                } else {
+                    Default::default()
+                };
+                let parsed_dir = terraform::ParsedDir {
+                    display_dir: display(&dir),
+                    dir,
+                    bodies,
+                    var_files,
+                    installed,
+                };
+                (parsed_dir, errors)
+            })
+            .collect();
+        for (d, errors) in new_dirs {
+            parsed.push(d);
+            diagnostics.extend(errors);
+        }
+        for d in &parsed[first_new..] {
+            let targets = terraform::local_calls(&d.dir, &d.bodies)
+                .into_iter()
+                .chain(d.installed.values().cloned());
+            for target in targets {
+                called.insert(target.clone());
+                if known.insert(target.clone()) {
+                    collect_dir(&target, &mut pending, false);
+                }
             }
-            Err(message) => diagnostics.push(Diagnostic {
-                span: Span::file_start(id),
-                message,
-            }),
         }
     }
-    let extra_var_files: Vec<FileId> = var_file_paths
+
+    // A root is a scanned directory nobody calls, or one with its own variable values.
+    let roots: Vec<usize> = parsed
         .iter()
-        .filter_map(|p| ids.get(p).copied())
-        .collect();
-    let module_files: Vec<terraform::ModuleFiles> = modules
-        .iter()
-        .map(|(dir, (tf, vars))| terraform::ModuleFiles {
-            display_dir: display(dir),
-            tf_files: tf.iter().filter_map(|p| ids.get(p).copied()).collect(),
-            var_files: vars.iter().filter_map(|p| ids.get(p).copied()).collect(),
-        })
-        .collect();
-    let results: Vec<(Model, Vec<Diagnostic>)> = module_files
-        .par_iter()
         .enumerate()
-        .map(|(i, m)| {
-            terraform::evaluate(
-                &sources,
-                m,
-                &extra_var_files,
-                &options.vars,
-                format!("tf{i}"),
-            )
+        .filter(|(_, d)| {
+            scanned.contains_key(&d.dir) && (!called.contains(&d.dir) || !d.var_files.is_empty())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let project = terraform::Project::new(&parsed);
+    let results: Vec<(Model, Vec<Diagnostic>)> = roots
+        .par_iter()
+        .map(|&i| {
+            let root = &parsed[i];
+            // A bug of ours must not cost the user the rest of the tree: the module is reported
+            // and the others are still checked.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                terraform::evaluate_root(
+                    &sources,
+                    &project,
+                    root,
+                    &extra_var_files,
+                    &options.vars,
+                    format!("tf{i}"),
+                )
+            }))
+            .unwrap_or_else(|_| {
+                let diagnostics = root
+                    .bodies
+                    .first()
+                    .map(|(file, _)| Diagnostic {
+                        span: Span::file_start(*file),
+                        message: format!(
+                            "internal error while evaluating module `{}`; please report it",
+                            root.display_dir
+                        ),
+                    })
+                    .into_iter()
+                    .collect();
+                (Model::default(), diagnostics)
+            })
         })
         .collect();
     let mut model = Model::default();
@@ -160,6 +216,38 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         model,
         diagnostics,
     })
+}
+
+/// Reads files in parallel into the source map (in the given order); an unreadable or non-UTF-8
+/// file becomes a diagnostic. Returns the ids of the files that were read.
+fn read_files(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<FileId> {
+    let read: Vec<(PathBuf, Result<String, String>)> = paths
+        .par_iter()
+        .map(|p| (p.clone(), read_text(p)))
+        .collect();
+    let mut ids = Vec::new();
+    for (path, text) in read {
+        let ok = text.is_ok();
+        let (text, error) = match text {
+            Ok(t) => (t, None),
+            Err(e) => (String::new(), Some(e)),
+        };
+        let id = sources.add(SourceFile::new(path.clone(), display(&path), text));
+        if ok {
+            ids.push(id);
+        }
+        if let Some(message) = error {
+            diagnostics.push(Diagnostic {
+                span: Span::file_start(id),
+                message,
+            });
+        }
+    }
+    ids
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
@@ -194,7 +282,7 @@ fn collect_dir(
             continue;
         }
         let path = entry.path();
-        let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let parent = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
         if is_tf(path) {
             modules
                 .entry(parent)
@@ -211,4 +299,8 @@ fn collect_dir(
     }
     // A directory with only tfvars is not a module.
     modules.retain(|_, (tf, _)| !tf.is_empty());
+    for (tf, vars) in modules.values_mut() {
+        tf.sort();
+        vars.sort_by_key(|p| var_file_rank(p));
+    }
 }

@@ -80,6 +80,27 @@ pub struct Origin {
     pub address: String,
     /// The declaration's header (`resource "azurerm_subnet" "agent" {`).
     pub span: Span,
+    /// The module calls that lead to the declaration, outermost first (address, call site).
+    pub via: Vec<(String, Span)>,
+}
+
+impl Origin {
+    pub fn new(address: impl Into<String>, span: Span) -> Origin {
+        Origin {
+            address: address.into(),
+            span,
+            via: Vec::new(),
+        }
+    }
+
+    /// The same declaration's part at `span` (an inline subnet, an access policy block).
+    pub fn part(&self, address: impl Into<String>, span: Span) -> Origin {
+        Origin {
+            address: address.into(),
+            span,
+            via: self.via.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

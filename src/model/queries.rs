@@ -21,7 +21,7 @@ pub struct AgentRange<'a> {
     pub prefix: &'a Attr<IpNet>,
     /// "agent subnet `azurerm_subnet.agent`", "VNet `azurerm_virtual_network.spoke`", ...
     pub description: String,
-    pub address: &'a str,
+    pub origin: &'a super::Origin,
 }
 
 impl Model {
@@ -100,7 +100,7 @@ impl Model {
                 out.push(AgentRange {
                     prefix,
                     description: format!("agent subnet `{}`", subnet.origin.address),
-                    address: &subnet.origin.address,
+                    origin: &subnet.origin,
                 });
             }
             let Resolved::Entity(v) = self.vnet_of_subnet(s) else {
@@ -120,7 +120,7 @@ impl Model {
                                     "remote VNet of peering `{}`",
                                     p.origin.address
                                 ),
-                                address: &p.origin.address,
+                                origin: &p.origin,
                             });
                         }
                     }
@@ -137,7 +137,7 @@ impl Model {
                     out.push(AgentRange {
                         prefix,
                         description: format!("{role} `{}`", network.origin.address),
-                        address: &network.origin.address,
+                        origin: &network.origin,
                     });
                 }
             }

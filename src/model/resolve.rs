@@ -200,10 +200,7 @@ mod tests {
 
     fn vnet(rg: &str, name: &str) -> VirtualNetwork {
         VirtualNetwork {
-            origin: Origin {
-                address: name.into(),
-                span: span(),
-            },
+            origin: Origin::new(name, span()),
             id: ids::format_id(Some(rg), "Microsoft.Network/virtualNetworks", &[name]),
             location: None,
             address_space: vec![],

@@ -41,7 +41,7 @@ fn check(model: &Model, out: &mut Reporter) {
                 format!("agent subnet `{}` is {p} ({usable} usable addresses), smaller than the /{AGENT_SUBNET_MINIMUM_PREFIX} minimum", subnet.origin.address),
             )
             .help("make the agent subnet at least /27; /24 is recommended for production")
-            .resource(&subnet.origin.address);
+            .origin(&subnet.origin);
         }
     }
 }

@@ -31,7 +31,7 @@ fn check(model: &Model, out: &mut Reporter) {
                 format!("agent subnet `{}` is {p} ({usable} usable addresses), below the /{AGENT_SUBNET_PRODUCTION_PREFIX} recommended for production", subnet.origin.address),
             )
             .help("a /24 leaves room for projects, replicas and hosted agents as usage grows (keep utilization under 80%)")
-            .resource(&subnet.origin.address);
+            .origin(&subnet.origin);
         }
     }
 }

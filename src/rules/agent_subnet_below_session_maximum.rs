@@ -25,7 +25,7 @@ fn check(model: &Model, out: &mut Reporter) {
                 format!("agent subnet `{}` is {p}: about 27 usable addresses and {SESSIONS_AT_MINIMUM} concurrent sessions, below the {SESSION_MAXIMUM} a /26 allows", subnet.origin.address),
             )
             .help("use /26 or larger to reach the 50-session maximum; /24 is recommended for production")
-            .resource(&subnet.origin.address);
+            .origin(&subnet.origin);
         }
     }
 }

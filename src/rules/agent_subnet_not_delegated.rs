@@ -42,7 +42,7 @@ fn check(model: &Model, out: &mut Reporter) {
                 format!("agent subnet `{}` is not delegated to {AGENT_SUBNET_DELEGATION}", subnet.origin.address),
             )
             .help(format!("add a delegation of the subnet to {AGENT_SUBNET_DELEGATION}; the Agent Service injects its containers through it"))
-            .resource(&subnet.origin.address)
+            .origin(&subnet.origin)
             .related(injection.span, format!("account `{}` injects into it here", account.origin.address));
             continue;
         }
@@ -52,7 +52,7 @@ fn check(model: &Model, out: &mut Reporter) {
         {
             out.report(*span, format!("agent subnet `{}` is also delegated to {other}", subnet.origin.address))
                 .help(format!("an agent subnet must be delegated to {AGENT_SUBNET_DELEGATION} only; give {other} its own subnet"))
-                .resource(&subnet.origin.address);
+                .origin(&subnet.origin);
         }
     }
 }

@@ -30,7 +30,7 @@ fn check(model: &Model, out: &mut Reporter) {
                     ),
                 )
                 .help("give each Foundry account its own delegated agent subnet")
-                .resource(&model.accounts[*a].origin.address)
+                .origin(&model.accounts[*a].origin)
                 .related(users[0].1.span, format!("account `{}` injects here", first_account.origin.address));
             }
             accounts_seen.push(*a);
@@ -42,7 +42,7 @@ fn check(model: &Model, out: &mut Reporter) {
                 format!("private endpoint `{}` is placed in agent subnet `{}`", endpoint.origin.address, subnet.origin.address),
             )
             .help("put private endpoints in a separate, non-delegated subnet; the agent subnet is reserved for the Agent Service")
-            .resource(&endpoint.origin.address)
+            .origin(&endpoint.origin)
             .related(subnet.origin.span, "the agent subnet");
         }
     }

@@ -34,6 +34,6 @@ fn check(model: &Model, out: &mut Reporter) {
             "CGNAT space is unsupported for agent networks (routing fails); use {}",
             PRIVATE_RANGES.join(", ")
         ))
-        .resource(range.address);
+        .origin(range.origin);
     }
 }

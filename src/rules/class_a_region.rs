@@ -40,7 +40,7 @@ fn check(model: &Model, out: &mut Reporter) {
             }
             out.report(prefix.span, format!("agent subnet `{}` uses {p} (class A) in region `{region}`, where class A agent subnets are not generally available", subnet.origin.address))
                 .help("use a class B (172.16.0.0/12) or class C (192.168.0.0/16) range, or deploy to a region that supports class A")
-                .resource(&subnet.origin.address)
+                .origin(&subnet.origin)
                 .related(location.span, "the region is set here");
         }
     }

@@ -19,7 +19,7 @@ fn check(model: &Model, out: &mut Reporter) {
         let Some(identity) = &account.identity else {
             out.report(cmk.span, format!("account `{}` uses a customer-managed key but has no managed identity", account.origin.address))
                 .help("add an identity (SystemAssigned, or UserAssigned with identity_client_id / identityClientId) and grant it key permissions on the vault")
-                .resource(&account.origin.address);
+                .origin(&account.origin);
             continue;
         };
         match &cmk.identity_client_id {
@@ -27,7 +27,7 @@ fn check(model: &Model, out: &mut Reporter) {
                 if let Val::Known(false) = identity.system_assigned {
                     out.report(cmk.span, format!("account `{}` uses a customer-managed key without identity_client_id, but has no system-assigned identity", account.origin.address))
                         .help("name the user-assigned identity with identity_client_id (identityClientId), or add SystemAssigned to the identity type")
-                        .resource(&account.origin.address)
+                        .origin(&account.origin)
                         .related(identity.span, "the account's identity");
                 }
             }
@@ -59,7 +59,7 @@ fn check(model: &Model, out: &mut Reporter) {
                     account.origin.address, model.managed_identities[named].origin.address
                 ))
                 .help("add the identity to the account's user-assigned identities (identity_ids / userAssignedIdentities)")
-                .resource(&account.origin.address)
+                .origin(&account.origin)
                 .related(identity.span, "the account's identity");
             }
         }

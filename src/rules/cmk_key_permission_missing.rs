@@ -51,7 +51,7 @@ fn check(model: &Model, out: &mut Reporter) {
             account.origin.address, vault.origin.address
         ))
         .help(how)
-        .resource(&account.origin.address)
+        .origin(&account.origin)
         .related(vault.origin.span, "the vault holding the key");
     }
 }

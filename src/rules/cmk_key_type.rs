@@ -38,7 +38,7 @@ fn check(model: &Model, out: &mut Reporter) {
                 "customer-managed keys must be {} keys of at least {CMK_MINIMUM_KEY_SIZE} bits",
                 CMK_KEY_TYPES.join(" or ")
             ))
-            .resource(&key.origin.address);
+            .origin(&key.origin);
             continue;
         }
         if let Some(size) = &key.key_size
@@ -55,7 +55,7 @@ fn check(model: &Model, out: &mut Reporter) {
             .help(format!(
                 "use an RSA key of at least {CMK_MINIMUM_KEY_SIZE} bits"
             ))
-            .resource(&key.origin.address);
+            .origin(&key.origin);
         }
     }
 }

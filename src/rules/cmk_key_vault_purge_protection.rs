@@ -51,7 +51,7 @@ fn check(model: &Model, out: &mut Reporter) {
             .unwrap_or(account.origin.span);
         out.report(span, format!("Key Vault `{}` holds the customer-managed key of `{}` but has no purge protection{how}", vault.origin.address, account.origin.address))
             .help("set purge_protection_enabled = true (ARM/Bicep: enablePurgeProtection: true); customer-managed keys require it")
-            .resource(&vault.origin.address)
+            .origin(&vault.origin)
             .related(cmk_span, "the account's customer-managed key");
     }
 }

@@ -30,7 +30,7 @@ fn check(model: &Model, out: &mut Reporter) {
         }
         out.report(vault_location.span, format!("Key Vault `{}` is in `{vr}` but account `{}`, whose customer-managed key it holds, is in `{ar}`", vault.origin.address, account.origin.address))
             .help("put the Key Vault in the account's region; a key store in another region is not found")
-            .resource(&vault.origin.address)
+            .origin(&vault.origin)
             .related(account_location.span, format!("the account's region `{ar}`"));
     }
 }

@@ -28,6 +28,6 @@ fn check(model: &Model, out: &mut Reporter) {
         reported.push(v);
         out.report(setting.span, format!("Key Vault `{}` holds the customer-managed key of `{}` but has soft delete disabled", vault.origin.address, account.origin.address))
             .help("remove the setting or set it to true (ARM/Bicep: enableSoftDelete: true); customer-managed keys require soft delete")
-            .resource(&vault.origin.address);
+            .origin(&vault.origin);
     }
 }

@@ -40,6 +40,6 @@ fn check(model: &Model, out: &mut Reporter) {
             "use addresses from {}; the Agent Service routes only private ranges",
             PRIVATE_RANGES.join(", ")
         ))
-        .resource(range.address);
+        .origin(range.origin);
     }
 }

@@ -60,7 +60,7 @@ fn check(model: &Model, out: &mut Reporter) {
                         ),
                     )
                     .help("peered VNets need disjoint address spaces (Azure refuses the peering); renumber one of them")
-                    .resource(&peering.origin.address)
+                    .origin(&peering.origin)
                     .related(a.span, format!("{pa} is declared here"))
                     .related(b.span, format!("{pb} is declared here"));
                     break 'search;

@@ -29,6 +29,6 @@ fn check(model: &Model, out: &mut Reporter) {
             format!("{} uses {prefix}, which overlaps {reserved}, reserved by the Agent Service platform", range.description),
         )
         .help(format!("choose a range that avoids {reserved} (the platform's reserved ranges: {})", PLATFORM_RESERVED_RANGES.join(", ")))
-        .resource(range.address);
+        .origin(range.origin);
     }
 }

@@ -85,7 +85,7 @@ fn check(model: &Model, out: &mut Reporter) {
                         format!("private endpoint `{}` connects to `{group}`, which needs the private DNS zone `{zone}`; the stack neither declares nor attaches it", endpoint.origin.address),
                     )
                     .help(format!("declare the zone `{zone}`, link it to the VNet, and attach it with a DNS zone group on the endpoint (or attach the central zone's id)"))
-                    .resource(&endpoint.origin.address);
+                    .origin(&endpoint.origin);
                 }
             }
         }

@@ -99,7 +99,7 @@ fn check(model: &Model, out: &mut Reporter) {
                         ),
                     )
                     .help("add a virtual network link from the zone to the endpoint's VNet (or to the hub VNet peered with it)")
-                    .resource(&zone.origin.address)
+                    .origin(&zone.origin)
                     .related(endpoint.origin.span, "the private endpoint that needs it");
                 }
             }

@@ -24,7 +24,7 @@ fn check(model: &Model, out: &mut Reporter) {
                 format!("subnet `{}` is {p}; Azure's smallest IPv4 subnet is /{AZURE_MINIMUM_SUBNET_PREFIX}", subnet.origin.address),
             )
             .help("Azure reserves 5 addresses in every subnet, so /29 (3 usable) is the smallest it accepts")
-            .resource(&subnet.origin.address);
+            .origin(&subnet.origin);
         }
     }
 }

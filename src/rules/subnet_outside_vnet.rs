@@ -47,7 +47,7 @@ fn check(model: &Model, out: &mut Reporter) {
             .help(
                 "choose a subnet range inside the VNet's address space, or add a range to the VNet",
             )
-            .resource(&subnet.origin.address)
+            .origin(&subnet.origin)
             .related(vnet.address_space[0].span, "the VNet's address space");
         }
     }

@@ -57,7 +57,7 @@ fn check(model: &Model, out: &mut Reporter) {
                     ),
                 )
                 .help("give each subnet of a VNet its own, non-overlapping range")
-                .resource(&second.origin.address)
+                .origin(&second.origin)
                 .related(
                     first.address_prefixes[first_entry.1].span,
                     format!("{fp} is declared here"),

@@ -3,6 +3,7 @@
 //! operators and the function library. What Terraform itself would only know at plan or apply
 //! time evaluates to `Value::Unknown` with the reason; nothing here fails or guesses.
 
+use super::calls::ChildSet;
 use super::functions;
 use super::module::{ModuleDecls, ResourceDecl};
 use super::schema;
@@ -15,6 +16,8 @@ use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::rc::Rc;
 
 /// The most instances one `count` or `for_each` is expanded into; past it the resource is
 /// treated as unknown (a bound, so `count = 1000000000` cannot exhaust memory).
@@ -53,15 +56,44 @@ pub struct Instance {
     pub scope: Scope,
 }
 
+impl Instance {
+    fn each_key(&self) -> Option<String> {
+        self.scope
+            .lookup("each")?
+            .as_object()?
+            .get("key")?
+            .as_str()
+            .map(str::to_string)
+    }
+}
+
 pub struct Evaluator<'a> {
-    decls: &'a ModuleDecls<'a>,
-    /// Variable values from tfvars files and `--var`, already evaluated.
+    pub(super) decls: &'a ModuleDecls<'a>,
+    /// Variable values: from tfvars files and `--var` in a root module, from the call's arguments
+    /// in a child module.
     inputs: HashMap<String, Value>,
-    /// Unique per evaluated module; keeps the markers of unknown names of two modules apart.
+    /// Unique per module instance; keeps the markers of unknown names of two instances apart.
     pub marker_prefix: String,
-    module_dir: String,
+    pub(super) context: ModuleContext<'a>,
     memo: RefCell<HashMap<String, Value>>,
     active: RefCell<HashSet<String>>,
+    pub(super) children: RefCell<HashMap<String, Rc<ChildSet<'a>>>>,
+}
+
+/// Where an evaluator sits in the module tree.
+#[derive(Clone, Default)]
+pub struct ModuleContext<'a> {
+    /// Every module directory loaded (None for tfvars files, which reference nothing).
+    pub project: Option<&'a super::Project<'a>>,
+    pub dir: PathBuf,
+    pub display_dir: String,
+    /// The module path as `.terraform/modules/modules.json` keys it ("net", "net.subnets").
+    pub key: String,
+    /// `module.net[0].` inside a module instance, empty in the root module.
+    pub address_prefix: String,
+    pub depth: usize,
+    /// The root module's installed modules (key -> directory), after `terraform init`.
+    pub installed: Option<&'a HashMap<String, PathBuf>>,
 }
 
 /// Whether a traversal's root is a resource: a missing attribute of a resource is computed at
@@ -76,22 +108,28 @@ impl<'a> Evaluator<'a> {
         decls: &'a ModuleDecls<'a>,
         inputs: HashMap<String, Value>,
         marker_prefix: String,
-        module_dir: String,
+        context: ModuleContext<'a>,
     ) -> Evaluator<'a> {
         Evaluator {
             decls,
             inputs,
             marker_prefix,
-            module_dir,
+            context,
             memo: RefCell::default(),
             active: RefCell::default(),
+            children: RefCell::default(),
         }
     }
 
     /// An evaluator for tfvars files: no declarations, so only literals and functions.
     pub fn eval_constant(expr: &Expression) -> Value {
         let decls = ModuleDecls::default();
-        let evaluator = Evaluator::new(&decls, HashMap::new(), String::new(), String::new());
+        let evaluator = Evaluator::new(
+            &decls,
+            HashMap::new(),
+            String::new(),
+            ModuleContext::default(),
+        );
         evaluator.eval(expr, &Scope::default())
     }
 
@@ -460,10 +498,13 @@ impl<'a> Evaluator<'a> {
                     name.unwrap_or("?")
                 )))
             }
-            ("module", Some(name)) => Value::unknown(format!(
-                "outputs of `module.{name}` are not evaluated by foundry-lint"
-            )),
-            ("path", Some("module" | "root")) => Value::String(self.module_dir.clone()),
+            ("module", Some(name)) => {
+                let key = format!("module:{name}");
+                let v = self.memoized(&key, || self.module_value(name));
+                self.traverse(v, rest, scope, None, format!("module.{name}"))
+            }
+            ("path", Some("module")) => Value::String(self.context.display_dir.clone()),
+            ("path", Some("root")) => Value::String(self.context.display_dir.clone()),
             ("path", Some("cwd")) => Value::String(".".into()),
             ("terraform", Some("workspace")) => Value::String("default".into()),
             ("self", _) => Value::unknown("`self` is known only inside provisioners"),
@@ -555,7 +596,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn variable(&self, name: &str) -> Value {
+    pub(super) fn variable(&self, name: &str) -> Value {
         if let Some(v) = self.inputs.get(name) {
             return v.clone();
         }
@@ -579,7 +620,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Memoizes a named value and breaks reference cycles (a cycle is an error in Terraform).
-    fn memoized(&self, key: &str, compute: impl FnOnce() -> Value) -> Value {
+    pub(super) fn memoized(&self, key: &str, compute: impl FnOnce() -> Value) -> Value {
         if let Some(v) = self.memo.borrow().get(key) {
             return v.clone();
         }
@@ -601,8 +642,11 @@ impl<'a> Evaluator<'a> {
 
     /// The instances `count` or `for_each` create, or why they cannot be known.
     pub fn instances(&self, decl: &ResourceDecl) -> Result<Vec<Instance>, Unknown> {
-        let base = format!("{}.{}", decl.ty, decl.name);
-        let body = &decl.block.body;
+        self.instances_of(&format!("{}.{}", decl.ty, decl.name), &decl.block.body)
+    }
+
+    /// The instances a block with `count` or `for_each` (a resource or a module call) creates.
+    pub fn instances_of(&self, base: &str, body: &Body) -> Result<Vec<Instance>, Unknown> {
         if let Some(count) = body.get_attribute("count") {
             let n = match self.eval(&count.value, &Scope::default()) {
                 Value::Unknown(u) => return Err(u),
@@ -668,7 +712,7 @@ impl<'a> Evaluator<'a> {
                 .collect());
         }
         Ok(vec![Instance {
-            address: base,
+            address: base.to_string(),
             scope: Scope::default(),
         }])
     }
@@ -695,30 +739,11 @@ impl<'a> Evaluator<'a> {
                 Err(u) => return Value::Unknown(u),
             };
             let body = &decl.block.body;
-            let values = instances.iter().map(|i| self.reference_value(decl, i));
-            if body.get_attribute("count").is_some() {
-                Value::List(values.collect())
-            } else if body.get_attribute("for_each").is_some() {
-                Value::Object(
-                    instances
-                        .iter()
-                        .zip(values)
-                        .map(|(i, v)| {
-                            (
-                                i.scope
-                                    .lookup("each")
-                                    .and_then(|e| {
-                                        e.as_object()?.get("key")?.as_str().map(str::to_string)
-                                    })
-                                    .unwrap_or_default(),
-                                v,
-                            )
-                        })
-                        .collect(),
-                )
-            } else {
-                values.into_iter().next().unwrap_or(Value::Null)
-            }
+            let values = instances
+                .iter()
+                .map(|i| self.reference_value(decl, i))
+                .collect();
+            collect_instances(body, &instances, values)
         })
     }
 
@@ -878,6 +903,24 @@ impl<'a> Evaluator<'a> {
             let child = self.block_node(&content.body, &inner, file, span);
             push_block(entries, &label, child);
         }
+    }
+}
+
+/// Instance values as Terraform exposes them: one object, a list (`count`) or a map
+/// (`for_each`, keyed by `each.key`).
+pub(super) fn collect_instances(body: &Body, instances: &[Instance], values: Vec<Value>) -> Value {
+    if body.get_attribute("count").is_some() {
+        Value::List(values)
+    } else if body.get_attribute("for_each").is_some() {
+        Value::Object(
+            instances
+                .iter()
+                .zip(values)
+                .map(|(i, v)| (i.each_key().unwrap_or_default(), v))
+                .collect(),
+        )
+    } else {
+        values.into_iter().next().unwrap_or(Value::Null)
     }
 }
 

@@ -48,10 +48,10 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
                 let name = ids::parse(&subnet_id)
                     .and_then(|i| i.name().map(str::to_string))
                     .unwrap_or_default();
-                let inline = Origin {
-                    address: format!("{}.subnet[{name:?}]", origin.address),
-                    span: subnet.span(),
-                };
+                let inline = origin.part(
+                    format!("{}.subnet[{name:?}]", origin.address),
+                    subnet.span(),
+                );
                 model.subnets.push(subnet_from(
                     inline,
                     subnet_id,
@@ -128,10 +128,10 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
                 .unwrap_or_default()
             {
                 model.dns_zone_groups.push(DnsZoneGroup {
-                    origin: Origin {
-                        address: format!("{}.private_dns_zone_group", origin.address),
-                        span: group.span(),
-                    },
+                    origin: origin.part(
+                        format!("{}.private_dns_zone_group", origin.address),
+                        group.span(),
+                    ),
                     endpoint: Attr::known(id.clone(), header),
                     zones: group
                         .get("private_dns_zone_ids")
@@ -343,14 +343,7 @@ fn subnet_from(origin: Origin, id: String, vnet: Attr<String>, node: &Node) -> S
 
 fn access_policy(origin: &Origin, vault: Attr<String>, node: &Node) -> AccessPolicy {
     AccessPolicy {
-        origin: Origin {
-            address: origin.address.clone(),
-            span: if node.span() == origin.span {
-                origin.span
-            } else {
-                node.span()
-            },
-        },
+        origin: origin.part(origin.address.clone(), node.span()),
         vault,
         object_id: node
             .get("object_id")

@@ -1,32 +1,62 @@
-//! The Terraform front end: a directory of `.tf` files is a module; its variables take values
-//! from defaults, `terraform.tfvars`, `*.auto.tfvars`, `--var-file` and `--var`, in Terraform's
-//! order of precedence.
+//! The Terraform front end. A directory of `.tf` files is a module. Root modules take variable
+//! values from defaults, `terraform.tfvars`, `*.auto.tfvars`, `--var-file` and `--var`, in
+//! Terraform's order of precedence; child modules take them from the `module` block that calls
+//! them, and give their outputs back. A directory that is only ever called as a module is
+//! evaluated through its calls, not on its own with empty inputs.
 
+mod calls;
 mod eval;
 mod functions;
 mod lower;
 mod module;
 mod schema;
 
+pub use calls::{is_local_source, normalize};
+
 use super::Diagnostic;
 use crate::model::{Model, Origin};
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::Value;
-use eval::Evaluator;
+use eval::{Evaluator, ModuleContext};
 use hcl_edit::structure::Body;
 use module::ModuleDecls;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
-/// One Terraform module directory, as discovered.
-pub struct ModuleFiles {
+/// One parsed module directory.
+pub struct ParsedDir {
+    pub dir: PathBuf,
     pub display_dir: String,
-    pub tf_files: Vec<FileId>,
-    /// tfvars files in precedence order (later wins).
+    pub bodies: Vec<(FileId, Body)>,
+    /// tfvars files in precedence order (later wins); used when the directory is a root.
     pub var_files: Vec<FileId>,
+    /// Modules `terraform init` installed for this directory as a root (key -> directory).
+    pub installed: HashMap<String, PathBuf>,
+}
+
+/// Every module directory loaded, by normalised path, with its display path.
+pub struct Project<'a> {
+    pub modules: HashMap<PathBuf, (String, ModuleDecls<'a>)>,
+}
+
+impl<'a> Project<'a> {
+    pub fn new(dirs: &'a [ParsedDir]) -> Project<'a> {
+        Project {
+            modules: dirs
+                .iter()
+                .map(|d| {
+                    (
+                        d.dir.clone(),
+                        (d.display_dir.clone(), ModuleDecls::collect(&d.bodies)),
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Parses a `.tf` or `.tfvars` file; a syntax error becomes a diagnostic at its line and column.
-fn parse(sources: &SourceMap, file: FileId) -> Result<Body, Diagnostic> {
+pub fn parse(sources: &SourceMap, file: FileId) -> Result<Body, Diagnostic> {
     let source = sources.get(file);
     hcl_edit::parser::parse_body(&source.text).map_err(|e| {
         let loc = e.location();
@@ -40,6 +70,46 @@ fn parse(sources: &SourceMap, file: FileId) -> Result<Body, Diagnostic> {
             message: format!("HCL syntax error: {}", e.message()),
         }
     })
+}
+
+/// The directories of the local modules a directory calls.
+pub fn local_calls(dir: &Path, bodies: &[(FileId, Body)]) -> Vec<PathBuf> {
+    bodies
+        .iter()
+        .flat_map(|(_, body)| body.blocks())
+        .filter(|b| b.ident.as_str() == "module")
+        .filter_map(|b| {
+            b.body
+                .get_attribute("source")?
+                .value
+                .as_str()
+                .map(str::to_string)
+        })
+        .filter(|source| is_local_source(source))
+        .map(|source| normalize(&dir.join(source)))
+        .collect()
+}
+
+/// The modules `terraform init` installed for a root directory, from
+/// `.terraform/modules/modules.json` (key -> directory).
+pub fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
+    let manifest = dir.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&manifest) else {
+        return HashMap::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return HashMap::new();
+    };
+    json.get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let key = m.get("Key")?.as_str()?;
+            let module_dir = m.get("Dir")?.as_str()?;
+            (!key.is_empty()).then(|| (key.to_string(), normalize(&dir.join(module_dir))))
+        })
+        .collect()
 }
 
 /// Variable values from one tfvars file (HCL or JSON).
@@ -84,24 +154,18 @@ pub fn parse_cli_var(value: &str) -> Value {
     Value::String(value.to_string())
 }
 
-/// Evaluates one module and lowers its resources into a model.
-pub fn evaluate(
+/// Evaluates a root module and every module it calls, and lowers their resources.
+pub fn evaluate_root(
     sources: &SourceMap,
-    module: &ModuleFiles,
+    project: &Project,
+    root: &ParsedDir,
     extra_var_files: &[FileId],
     cli_vars: &[(String, String)],
     marker_prefix: String,
 ) -> (Model, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut bodies: Vec<(FileId, Body)> = Vec::new();
-    for &file in &module.tf_files {
-        match parse(sources, file) {
-            Ok(body) => bodies.push((file, body)),
-            Err(d) => diagnostics.push(d),
-        }
-    }
     let mut inputs = HashMap::new();
-    for &file in module.var_files.iter().chain(extra_var_files) {
+    for &file in root.var_files.iter().chain(extra_var_files) {
         if let Err(d) = read_var_file(sources, file, &mut inputs) {
             diagnostics.push(d);
         }
@@ -109,21 +173,52 @@ pub fn evaluate(
     for (name, value) in cli_vars {
         inputs.insert(name.clone(), parse_cli_var(value));
     }
-    let decls = ModuleDecls::collect(&bodies);
-    let evaluator = Evaluator::new(&decls, inputs, marker_prefix, module.display_dir.clone());
     let mut model = Model::default();
-    for decl in decls.resources.values() {
+    let Some((display_dir, decls)) = project.modules.get(&root.dir) else {
+        return (model, diagnostics);
+    };
+    let context = ModuleContext {
+        project: Some(project),
+        dir: root.dir.clone(),
+        display_dir: display_dir.clone(),
+        installed: Some(&root.installed),
+        ..ModuleContext::default()
+    };
+    let evaluator = Evaluator::new(decls, inputs, marker_prefix, context);
+    lower_module(&evaluator, &[], &mut model);
+    (model, diagnostics)
+}
+
+/// Lowers the resources of one module instance, then of the modules it calls. `via` is the
+/// chain of module calls that leads here (address and call site).
+fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model) {
+    let prefix = evaluator.context.address_prefix.clone();
+    for decl in evaluator.decls.resources.values() {
         let Ok(instances) = evaluator.instances(decl) else {
             continue;
         };
         for instance in instances {
             let node = evaluator.instance_node(decl, &instance);
             let origin = Origin {
-                address: instance.address.clone(),
+                address: format!("{prefix}{}", instance.address),
                 span: decl.header_span(),
+                via: via.to_vec(),
             };
-            lower::lower(&decl.ty, origin, &node, &mut model);
+            lower::lower(&decl.ty, origin, &node, model);
         }
     }
-    (model, diagnostics)
+    for (name, call) in &evaluator.decls.module_calls {
+        let children = evaluator.module_children(name);
+        let Ok(children) = children.as_ref() else {
+            continue;
+        };
+        for child in children {
+            let mut chain = via.to_vec();
+            chain.push((
+                format!("{prefix}{}", child.instance.address),
+                call.header_span(),
+            ));
+            lower_module(&child.evaluator, &chain, model);
+        }
+    }
 }

@@ -24,12 +24,31 @@ impl ResourceDecl<'_> {
     }
 }
 
+pub struct ModuleCallDecl<'a> {
+    pub block: &'a Block,
+    pub file: FileId,
+}
+
+impl ModuleCallDecl<'_> {
+    pub fn header_span(&self) -> Span {
+        header_span(self.block, self.file)
+    }
+
+    /// The `source` when it is a literal string (Terraform requires it to be).
+    pub fn source(&self) -> Option<&str> {
+        self.block.body.get_attribute("source")?.value.as_str()
+    }
+}
+
 #[derive(Default)]
 pub struct ModuleDecls<'a> {
     pub variables: HashMap<String, VariableDecl<'a>>,
     pub locals: HashMap<String, (&'a Expression, FileId)>,
     /// Managed resources by `type.name`, in declaration order.
     pub resources: IndexMap<String, ResourceDecl<'a>>,
+    /// `module` blocks by name, in declaration order.
+    pub module_calls: IndexMap<String, ModuleCallDecl<'a>>,
+    pub outputs: HashMap<String, &'a Expression>,
 }
 
 impl<'a> ModuleDecls<'a> {
@@ -61,6 +80,16 @@ impl<'a> ModuleDecls<'a> {
                                 file: *file,
                             },
                         );
+                    }
+                    ("module", [name]) => {
+                        decls
+                            .module_calls
+                            .insert(name.to_string(), ModuleCallDecl { block, file: *file });
+                    }
+                    ("output", [name]) => {
+                        if let Some(value) = block.body.get_attribute("value") {
+                            decls.outputs.insert(name.to_string(), &value.value);
+                        }
                     }
                     _ => {}
                 }
