@@ -2402,6 +2402,11 @@ fn json_string(s: &str) -> String {
 
 fn jsondecode(f: &str, a: &[Value]) -> Res {
     arity(f, a, 1, 1)?;
+    // azapi 1.x exports `output` as a JSON string, azapi 2.x as an object; both providers'
+    // templates write `jsondecode(x.output)`, so an already decoded value passes through.
+    if let Value::Object(_) | Value::List(_) = &a[0] {
+        return Ok(a[0].clone());
+    }
     let s = str_arg(f, a, 0)?;
     serde_json::from_str::<serde_json::Value>(&s)
         .map(Value::from)
@@ -3747,6 +3752,8 @@ mod tests {
             obj(&[("hello", s("world"))])
         );
         assert_eq!(c("jsondecode", vec![s("true")]), b(true));
+        let decoded = obj(&[("hello", s("world"))]);
+        assert_eq!(c("jsondecode", vec![decoded.clone()]), decoded);
         assert_eq!(
             c("jsondecode", vec![s("[1, null]")]),
             list(vec![n(1.0), Value::Null])
