@@ -64,6 +64,8 @@ pub struct Finding {
     pub span: Span,
     pub resource: Option<String>,
     pub related: Vec<Related>,
+    /// How the checked value was computed, when it came through variables, locals or modules.
+    pub trace: Vec<crate::model::TraceStep>,
 }
 
 impl Finding {
@@ -119,6 +121,7 @@ impl Reporter {
             span,
             resource: None,
             related: Vec::new(),
+            trace: Vec::new(),
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -133,6 +136,7 @@ impl Reporter {
             span,
             resource: None,
             related: Vec::new(),
+            trace: Vec::new(),
         });
     }
 }
@@ -192,6 +196,7 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
                 span: d.span,
                 resource: None,
                 related: Vec::new(),
+                trace: Vec::new(),
             });
         }
     }
@@ -214,6 +219,16 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
         })
         .collect();
     findings.extend(per_rule.into_iter().flatten());
+    for finding in &mut findings {
+        if let Some(resource) = &finding.resource
+            && let Some(trace) = workspace
+                .model
+                .traces
+                .get(&(resource.clone(), finding.span))
+        {
+            finding.trace = trace.clone();
+        }
+    }
     let key = |f: &Finding| {
         (
             f.span.file,

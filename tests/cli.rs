@@ -34,7 +34,8 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(
         keys,
         [
-            "rule", "name", "severity", "message", "help", "location", "resource", "related"
+            "rule", "name", "severity", "message", "help", "location", "resource", "related",
+            "trace"
         ]
     );
     let location = finding["location"].as_object().expect("location");
@@ -224,4 +225,83 @@ fn malformed_and_unreadable_files_are_reported_and_the_rest_is_checked() {
         "{out}"
     );
     assert!(out.contains("FL404"), "{out}");
+}
+
+#[test]
+fn a_value_computed_through_locals_and_tfvars_carries_its_trace() {
+    let out = run(&[
+        "fixtures/terraform/agent-subnet-sizing",
+        "--format",
+        "json",
+        "--select",
+        "FL404",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let trace: Vec<(String, u64, String)> = doc["findings"][0]["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or_default().to_string(),
+                s["line"].as_u64().unwrap_or_default(),
+                s["text"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let dir = "fixtures/terraform/agent-subnet-sizing";
+    assert_eq!(
+        trace,
+        [
+            (
+                format!("{dir}/network.tf"),
+                54,
+                "local.probe_subnet".to_string()
+            ),
+            (
+                format!("{dir}/network.tf"),
+                11,
+                "local.probe_subnet = cidrsubnet(var.spoke_cidr, 8, 255)".to_string()
+            ),
+            (
+                format!("{dir}/terraform.tfvars"),
+                1,
+                "spoke_cidr = \"172.20.0.0/22\"".to_string()
+            ),
+        ]
+    );
+    let human = stdout(&run(&[
+        "fixtures/terraform/agent-subnet-sizing",
+        "--select",
+        "FL404",
+    ]));
+    assert!(human.contains("computed from:"), "{human}");
+}
+
+#[test]
+fn a_finding_inside_a_module_names_the_call_chain() {
+    let out = run(&[
+        "fixtures/terraform/module-tree",
+        "--format",
+        "json",
+        "--select",
+        "FL201",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &doc["findings"][0];
+    assert_eq!(
+        finding["location"]["file"],
+        "fixtures/terraform/module-tree/modules/network/main.tf"
+    );
+    assert_eq!(
+        finding["resource"],
+        "module.network[\"dev\"].azurerm_subnet.agent"
+    );
+    let related = &finding["related"][0];
+    assert_eq!(related["file"], "fixtures/terraform/module-tree/main.tf");
+    assert_eq!(related["line"], 14);
+    assert_eq!(
+        related["message"],
+        "through `module.network[\"dev\"]`, called here"
+    );
 }

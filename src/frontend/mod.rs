@@ -122,11 +122,18 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         let new_dirs: Vec<(terraform::ParsedDir, Vec<Diagnostic>)> = read
             .into_par_iter()
             .map(|(dir, tf_ids, var_files)| {
-                let mut bodies = Vec::new();
+                // Syntax trees are large: keep only what discovery needs (which files parse,
+                // which modules they call); the trees are built again where they are evaluated.
+                let mut tf_files = Vec::new();
+                let mut calls = Vec::new();
                 let mut errors = Vec::new();
                 for id in tf_ids {
                     match terraform::parse(&sources, id) {
-                        Ok(body) => bodies.push((id, body)),
+                        Ok(body) => {
+                            let body = [(id, body)];
+                            calls.extend(terraform::local_calls(&dir, &body));
+                            tf_files.push(id);
+                        }
                         Err(d) => errors.push(d),
                     }
                 }
@@ -138,7 +145,9 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
                 let parsed_dir = terraform::ParsedDir {
                     display_dir: display(&dir),
                     dir,
-                    bodies,
+                    tf_files,
+                    calls,
+                    bodies: Vec::new(),
                     var_files,
                     installed,
                 };
@@ -150,9 +159,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             diagnostics.extend(errors);
         }
         for d in &parsed[first_new..] {
-            let targets = terraform::local_calls(&d.dir, &d.bodies)
-                .into_iter()
-                .chain(d.installed.values().cloned());
+            let targets = d.calls.iter().chain(d.installed.values()).cloned();
             for target in targets {
                 called.insert(target.clone());
                 if known.insert(target.clone()) {
@@ -171,7 +178,22 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         })
         .map(|(i, _)| i)
         .collect();
-    let project = terraform::Project::new(&parsed);
+    // Modules are kept parsed for every root that calls them.
+    let module_trees: Vec<Vec<(FileId, hcl_edit::structure::Body)>> = parsed
+        .par_iter()
+        .map(|d| match called.contains(&d.dir) {
+            true => d
+                .tf_files
+                .iter()
+                .filter_map(|&f| Some((f, terraform::parse(&sources, f).ok()?)))
+                .collect(),
+            false => Vec::new(),
+        })
+        .collect();
+    for (d, trees) in parsed.iter_mut().zip(module_trees) {
+        d.bodies = trees;
+    }
+    let project = terraform::Project::new(&parsed, &called);
     let results: Vec<(Model, Vec<Diagnostic>)> = roots
         .par_iter()
         .map(|&i| {

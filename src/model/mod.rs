@@ -283,8 +283,18 @@ pub struct Model {
     pub accounts: Vec<CognitiveAccount>,
     pub account_additions: Vec<AccountAddition>,
     pub role_assignments: Vec<RoleAssignment>,
+    /// How values were computed, by (resource address, span of the value): the expression, then
+    /// the locals and variables it came through.
+    pub traces: std::collections::HashMap<(String, Span), Vec<TraceStep>>,
     pub index: Index,
     pub relations: Relations,
+}
+
+/// One step of a value's computation: an expression or definition and where it is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceStep {
+    pub span: Span,
+    pub text: String,
 }
 
 impl Model {
@@ -304,6 +314,7 @@ impl Model {
         self.accounts.extend(other.accounts);
         self.account_additions.extend(other.account_additions);
         self.role_assignments.extend(other.role_assignments);
+        self.traces.extend(other.traces);
     }
 
     /// Merges duplicate declarations and builds the reference index. Call once, after every

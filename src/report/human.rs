@@ -80,6 +80,19 @@ pub fn render(report: &Report) -> String {
             source_span(finding.span.start, finding.span.end),
         )];
         let mut help = finding.help.clone();
+        if !finding.trace.is_empty() {
+            help.push_str("\ncomputed from:");
+            for step in &finding.trace {
+                let at = report.start(step.span);
+                help.push_str(&format!(
+                    "\n  {} ({}:{}:{})",
+                    step.text,
+                    report.file(step.span),
+                    at.line,
+                    at.column
+                ));
+            }
+        }
         for related in &finding.related {
             if related.span.file == finding.span.file {
                 labels.push(LabeledSpan::new_with_span(

@@ -28,6 +28,15 @@ struct JsonFinding<'a> {
     location: Location<'a>,
     resource: Option<&'a str>,
     related: Vec<RelatedLocation<'a>>,
+    trace: Vec<TraceLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct TraceLocation<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -85,6 +94,19 @@ pub fn render(report: &Report) -> String {
                             line: at.line,
                             column: at.column,
                             message: &r.message,
+                        }
+                    })
+                    .collect(),
+                trace: f
+                    .trace
+                    .iter()
+                    .map(|step| {
+                        let at = report.start(step.span);
+                        TraceLocation {
+                            file: report.file(step.span),
+                            line: at.line,
+                            column: at.column,
+                            text: &step.text,
                         }
                     })
                     .collect(),

@@ -122,11 +122,14 @@ impl<'a> Evaluator<'a> {
         Ok(instances
             .into_iter()
             .map(|instance| {
-                let inputs: HashMap<String, Value> = call
+                let arguments: Vec<_> = call
                     .block
                     .body
                     .attributes()
                     .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
+                    .collect();
+                let inputs: HashMap<String, Value> = arguments
+                    .iter()
                     .map(|a| {
                         (
                             a.key.as_str().to_string(),
@@ -134,6 +137,18 @@ impl<'a> Evaluator<'a> {
                         )
                     })
                     .collect();
+                let input_traces = self.with_repetition(call.block, call.file, || {
+                    arguments
+                        .iter()
+                        .map(|a| {
+                            let label = format!("{}.{} = ", instance.address, a.key.as_str());
+                            (
+                                a.key.as_str().to_string(),
+                                self.trace(&a.value, call.file, &label),
+                            )
+                        })
+                        .collect()
+                });
                 let address_prefix =
                     format!("{}{}.", self.context.address_prefix, instance.address);
                 let context = ModuleContext {
@@ -144,9 +159,11 @@ impl<'a> Evaluator<'a> {
                     address_prefix: address_prefix.clone(),
                     depth: self.context.depth + 1,
                     installed: self.context.installed,
+                    sources: self.context.sources,
                 };
                 let marker_prefix = format!("{}.{}", self.marker_prefix, instance.address);
-                let evaluator = Evaluator::new(decls, inputs, marker_prefix, context);
+                let evaluator = Evaluator::new(decls, inputs, marker_prefix, context)
+                    .with_input_traces(input_traces);
                 Child {
                     instance,
                     evaluator,

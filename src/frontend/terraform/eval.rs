@@ -78,6 +78,12 @@ pub struct Evaluator<'a> {
     memo: RefCell<HashMap<String, Value>>,
     active: RefCell<HashSet<String>>,
     pub(super) children: RefCell<HashMap<String, Rc<ChildSet<'a>>>>,
+    /// Where each input came from (a tfvars entry, a module-call argument), for traces.
+    pub(super) input_traces: HashMap<String, Vec<crate::model::TraceStep>>,
+    /// Traces of the values built since the last `take_traces`.
+    pub(super) traces: RefCell<Vec<(Span, Vec<crate::model::TraceStep>)>>,
+    /// The `count`/`for_each` of the blocks being evaluated, innermost last.
+    pub(super) repetition: RefCell<Vec<Option<(&'a hcl_edit::structure::Attribute, FileId)>>>,
 }
 
 /// Where an evaluator sits in the module tree.
@@ -94,6 +100,8 @@ pub struct ModuleContext<'a> {
     pub depth: usize,
     /// The root module's installed modules (key -> directory), after `terraform init`.
     pub installed: Option<&'a HashMap<String, PathBuf>>,
+    /// The source texts, for the excerpts in traces (None: no traces).
+    pub sources: Option<&'a crate::source::SourceMap>,
 }
 
 /// Whether a traversal's root is a resource: a missing attribute of a resource is computed at
@@ -118,7 +126,19 @@ impl<'a> Evaluator<'a> {
             memo: RefCell::default(),
             active: RefCell::default(),
             children: RefCell::default(),
+            input_traces: HashMap::new(),
+            traces: RefCell::default(),
+            repetition: RefCell::default(),
         }
+    }
+
+    /// Says where the inputs came from, for traces.
+    pub fn with_input_traces(
+        mut self,
+        traces: HashMap<String, Vec<crate::model::TraceStep>>,
+    ) -> Self {
+        self.input_traces = traces;
+        self
     }
 
     /// An evaluator for tfvars files: no declarations, so only literals and functions.
@@ -719,19 +739,39 @@ impl<'a> Evaluator<'a> {
 
     /// A resource instance as a node: its attributes and blocks with spans, plus the attributes
     /// the provider computes that references need (`id`, `principal_id`, ...).
-    pub fn instance_node(&self, decl: &ResourceDecl, instance: &Instance) -> Node {
-        let mut node = self.block_node(
-            &decl.block.body,
-            &instance.scope,
-            decl.file,
-            decl.header_span(),
-        );
+    pub fn instance_node(&self, decl: &ResourceDecl<'a>, instance: &Instance) -> Node {
+        let mut node = self.with_repetition(decl.block, decl.file, || {
+            self.block_node(
+                &decl.block.body,
+                &instance.scope,
+                decl.file,
+                decl.header_span(),
+            )
+        });
         schema::add_computed_attributes(&decl.ty, &instance.address, &mut node, self);
         node
     }
 
+    /// Runs `f` with the block's `count` or `for_each` as what `count.*` and `each.*` come from
+    /// (for traces).
+    pub(super) fn with_repetition<T>(
+        &self,
+        block: &'a Block,
+        file: FileId,
+        f: impl FnOnce() -> T,
+    ) -> T {
+        let repetition = ["for_each", "count"]
+            .iter()
+            .find_map(|k| block.body.get_attribute(k))
+            .map(|a| (a, file));
+        self.repetition.borrow_mut().push(repetition);
+        let out = f();
+        self.repetition.borrow_mut().pop();
+        out
+    }
+
     /// A resource as other expressions see it: an object, a list (`count`) or a map (`for_each`).
-    fn resource_value(&self, decl: &ResourceDecl) -> Value {
+    fn resource_value(&self, decl: &ResourceDecl<'a>) -> Value {
         let key = format!("resource:{}.{}", decl.ty, decl.name);
         self.memoized(&key, || {
             let instances = match self.instances(decl) {
@@ -750,7 +790,7 @@ impl<'a> Evaluator<'a> {
     /// An instance as references see it. An attribute that is not known statically becomes an
     /// identity marker, so `azurerm_virtual_network.x.name` used in a subnet's
     /// `virtual_network_name` still identifies that VNet (and is never read as a real name).
-    fn reference_value(&self, decl: &ResourceDecl, instance: &Instance) -> Value {
+    fn reference_value(&self, decl: &ResourceDecl<'a>, instance: &Instance) -> Value {
         match self.instance_node(decl, instance).value() {
             Value::Object(map) => Value::Object(
                 map.into_iter()
@@ -809,7 +849,10 @@ impl<'a> Evaluator<'a> {
                 Value::Bool(false) => self.node(&c.false_expr, scope, file),
                 _ => Node::leaf(self.eval(expr, scope), span),
             },
-            _ => Node::leaf(self.eval(expr, scope), span),
+            _ => {
+                self.record_trace(expr, file, span);
+                Node::leaf(self.eval(expr, scope), span)
+            }
         }
     }
 

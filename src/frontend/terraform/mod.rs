@@ -10,23 +10,31 @@ mod functions;
 mod lower;
 mod module;
 mod schema;
+mod trace;
 
 pub use calls::{is_local_source, normalize};
 
 use super::Diagnostic;
-use crate::model::{Model, Origin};
+use crate::model::{Model, Origin, TraceStep};
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::Value;
 use eval::{Evaluator, ModuleContext};
+use hcl_edit::Span as _;
 use hcl_edit::structure::Body;
 use module::ModuleDecls;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// One parsed module directory.
 pub struct ParsedDir {
     pub dir: PathBuf,
     pub display_dir: String,
+    /// The `.tf` files that parse.
+    pub tf_files: Vec<FileId>,
+    /// The directories of the local modules it calls.
+    pub calls: Vec<PathBuf>,
+    /// Syntax trees, kept for directories called as modules (roots parse their own when
+    /// evaluated, so that only the trees in use are in memory).
     pub bodies: Vec<(FileId, Body)>,
     /// tfvars files in precedence order (later wins); used when the directory is a root.
     pub var_files: Vec<FileId>,
@@ -40,10 +48,11 @@ pub struct Project<'a> {
 }
 
 impl<'a> Project<'a> {
-    pub fn new(dirs: &'a [ParsedDir]) -> Project<'a> {
+    pub fn new(dirs: &'a [ParsedDir], called: &HashSet<PathBuf>) -> Project<'a> {
         Project {
             modules: dirs
                 .iter()
+                .filter(|d| called.contains(&d.dir))
                 .map(|d| {
                     (
                         d.dir.clone(),
@@ -112,11 +121,12 @@ pub fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
         .collect()
 }
 
-/// Variable values from one tfvars file (HCL or JSON).
+/// Variable values from one tfvars file (HCL or JSON), and where each is written.
 fn read_var_file(
     sources: &SourceMap,
     file: FileId,
     out: &mut HashMap<String, Value>,
+    traces: &mut HashMap<String, Vec<TraceStep>>,
 ) -> Result<(), Diagnostic> {
     let source = sources.get(file);
     if source.display_path.ends_with(".json") {
@@ -135,10 +145,11 @@ fn read_var_file(
     }
     let body = parse(sources, file)?;
     for attr in body.attributes() {
-        out.insert(
-            attr.key.as_str().to_string(),
-            Evaluator::eval_constant(&attr.value),
-        );
+        let name = attr.key.as_str().to_string();
+        let span = Span::new(file, attr.span().unwrap_or(0..0));
+        let text = trace::excerpt(&source.text, span);
+        traces.insert(name.clone(), vec![TraceStep { span, text }]);
+        out.insert(name, Evaluator::eval_constant(&attr.value));
     }
     Ok(())
 }
@@ -165,26 +176,41 @@ pub fn evaluate_root(
 ) -> (Model, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut inputs = HashMap::new();
+    let mut input_traces = HashMap::new();
     for &file in root.var_files.iter().chain(extra_var_files) {
-        if let Err(d) = read_var_file(sources, file, &mut inputs) {
+        if let Err(d) = read_var_file(sources, file, &mut inputs, &mut input_traces) {
             diagnostics.push(d);
         }
     }
     for (name, value) in cli_vars {
         inputs.insert(name.clone(), parse_cli_var(value));
+        input_traces.remove(name);
     }
     let mut model = Model::default();
-    let Some((display_dir, decls)) = project.modules.get(&root.dir) else {
-        return (model, diagnostics);
+    // A root that is also called somewhere was kept parsed; any other parses its files now.
+    let own_trees: Vec<(FileId, Body)> = match project.modules.contains_key(&root.dir) {
+        true => Vec::new(),
+        false => root
+            .tf_files
+            .iter()
+            .filter_map(|&f| Some((f, parse(sources, f).ok()?)))
+            .collect(),
+    };
+    let own_decls = ModuleDecls::collect(&own_trees);
+    let (display_dir, decls) = match project.modules.get(&root.dir) {
+        Some((display_dir, decls)) => (display_dir, decls),
+        None => (&root.display_dir, &own_decls),
     };
     let context = ModuleContext {
         project: Some(project),
         dir: root.dir.clone(),
         display_dir: display_dir.clone(),
         installed: Some(&root.installed),
+        sources: Some(sources),
         ..ModuleContext::default()
     };
-    let evaluator = Evaluator::new(decls, inputs, marker_prefix, context);
+    let evaluator =
+        Evaluator::new(decls, inputs, marker_prefix, context).with_input_traces(input_traces);
     lower_module(&evaluator, &[], &mut model);
     (model, diagnostics)
 }
@@ -204,6 +230,9 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                 span: decl.header_span(),
                 via: via.to_vec(),
             };
+            for (span, steps) in evaluator.take_traces() {
+                model.traces.insert((origin.address.clone(), span), steps);
+            }
             lower::lower(&decl.ty, origin, &node, model);
         }
     }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 pub struct VariableDecl<'a> {
     pub block: &'a Block,
+    pub file: FileId,
 }
 
 pub struct ResourceDecl<'a> {
@@ -61,7 +62,7 @@ impl<'a> ModuleDecls<'a> {
                     ("variable", [name]) => {
                         decls
                             .variables
-                            .insert(name.to_string(), VariableDecl { block });
+                            .insert(name.to_string(), VariableDecl { block, file: *file });
                     }
                     ("locals", []) => {
                         for attr in block.body.attributes() {

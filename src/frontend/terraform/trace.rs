@@ -1,0 +1,169 @@
+//! Value traces: how a checked value was computed, as the user wrote it. A trace starts at the
+//! expression that produced the value and follows the locals and variables it reads, to their
+//! definitions, tfvars entries and module-call arguments.
+
+use super::eval::Evaluator;
+use crate::model::TraceStep;
+use crate::source::{FileId, Span};
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
+use hcl_edit::visit::{Visit, visit_traversal};
+use std::collections::HashSet;
+
+/// Steps kept at most: enough to reach the input, short enough to read.
+const MAX_STEPS: usize = 8;
+/// Characters of an expression shown in a step.
+const MAX_TEXT: usize = 120;
+
+/// The `var.*` and `local.*` names an expression reads.
+#[derive(Default)]
+struct Reads(Vec<(String, String)>);
+
+impl Visit for Reads {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        if let Expression::Variable(root) = &node.expr
+            && matches!(root.as_str(), "each" | "count")
+        {
+            let read = ("each".to_string(), String::new());
+            if !self.0.contains(&read) {
+                self.0.push(read);
+            }
+        }
+        if let Expression::Variable(root) = &node.expr
+            && matches!(root.as_str(), "var" | "local")
+            && let Some(TraversalOperator::GetAttr(name)) =
+                node.operators.first().map(|o| o.value())
+        {
+            let read = (root.as_str().to_string(), name.as_str().to_string());
+            if !self.0.contains(&read) {
+                self.0.push(read);
+            }
+        }
+        visit_traversal(self, node);
+    }
+}
+
+/// The source text of a span, on one line and shortened.
+pub fn excerpt(text: &str, span: Span) -> String {
+    let raw = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or_default();
+    let mut one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > MAX_TEXT {
+        one_line = one_line.chars().take(MAX_TEXT).collect::<String>() + "…";
+    }
+    one_line
+}
+
+impl<'a> Evaluator<'a> {
+    /// The trace of an expression, or nothing when the expression is a plain literal.
+    pub fn trace(&self, expr: &Expression, file: FileId, label: &str) -> Vec<TraceStep> {
+        let mut steps = Vec::new();
+        self.trace_into(expr, file, label, &mut steps, &mut HashSet::new());
+        // Two inputs may come from the same definition (both from one `for_each`): show it once.
+        let mut shown = HashSet::new();
+        steps.retain(|step| shown.insert(step.span));
+        steps
+    }
+
+    fn trace_into(
+        &self,
+        expr: &Expression,
+        file: FileId,
+        label: &str,
+        steps: &mut Vec<TraceStep>,
+        seen: &mut HashSet<String>,
+    ) {
+        let Some(sources) = self.context.sources else {
+            return;
+        };
+        if steps.len() >= MAX_STEPS {
+            return;
+        }
+        let span = Span::new(file, expr.span().unwrap_or(0..0));
+        steps.push(TraceStep {
+            span,
+            text: format!("{label}{}", excerpt(&sources.get(file).text, span)),
+        });
+        let mut reads = Reads::default();
+        reads.visit_expr(expr);
+        for (root, name) in reads.0 {
+            if !seen.insert(format!("{root}.{name}")) || steps.len() >= MAX_STEPS {
+                continue;
+            }
+            if root == "each" {
+                let repetition = self.repetition.borrow().last().copied().flatten();
+                if let Some((attr, file)) = repetition {
+                    let label = format!("{} = ", attr.key.as_str());
+                    self.trace_into(&attr.value, file, &label, steps, seen);
+                }
+                continue;
+            }
+            if root == "local" {
+                if let Some((local, local_file)) = self.decls.locals.get(&name) {
+                    self.trace_into(local, *local_file, &format!("local.{name} = "), steps, seen);
+                }
+                continue;
+            }
+            if let Some(input) = self.input_traces.get(&name) {
+                steps.extend(input.iter().take(MAX_STEPS - steps.len()).cloned());
+            } else if let Some(decl) = self.decls.variables.get(&name)
+                && let Some(default) = decl.block.body.get_attribute("default")
+            {
+                self.trace_into(
+                    &default.value,
+                    decl.file,
+                    &format!("var.{name} default = "),
+                    steps,
+                    seen,
+                );
+            }
+        }
+    }
+
+    /// Records the trace of a value built from `expr` (see `take_traces`).
+    pub(super) fn record_trace(&self, expr: &Expression, file: FileId, span: Span) {
+        if self.context.sources.is_none() || is_literal(expr) {
+            return;
+        }
+        let steps = self.trace(expr, file, "");
+        if !steps.is_empty() {
+            self.traces.borrow_mut().push((span, steps));
+        }
+    }
+
+    /// The traces recorded since the last call.
+    pub fn take_traces(&self) -> Vec<(Span, Vec<TraceStep>)> {
+        std::mem::take(&mut self.traces.borrow_mut())
+    }
+}
+
+fn is_literal(expr: &Expression) -> bool {
+    matches!(
+        expr,
+        Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_one_line_and_short() {
+        let text = "cidrsubnet(\n    local.spoke,\n  4, 3)";
+        let span = Span {
+            file: FileId(0),
+            start: 0,
+            end: text.len() as u32,
+        };
+        assert_eq!(excerpt(text, span), "cidrsubnet( local.spoke, 4, 3)");
+        let long = "x".repeat(300);
+        let span = Span {
+            file: FileId(0),
+            start: 0,
+            end: 300,
+        };
+        assert_eq!(excerpt(&long, span).chars().count(), MAX_TEXT + 1);
+    }
+}
