@@ -9,6 +9,7 @@ pub mod cli;
 pub mod domain;
 pub mod engine;
 pub mod frontend;
+pub mod json;
 pub mod model;
 pub mod node;
 pub mod report;

@@ -77,6 +77,7 @@ const MAX_MODULE_DIRS: usize = 100_000;
 type DirFiles = BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>;
 
 pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError> {
+    let mut json_files: Vec<PathBuf> = Vec::new();
     let mut scanned: DirFiles = BTreeMap::new();
     for root in paths {
         let meta =
@@ -88,9 +89,12 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             } else {
                 dir
             };
-            collect_dir(&dir, &mut scanned, false);
+            if root.extension().is_some_and(|e| e == "json") && !is_auto_var_file(root) {
+                json_files.push(root.clone());
+            }
+            collect_dir(&dir, &mut scanned, false, &mut Vec::new());
         } else {
-            collect_dir(root, &mut scanned, true);
+            collect_dir(root, &mut scanned, true, &mut json_files);
         }
     }
     for p in &options.var_files {
@@ -163,10 +167,27 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             for target in targets {
                 called.insert(target.clone());
                 if known.insert(target.clone()) {
-                    collect_dir(&target, &mut pending, false);
+                    collect_dir(&target, &mut pending, false, &mut Vec::new());
                 }
             }
         }
+    }
+
+    // JSON inputs. A plan stands for the configuration beside it, fully evaluated: that
+    // directory is not evaluated again from its .tf files.
+    json_files.sort();
+    json_files.dedup();
+    let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
+    let json_results: Vec<(Model, Option<PathBuf>)> = json_ids
+        .par_iter()
+        .enumerate()
+        .map(|(i, &file)| load_json(&sources, file, &parsed, &format!("json{i}")))
+        .collect();
+    let mut json_parts = Vec::new();
+    let mut planned_dirs = HashSet::new();
+    for (part, plan_dir) in json_results {
+        json_parts.push(part);
+        planned_dirs.extend(plan_dir);
     }
 
     // A root is a scanned directory nobody calls, or one with its own variable values.
@@ -174,7 +195,9 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         .iter()
         .enumerate()
         .filter(|(_, d)| {
-            scanned.contains_key(&d.dir) && (!called.contains(&d.dir) || !d.var_files.is_empty())
+            scanned.contains_key(&d.dir)
+                && (!called.contains(&d.dir) || !d.var_files.is_empty())
+                && !planned_dirs.contains(&d.dir)
         })
         .map(|(i, _)| i)
         .collect();
@@ -232,12 +255,46 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         model.absorb(part);
         diagnostics.extend(diags);
     }
+    for part in json_parts {
+        model.absorb(part);
+    }
     model.finish();
     Ok(Workspace {
         sources,
         model,
         diagnostics,
     })
+}
+
+/// A JSON file: a Terraform plan is lowered (and its directory returned); anything else that
+/// is not an input we read (package.json, tsconfig.json, ...) is skipped without a word.
+fn load_json(
+    sources: &SourceMap,
+    file: FileId,
+    parsed: &[terraform::ParsedDir],
+    marker_prefix: &str,
+) -> (Model, Option<PathBuf>) {
+    let mut model = Model::default();
+    let Ok(Some(json)) = crate::json::parse(&sources.get(file).text, file) else {
+        return (model, None);
+    };
+    if terraform::plan::is_plan(&json) {
+        let dir = terraform::normalize(sources.get(file).path.parent().unwrap_or(Path::new(".")));
+        let beside: Vec<(FileId, hcl_edit::structure::Body)> = parsed
+            .iter()
+            .filter(|d| d.dir == dir)
+            .flat_map(|d| d.tf_files.iter())
+            .filter_map(|&f| Some((f, terraform::parse(sources, f).ok()?)))
+            .collect();
+        terraform::plan::lower_plan(
+            &json,
+            marker_prefix,
+            &terraform::plan::block_spans(&beside),
+            &mut model,
+        );
+        return (model, Some(dir));
+    }
+    (model, None)
 }
 
 /// Reads files in parallel into the source map (in the given order); an unreadable or non-UTF-8
@@ -286,6 +343,7 @@ fn collect_dir(
     dir: &Path,
     modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>,
     recursive: bool,
+    json_files: &mut Vec<PathBuf>,
 ) {
     let walker = walkdir::WalkDir::new(dir)
         .max_depth(if recursive { usize::MAX } else { 1 })
@@ -317,6 +375,8 @@ fn collect_dir(
                 .or_default()
                 .1
                 .push(path.to_path_buf());
+        } else if path.extension().is_some_and(|e| e == "json") {
+            json_files.push(path.to_path_buf());
         }
     }
     // A directory with only tfvars is not a module.

@@ -1,7 +1,7 @@
 //! FL302: an agent subnet used by two accounts, or holding a private endpoint.
 
 use crate::engine::Reporter;
-use crate::model::Model;
+use crate::model::{Model, ids};
 
 rule!(
     "FL302",
@@ -15,9 +15,13 @@ fn check(model: &Model, out: &mut Reporter) {
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         let users = model.accounts_injecting_into(s);
+        // Accounts by identity: the same account declared twice (in two scanned stacks) is one.
+        let identity = |a: usize| ids::parse(&model.accounts[a].id).map(|id| id.key());
         let mut accounts_seen: Vec<usize> = Vec::new();
         for (a, injection) in &users {
-            if accounts_seen.contains(a) {
+            if accounts_seen.iter().any(|&seen| {
+                seen == *a || (identity(seen).is_some() && identity(seen) == identity(*a))
+            }) {
                 continue;
             }
             if let Some(&first) = accounts_seen.first() {

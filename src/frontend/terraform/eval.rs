@@ -748,7 +748,9 @@ impl<'a> Evaluator<'a> {
                 decl.header_span(),
             )
         });
-        schema::add_computed_attributes(&decl.ty, &instance.address, &mut node, self);
+        schema::add_computed_attributes(&decl.ty, &instance.address, &mut node, &|what| {
+            self.marker(what)
+        });
         node
     }
 

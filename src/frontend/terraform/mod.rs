@@ -9,6 +9,7 @@ mod eval;
 mod functions;
 mod lower;
 mod module;
+pub mod plan;
 mod schema;
 mod trace;
 

@@ -3,7 +3,6 @@
 //! managed identities. Parts that cannot be known statically become identity markers
 //! (`model::ids`), so two references to the same resource still meet.
 
-use super::eval::Evaluator;
 use crate::model::ids;
 use crate::node::Node;
 use crate::value::Value;
@@ -134,12 +133,19 @@ const ARM_ID_SHAPES: &[(&str, &str, &[&str])] = &[
     ("azurerm_redis_cache", "Microsoft.Cache/Redis", &[]),
 ];
 
-pub fn add_computed_attributes(tf_type: &str, address: &str, node: &mut Node, ev: &Evaluator) {
+/// Adds what the provider computes to a resource instance's node. `marker` makes the identity
+/// marker for a part that is not known statically.
+pub fn add_computed_attributes(
+    tf_type: &str,
+    address: &str,
+    node: &mut Node,
+    marker: &dyn Fn(&str) -> String,
+) {
     let span = node.span();
     let attr_text = |name: &str| -> String {
         match node.get(name).map(|n| n.value()) {
             Some(Value::String(s)) => s,
-            _ => ev.marker(&format!("{address}.{name}")),
+            _ => marker(&format!("{address}.{name}")),
         }
     };
     let mut computed: Vec<(&str, Value)> = Vec::new();
@@ -154,12 +160,12 @@ pub fn add_computed_attributes(tf_type: &str, address: &str, node: &mut Node, ev
             let vault = match node.get("key_vault_id").map(|n| n.value()) {
                 Some(Value::String(id)) => ids::parse(&id)
                     .and_then(|i| i.name().map(str::to_string))
-                    .unwrap_or_else(|| ev.marker(&format!("{address}.key_vault_id"))),
-                _ => ev.marker(&format!("{address}.key_vault_id")),
+                    .unwrap_or_else(|| marker(&format!("{address}.key_vault_id"))),
+                _ => marker(&format!("{address}.key_vault_id")),
             };
             let name = attr_text("name");
             let versionless = format!("{}keys/{name}", ids::vault_uri(&vault));
-            let version = ev.marker(&format!("{address}.version"));
+            let version = marker(&format!("{address}.version"));
             let arm = match node.get("key_vault_id").map(|n| n.value()) {
                 Some(Value::String(id)) => format!("{id}/keys/{name}"),
                 _ => ids::format_id(None, "Microsoft.KeyVault/vaults/keys", &[&vault, &name]),
@@ -170,7 +176,7 @@ pub fn add_computed_attributes(tf_type: &str, address: &str, node: &mut Node, ev
             computed.push(("resource_versionless_id", Value::String(arm)));
         }
         "azapi_resource" => {
-            if let Some(id) = azapi_id(node, address, ev) {
+            if let Some(id) = azapi_id(node, address, marker) {
                 let principal = Value::String(ids::principal_token(&id));
                 if has_identity(node) {
                     computed.push((
@@ -217,10 +223,13 @@ pub fn add_computed_attributes(tf_type: &str, address: &str, node: &mut Node, ev
             }
         }
     }
+    // A value already there (a plan's real id of an existing resource) is the truth.
     if let Node::Object { entries, .. } = node {
         for (key, value) in computed {
-            entries.retain(|(k, _)| k != key);
-            entries.push((key.to_string(), Node::leaf(value, span)));
+            if !entries.iter().any(|(k, v)| k == key && !v.is_null()) {
+                entries.retain(|(k, _)| k != key);
+                entries.push((key.to_string(), Node::leaf(value, span)));
+            }
         }
     }
 }
@@ -262,18 +271,18 @@ fn add_inline_subnet_ids(node: &mut Node, vnet_id: &str) {
 }
 
 /// An azapi resource's id: its parent id plus its type and name.
-fn azapi_id(node: &Node, address: &str, ev: &Evaluator) -> Option<String> {
+fn azapi_id(node: &Node, address: &str, marker: &dyn Fn(&str) -> String) -> Option<String> {
     let ty = match node.get("type").map(|n| n.value()) {
         Some(Value::String(t)) => t.split('@').next().unwrap_or_default().to_string(),
         _ => return None,
     };
     let name = match node.get("name").map(|n| n.value()) {
         Some(Value::String(n)) => n,
-        _ => ev.marker(&format!("{address}.name")),
+        _ => marker(&format!("{address}.name")),
     };
     let parent = match node.get("parent_id").map(|n| n.value()) {
         Some(Value::String(p)) => p,
-        _ => ids::format_id(Some(&ev.marker(&format!("{address}.parent_id"))), "", &[]),
+        _ => ids::format_id(Some(&marker(&format!("{address}.parent_id"))), "", &[]),
     };
     let parent_type = ids::parse(&parent)
         .map(|p| p.resource_type)
