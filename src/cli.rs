@@ -47,6 +47,10 @@ pub struct Args {
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
 
+    /// An ARM parameter file: an environment for every template linted (repeatable).
+    #[arg(long = "parameters", value_name = "FILE")]
+    pub parameters: Vec<PathBuf>,
+
     /// Print the rule catalogue and exit.
     #[arg(long)]
     pub list_rules: bool,
@@ -143,12 +147,13 @@ pub fn run(args: &Args) -> Result<i32, String> {
         vars.push((name.trim().to_string(), value.to_string()));
     }
     let options = Options {
+        parameters: args.parameters.clone(),
         var_files: args.var_files.clone(),
         vars,
     };
     let workspace = frontend::load(&args.paths, &options).map_err(|e| e.0)?;
     if args.dump_model {
-        write_output(args, &format!("{:#?}\n", workspace.model))?;
+        write_output(args, &format!("{:#?}\n", workspace.models))?;
         return Ok(0);
     }
     let findings = engine::run(&workspace, &selection);

@@ -181,6 +181,36 @@ impl Selection {
     }
 }
 
+/// The findings of every enabled rule on one model, with the traces of their values.
+fn check_model(model: &Model, selection: &Selection, want_unresolved: bool) -> Vec<Finding> {
+    let per_rule: Vec<Vec<Finding>> = crate::rules::ALL
+        .par_iter()
+        .filter(|rule| selection.is_enabled(rule) || (want_unresolved && rule.check.is_some()))
+        .filter_map(|rule| {
+            let check = rule.check?;
+            let mut reporter = Reporter::new(rule);
+            check(model, &mut reporter);
+            let mut out = Vec::new();
+            if selection.is_enabled(rule) {
+                out.extend(reporter.findings);
+            }
+            if want_unresolved {
+                out.extend(reporter.unresolved);
+            }
+            Some(out)
+        })
+        .collect();
+    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
+    for finding in &mut findings {
+        if let Some(resource) = &finding.resource
+            && let Some(trace) = model.traces.get(&(resource.clone(), finding.span))
+        {
+            finding.trace = trace.clone();
+        }
+    }
+    findings
+}
+
 /// Runs every enabled rule and returns the findings, sorted by place and code, duplicates
 /// removed.
 pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
@@ -201,33 +231,8 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
         }
     }
     let want_unresolved = selection.is_enabled(&crate::rules::unresolved_value::RULE);
-    let per_rule: Vec<Vec<Finding>> = crate::rules::ALL
-        .par_iter()
-        .filter(|rule| selection.is_enabled(rule) || (want_unresolved && rule.check.is_some()))
-        .filter_map(|rule| {
-            let check = rule.check?;
-            let mut reporter = Reporter::new(rule);
-            check(&workspace.model, &mut reporter);
-            let mut out = Vec::new();
-            if selection.is_enabled(rule) {
-                out.extend(reporter.findings);
-            }
-            if want_unresolved {
-                out.extend(reporter.unresolved);
-            }
-            Some(out)
-        })
-        .collect();
-    findings.extend(per_rule.into_iter().flatten());
-    for finding in &mut findings {
-        if let Some(resource) = &finding.resource
-            && let Some(trace) = workspace
-                .model
-                .traces
-                .get(&(resource.clone(), finding.span))
-        {
-            finding.trace = trace.clone();
-        }
+    for model in &workspace.models {
+        findings.extend(check_model(model, selection, want_unresolved));
     }
     let key = |f: &Finding| {
         (

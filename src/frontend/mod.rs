@@ -1,12 +1,13 @@
 //! Front ends: find the files under the given paths, parse and evaluate them, and fill the model.
 
+pub mod arm;
 pub mod arm_shape;
 pub mod terraform;
 
 use crate::model::Model;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A file that could not be read or parsed (reported as FL001).
@@ -19,13 +20,17 @@ pub struct Diagnostic {
 #[derive(Default)]
 pub struct Options {
     pub var_files: Vec<PathBuf>,
+    /// ARM parameter files given on the command line (each an environment of every template).
+    pub parameters: Vec<PathBuf>,
     pub vars: Vec<(String, String)>,
 }
 
 /// Everything loaded from the scanned paths.
 pub struct Workspace {
     pub sources: SourceMap,
-    pub model: Model,
+    /// One model per environment: all Terraform together, and each ARM template with each of
+    /// its parameter files.
+    pub models: Vec<Model>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -175,19 +180,104 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
 
     // JSON inputs. A plan stands for the configuration beside it, fully evaluated: that
     // directory is not evaluated again from its .tf files.
+    for p in &options.parameters {
+        if !p.is_file() {
+            return Err(LoadError(format!(
+                "{}: no such parameter file",
+                p.display()
+            )));
+        }
+    }
+    json_files.extend(options.parameters.iter().cloned());
     json_files.sort();
     json_files.dedup();
     let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
-    let json_results: Vec<(Model, Option<PathBuf>)> = json_ids
+    // A JSON file that does not parse is reported only when it was meant to be a template;
+    // other broken JSON (editor configs, fixtures of other tools) is none of our business.
+    let documents: Vec<Result<Option<crate::json::Spanned>, Option<Diagnostic>>> = json_ids
         .par_iter()
-        .enumerate()
-        .map(|(i, &file)| load_json(&sources, file, &parsed, &format!("json{i}")))
+        .map(|&file| {
+            let text = &sources.get(file).text;
+            crate::json::parse(text, file).map_err(|e| {
+                arm::looks_like_template(text)
+                    .then(|| arm::syntax_error(file, e.offset, &e.message))
+            })
+        })
         .collect();
-    let mut json_parts = Vec::new();
+    let mut json_models: Vec<Model> = Vec::new();
     let mut planned_dirs = HashSet::new();
-    for (part, plan_dir) in json_results {
-        json_parts.push(part);
-        planned_dirs.extend(plan_dir);
+    let mut templates = Vec::new();
+    let mut parameter_files = Vec::new();
+    for (i, (&file, doc)) in json_ids.iter().zip(&documents).enumerate() {
+        let doc = match doc {
+            Ok(Some(doc)) => doc,
+            Ok(None) | Err(None) => continue,
+            Err(Some(diagnostic)) => {
+                diagnostics.push(diagnostic.clone());
+                continue;
+            }
+        };
+        if terraform::plan::is_plan(doc) {
+            let (model, dir) = load_plan(&sources, file, doc, &parsed, &format!("json{i}"));
+            json_models.push(model);
+            planned_dirs.insert(dir);
+            continue;
+        }
+        match arm::classify(doc) {
+            Some(arm::Kind::Template) => templates.push((file, doc)),
+            Some(arm::Kind::Parameters) => parameter_files.push((file, doc)),
+            None => {}
+        }
+    }
+    let cli_parameters: Vec<PathBuf> = options
+        .parameters
+        .iter()
+        .map(|p| terraform::normalize(p))
+        .collect();
+    let environments: Vec<(
+        FileId,
+        &crate::json::Spanned,
+        HashMap<String, crate::value::Value>,
+    )> = templates
+        .iter()
+        .flat_map(|&(file, doc)| {
+            let path = sources.get(file).path.clone();
+            let mut envs: Vec<_> = parameter_files
+                .iter()
+                .filter(|(pf, _)| {
+                    let p = &sources.get(*pf).path;
+                    arm::pairs_with(&path, p) || cli_parameters.contains(&terraform::normalize(p))
+                })
+                .map(|(_, params)| (file, doc, arm::parameter_values(params)))
+                .collect();
+            if envs.is_empty() {
+                envs.push((file, doc, HashMap::new()));
+            }
+            envs
+        })
+        .collect();
+    let arm_results: Vec<(Model, Vec<Diagnostic>)> = environments
+        .par_iter()
+        .map(|(file, doc, params)| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                arm::lower_template(doc, *file, params)
+            }))
+            .unwrap_or_else(|_| {
+                let message =
+                    "internal error while evaluating this template; please report it".to_string();
+                (
+                    Model::default(),
+                    vec![Diagnostic {
+                        span: Span::file_start(*file),
+                        message,
+                    }],
+                )
+            })
+        })
+        .collect();
+    for (model, diags) in arm_results {
+        json_models.push(model);
+        diagnostics.extend(diags);
     }
 
     // A root is a scanned directory nobody calls, or one with its own variable values.
@@ -255,46 +345,42 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         model.absorb(part);
         diagnostics.extend(diags);
     }
-    for part in json_parts {
-        model.absorb(part);
-    }
     model.finish();
+    let mut models = vec![model];
+    for mut m in json_models {
+        m.finish();
+        models.push(m);
+    }
     Ok(Workspace {
         sources,
-        model,
+        models,
         diagnostics,
     })
 }
 
-/// A JSON file: a Terraform plan is lowered (and its directory returned); anything else that
-/// is not an input we read (package.json, tsconfig.json, ...) is skipped without a word.
-fn load_json(
+/// Lowers a Terraform plan; returns its model and its directory.
+fn load_plan(
     sources: &SourceMap,
     file: FileId,
+    plan: &crate::json::Spanned,
     parsed: &[terraform::ParsedDir],
     marker_prefix: &str,
-) -> (Model, Option<PathBuf>) {
+) -> (Model, PathBuf) {
     let mut model = Model::default();
-    let Ok(Some(json)) = crate::json::parse(&sources.get(file).text, file) else {
-        return (model, None);
-    };
-    if terraform::plan::is_plan(&json) {
-        let dir = terraform::normalize(sources.get(file).path.parent().unwrap_or(Path::new(".")));
-        let beside: Vec<(FileId, hcl_edit::structure::Body)> = parsed
-            .iter()
-            .filter(|d| d.dir == dir)
-            .flat_map(|d| d.tf_files.iter())
-            .filter_map(|&f| Some((f, terraform::parse(sources, f).ok()?)))
-            .collect();
-        terraform::plan::lower_plan(
-            &json,
-            marker_prefix,
-            &terraform::plan::block_spans(&beside),
-            &mut model,
-        );
-        return (model, Some(dir));
-    }
-    (model, None)
+    let dir = terraform::normalize(sources.get(file).path.parent().unwrap_or(Path::new(".")));
+    let beside: Vec<(FileId, hcl_edit::structure::Body)> = parsed
+        .iter()
+        .filter(|d| d.dir == dir)
+        .flat_map(|d| d.tf_files.iter())
+        .filter_map(|&f| Some((f, terraform::parse(sources, f).ok()?)))
+        .collect();
+    terraform::plan::lower_plan(
+        plan,
+        marker_prefix,
+        &terraform::plan::block_spans(&beside),
+        &mut model,
+    );
+    (model, dir)
 }
 
 /// Reads files in parallel into the source map (in the given order); an unreadable or non-UTF-8

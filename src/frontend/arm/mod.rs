@@ -1,0 +1,107 @@
+//! The ARM JSON front end. A `.json` file whose `$schema` is a deployment template (any scope)
+//! is a template; a deployment-parameters file is an environment for the template it is named
+//! after (`x.parameters.json`, `x.parameters.prod.json`, `azuredeploy.parameters.json`) or that
+//! `--parameters` gives. Each environment is evaluated into its own model; a template without
+//! one is evaluated with its defaults.
+
+mod expr;
+mod functions;
+mod template;
+
+use crate::frontend::Diagnostic;
+use crate::json::Spanned;
+use crate::model::Model;
+use crate::source::FileId;
+use crate::value::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Template,
+    Parameters,
+}
+
+pub fn classify(json: &Spanned) -> Option<Kind> {
+    let schema = json.get("$schema")?.as_str()?.to_ascii_lowercase();
+    if schema.contains("deploymenttemplate") {
+        Some(Kind::Template)
+    } else if schema.contains("deploymentparameters") {
+        Some(Kind::Parameters)
+    } else {
+        None
+    }
+}
+
+/// Whether raw text that failed to parse was meant to be a template (so its syntax error is
+/// worth reporting; other broken JSON is not ours).
+pub fn looks_like_template(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("deploymenttemplate.json") || lower.contains("deploymentparameters.json")
+}
+
+/// Whether a parameter file belongs to a template, by the naming conventions.
+pub fn pairs_with(template: &Path, parameters: &Path) -> bool {
+    if template.parent() != parameters.parent() {
+        return false;
+    }
+    let stem = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .map(|n| n.to_ascii_lowercase())
+    };
+    let (Some(t), Some(p)) = (stem(template), stem(parameters)) else {
+        return false;
+    };
+    let Some(base) = t.strip_suffix(".json") else {
+        return false;
+    };
+    p == format!("{base}.parameters.json")
+        || (p.starts_with(&format!("{base}.parameters.")) && p.ends_with(".json"))
+}
+
+/// The values a parameter file gives (`{"parameters": {"x": {"value": ...}}}`); a Key Vault
+/// `reference` is unknown.
+pub fn parameter_values(json: &Spanned) -> HashMap<String, Value> {
+    json.get("parameters")
+        .map(Spanned::members)
+        .unwrap_or_default()
+        .iter()
+        .map(|(name, p)| {
+            let value = match p.get("value") {
+                Some(v) => v.to_value(),
+                None => Value::unknown(format!(
+                    "parameter `{name}` is read from a Key Vault at deployment"
+                )),
+            };
+            (name.to_ascii_lowercase(), value)
+        })
+        .collect()
+}
+
+/// Evaluates a template in one environment.
+pub fn lower_template(
+    template: &Spanned,
+    file: FileId,
+    parameters: &HashMap<String, Value>,
+) -> (Model, Vec<Diagnostic>) {
+    let mut model = Model::default();
+    let t = template::Template::new(
+        template,
+        file,
+        parameters,
+        template::DeployScope::unknown(),
+        0,
+    );
+    t.lower_into(template, &mut model, &[]);
+    let diagnostics = t.diagnostics.into_inner();
+    (model, diagnostics)
+}
+
+/// A JSON syntax error in a template, at its line and column.
+pub fn syntax_error(file: FileId, offset: usize, message: &str) -> Diagnostic {
+    Diagnostic {
+        span: crate::source::Span::new(file, offset..offset),
+        message: format!("JSON syntax error: {message}"),
+    }
+}

@@ -1,0 +1,1114 @@
+//! Evaluating one ARM template in one environment: parameters (defaults, then the parameter
+//! file), variables (lazily, in any order, with `copy`), user-defined functions, lambdas, and
+//! the resources: language version 1 arrays and 2.0 symbolic objects, nested child resources,
+//! `copy` loops, `condition`, `existing`, extension resources with `scope`, and nested
+//! deployments (inner and outer expression scope, another resource group).
+
+use super::expr::{self, Expr, Parsed};
+use super::functions;
+use crate::frontend::Diagnostic;
+use crate::frontend::arm_shape::{self, ArmResource};
+use crate::json::{Json, Spanned};
+use crate::model::{Attr, Model, Origin, ids};
+use crate::node::Node;
+use crate::source::{FileId, Span};
+use crate::value::{Unknown, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The most instances one `copy` loop expands into.
+const MAX_COPIES: usize = 10_000;
+/// How deep nested deployments, user functions and variable chains may go.
+const MAX_DEPTH: usize = 64;
+
+/// Where a template deploys: its resource group and subscription (names or markers).
+#[derive(Clone)]
+pub struct DeployScope {
+    pub resource_group: String,
+    pub subscription: String,
+}
+
+impl DeployScope {
+    pub fn unknown() -> DeployScope {
+        DeployScope {
+            resource_group: ids::marker("resourceGroup"),
+            subscription: ids::SUBSCRIPTION_MARKER.into(),
+        }
+    }
+
+    fn resource_group_id(&self) -> String {
+        format!(
+            "/subscriptions/{}/resourceGroups/{}",
+            self.subscription, self.resource_group
+        )
+    }
+}
+
+/// Names bound while evaluating: copy indexes and lambda variables.
+#[derive(Clone, Default)]
+pub struct Locals {
+    copies: Vec<(String, i64)>,
+    lambdas: Vec<(String, Value)>,
+    /// User-function parameters.
+    params: Vec<(String, Value)>,
+}
+
+impl Locals {
+    fn with_copy(&self, name: &str, index: i64) -> Locals {
+        let mut next = self.clone();
+        next.copies.push((name.to_ascii_lowercase(), index));
+        next
+    }
+}
+
+/// A resource instance the template declares, for `reference()` and symbolic names.
+struct Declared<'j> {
+    symbolic: Option<String>,
+    resource_type: String,
+    id: String,
+    json: &'j Spanned,
+    locals: Locals,
+    existing: bool,
+}
+
+pub struct Template<'j> {
+    file: FileId,
+    parameters: HashMap<String, Value>,
+    variables: HashMap<String, &'j Spanned>,
+    variable_copies: HashMap<String, &'j Spanned>,
+    functions: HashMap<String, (Vec<String>, &'j Spanned)>,
+    scope: DeployScope,
+    depth: usize,
+    memo: RefCell<HashMap<String, Value>>,
+    active: RefCell<HashSet<String>>,
+    declared: RefCell<Vec<Declared<'j>>>,
+    pub diagnostics: RefCell<Vec<Diagnostic>>,
+}
+
+fn lower(s: &str) -> String {
+    s.to_ascii_lowercase()
+}
+
+impl<'j> Template<'j> {
+    /// A template with its parameter values (`overrides` from a parameter file or a nested
+    /// deployment, already evaluated).
+    pub fn new(
+        json: &'j Spanned,
+        file: FileId,
+        overrides: &HashMap<String, Value>,
+        scope: DeployScope,
+        depth: usize,
+    ) -> Template<'j> {
+        let mut t = Template {
+            file,
+            parameters: HashMap::new(),
+            variables: HashMap::new(),
+            variable_copies: HashMap::new(),
+            functions: HashMap::new(),
+            scope,
+            depth,
+            memo: RefCell::default(),
+            active: RefCell::default(),
+            declared: RefCell::default(),
+            diagnostics: RefCell::default(),
+        };
+        for (name, value) in json
+            .get("variables")
+            .map(Spanned::members)
+            .unwrap_or_default()
+        {
+            if name.eq_ignore_ascii_case("copy") {
+                for copy in value.as_array() {
+                    if let Some(n) = copy.get("name").and_then(Spanned::as_str) {
+                        t.variable_copies.insert(lower(n), copy);
+                    }
+                }
+            } else {
+                t.variables.insert(lower(name), value);
+            }
+        }
+        for namespace in json
+            .get("functions")
+            .map(Spanned::as_array)
+            .unwrap_or_default()
+        {
+            let ns = namespace
+                .get("namespace")
+                .and_then(Spanned::as_str)
+                .unwrap_or_default();
+            for (member, def) in namespace
+                .get("members")
+                .map(Spanned::members)
+                .unwrap_or_default()
+            {
+                let params = def
+                    .get("parameters")
+                    .map(Spanned::as_array)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|p| p.get("name").and_then(Spanned::as_str).map(lower))
+                    .collect();
+                if let Some(output) = def.get("output").and_then(|o| o.get("value")) {
+                    t.functions
+                        .insert(lower(&format!("{ns}.{member}")), (params, output));
+                }
+            }
+        }
+        // Defaults may use other parameters: evaluate in declaration order.
+        for (name, def) in json
+            .get("parameters")
+            .map(Spanned::members)
+            .unwrap_or_default()
+        {
+            let value = match overrides.get(&lower(name)) {
+                Some(v) => v.clone(),
+                None => match def.get("defaultValue") {
+                    Some(default) => t.eval_json(default, &Locals::default()),
+                    None => Value::unknown(format!(
+                        "parameter `{name}` has no default and no value in a parameter file"
+                    )),
+                },
+            };
+            t.parameters.insert(lower(name), value);
+        }
+        t
+    }
+
+    fn error_at(&self, span: Span, offset: usize, message: String) {
+        // +1 for the opening quote of the JSON string.
+        let at = span.start + 1 + offset as u32;
+        self.diagnostics.borrow_mut().push(Diagnostic {
+            span: Span {
+                file: span.file,
+                start: at,
+                end: at,
+            },
+            message,
+        });
+    }
+
+    // ----- values --------------------------------------------------------------------------------
+
+    /// A JSON value with every expression string evaluated.
+    pub fn eval_json(&self, json: &Spanned, locals: &Locals) -> Value {
+        self.node(json, locals).value()
+    }
+
+    /// A JSON value as a node with spans, expression strings evaluated. A `copy` property
+    /// inside `properties` expands into its arrays.
+    pub fn node(&self, json: &Spanned, locals: &Locals) -> Node {
+        match &json.value {
+            Json::Object(members)
+                if members.iter().any(|(k, _)| k.eq_ignore_ascii_case("copy")) =>
+            {
+                let mut entries = Vec::new();
+                for (k, v) in members {
+                    if k.eq_ignore_ascii_case("copy") {
+                        for copy in v.as_array() {
+                            if let Some((name, node)) = self.property_copy(copy, locals) {
+                                entries.push((name, node));
+                            }
+                        }
+                    } else {
+                        entries.push((k.clone(), self.node(v, locals)));
+                    }
+                }
+                Node::Object {
+                    entries,
+                    span: json.span,
+                }
+            }
+            Json::Object(members) => Node::Object {
+                entries: members
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.node(v, locals)))
+                    .collect(),
+                span: json.span,
+            },
+            Json::Array(items) => Node::List {
+                items: items.iter().map(|i| self.node(i, locals)).collect(),
+                span: json.span,
+            },
+            Json::String(s) => Node::leaf(self.eval_string(s, json.span, locals), json.span),
+            _ => json.to_node(&mut |s, span| Node::leaf(Value::String(s.to_string()), span)),
+        }
+    }
+
+    /// `"copy": [{"name": "subnets", "count": 3, "input": {...}}]` inside properties.
+    fn property_copy(&self, copy: &Spanned, locals: &Locals) -> Option<(String, Node)> {
+        let name = copy.get("name")?.as_str()?.to_string();
+        let input = copy.get("input")?;
+        let count = self.eval_json(copy.get("count")?, locals);
+        let items = match self.copy_count(&count) {
+            Ok(n) => (0..n)
+                .map(|i| self.node(input, &locals.with_copy(&name, i as i64)))
+                .collect(),
+            Err(u) => return Some((name, Node::leaf(Value::Unknown(u), copy.span))),
+        };
+        Some((
+            name,
+            Node::List {
+                items,
+                span: copy.span,
+            },
+        ))
+    }
+
+    fn copy_count(&self, count: &Value) -> Result<usize, Unknown> {
+        match count {
+            Value::Number(n) if *n >= 0.0 && *n <= MAX_COPIES as f64 && n.fract() == 0.0 => {
+                Ok(*n as usize)
+            }
+            Value::Number(n) => Err(Unknown::new(format!(
+                "a copy count of {n} is not expanded (at most {MAX_COPIES})"
+            ))),
+            Value::Unknown(u) => Err(u.clone()),
+            other => Err(Unknown::error(format!(
+                "a copy count must be a number, found {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    pub fn eval_string(&self, s: &str, span: Span, locals: &Locals) -> Value {
+        match expr::parse(s) {
+            Ok(Parsed::Literal(text)) => Value::String(text),
+            Ok(Parsed::Expression(e)) => self.eval(&e, locals),
+            Err(e) => {
+                self.error_at(
+                    span,
+                    e.offset,
+                    format!("ARM expression error: {}", e.message),
+                );
+                Value::error(format!("malformed expression: {}", e.message))
+            }
+        }
+    }
+
+    fn eval(&self, e: &Expr, locals: &Locals) -> Value {
+        match e {
+            Expr::String(s) => Value::String(s.clone()),
+            Expr::Number(n) => Value::Number(*n),
+            Expr::Member(base, name) => match self.eval(base, locals) {
+                Value::Object(map) => map
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| {
+                        Value::unknown(format!("`{name}` is known only at deployment"))
+                    }),
+                Value::Unknown(u) => Value::Unknown(u),
+                other => Value::error(format!("`.{name}` of a {}", other.type_name())),
+            },
+            Expr::Index(base, index) => {
+                let (base, index) = (self.eval(base, locals), self.eval(index, locals));
+                match (base, index) {
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u),
+                    (Value::List(items), Value::Number(n))
+                        if n >= 0.0 && (n as usize) < items.len() =>
+                    {
+                        items[n as usize].clone()
+                    }
+                    (Value::List(_), i) => Value::error(format!(
+                        "index {} out of range",
+                        i.to_display_string().unwrap_or_default()
+                    )),
+                    (Value::Object(map), Value::String(k)) => map
+                        .iter()
+                        .find(|(key, _)| key.eq_ignore_ascii_case(&k))
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_else(|| {
+                            Value::unknown(format!("`{k}` is known only at deployment"))
+                        }),
+                    (other, _) => {
+                        Value::error(format!("a {} cannot be indexed", other.type_name()))
+                    }
+                }
+            }
+            Expr::Call { name, args, .. } => self.call(name, args, locals),
+        }
+    }
+
+    fn args(&self, args: &[Expr], locals: &Locals) -> Vec<Value> {
+        args.iter().map(|a| self.eval(a, locals)).collect()
+    }
+
+    fn call(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        let lname = lower(name);
+        match lname.as_str() {
+            "parameters" => match self.args(args, locals).as_slice() {
+                [Value::String(p)] => locals
+                    .params
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(p))
+                    .map(|(_, v)| v.clone())
+                    .or_else(|| self.parameters.get(&lower(p)).cloned())
+                    .unwrap_or_else(|| Value::error(format!("parameter `{p}` is not declared"))),
+                [Value::Unknown(u)] => Value::Unknown(u.clone()),
+                _ => Value::error("parameters() takes a name"),
+            },
+            "variables" => match self.args(args, locals).as_slice() {
+                [Value::String(v)] => self.variable(v),
+                [Value::Unknown(u)] => Value::Unknown(u.clone()),
+                _ => Value::error("variables() takes a name"),
+            },
+            "copyindex" => {
+                let values = self.args(args, locals);
+                let (loop_name, offset) = match values.as_slice() {
+                    [] => (None, 0.0),
+                    [Value::Number(o)] => (None, *o),
+                    [Value::String(n)] => (Some(lower(n)), 0.0),
+                    [Value::String(n), Value::Number(o)] => (Some(lower(n)), *o),
+                    _ => return Value::error("copyIndex() takes a loop name and an offset"),
+                };
+                let index = match &loop_name {
+                    Some(n) => locals.copies.iter().rev().find(|(c, _)| c == n),
+                    None => locals.copies.last(),
+                };
+                match index {
+                    Some((_, i)) => Value::Number(*i as f64 + offset),
+                    None => Value::error("copyIndex() outside a copy loop"),
+                }
+            }
+            "lambdavariables" => match self.args(args, locals).as_slice() {
+                [Value::String(v)] => locals
+                    .lambdas
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(v))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| Value::error(format!("lambda variable `{v}` is not bound"))),
+                _ => Value::error("lambdaVariables() takes a name"),
+            },
+            "if" => {
+                let [cond, a, b] = args else {
+                    return Value::error("if() takes three arguments");
+                };
+                match self.eval(cond, locals) {
+                    Value::Bool(true) => self.eval(a, locals),
+                    Value::Bool(false) => self.eval(b, locals),
+                    Value::Unknown(u) => {
+                        let (a, b) = (self.eval(a, locals), self.eval(b, locals));
+                        if a == b && a.first_unknown().is_none() {
+                            a
+                        } else {
+                            Value::Unknown(u)
+                        }
+                    }
+                    _ => Value::error("if() needs a bool condition"),
+                }
+            }
+            "resourceid" => self.resource_id(&self.args(args, locals), false),
+            "subscriptionresourceid" => self.resource_id(&self.args(args, locals), true),
+            "extensionresourceid" => match self.args(args, locals).as_slice() {
+                [Value::String(scope), Value::String(ty), names @ ..] => {
+                    let names: Option<Vec<&str>> = names.iter().map(Value::as_str).collect();
+                    match names {
+                        Some(names) => Value::String(extension_id(scope, ty, &names)),
+                        None => {
+                            Value::unknown("extensionResourceId() with names not known statically")
+                        }
+                    }
+                }
+                values => first_unknown(values).unwrap_or_else(|| {
+                    Value::error("extensionResourceId() takes a scope, a type and names")
+                }),
+            },
+            "tenantresourceid" => match self.args(args, locals).as_slice() {
+                [Value::String(ty), names @ ..] => {
+                    let names: Option<Vec<&str>> = names.iter().map(Value::as_str).collect();
+                    match names {
+                        Some(names) => Value::String(extension_id("", ty, &names)),
+                        None => {
+                            Value::unknown("tenantResourceId() with names not known statically")
+                        }
+                    }
+                }
+                values => first_unknown(values)
+                    .unwrap_or_else(|| Value::error("tenantResourceId() takes a type and names")),
+            },
+            "resourcegroup" => Value::Object(BTreeMap::from([
+                ("id".into(), Value::String(self.scope.resource_group_id())),
+                (
+                    "name".into(),
+                    Value::String(self.scope.resource_group.clone()),
+                ),
+                (
+                    "location".into(),
+                    Value::unknown("`resourceGroup().location` is known only at deployment"),
+                ),
+                (
+                    "type".into(),
+                    Value::String("Microsoft.Resources/resourceGroups".into()),
+                ),
+            ])),
+            "subscription" => Value::Object(BTreeMap::from([
+                (
+                    "id".into(),
+                    Value::String(format!("/subscriptions/{}", self.scope.subscription)),
+                ),
+                (
+                    "subscriptionId".into(),
+                    Value::String(self.scope.subscription.clone()),
+                ),
+                (
+                    "tenantId".into(),
+                    Value::unknown("`subscription().tenantId` is known only at deployment"),
+                ),
+                (
+                    "displayName".into(),
+                    Value::unknown("`subscription().displayName` is known only at deployment"),
+                ),
+            ])),
+            "tenant" | "managementgroup" | "deployment" | "deployer" => {
+                Value::unknown(format!("`{name}()` is known only at deployment"))
+            }
+            "environment" => environment(),
+            "reference" => self.reference(&self.args(args, locals)),
+            "resourceinfo" => match self.args(args, locals).as_slice() {
+                [Value::String(symbolic)] => match self.find_declared(symbolic) {
+                    Some(d) => Value::Object(BTreeMap::from([
+                        ("id".into(), Value::String(d.0)),
+                        ("type".into(), Value::String(d.1)),
+                    ])),
+                    None => Value::error(format!("`{symbolic}` is not a resource of the template")),
+                },
+                _ => Value::error("resourceInfo() takes a symbolic name"),
+            },
+            "lambda" => Value::error("a lambda outside filter/map/reduce/sort/toObject"),
+            "filter" | "map" | "reduce" | "sort" | "toobject" | "mapvalues" => {
+                self.lambda_call(&lname, args, locals)
+            }
+            _ if lname.starts_with("list") => {
+                Value::unknown(format!("`{name}()` reads secrets at deployment"))
+            }
+            _ if lname.contains('.') => self.user_function(&lname, args, locals),
+            _ => {
+                let values = self.args(args, locals);
+                functions::call(&lname, values).unwrap_or_else(|| {
+                    Value::unknown(format!(
+                        "function `{name}` is not evaluated by foundry-lint"
+                    ))
+                })
+            }
+        }
+    }
+
+    fn variable(&self, name: &str) -> Value {
+        let key = lower(name);
+        if let Some(v) = self.memo.borrow().get(&key) {
+            return v.clone();
+        }
+        if self.active.borrow().len() >= MAX_DEPTH || !self.active.borrow_mut().insert(key.clone())
+        {
+            return Value::error(format!("variable `{name}` refers to itself"));
+        }
+        let value = if let Some(json) = self.variables.get(&key) {
+            self.eval_json(json, &Locals::default())
+        } else if let Some(copy) = self.variable_copies.get(&key) {
+            self.property_copy(copy, &Locals::default())
+                .map(|(_, n)| n.value())
+                .unwrap_or(Value::Null)
+        } else {
+            Value::error(format!("variable `{name}` is not declared"))
+        };
+        self.active.borrow_mut().remove(&key);
+        self.memo.borrow_mut().insert(key, value.clone());
+        value
+    }
+
+    fn user_function(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        let Some((params, output)) = self.functions.get(name) else {
+            return Value::error(format!("function `{name}` is not defined"));
+        };
+        if locals.params.len() > MAX_DEPTH {
+            return Value::unknown(format!("`{name}` recurses too deep"));
+        }
+        let mut inner = Locals {
+            params: locals.params.clone(),
+            ..Locals::default()
+        };
+        for (p, v) in params.iter().zip(self.args(args, locals)) {
+            inner.params.push((p.clone(), v));
+        }
+        self.eval_json(output, &inner)
+    }
+
+    /// filter/map/reduce/sort/toObject with `lambda('x', body)` arguments.
+    fn lambda_call(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        let lambda = |e: &Expr| -> Option<(Vec<String>, Expr)> {
+            let Expr::Call { name, args, .. } = e else {
+                return None;
+            };
+            if !name.eq_ignore_ascii_case("lambda") || args.is_empty() {
+                return None;
+            }
+            let (body, vars) = args.split_last()?;
+            let vars = vars.iter().map(|v| match v {
+                Expr::String(s) => Some(s.clone()),
+                _ => None,
+            });
+            Some((vars.collect::<Option<Vec<_>>>()?, body.clone()))
+        };
+        let apply = |(vars, body): &(Vec<String>, Expr), values: Vec<Value>| {
+            let mut inner = locals.clone();
+            inner.lambdas.extend(vars.iter().cloned().zip(values));
+            self.eval(body, &inner)
+        };
+        let items = match args.first().map(|a| self.eval(a, locals)) {
+            Some(Value::List(items)) => items,
+            Some(Value::Object(map)) if name == "mapvalues" => {
+                let Some(f) = args.get(1).and_then(lambda) else {
+                    return Value::error("mapValues() needs a lambda");
+                };
+                return Value::Object(
+                    map.into_iter()
+                        .map(|(k, v)| (k, apply(&f, vec![v])))
+                        .collect(),
+                );
+            }
+            Some(Value::Unknown(u)) => return Value::Unknown(u),
+            _ => return Value::error(format!("{name}() needs an array")),
+        };
+        let Some(f) = args
+            .get(if name == "reduce" { 2 } else { 1 })
+            .and_then(lambda)
+        else {
+            return Value::error(format!("{name}() needs a lambda"));
+        };
+        match name {
+            "filter" => {
+                let mut out = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    match apply(&f, vec![item.clone(), Value::Number(i as f64)]) {
+                        Value::Bool(true) => out.push(item),
+                        Value::Bool(false) => {}
+                        Value::Unknown(u) => return Value::Unknown(u),
+                        _ => return Value::error("filter() lambda must return a bool"),
+                    }
+                }
+                Value::List(out)
+            }
+            "map" => Value::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| apply(&f, vec![item, Value::Number(i as f64)]))
+                    .collect(),
+            ),
+            "reduce" => {
+                let mut acc = args
+                    .get(1)
+                    .map(|a| self.eval(a, locals))
+                    .unwrap_or(Value::Null);
+                for (i, item) in items.into_iter().enumerate() {
+                    acc = apply(&f, vec![acc, item, Value::Number(i as f64)]);
+                }
+                acc
+            }
+            "toobject" => {
+                let value_fn = args.get(2).and_then(lambda);
+                let mut map = BTreeMap::new();
+                for item in items {
+                    let key = match apply(&f, vec![item.clone()]) {
+                        Value::String(k) => k,
+                        Value::Unknown(u) => return Value::Unknown(u),
+                        _ => return Value::error("toObject() key must be a string"),
+                    };
+                    let value = match &value_fn {
+                        Some(vf) => apply(vf, vec![item]),
+                        None => item,
+                    };
+                    map.insert(key, value);
+                }
+                Value::Object(map)
+            }
+            _ => Value::unknown(format!("`{name}()` is not evaluated by foundry-lint")),
+        }
+    }
+
+    /// `resourceId([subscriptionId], [resourceGroupName], type, name...)`.
+    fn resource_id(&self, values: &[Value], subscription_level: bool) -> Value {
+        if let Some(u) = first_unknown(values) {
+            return u;
+        }
+        let strings: Option<Vec<&str>> = values.iter().map(Value::as_str).collect();
+        let Some(strings) = strings else {
+            return Value::error("resourceId() takes strings");
+        };
+        let Some(type_at) = strings.iter().position(|s| s.contains('/')) else {
+            return Value::error("resourceId() needs a resource type");
+        };
+        let (ty, names) = (strings[type_at], &strings[type_at + 1..]);
+        let rg = match (subscription_level, type_at) {
+            (true, _) => None,
+            (false, 0) => Some(self.scope.resource_group.as_str()),
+            (false, _) => Some(strings[type_at - 1]),
+        };
+        Value::String(ids::format_id(rg, ty, names))
+    }
+
+    /// A declared resource by id or symbolic name: (id, type).
+    fn find_declared(&self, id_or_symbol: &str) -> Option<(String, String)> {
+        let key = ids::parse(id_or_symbol).map(|i| i.key());
+        self.declared
+            .borrow()
+            .iter()
+            .find(|d| {
+                d.symbolic
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(id_or_symbol))
+                    || (key.is_some() && ids::parse(&d.id).map(|i| i.key()) == key)
+            })
+            .map(|d| (d.id.clone(), d.resource_type.clone()))
+    }
+
+    /// `reference(resourceIdOrSymbolicName, [apiVersion], ['full'])`: the declared resource's
+    /// properties, plus what Azure computes that references need (identity principal, vault URI).
+    fn reference(&self, values: &[Value]) -> Value {
+        let target = match values.first() {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Unknown(u)) => return Value::Unknown(u.clone()),
+            _ => return Value::error("reference() takes a resource id or name"),
+        };
+        let full = values
+            .iter()
+            .skip(1)
+            .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("full")));
+        let key = format!("reference:{}:{full}", lower(&target));
+        if let Some(v) = self.memo.borrow().get(&key) {
+            return v.clone();
+        }
+        if !self.active.borrow_mut().insert(key.clone()) {
+            return Value::unknown(format!("`reference('{target}')` refers to itself"));
+        }
+        let value = self.reference_value(&target, full);
+        self.active.borrow_mut().remove(&key);
+        self.memo.borrow_mut().insert(key, value.clone());
+        value
+    }
+
+    fn reference_value(&self, target: &str, full: bool) -> Value {
+        let target_key = ids::parse(target).map(|i| i.key());
+        let found = {
+            let declared = self.declared.borrow();
+            declared
+                .iter()
+                .position(|d| {
+                    d.symbolic
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(target))
+                        || (target_key.is_some()
+                            && ids::parse(&d.id).map(|i| i.key()) == target_key)
+                })
+                .map(|i| {
+                    (
+                        declared[i].id.clone(),
+                        declared[i].resource_type.clone(),
+                        declared[i].json,
+                        declared[i].locals.clone(),
+                        declared[i].existing,
+                    )
+                })
+        };
+        let Some((id, ty, json, locals, existing)) = found else {
+            return Value::unknown(format!(
+                "`reference('{target}')` reads a resource outside the template"
+            ));
+        };
+        let principal = Value::String(ids::principal_token(&id));
+        let mut properties = match (existing, json.get("properties")) {
+            (false, Some(p)) => match self.eval_json(p, &locals) {
+                Value::Object(m) => m,
+                _ => BTreeMap::new(),
+            },
+            _ => BTreeMap::new(),
+        };
+        let lty = lower(&ty);
+        if lty == "microsoft.managedidentity/userassignedidentities" {
+            properties.insert("principalId".into(), principal.clone());
+            properties.insert("clientId".into(), Value::String(ids::client_token(&id)));
+        }
+        if lty == "microsoft.keyvault/vaults"
+            && let Some(name) = ids::parse(&id).and_then(|i| i.name().map(str::to_string))
+        {
+            properties.insert("vaultUri".into(), Value::String(ids::vault_uri(&name)));
+        }
+        if !full {
+            return Value::Object(properties);
+        }
+        let mut out = BTreeMap::from([
+            ("id".to_string(), Value::String(id.clone())),
+            ("properties".to_string(), Value::Object(properties)),
+        ]);
+        if json.get("identity").is_some() || existing {
+            out.insert(
+                "identity".into(),
+                Value::Object(BTreeMap::from([
+                    ("principalId".to_string(), principal),
+                    (
+                        "tenantId".to_string(),
+                        Value::unknown("the tenant is known only at deployment"),
+                    ),
+                ])),
+            );
+        }
+        Value::Object(out)
+    }
+
+    // ----- resources -----------------------------------------------------------------------------
+
+    /// Expands the template's resources (copy loops, nested children, conditions) and records
+    /// them for `reference()`; returns the instances to lower.
+    fn expand(&self, json: &'j Spanned) -> Vec<Instance<'j>> {
+        let mut out = Vec::new();
+        match json.get("resources").map(|r| &r.value) {
+            Some(Json::Array(items)) => {
+                for r in items {
+                    self.expand_resource(r, None, None, &Locals::default(), &mut out);
+                }
+            }
+            Some(Json::Object(members)) => {
+                for (symbolic, r) in members {
+                    self.expand_resource(
+                        r,
+                        None,
+                        Some(symbolic.clone()),
+                        &Locals::default(),
+                        &mut out,
+                    );
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn expand_resource(
+        &self,
+        r: &'j Spanned,
+        parent: Option<(&str, &str)>,
+        symbolic: Option<String>,
+        locals: &Locals,
+        out: &mut Vec<Instance<'j>>,
+    ) {
+        let copies: Vec<Locals> = match r.get("copy") {
+            Some(copy) => {
+                let name = copy.get("name").and_then(Spanned::as_str).unwrap_or("copy");
+                let count = copy
+                    .get("count")
+                    .map(|c| self.eval_json(c, locals))
+                    .unwrap_or(Value::Null);
+                match self.copy_count(&count) {
+                    Ok(n) => (0..n).map(|i| locals.with_copy(name, i as i64)).collect(),
+                    Err(_) => return,
+                }
+            }
+            None => vec![locals.clone()],
+        };
+        for locals in copies {
+            if let Some(condition) = r.get("condition") {
+                match self.eval_json(condition, &locals) {
+                    Value::Bool(true) => {}
+                    // False: not deployed. Unknown: maybe not deployed; checking it would guess.
+                    _ => continue,
+                }
+            }
+            let Some(Value::String(short_type)) = r.get("type").map(|t| self.eval_json(t, &locals))
+            else {
+                continue;
+            };
+            // A name that is not known statically still identifies the resource within the
+            // template: a marker stands in for it.
+            let short_name = match r.get("name").map(|n| self.eval_json(n, &locals)) {
+                Some(Value::String(name)) => name,
+                Some(_) => {
+                    let at = r.get("name").map(|n| n.span.start).unwrap_or(r.span.start);
+                    ids::marker(&format!("arm{}:{at}:{:?}", self.file.0, locals.copies))
+                }
+                None => continue,
+            };
+            let (resource_type, name) = match parent {
+                Some((pt, pn)) if !short_type.contains('/') => {
+                    (format!("{pt}/{short_type}"), format!("{pn}/{short_name}"))
+                }
+                _ => (short_type.clone(), short_name.clone()),
+            };
+            let (resource_type, api_version) = match resource_type.split_once('@') {
+                Some((t, v)) => (t.to_string(), Some(v.to_string())),
+                None => (
+                    resource_type,
+                    r.get("apiVersion")
+                        .and_then(Spanned::as_str)
+                        .map(str::to_string),
+                ),
+            };
+            let names: Vec<&str> = name.split('/').collect();
+            let id = match r.get("scope").map(|s| self.eval_json(s, &locals)) {
+                Some(Value::String(scope)) => {
+                    extension_id(&self.normalize_scope(&scope), &resource_type, &names)
+                }
+                _ if lower(&resource_type) == "microsoft.authorization/roleassignments" => {
+                    extension_id(&self.scope.resource_group_id(), &resource_type, &names)
+                }
+                _ => ids::format_id(Some(&self.scope.resource_group), &resource_type, &names),
+            };
+            let existing = r
+                .get("existing")
+                .is_some_and(|e| matches!(e.value, Json::Bool(true)));
+            self.declared.borrow_mut().push(Declared {
+                symbolic: symbolic.clone(),
+                resource_type: resource_type.clone(),
+                id: id.clone(),
+                json: r,
+                locals: locals.clone(),
+                existing,
+            });
+            let address = match (&symbolic, r.get("copy"), locals.copies.last()) {
+                (Some(s), Some(_), Some((_, i))) => format!("{s}[{i}]"),
+                (Some(s), _, _) => s.clone(),
+                (None, _, _) => format!("{resource_type}/{name}"),
+            };
+            if !existing {
+                out.push(Instance {
+                    json: r,
+                    resource_type: resource_type.clone(),
+                    api_version,
+                    id,
+                    address,
+                    locals: locals.clone(),
+                });
+            }
+            for child in r
+                .get("resources")
+                .map(Spanned::as_array)
+                .unwrap_or_default()
+            {
+                self.expand_resource(child, Some((&resource_type, &name)), None, &locals, out);
+            }
+        }
+    }
+
+    /// A role assignment's `scope`: a full id, or ARM's relative form
+    /// `Microsoft.KeyVault/vaults/kv` (in the template's resource group).
+    fn normalize_scope(&self, scope: &str) -> String {
+        if scope.starts_with('/') {
+            return scope.to_string();
+        }
+        let parts: Vec<&str> = scope.split('/').collect();
+        if parts.len() < 3 {
+            return scope.to_string();
+        }
+        let mut ty = format!("{}/{}", parts[0], parts[1]);
+        let mut names = vec![parts[2]];
+        for pair in parts[3..].chunks(2) {
+            if let [t, n] = pair {
+                ty.push('/');
+                ty.push_str(t);
+                names.push(n);
+            }
+        }
+        ids::format_id(Some(&self.scope.resource_group), &ty, &names)
+    }
+
+    /// Lowers every resource of the template (and of its nested deployments) into `model`.
+    pub fn lower_into(&self, json: &'j Spanned, model: &mut Model, via: &[(String, Span)]) {
+        let instances = self.expand(json);
+        for instance in &instances {
+            let r = instance.json;
+            if lower(&instance.resource_type) == "microsoft.resources/deployments" {
+                self.nested_deployment(instance, model, via);
+                continue;
+            }
+            let locals = &instance.locals;
+            let header = r.get("name").map(|n| n.span).unwrap_or(r.span);
+            let origin = Origin {
+                address: instance.address.clone(),
+                span: header,
+                via: via.to_vec(),
+            };
+            let resource = ArmResource {
+                resource_type: instance.resource_type.clone(),
+                api_version: instance.api_version.clone(),
+                id: instance.id.clone(),
+                location: r.get("location").map(|l| self.node(l, locals).string()),
+                kind: r.get("kind").map(|k| self.node(k, locals).string()),
+                identity: r.get("identity").map(|i| self.node(i, locals)),
+                properties: r.get("properties").map(|p| self.node(p, locals)),
+                scope: match r.get("scope") {
+                    Some(s) => Some(match self.node(s, locals).reference() {
+                        Attr {
+                            val: crate::model::Val::Known(scope),
+                            span,
+                        } => Attr::known(self.normalize_scope(&scope), span),
+                        other => other,
+                    }),
+                    None => Some(Attr::known(self.scope.resource_group_id(), header)),
+                },
+                origin,
+            };
+            arm_shape::lower(&resource, model);
+        }
+    }
+
+    /// `Microsoft.Resources/deployments` with an inline template: evaluated with its own
+    /// parameters (inner scope) or with this template's (outer scope), in the resource group it
+    /// names.
+    fn nested_deployment(
+        &self,
+        instance: &Instance<'j>,
+        model: &mut Model,
+        via: &[(String, Span)],
+    ) {
+        let props = instance.json.get("properties");
+        let Some(template) = props.and_then(|p| p.get("template")) else {
+            return;
+        };
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        let locals = &instance.locals;
+        let inner_scope = props
+            .and_then(|p| p.get("expressionEvaluationOptions"))
+            .and_then(|o| o.get("scope"))
+            .and_then(Spanned::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+        let mut scope = self.scope.clone();
+        if let Some(Value::String(rg)) = instance
+            .json
+            .get("resourceGroup")
+            .map(|g| self.eval_json(g, locals))
+        {
+            scope.resource_group = rg;
+        }
+        if let Some(Value::String(sub)) = instance
+            .json
+            .get("subscriptionId")
+            .map(|g| self.eval_json(g, locals))
+        {
+            scope.subscription = sub;
+        }
+        let mut chain = via.to_vec();
+        chain.push((
+            instance.address.clone(),
+            instance
+                .json
+                .get("name")
+                .map(|n| n.span)
+                .unwrap_or(instance.json.span),
+        ));
+        if inner_scope {
+            let mut overrides = HashMap::new();
+            for (name, p) in props
+                .and_then(|p| p.get("parameters"))
+                .map(Spanned::members)
+                .unwrap_or_default()
+            {
+                let value = match p.get("value") {
+                    Some(v) => self.eval_json(v, locals),
+                    None => Value::unknown(format!(
+                        "parameter `{name}` of `{}` is read from a Key Vault",
+                        instance.address
+                    )),
+                };
+                overrides.insert(lower(name), value);
+            }
+            let inner = Template::new(template, self.file, &overrides, scope, self.depth + 1);
+            inner.lower_into(template, model, &chain);
+            self.diagnostics
+                .borrow_mut()
+                .extend(inner.diagnostics.into_inner());
+        } else {
+            // Outer scope: the inner template's expressions see this template's parameters and
+            // variables; only the resource group may differ.
+            let outer = Template {
+                file: self.file,
+                parameters: self.parameters.clone(),
+                variables: self.variables.clone(),
+                variable_copies: self.variable_copies.clone(),
+                functions: self.functions.clone(),
+                scope,
+                depth: self.depth + 1,
+                memo: RefCell::default(),
+                active: RefCell::default(),
+                declared: RefCell::default(),
+                diagnostics: RefCell::default(),
+            };
+            outer.lower_into(template, model, &chain);
+            self.diagnostics
+                .borrow_mut()
+                .extend(outer.diagnostics.into_inner());
+        }
+    }
+}
+
+struct Instance<'j> {
+    json: &'j Spanned,
+    resource_type: String,
+    api_version: Option<String>,
+    id: String,
+    address: String,
+    locals: Locals,
+}
+
+fn first_unknown(values: &[Value]) -> Option<Value> {
+    values.iter().find(|v| v.is_unknown()).cloned()
+}
+
+/// `{scope}/providers/{namespace}/{type}/{name}[/{type}/{name}]`.
+fn extension_id(scope: &str, resource_type: &str, names: &[&str]) -> String {
+    let mut types = resource_type.split('/');
+    let namespace = types.next().unwrap_or_default();
+    let mut s = format!("{}/providers/{namespace}", scope.trim_end_matches('/'));
+    for (ty, name) in types.zip(names) {
+        s.push('/');
+        s.push_str(ty);
+        s.push('/');
+        s.push_str(name);
+    }
+    s
+}
+
+/// `environment()` for the public cloud.
+pub fn environment() -> Value {
+    let s = |v: &str| Value::String(v.to_string());
+    Value::Object(BTreeMap::from([
+        ("name".into(), s("AzureCloud")),
+        ("resourceManager".into(), s("https://management.azure.com/")),
+        ("portal".into(), s("https://portal.azure.com")),
+        (
+            "suffixes".into(),
+            Value::Object(BTreeMap::from([
+                ("storage".into(), s("core.windows.net")),
+                ("keyvaultDns".into(), s(".vault.azure.net")),
+                ("sqlServerHostname".into(), s(".database.windows.net")),
+                ("acrLoginServer".into(), s(".azurecr.io")),
+            ])),
+        ),
+        (
+            "authentication".into(),
+            Value::Object(BTreeMap::from([(
+                "loginEndpoint".into(),
+                s("https://login.microsoftonline.com/"),
+            )])),
+        ),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_ids_nest_under_their_scope() {
+        assert_eq!(
+            extension_id(
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+                "Microsoft.Authorization/roleAssignments",
+                &["g"]
+            ),
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/providers/Microsoft.Authorization/roleAssignments/g"
+        );
+    }
+}
