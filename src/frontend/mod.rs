@@ -2,6 +2,7 @@
 
 pub mod arm;
 pub mod arm_shape;
+pub mod builtins;
 pub mod terraform;
 
 use crate::model::Model;

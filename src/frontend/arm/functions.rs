@@ -43,6 +43,7 @@
 //! the deployment (`parameters`, `variables`, `copyIndex`, `resourceId`, `reference`,
 //! `resourceGroup`, ...), are the caller's: `call` returns `None` for them.
 
+use crate::frontend::builtins::{arity, fail, known};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::{self, Write as _};
@@ -222,10 +223,6 @@ fn arg(a: &[Value], i: usize) -> &Value {
     a.get(i).unwrap_or(&NULL)
 }
 
-fn fail(f: &str, msg: impl fmt::Display) -> Value {
-    Value::error(format!("{f}: {msg}"))
-}
-
 fn bad_arg(f: &str, i: usize, msg: impl fmt::Display) -> Value {
     fail(f, format!("argument {} {msg}", i + 1))
 }
@@ -243,34 +240,6 @@ fn null_arg(f: &str, i: usize) -> Value {
             i + 1
         ),
     )
-}
-
-fn arity(f: &str, a: &[Value], min: usize, max: usize) -> Result<(), Value> {
-    if (min..=max).contains(&a.len()) {
-        return Ok(());
-    }
-    let count = |n: usize| {
-        if n == 1 {
-            "1 argument".to_string()
-        } else {
-            format!("{n} arguments")
-        }
-    };
-    let expected = if min == max {
-        count(min)
-    } else if max == usize::MAX {
-        format!("at least {}", count(min))
-    } else {
-        format!("{min} to {}", count(max))
-    };
-    Err(fail(f, format!("expects {expected}, got {}", a.len())))
-}
-
-fn known(v: &Value) -> Result<&Value, Value> {
-    match v {
-        Value::Unknown(_) => Err(v.clone()),
-        v => Ok(v),
-    }
 }
 
 fn wholly_known(v: &Value) -> Result<(), Value> {

@@ -11,6 +11,7 @@
 //! `try` and `can` are not here: they need their arguments unevaluated, so the evaluator handles
 //! them itself.
 
+use crate::frontend::builtins::{arity, fail, known};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -200,40 +201,8 @@ fn arg(a: &[Value], i: usize) -> &Value {
     a.get(i).unwrap_or(&NULL)
 }
 
-fn fail(f: &str, msg: impl fmt::Display) -> Value {
-    Value::error(format!("{f}: {msg}"))
-}
-
 fn bad_arg(f: &str, i: usize, msg: impl fmt::Display) -> Value {
     fail(f, format!("argument {}: {msg}", i + 1))
-}
-
-fn arity(f: &str, a: &[Value], min: usize, max: usize) -> Result<(), Value> {
-    if (min..=max).contains(&a.len()) {
-        return Ok(());
-    }
-    let count = |n: usize| {
-        if n == 1 {
-            "1 argument".to_string()
-        } else {
-            format!("{n} arguments")
-        }
-    };
-    let expected = if min == max {
-        count(min)
-    } else if max == usize::MAX {
-        format!("at least {}", count(min))
-    } else {
-        format!("{min} to {}", count(max))
-    };
-    Err(fail(f, format!("expects {expected}, got {}", a.len())))
-}
-
-fn known(v: &Value) -> Result<&Value, Value> {
-    match v {
-        Value::Unknown(_) => Err(v.clone()),
-        v => Ok(v),
-    }
 }
 
 fn wholly_known(v: &Value) -> Result<(), Value> {
