@@ -49,6 +49,7 @@ fn examples(doc: &str) -> Vec<Example> {
 fn file_name(language: &str) -> Option<&'static str> {
     match language {
         "hcl" | "terraform" | "tf" => Some("main.tf"),
+        "json" => Some("azuredeploy.json"),
         _ => None,
     }
 }
