@@ -718,14 +718,20 @@ impl<'j> Template<'j> {
             ));
         };
         let principal = Value::String(ids::principal_token(&id));
+        let lty = lower(&ty);
+        // A deployment's properties are a whole template; only its outputs are read.
         let mut properties = match (existing, json.get("properties")) {
-            (false, Some(p)) => match self.eval_json(p, &locals) {
-                Value::Object(m) => m,
-                _ => BTreeMap::new(),
-            },
+            (false, Some(p)) if lty != "microsoft.resources/deployments" => {
+                match self.eval_json(p, &locals) {
+                    Value::Object(m) => m,
+                    _ => BTreeMap::new(),
+                }
+            }
             _ => BTreeMap::new(),
         };
-        let lty = lower(&ty);
+        if lty == "microsoft.resources/deployments" {
+            properties.insert("outputs".into(), self.deployment_outputs(json, &locals));
+        }
         if lty == "microsoft.managedidentity/userassignedidentities" {
             properties.insert("principalId".into(), principal.clone());
             properties.insert("clientId".into(), Value::String(ids::client_token(&id)));
@@ -961,34 +967,10 @@ impl<'j> Template<'j> {
         model: &mut Model,
         via: &[(String, Span)],
     ) {
-        let props = instance.json.get("properties");
-        let Some(template) = props.and_then(|p| p.get("template")) else {
+        let Some((inner, template)) = self.deployment_template(instance.json, &instance.locals)
+        else {
             return;
         };
-        if self.depth >= MAX_DEPTH {
-            return;
-        }
-        let locals = &instance.locals;
-        let inner_scope = props
-            .and_then(|p| p.get("expressionEvaluationOptions"))
-            .and_then(|o| o.get("scope"))
-            .and_then(Spanned::as_str)
-            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
-        let mut scope = self.scope.clone();
-        if let Some(Value::String(rg)) = instance
-            .json
-            .get("resourceGroup")
-            .map(|g| self.eval_json(g, locals))
-        {
-            scope.resource_group = rg;
-        }
-        if let Some(Value::String(sub)) = instance
-            .json
-            .get("subscriptionId")
-            .map(|g| self.eval_json(g, locals))
-        {
-            scope.subscription = sub;
-        }
         let mut chain = via.to_vec();
         chain.push((
             instance.address.clone(),
@@ -998,6 +980,42 @@ impl<'j> Template<'j> {
                 .map(|n| n.span)
                 .unwrap_or(instance.json.span),
         ));
+        inner.lower_into(template, model, &chain);
+        self.diagnostics
+            .borrow_mut()
+            .extend(inner.diagnostics.into_inner());
+    }
+
+    /// The template a `Microsoft.Resources/deployments` resource deploys, ready to evaluate:
+    /// with its own parameters (inner scope) or this template's (outer scope, the default), in
+    /// the resource group and subscription it names.
+    fn deployment_template(
+        &self,
+        json: &'j Spanned,
+        locals: &Locals,
+    ) -> Option<(Template<'j>, &'j Spanned)> {
+        let props = json.get("properties");
+        let template = props.and_then(|p| p.get("template"))?;
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let inner_scope = props
+            .and_then(|p| p.get("expressionEvaluationOptions"))
+            .and_then(|o| o.get("scope"))
+            .and_then(Spanned::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+        let mut scope = self.scope.clone();
+        if let Some(Value::String(rg)) =
+            json.get("resourceGroup").map(|g| self.eval_json(g, locals))
+        {
+            scope.resource_group = rg;
+        }
+        if let Some(Value::String(sub)) = json
+            .get("subscriptionId")
+            .map(|g| self.eval_json(g, locals))
+        {
+            scope.subscription = sub;
+        }
         if inner_scope {
             let mut overrides = HashMap::new();
             for (name, p) in props
@@ -1008,38 +1026,60 @@ impl<'j> Template<'j> {
                 let value = match p.get("value") {
                     Some(v) => self.eval_json(v, locals),
                     None => Value::unknown(format!(
-                        "parameter `{name}` of `{}` is read from a Key Vault",
-                        instance.address
+                        "parameter `{name}` of a nested deployment is read from a Key Vault"
                     )),
                 };
                 overrides.insert(lower(name), value);
             }
-            let inner = Template::new(template, self.file, &overrides, scope, self.depth + 1);
-            inner.lower_into(template, model, &chain);
-            self.diagnostics
-                .borrow_mut()
-                .extend(inner.diagnostics.into_inner());
-        } else {
-            // Outer scope: the inner template's expressions see this template's parameters and
-            // variables; only the resource group may differ.
-            let outer = Template {
-                file: self.file,
-                parameters: self.parameters.clone(),
-                variables: self.variables.clone(),
-                variable_copies: self.variable_copies.clone(),
-                functions: self.functions.clone(),
-                scope,
-                depth: self.depth + 1,
-                memo: RefCell::default(),
-                active: RefCell::default(),
-                declared: RefCell::default(),
-                diagnostics: RefCell::default(),
-            };
-            outer.lower_into(template, model, &chain);
-            self.diagnostics
-                .borrow_mut()
-                .extend(outer.diagnostics.into_inner());
+            return Some((
+                Template::new(template, self.file, &overrides, scope, self.depth + 1),
+                template,
+            ));
         }
+        // Outer scope: the inner template's expressions see this template's parameters and
+        // variables; only the resource group may differ.
+        let outer = Template {
+            file: self.file,
+            parameters: self.parameters.clone(),
+            variables: self.variables.clone(),
+            variable_copies: self.variable_copies.clone(),
+            functions: self.functions.clone(),
+            scope,
+            depth: self.depth + 1,
+            memo: RefCell::default(),
+            active: RefCell::default(),
+            declared: RefCell::default(),
+            diagnostics: RefCell::default(),
+        };
+        Some((outer, template))
+    }
+
+    /// A nested deployment's `outputs`, as `reference(...)` returns them (compiled Bicep passes
+    /// values between modules this way).
+    fn deployment_outputs(&self, json: &'j Spanned, locals: &Locals) -> Value {
+        let Some((inner, template)) = self.deployment_template(json, locals) else {
+            return Value::unknown("the outputs of a linked deployment are not read");
+        };
+        inner.expand(template);
+        let outputs = template
+            .get("outputs")
+            .map(Spanned::members)
+            .unwrap_or_default()
+            .iter()
+            .map(|(name, output)| {
+                let value = output
+                    .get("value")
+                    .map(|v| inner.eval_json(v, &Locals::default()))
+                    .unwrap_or_else(|| {
+                        Value::unknown(format!("output `{name}` is computed by a copy loop"))
+                    });
+                (
+                    name.clone(),
+                    Value::Object(BTreeMap::from([("value".to_string(), value)])),
+                )
+            })
+            .collect();
+        Value::Object(outputs)
     }
 }
 
