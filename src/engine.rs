@@ -231,9 +231,26 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
         }
     }
     let want_unresolved = selection.is_enabled(&crate::rules::unresolved_value::RULE);
+    let several_environments = workspace
+        .models
+        .iter()
+        .filter(|m| m.environment.is_some())
+        .count()
+        > 1;
     for model in &workspace.models {
-        findings.extend(check_model(model, selection, want_unresolved));
+        let mut found = check_model(model, selection, want_unresolved);
+        if let (true, Some(environment)) = (several_environments, model.environment) {
+            for finding in &mut found {
+                finding.related.push(Related {
+                    span: environment,
+                    message: "in this environment".into(),
+                });
+            }
+        }
+        findings.extend(found);
     }
+    // The same finding from several environments of one template is reported once, naming
+    // the environments it appears in.
     let key = |f: &Finding| {
         (
             f.span.file,
@@ -244,6 +261,18 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
         )
     };
     findings.sort_by_key(key);
-    findings.dedup_by(|a, b| key(a) == key(b));
-    findings
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings {
+        match merged.last_mut() {
+            Some(last) if key(last) == key(&finding) => {
+                for related in finding.related {
+                    if !last.related.contains(&related) {
+                        last.related.push(related);
+                    }
+                }
+            }
+            _ => merged.push(finding),
+        }
+    }
+    merged
 }

@@ -305,3 +305,35 @@ fn a_finding_inside_a_module_names_the_call_chain() {
         "through `module.network[\"dev\"]`, called here"
     );
 }
+
+#[test]
+fn malformed_arm_templates_and_expressions_are_reported_at_their_position() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+    let expression = format!(
+        "{{\n  \"$schema\": \"{schema}\",\n  \"resources\": [\n    {{\"type\": \"Microsoft.Network/virtualNetworks\", \"name\": \"[concat('a', ]\"}}\n  ]\n}}\n"
+    );
+    std::fs::write(dir.path().join("expression.json"), expression).expect("write");
+    std::fs::write(
+        dir.path().join("syntax.json"),
+        format!("{{\"$schema\": \"{schema}\",\n  \"resources\": [}}"),
+    )
+    .expect("write");
+    // Not a template: broken JSON of another tool is none of our business.
+    std::fs::write(dir.path().join("package.json"), "{ \"name\": ").expect("write");
+    let out = stdout(&run(&[
+        dir.path().to_str().expect("path"),
+        "--format",
+        "concise",
+    ]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].contains("expression.json:4:73: FL001 error parse-error: ARM expression error"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("syntax.json:2:17: FL001 error parse-error: JSON syntax error"),
+        "{out}"
+    );
+}

@@ -235,11 +235,13 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         .iter()
         .map(|p| terraform::normalize(p))
         .collect();
-    let environments: Vec<(
+    type Environment<'d> = (
         FileId,
-        &crate::json::Spanned,
+        &'d crate::json::Spanned,
         HashMap<String, crate::value::Value>,
-    )> = templates
+        Option<Span>,
+    );
+    let environments: Vec<Environment> = templates
         .iter()
         .flat_map(|&(file, doc)| {
             let path = sources.get(file).path.clone();
@@ -249,19 +251,28 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
                     let p = &sources.get(*pf).path;
                     arm::pairs_with(&path, p) || cli_parameters.contains(&terraform::normalize(p))
                 })
-                .map(|(_, params)| (file, doc, arm::parameter_values(params)))
+                .map(|(pf, params)| {
+                    (
+                        file,
+                        doc,
+                        arm::parameter_values(params),
+                        Some(Span::file_start(*pf)),
+                    )
+                })
                 .collect();
             if envs.is_empty() {
-                envs.push((file, doc, HashMap::new()));
+                envs.push((file, doc, HashMap::new(), None));
             }
             envs
         })
         .collect();
     let arm_results: Vec<(Model, Vec<Diagnostic>)> = environments
         .par_iter()
-        .map(|(file, doc, params)| {
+        .map(|(file, doc, params, environment)| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                arm::lower_template(doc, *file, params)
+                let (mut model, diagnostics) = arm::lower_template(doc, *file, params);
+                model.environment = *environment;
+                (model, diagnostics)
             }))
             .unwrap_or_else(|_| {
                 let message =

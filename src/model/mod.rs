@@ -269,6 +269,8 @@ pub struct RoleAssignment {
 /// Everything one environment of a stack declares.
 #[derive(Default, Debug)]
 pub struct Model {
+    /// The parameter file that makes this environment (None: defaults, or Terraform).
+    pub environment: Option<Span>,
     pub virtual_networks: Vec<VirtualNetwork>,
     pub subnets: Vec<Subnet>,
     pub peerings: Vec<Peering>,
