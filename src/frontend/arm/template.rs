@@ -163,6 +163,12 @@ impl<'j> Template<'j> {
             let value = match overrides.get(&lower(name)) {
                 Some(v) => v.clone(),
                 None => match def.get("defaultValue") {
+                    // `utcNow()` and `newGuid()` defaults make a value that is unique per
+                    // deployment but the same wherever the template uses it: an identity marker
+                    // keeps the names built from it (`uniqueString(...)` suffixes) consistent.
+                    Some(default) if is_per_deployment(default) => {
+                        Value::String(ids::marker(&format!("deployment-unique:{name}")))
+                    }
                     Some(default) => t.eval_json(default, &Locals::default()),
                     None => Value::unknown(format!(
                         "parameter `{name}` has no default and no value in a parameter file"
@@ -461,7 +467,17 @@ impl<'j> Template<'j> {
                     Value::unknown("`subscription().displayName` is known only at deployment"),
                 ),
             ])),
-            "tenant" | "managementgroup" | "deployment" | "deployer" => {
+            "deployment" => Value::Object(BTreeMap::from([
+                (
+                    "name".into(),
+                    Value::String(ids::marker("deployment().name")),
+                ),
+                (
+                    "properties".into(),
+                    Value::unknown("`deployment().properties` is known only at deployment"),
+                ),
+            ])),
+            "tenant" | "managementgroup" | "deployer" => {
                 Value::unknown(format!("`{name}()` is known only at deployment"))
             }
             "environment" => environment(),
@@ -1090,6 +1106,13 @@ struct Instance<'j> {
     id: String,
     address: String,
     locals: Locals,
+}
+
+fn is_per_deployment(default: &Spanned) -> bool {
+    default.as_str().is_some_and(|s| {
+        let s = s.to_ascii_lowercase();
+        s.starts_with('[') && (s.contains("utcnow(") || s.contains("newguid("))
+    })
 }
 
 fn first_unknown(values: &[Value]) -> Option<Value> {
