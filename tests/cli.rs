@@ -337,3 +337,69 @@ fn malformed_arm_templates_and_expressions_are_reported_at_their_position() {
         "{out}"
     );
 }
+
+#[test]
+fn ci_formats_annotate_each_finding() {
+    let github = stdout(&run(&[SIZING, "--format", "github"]));
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with(
+        "::error file=fixtures/terraform/peering-and-subnets/main.tf,line=21,col=1,endLine=21,endColumn="
+    ));
+    assert!(lines[0].contains(
+        ",title=FL401 peered-vnet-overlap::peering `azurerm_virtual_network_peering.hub_to_spoke`"
+    ));
+    let azure = stdout(&run(&[SIZING, "--format", "azure"]));
+    assert!(azure.lines().all(|l| l.starts_with("##vso[task.logissue type=error;sourcepath=fixtures/terraform/peering-and-subnets/main.tf;linenumber=")));
+    assert!(azure.contains(";code=FL404]subnet `azurerm_subnet.tiny` is 10.1.8.0/30"));
+}
+
+#[test]
+fn sarif_lists_the_rules_and_fingerprints_survive_line_shifts() {
+    let sarif = |dir: &str| -> serde_json::Value {
+        serde_json::from_slice(&run(&[dir, "--format", "sarif"]).stdout).expect("sarif json")
+    };
+    let doc = sarif(SIZING);
+    assert_eq!(doc["version"], "2.1.0");
+    let run0 = &doc["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "foundry-lint");
+    assert_eq!(
+        run0["tool"]["driver"]["rules"].as_array().map(Vec::len),
+        Some(23)
+    );
+    let results = run0["results"].as_array().expect("results");
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0]["ruleId"], "FL401");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        21
+    );
+    // The same stack shifted down by three lines keeps its fingerprints.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(SIZING)
+            .join("main.tf"),
+    )
+    .expect("read");
+    std::fs::write(dir.path().join("main.tf"), format!("\n\n\n{text}")).expect("write");
+    let shifted = sarif(dir.path().to_str().expect("path"));
+    let prints = |d: &serde_json::Value| -> Vec<String> {
+        d["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["foundryLint/v1"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(prints(&doc), prints(&shifted));
+    assert_eq!(
+        shifted["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        24
+    );
+}

@@ -1,8 +1,10 @@
 //! Reporters: findings to text. Each format is one function of the findings and the sources.
 
+mod ci;
 mod concise;
 mod human;
 mod json;
+pub mod sarif;
 
 use crate::engine::{Finding, Severity};
 use crate::source::{LineCol, SourceMap, Span};
@@ -12,6 +14,9 @@ pub enum Format {
     Human,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Azure,
 }
 
 pub struct Report<'a> {
@@ -26,6 +31,9 @@ impl Report<'_> {
             Format::Human => human::render(self),
             Format::Concise => concise::render(self),
             Format::Json => json::render(self),
+            Format::Sarif => sarif::render(self),
+            Format::Github => ci::github(self),
+            Format::Azure => ci::azure(self),
         }
     }
 

@@ -1,0 +1,157 @@
+//! SARIF 2.1.0 (GitHub code scanning and other SARIF consumers), with serde-sarif's types.
+
+use super::Report;
+use crate::engine::{Finding, Severity};
+use serde_sarif::sarif;
+use std::collections::BTreeMap;
+
+pub const HELP_URI_BASE: &str = "https://github.com/foundry-lint/foundry-lint/blob/main/rules/";
+
+/// A fingerprint that survives line shifts: the rule, the resource and the message (which
+/// names the resource and the offending value), not the position.
+pub fn fingerprint(finding: &Finding) -> String {
+    let text = format!(
+        "{}|{}|{}",
+        finding.rule.code,
+        finding.resource.as_deref().unwrap_or_default(),
+        finding.message
+    );
+    // FNV-1a, 64 bits: stable across runs and platforms.
+    let hash = text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    });
+    format!("{hash:016x}")
+}
+
+fn level(severity: Severity) -> sarif::ResultLevel {
+    match severity {
+        Severity::Error => sarif::ResultLevel::Error,
+        Severity::Warning => sarif::ResultLevel::Warning,
+        Severity::Note => sarif::ResultLevel::Note,
+    }
+}
+
+fn message(text: impl Into<String>) -> sarif::Message {
+    sarif::Message::builder().text(text.into()).build()
+}
+
+fn location(report: &Report, span: crate::source::Span, text: Option<&str>) -> sarif::Location {
+    let (start, end) = (report.start(span), report.end(span));
+    let region = sarif::Region::builder()
+        .start_line(start.line as i64)
+        .start_column(start.column as i64)
+        .end_line(end.line as i64)
+        .end_column(end.column.max(start.column + usize::from(start == end)) as i64)
+        .build();
+    let physical = sarif::PhysicalLocation::builder()
+        .artifact_location(
+            sarif::ArtifactLocation::builder()
+                .uri(report.file(span).to_string())
+                .build(),
+        )
+        .region(region)
+        .build();
+    match text {
+        Some(t) => sarif::Location::builder()
+            .physical_location(physical)
+            .message(message(t))
+            .build(),
+        None => sarif::Location::builder()
+            .physical_location(physical)
+            .build(),
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let rules: Vec<sarif::ReportingDescriptor> = crate::rules::ALL
+        .iter()
+        .map(|rule| {
+            sarif::ReportingDescriptor::builder()
+                .id(rule.code.to_string())
+                .name(rule.name.to_string())
+                .short_description(
+                    sarif::MultiformatMessageString::builder()
+                        .text(rule.summary.to_string())
+                        .build(),
+                )
+                .full_description(
+                    sarif::MultiformatMessageString::builder()
+                        .text(rule.summary.to_string())
+                        .build(),
+                )
+                .help(
+                    sarif::MultiformatMessageString::builder()
+                        .text(rule.summary.to_string())
+                        .markdown(rule.doc.to_string())
+                        .build(),
+                )
+                .help_uri(format!("{HELP_URI_BASE}{}-{}.md", rule.code, rule.name))
+                .default_configuration(
+                    sarif::ReportingConfiguration::builder()
+                        .level(serde_json::Value::String(level(rule.severity).to_string()))
+                        .enabled(rule.enabled_by_default)
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    let results: Vec<sarif::Result> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let text = if f.help.is_empty() {
+                f.message.clone()
+            } else {
+                format!("{} Fix: {}", f.message, f.help)
+            };
+            let related: Vec<sarif::Location> = f
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let mut l = location(report, r.span, Some(&r.message));
+                    l.id = Some(i as i64);
+                    l
+                })
+                .collect();
+            let rule_index = crate::rules::ALL
+                .iter()
+                .position(|r| r.code == f.rule.code)
+                .unwrap_or(0);
+            let mut result = sarif::Result::builder()
+                .rule_id(f.rule.code.to_string())
+                .rule_index(rule_index as i64)
+                .level(level(f.severity))
+                .message(message(text))
+                .locations(vec![location(report, f.span, None)])
+                .partial_fingerprints(BTreeMap::from([(
+                    "foundryLint/v1".to_string(),
+                    fingerprint(f),
+                )]))
+                .build();
+            if !related.is_empty() {
+                result.related_locations = Some(related);
+            }
+            result
+        })
+        .collect();
+    let driver = sarif::ToolComponent::builder()
+        .name("foundry-lint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri("https://github.com/foundry-lint/foundry-lint")
+        .rules(rules)
+        .build();
+    let run = sarif::Run::builder()
+        .tool(sarif::Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    let log = sarif::Sarif::builder()
+        .schema(sarif::SCHEMA_URL.to_string())
+        .version(serde_json::Value::String("2.1.0".into()))
+        .runs(vec![run])
+        .build();
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
