@@ -29,7 +29,12 @@ pub struct SyntaxError {
 }
 
 pub fn parse(text: &str, file: FileId) -> Result<Option<Spanned>, SyntaxError> {
-    let options = jsonc_parser::ParseOptions::default();
+    // What ARM's JSON reader (Json.NET) accepts: comments, trailing commas, single quotes,
+    // unquoted names; a missing comma it rejects, and so do we.
+    let options = jsonc_parser::ParseOptions {
+        allow_missing_commas: false,
+        ..Default::default()
+    };
     let collect = jsonc_parser::CollectOptions::default();
     let result = jsonc_parser::parse_to_ast(text, &collect, &options).map_err(|e| SyntaxError {
         offset: e.range().start,
@@ -157,6 +162,12 @@ mod tests {
             panic!("a syntax error")
         };
         assert_eq!(err.offset, 6);
+    }
+
+    #[test]
+    fn accepts_what_arm_accepts_and_rejects_a_missing_comma() {
+        assert!(parse("{\"a\": [1, 2,], 'b': 3,}", FileId(0)).is_ok());
+        assert!(parse("{\"a\": 1 \"b\": 2}", FileId(0)).is_err());
     }
 
     #[test]

@@ -323,6 +323,7 @@ impl Model {
     /// front end has added its entities.
     pub fn finish(&mut self) {
         self.merge_duplicate_subnets();
+        self.merge_duplicate_accounts();
         self.index = Index::build(self);
         self.apply_account_additions();
         self.relations = Relations::build(self);
@@ -354,6 +355,47 @@ impl Model {
             }
         }
         self.subnets = merged;
+    }
+
+    /// An account declared twice (ARM templates redeclare an account in a nested deployment to
+    /// add its customer-managed key once the identity holds its role) is one account.
+    fn merge_duplicate_accounts(&mut self) {
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        let mut merged: Vec<CognitiveAccount> = Vec::with_capacity(self.accounts.len());
+        for account in self.accounts.drain(..) {
+            let key = ids::parse(&account.id)
+                .filter(|id| !id.has_marker())
+                .map(|id| id.key());
+            match key.as_ref().and_then(|k| seen.get(k).copied()) {
+                Some(i) => {
+                    let existing = &mut merged[i];
+                    for injection in account.network_injections {
+                        if !existing
+                            .network_injections
+                            .iter()
+                            .any(|e| e.subnet == injection.subnet)
+                        {
+                            existing.network_injections.push(injection);
+                        }
+                    }
+                    if existing.identity.is_none() {
+                        existing.identity = account.identity;
+                    }
+                    if account.customer_managed_key.is_some() {
+                        existing.customer_managed_key = account.customer_managed_key;
+                    }
+                    existing.kind = existing.kind.take().or(account.kind);
+                    existing.location = existing.location.take().or(account.location);
+                }
+                None => {
+                    if let Some(k) = key {
+                        seen.insert(k, merged.len());
+                    }
+                    merged.push(account);
+                }
+            }
+        }
+        self.accounts = merged;
     }
 
     fn apply_account_additions(&mut self) {
