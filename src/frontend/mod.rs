@@ -241,8 +241,22 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         HashMap<String, crate::value::Value>,
         Option<Span>,
     );
+    // A template that another links (`templateLink.relativePath`) is evaluated through that
+    // link, with the parameters it passes, not on its own with defaults.
+    let mut linked = arm::Linked::default();
+    let mut linked_targets = HashSet::new();
+    for &(file, doc) in &templates {
+        let path = terraform::normalize(&sources.get(file).path);
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        linked_targets.extend(arm::linked_paths(doc, &dir));
+        linked.paths.insert(file, path.clone());
+        linked.by_path.insert(path, (file, doc));
+    }
     let environments: Vec<Environment> = templates
         .iter()
+        .filter(|(file, _)| {
+            !linked_targets.contains(&terraform::normalize(&sources.get(*file).path))
+        })
         .flat_map(|&(file, doc)| {
             let path = sources.get(file).path.clone();
             let mut envs: Vec<_> = parameter_files
@@ -270,7 +284,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         .par_iter()
         .map(|(file, doc, params, environment)| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let (mut model, diagnostics) = arm::lower_template(doc, *file, params);
+                let (mut model, diagnostics) = arm::lower_template(doc, *file, &linked, params);
                 model.environment = *environment;
                 (model, diagnostics)
             }))

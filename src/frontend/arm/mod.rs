@@ -8,6 +8,8 @@ mod expr;
 mod functions;
 mod template;
 
+pub use template::Linked;
+
 use crate::frontend::Diagnostic;
 use crate::json::Spanned;
 use crate::model::Model;
@@ -38,6 +40,29 @@ pub fn classify(json: &Spanned) -> Option<Kind> {
 pub fn looks_like_template(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     lower.contains("deploymenttemplate.json") || lower.contains("deploymentparameters.json")
+}
+
+/// The local files a template links with `templateLink.relativePath` (literal paths), relative
+/// to the template's directory.
+pub fn linked_paths(template: &Spanned, dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![template];
+    while let Some(node) = stack.pop() {
+        if let Some(relative) = node
+            .get("templateLink")
+            .and_then(|l| l.get("relativePath"))
+            .and_then(Spanned::as_str)
+            && !relative.starts_with('[')
+        {
+            out.push(crate::frontend::terraform::normalize(&dir.join(relative)));
+        }
+        match &node.value {
+            crate::json::Json::Object(members) => stack.extend(members.iter().map(|(_, v)| v)),
+            crate::json::Json::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Whether a parameter file belongs to a template, by the naming conventions.
@@ -80,15 +105,17 @@ pub fn parameter_values(json: &Spanned) -> HashMap<String, Value> {
 }
 
 /// Evaluates a template in one environment.
-pub fn lower_template(
-    template: &Spanned,
+pub fn lower_template<'j>(
+    template: &'j Spanned,
     file: FileId,
+    linked: &'j Linked<'j>,
     parameters: &HashMap<String, Value>,
 ) -> (Model, Vec<Diagnostic>) {
     let mut model = Model::default();
     let t = template::Template::new(
         template,
         file,
+        linked,
         parameters,
         template::DeployScope::unknown(),
         0,

@@ -71,8 +71,17 @@ struct Declared<'j> {
     existing: bool,
 }
 
+/// The templates of the run by path, for deployments that link one with
+/// `templateLink.relativePath`.
+#[derive(Default)]
+pub struct Linked<'j> {
+    pub by_path: HashMap<std::path::PathBuf, (FileId, &'j Spanned)>,
+    pub paths: HashMap<FileId, std::path::PathBuf>,
+}
+
 pub struct Template<'j> {
     file: FileId,
+    linked: &'j Linked<'j>,
     parameters: HashMap<String, Value>,
     variables: HashMap<String, &'j Spanned>,
     variable_copies: HashMap<String, &'j Spanned>,
@@ -95,12 +104,14 @@ impl<'j> Template<'j> {
     pub fn new(
         json: &'j Spanned,
         file: FileId,
+        linked: &'j Linked<'j>,
         overrides: &HashMap<String, Value>,
         scope: DeployScope,
         depth: usize,
     ) -> Template<'j> {
         let mut t = Template {
             file,
+            linked,
             parameters: HashMap::new(),
             variables: HashMap::new(),
             variable_copies: HashMap::new(),
@@ -718,6 +729,19 @@ impl<'j> Template<'j> {
                         || (target_key.is_some()
                             && ids::parse(&d.id).map(|i| i.key()) == target_key)
                 })
+                // Language version 1 also names a resource of the template by its bare name.
+                .or_else(|| {
+                    let mut by_name = declared.iter().enumerate().filter(|(_, d)| {
+                        target_key.is_none()
+                            && ids::parse(&d.id)
+                                .and_then(|i| i.name().map(|n| n.eq_ignore_ascii_case(target)))
+                                == Some(true)
+                    });
+                    match (by_name.next(), by_name.next()) {
+                        (Some((i, _)), None) => Some(i),
+                        _ => None,
+                    }
+                })
                 .map(|i| {
                     (
                         declared[i].id.clone(),
@@ -1011,7 +1035,23 @@ impl<'j> Template<'j> {
         locals: &Locals,
     ) -> Option<(Template<'j>, &'j Spanned)> {
         let props = json.get("properties");
-        let template = props.and_then(|p| p.get("template"))?;
+        // An inline template, or a local file linked by a relative path (always with its own
+        // parameters); a remote link is not followed.
+        let (template, file, linked) = match props.and_then(|p| p.get("template")) {
+            Some(t) => (t, self.file, false),
+            None => {
+                let link = props
+                    .and_then(|p| p.get("templateLink"))
+                    .and_then(|l| l.get("relativePath"))?;
+                let Value::String(relative) = self.eval_json(link, locals) else {
+                    return None;
+                };
+                let base = self.linked.paths.get(&self.file)?.parent()?.to_path_buf();
+                let path = crate::frontend::terraform::normalize(&base.join(relative));
+                let (file, template) = self.linked.by_path.get(&path)?;
+                (*template, *file, true)
+            }
+        };
         if self.depth >= MAX_DEPTH {
             return None;
         }
@@ -1019,7 +1059,8 @@ impl<'j> Template<'j> {
             .and_then(|p| p.get("expressionEvaluationOptions"))
             .and_then(|o| o.get("scope"))
             .and_then(Spanned::as_str)
-            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"))
+            || linked;
         let mut scope = self.scope.clone();
         if let Some(Value::String(rg)) =
             json.get("resourceGroup").map(|g| self.eval_json(g, locals))
@@ -1048,7 +1089,14 @@ impl<'j> Template<'j> {
                 overrides.insert(lower(name), value);
             }
             return Some((
-                Template::new(template, self.file, &overrides, scope, self.depth + 1),
+                Template::new(
+                    template,
+                    file,
+                    self.linked,
+                    &overrides,
+                    scope,
+                    self.depth + 1,
+                ),
                 template,
             ));
         }
@@ -1056,6 +1104,7 @@ impl<'j> Template<'j> {
         // variables; only the resource group may differ.
         let outer = Template {
             file: self.file,
+            linked: self.linked,
             parameters: self.parameters.clone(),
             variables: self.variables.clone(),
             variable_copies: self.variable_copies.clone(),
