@@ -2,6 +2,7 @@
 
 pub mod arm;
 pub mod arm_shape;
+pub mod bicep;
 pub mod builtins;
 pub mod terraform;
 
@@ -95,7 +96,11 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             } else {
                 dir
             };
-            if root.extension().is_some_and(|e| e == "json") && !is_auto_var_file(root) {
+            if root
+                .extension()
+                .is_some_and(|e| e == "json" || e == "bicep" || e == "bicepparam")
+                && !is_auto_var_file(root)
+            {
                 json_files.push(root.clone());
             }
             collect_dir(&dir, &mut scanned, false, &mut Vec::new());
@@ -192,6 +197,11 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
     json_files.extend(options.parameters.iter().cloned());
     json_files.sort();
     json_files.dedup();
+    let (bicep_paths, json_files): (Vec<PathBuf>, Vec<PathBuf>) = json_files
+        .into_iter()
+        .partition(|p| p.extension().is_some_and(|e| e != "json"));
+    let (bicep_models, bicep_diagnostics) = load_bicep(bicep_paths, &mut sources);
+    diagnostics.extend(bicep_diagnostics);
     let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
     // A JSON file that does not parse is reported only when it was meant to be a template;
     // other broken JSON (editor configs, fixtures of other tools) is none of our business.
@@ -305,6 +315,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         json_models.push(model);
         diagnostics.extend(diags);
     }
+    json_models.extend(bicep_models);
 
     // A root is a scanned directory nobody calls, or one with its own variable values.
     let roots: Vec<usize> = parsed
@@ -382,6 +393,91 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         models,
         diagnostics,
     })
+}
+
+/// Bicep: parses the files (and the local modules they call), pairs each `.bicepparam` with its
+/// template, and evaluates every environment: each `.bicepparam`, and every entry `.bicep` that
+/// no parameter file uses and no other file calls as a module (with its defaults).
+fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut files = bicep::program::Files {
+        by_path: HashMap::new(),
+    };
+    let mut modules: HashSet<PathBuf> = HashSet::new();
+    let mut pending: Vec<PathBuf> = paths.iter().map(|p| terraform::normalize(p)).collect();
+    let scanned: Vec<PathBuf> = pending.clone();
+    while !pending.is_empty() && files.by_path.len() < MAX_MODULE_DIRS {
+        let batch: Vec<PathBuf> = std::mem::take(&mut pending)
+            .into_iter()
+            .filter(|p| !files.by_path.contains_key(p))
+            .collect();
+        let ids = read_files(&batch, sources, &mut diagnostics);
+        let parsed: Vec<(FileId, bicep::ast::File, Vec<bicep::SyntaxError>)> = ids
+            .par_iter()
+            .map(|&id| {
+                let (file, errors) = bicep::parse(&sources.get(id).text);
+                (id, file, errors)
+            })
+            .collect();
+        for (id, file, errors) in parsed {
+            for e in errors {
+                diagnostics.push(Diagnostic {
+                    span: Span::new(id, e.span.clone()),
+                    message: format!("Bicep syntax error: {}", e.message),
+                });
+            }
+            let path = terraform::normalize(&sources.get(id).path);
+            for module in bicep::program::module_paths(&path, &file) {
+                modules.insert(module.clone());
+                if !files.by_path.contains_key(&module) && module.is_file() {
+                    pending.push(module);
+                }
+            }
+            files.by_path.insert(path, (id, file));
+        }
+    }
+    let mut environments: Vec<(PathBuf, HashMap<String, crate::value::Value>, Option<Span>)> =
+        Vec::new();
+    let mut with_params: HashSet<PathBuf> = HashSet::new();
+    for path in scanned
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "bicepparam"))
+    {
+        if let Some((template, params)) = bicep::program::bicepparam(&files, path) {
+            with_params.insert(template.clone());
+            let at = files.by_path.get(path).map(|(id, _)| Span::file_start(*id));
+            environments.push((template, params, at));
+        }
+    }
+    for path in scanned
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
+    {
+        if !modules.contains(path) && !with_params.contains(path) {
+            environments.push((path.clone(), HashMap::new(), None));
+        }
+    }
+    let results: Vec<Model> = environments
+        .par_iter()
+        .map(|(template, params, at)| {
+            let mut model = Model {
+                environment: *at,
+                ..Model::default()
+            };
+            if let Some(program) = bicep::program::Program::new(&files, template, params.clone()) {
+                let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut m = Model::default();
+                    program.lower_into(&mut m);
+                    m
+                }));
+                if let Ok(m) = lowered {
+                    model.absorb(m);
+                }
+            }
+            model
+        })
+        .collect();
+    (results, diagnostics)
 }
 
 /// Lowers a Terraform plan; returns its model and its directory.
@@ -487,7 +583,10 @@ fn collect_dir(
                 .or_default()
                 .1
                 .push(path.to_path_buf());
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "json" || e == "bicep" || e == "bicepparam")
+        {
             json_files.push(path.to_path_buf());
         }
     }

@@ -8,7 +8,12 @@ mod expr;
 mod functions;
 mod template;
 
-pub use template::Linked;
+pub use template::{Linked, environment, extension_id};
+
+/// An ARM template function that needs no deployment context (Bicep's functions are these).
+pub fn call_function(name: &str, args: Vec<Value>) -> Option<Value> {
+    functions::call(name, args)
+}
 
 use crate::frontend::Diagnostic;
 use crate::json::Spanned;

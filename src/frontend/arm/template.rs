@@ -1169,7 +1169,7 @@ fn first_unknown(values: &[Value]) -> Option<Value> {
 }
 
 /// `{scope}/providers/{namespace}/{type}/{name}[/{type}/{name}]`.
-fn extension_id(scope: &str, resource_type: &str, names: &[&str]) -> String {
+pub fn extension_id(scope: &str, resource_type: &str, names: &[&str]) -> String {
     let mut types = resource_type.split('/');
     let namespace = types.next().unwrap_or_default();
     let mut s = format!("{}/providers/{namespace}", scope.trim_end_matches('/'));

@@ -1,0 +1,9 @@
+//! The Bicep front end: a hand-written lexer and recursive-descent parser for `.bicep` and
+//! `.bicepparam` files. See [`parser`] for the grammar and [`ast`] for the tree.
+
+pub mod ast;
+pub mod lexer;
+pub mod parser;
+pub mod program;
+
+pub use parser::{MAX_DEPTH, SyntaxError, parse};

@@ -1,0 +1,1209 @@
+//! Evaluating a Bicep program: an entry file with the parameter values of one environment
+//! (a `.bicepparam`, or the defaults), its variables, resources (loops, conditions, `parent`,
+//! nested children, `existing`, `scope`), and the local modules it calls, whose outputs flow
+//! back. Bicep's functions are ARM's, so the ARM function library serves both.
+
+use super::ast::{
+    self, ArrayItem, BinaryOp, Expr, ExprKind, Key, ObjectItem, Statement, StringPart, UnaryOp,
+};
+use crate::frontend::arm::{self as arm_frontend};
+use crate::frontend::arm_shape::{self, ArmResource};
+use crate::model::{Attr, Model, Origin, ids};
+use crate::node::Node;
+use crate::source::{FileId, Span};
+use crate::value::{Unknown, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// How deep modules may nest (a module that calls itself stops here).
+const MAX_MODULE_DEPTH: usize = 32;
+/// The most instances one `for` expands into.
+const MAX_INSTANCES: usize = 10_000;
+
+/// Parsed Bicep files of the run, by normalised path.
+pub struct Files {
+    pub by_path: HashMap<PathBuf, (FileId, ast::File)>,
+}
+
+/// Names bound while evaluating: loop items and indexes, lambda parameters, function arguments.
+#[derive(Clone, Default)]
+struct Locals(Vec<(String, Value)>);
+
+impl Locals {
+    fn with(&self, name: &str, value: Value) -> Locals {
+        let mut next = self.clone();
+        next.0.push((name.to_string(), value));
+        next
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// A resource declaration, expanded: one per loop iteration.
+struct ResourceInstance<'f> {
+    decl: &'f ast::ResourceDecl,
+    locals: Locals,
+    id: String,
+    resource_type: String,
+    api_version: Option<String>,
+    address: String,
+}
+
+pub struct Program<'f> {
+    files: &'f Files,
+    file: FileId,
+    path: PathBuf,
+    ast: &'f ast::File,
+    params: HashMap<String, Value>,
+    resource_group: String,
+    subscription: String,
+    depth: usize,
+    /// `module.x` prefix for addresses inside a module.
+    prefix: String,
+    via: Vec<(String, Span)>,
+    memo: RefCell<HashMap<String, Value>>,
+    active: RefCell<HashSet<String>>,
+    resources: RefCell<HashMap<usize, Rc<Vec<ResourceInstance<'f>>>>>,
+    expanding: RefCell<HashSet<usize>>,
+}
+
+fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
+    Span::new(file, range.clone())
+}
+
+impl<'f> Program<'f> {
+    /// A program: `path` is the entry (or module) file, `params` the values given for it.
+    pub fn new(
+        files: &'f Files,
+        path: &Path,
+        params: HashMap<String, Value>,
+    ) -> Option<Program<'f>> {
+        let (file, ast) = files.by_path.get(path)?;
+        Some(Program {
+            files,
+            file: *file,
+            path: path.to_path_buf(),
+            ast,
+            params,
+            resource_group: ids::marker("resourceGroup"),
+            subscription: ids::SUBSCRIPTION_MARKER.to_string(),
+            depth: 0,
+            prefix: String::new(),
+            via: Vec::new(),
+            memo: RefCell::default(),
+            active: RefCell::default(),
+            resources: RefCell::default(),
+            expanding: RefCell::default(),
+        })
+    }
+
+    fn statements(&self) -> impl Iterator<Item = &'f Statement> {
+        self.ast.statements.iter()
+    }
+
+    // ----- names ---------------------------------------------------------------------------------
+
+    fn param(&self, decl: &'f ast::ParamDecl) -> Value {
+        if let Some(v) = self.params.get(&decl.name.name) {
+            return v.clone();
+        }
+        match &decl.value {
+            Some(default) if is_per_deployment(default) => Value::String(ids::marker(&format!(
+                "deployment-unique:{}",
+                decl.name.name
+            ))),
+            Some(default) => self.eval(default, &Locals::default()),
+            None => Value::unknown(format!(
+                "parameter `{}` has no default and no value in a .bicepparam file",
+                decl.name.name
+            )),
+        }
+    }
+
+    fn symbol(&self, name: &str, locals: &Locals) -> Value {
+        if let Some(v) = locals.get(name) {
+            return v.clone();
+        }
+        let key = format!("symbol:{name}");
+        if let Some(v) = self.memo.borrow().get(&key) {
+            return v.clone();
+        }
+        if self.active.borrow().len() > 200 || !self.active.borrow_mut().insert(key.clone()) {
+            return Value::error(format!("`{name}` refers to itself"));
+        }
+        let value = self.compute_symbol(name);
+        self.active.borrow_mut().remove(&key);
+        self.memo.borrow_mut().insert(key, value.clone());
+        value
+    }
+
+    fn compute_symbol(&self, name: &str) -> Value {
+        for statement in self.statements() {
+            match statement {
+                Statement::Param(p) if p.name.name == name => return self.param(p),
+                Statement::Var(v) if v.name.name == name => {
+                    return self.eval(&v.value, &Locals::default());
+                }
+                Statement::Resource(r) if r.name.name == name => return self.resource_value(r),
+                Statement::Module(m) if m.name.name == name => return self.module_value(m),
+                _ => {}
+            }
+        }
+        // Nested resources are addressed by their own symbolic name too.
+        if let Some(r) = self
+            .nested_resources()
+            .into_iter()
+            .find(|r| r.name.name == name)
+        {
+            return self.resource_value(r);
+        }
+        match name {
+            "az" | "sys" => Value::Object(BTreeMap::new()),
+            _ => Value::error(format!("`{name}` is not declared")),
+        }
+    }
+
+    fn nested_resources(&self) -> Vec<&'f ast::ResourceDecl> {
+        fn walk<'a>(decl: &'a ast::ResourceDecl, out: &mut Vec<&'a ast::ResourceDecl>) {
+            if let Some(body) = decl.body() {
+                for item in &body.items {
+                    if let ObjectItem::Resource(child) = item {
+                        out.push(child);
+                        walk(child, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for statement in self.statements() {
+            if let Statement::Resource(r) = statement {
+                walk(r, &mut out);
+            }
+        }
+        out
+    }
+
+    // ----- expressions -------------------------------------------------------------------------
+
+    fn eval(&self, expr: &Expr, locals: &Locals) -> Value {
+        match &expr.kind {
+            ExprKind::String { parts } => {
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        StringPart::Literal(text) => out.push_str(text),
+                        StringPart::Interp(e) => match self.eval(e, locals) {
+                            Value::Unknown(u) => return Value::Unknown(u),
+                            Value::String(s) => out.push_str(&s),
+                            other => match other.to_display_string() {
+                                Some(s) => out.push_str(&s),
+                                None => match crate::value::to_json(&other) {
+                                    Ok(json) => out.push_str(&json.to_string()),
+                                    Err(u) => return Value::Unknown(u),
+                                },
+                            },
+                        },
+                    }
+                }
+                Value::String(out)
+            }
+            ExprKind::Int(i) => Value::Number(*i as f64),
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Null => Value::Null,
+            ExprKind::Ident(name) => self.symbol(name, locals),
+            ExprKind::Object(_) | ExprKind::Array(_) => self.node(expr, locals).value(),
+            ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.eval(inner, locals),
+            ExprKind::Member { base, name, safe } => match self.eval(base, locals) {
+                Value::Object(map) => match map.get(&name.name) {
+                    Some(v) => v.clone(),
+                    None if *safe => Value::Null,
+                    None => Value::unknown(format!("`{}` is known only at deployment", name.name)),
+                },
+                Value::Null if *safe => Value::Null,
+                Value::Unknown(u) => Value::Unknown(u),
+                other => Value::error(format!("`.{}` of a {}", name.name, other.type_name())),
+            },
+            ExprKind::ResourceAccess { base, name } => match self.eval(base, locals) {
+                Value::Unknown(u) => Value::Unknown(u),
+                _ => Value::unknown(format!(
+                    "nested resource access `::{}` is not evaluated",
+                    name.name
+                )),
+            },
+            ExprKind::Index {
+                base,
+                index,
+                safe,
+                from_end,
+            } => {
+                let (base, index) = (self.eval(base, locals), self.eval(index, locals));
+                match (base, index) {
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u),
+                    (Value::List(items), Value::Number(n)) => {
+                        let i = if *from_end { items.len() as f64 - n } else { n };
+                        match (i >= 0.0).then(|| items.get(i as usize)).flatten() {
+                            Some(v) => v.clone(),
+                            None if *safe => Value::Null,
+                            None => Value::error(format!("index {n} is out of range")),
+                        }
+                    }
+                    (Value::Object(map), Value::String(k)) => match map.get(&k) {
+                        Some(v) => v.clone(),
+                        None if *safe => Value::Null,
+                        None => Value::unknown(format!("`{k}` is known only at deployment")),
+                    },
+                    (Value::Null, _) if *safe => Value::Null,
+                    (other, _) => {
+                        Value::error(format!("a {} cannot be indexed", other.type_name()))
+                    }
+                }
+            }
+            ExprKind::Call { callee, name, args } => {
+                self.call(callee.as_deref(), &name.name, args, locals)
+            }
+            ExprKind::Unary { op, operand } => match (op, self.eval(operand, locals)) {
+                (_, Value::Unknown(u)) => Value::Unknown(u),
+                (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+                (UnaryOp::Minus, Value::Number(n)) => Value::Number(-n),
+                _ => Value::error("a unary operator of the wrong type"),
+            },
+            ExprKind::Binary { op, left, right } => self.binary(*op, left, right, locals),
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => match self.eval(cond, locals) {
+                Value::Bool(true) => self.eval(then, locals),
+                Value::Bool(false) => self.eval(otherwise, locals),
+                Value::Unknown(u) => {
+                    let (a, b) = (self.eval(then, locals), self.eval(otherwise, locals));
+                    if a == b && a.first_unknown().is_none() {
+                        a
+                    } else {
+                        Value::Unknown(u)
+                    }
+                }
+                _ => Value::error("a condition must be a bool"),
+            },
+            ExprKind::For { .. } => self.node(expr, locals).value(),
+            ExprKind::If { cond, body } => match self.eval(cond, locals) {
+                Value::Bool(true) => self.eval(body, locals),
+                Value::Unknown(u) => Value::Unknown(u),
+                _ => Value::Null,
+            },
+            ExprKind::Lambda { .. } => {
+                Value::error("a lambda outside filter/map/reduce/sort/toObject")
+            }
+        }
+    }
+
+    fn binary(&self, op: BinaryOp, left: &Expr, right: &Expr, locals: &Locals) -> Value {
+        let l = self.eval(left, locals);
+        match op {
+            BinaryOp::Coalesce => {
+                return match l {
+                    Value::Null => self.eval(right, locals),
+                    other => other,
+                };
+            }
+            BinaryOp::And | BinaryOp::Or => {
+                let decisive = op == BinaryOp::Or;
+                if l == Value::Bool(decisive) {
+                    return l;
+                }
+                let r = self.eval(right, locals);
+                return match (&l, &r) {
+                    (_, Value::Bool(b)) if *b == decisive => r,
+                    (Value::Bool(_), Value::Bool(_)) => Value::Bool(!decisive),
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
+                    _ => Value::error("`&&`/`||` need bools"),
+                };
+            }
+            _ => {}
+        }
+        let r = self.eval(right, locals);
+        if let Some(u) = [&l, &r].iter().find_map(|v| v.first_unknown()) {
+            return Value::Unknown(u.clone());
+        }
+        match op {
+            BinaryOp::Eq => Value::Bool(l == r),
+            BinaryOp::NotEq => Value::Bool(l != r),
+            BinaryOp::EqInsensitive | BinaryOp::NotEqInsensitive => {
+                match (l.as_str(), r.as_str()) {
+                    (Some(a), Some(b)) => {
+                        Value::Bool(a.eq_ignore_ascii_case(b) == (op == BinaryOp::EqInsensitive))
+                    }
+                    _ => Value::error("`=~` needs strings"),
+                }
+            }
+            _ => match (l, r) {
+                (Value::Number(a), Value::Number(b)) => match op {
+                    BinaryOp::Add => Value::Number(a + b),
+                    BinaryOp::Sub => Value::Number(a - b),
+                    BinaryOp::Mul => Value::Number(a * b),
+                    BinaryOp::Div if b != 0.0 => Value::Number((a / b).trunc()),
+                    BinaryOp::Mod if b != 0.0 => Value::Number(a % b),
+                    BinaryOp::Less => Value::Bool(a < b),
+                    BinaryOp::LessEq => Value::Bool(a <= b),
+                    BinaryOp::Greater => Value::Bool(a > b),
+                    BinaryOp::GreaterEq => Value::Bool(a >= b),
+                    _ => Value::error("division by zero"),
+                },
+                _ => Value::error(format!("`{}` needs numbers", op.symbol())),
+            },
+        }
+    }
+
+    fn args(&self, args: &[Expr], locals: &Locals) -> Vec<Value> {
+        args.iter().map(|a| self.eval(a, locals)).collect()
+    }
+
+    fn call(&self, callee: Option<&Expr>, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        // `sys.x(...)` and `az.x(...)` are the built-ins; a call on anything else is a resource
+        // method (`kv.getSecret(...)`, `st.listKeys()`): secrets at deployment.
+        if let Some(base) = callee
+            && !matches!(&base.kind, ExprKind::Ident(n) if n == "sys" || n == "az")
+        {
+            return Value::unknown(format!(
+                "`{name}()` on a resource is known only at deployment"
+            ));
+        }
+        let lname = name.to_ascii_lowercase();
+        match lname.as_str() {
+            "resourcegroup" => match self.args(args, locals).as_slice() {
+                [] => self.resource_group_value(&self.resource_group),
+                [Value::String(rg)] => self.resource_group_value(rg),
+                [_, Value::String(rg)] => self.resource_group_value(rg),
+                _ => Value::unknown(
+                    "`resourceGroup(...)` names a resource group not known statically",
+                ),
+            },
+            "subscription" => Value::Object(BTreeMap::from([
+                (
+                    "id".into(),
+                    Value::String(format!("/subscriptions/{}", self.subscription)),
+                ),
+                (
+                    "subscriptionId".into(),
+                    Value::String(self.subscription.clone()),
+                ),
+                (
+                    "tenantId".into(),
+                    Value::unknown("`subscription().tenantId` is known only at deployment"),
+                ),
+            ])),
+            "environment" => arm_frontend::environment(),
+            "deployment" => Value::Object(BTreeMap::from([(
+                "name".into(),
+                Value::String(ids::marker("deployment().name")),
+            )])),
+            "tenant" | "managementgroup" | "deployer" => {
+                Value::unknown(format!("`{name}()` is known only at deployment"))
+            }
+            "readenvironmentvariable" => match self.args(args, locals).as_slice() {
+                [_, default] => default.clone(),
+                _ => Value::unknown("an environment variable read at deployment"),
+            },
+            "resourceid" => self.resource_id(&self.args(args, locals), false),
+            "subscriptionresourceid" => self.resource_id(&self.args(args, locals), true),
+            "extensionresourceid" => match self.args(args, locals).as_slice() {
+                [Value::String(scope), Value::String(ty), names @ ..] => {
+                    match names.iter().map(Value::as_str).collect::<Option<Vec<_>>>() {
+                        Some(names) => Value::String(arm_frontend::extension_id(scope, ty, &names)),
+                        None => {
+                            Value::unknown("extensionResourceId() with names not known statically")
+                        }
+                    }
+                }
+                values => values
+                    .iter()
+                    .find(|v| v.is_unknown())
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        Value::error("extensionResourceId() takes a scope, a type and names")
+                    }),
+            },
+            "filter" | "map" | "reduce" | "sort" | "toobject" | "mapvalues" | "groupby" => {
+                self.lambda_call(&lname, args, locals)
+            }
+            "loadtextcontent" | "loadjsoncontent" | "loadyamlcontent" | "loadfileasbase64" => {
+                Value::unknown(format!(
+                    "`{name}()` reads a file foundry-lint does not load"
+                ))
+            }
+            _ if lname.starts_with("list") => {
+                Value::unknown(format!("`{name}()` reads secrets at deployment"))
+            }
+            _ => {
+                if let Some(f) = self.statements().find_map(|s| match s {
+                    Statement::Func(f) if f.name.name == name => Some(f),
+                    _ => None,
+                }) {
+                    let mut inner = Locals::default();
+                    for (p, v) in f.params.iter().zip(self.args(args, locals)) {
+                        inner = inner.with(&p.name.name, v);
+                    }
+                    return self.eval(&f.body, &inner);
+                }
+                let values = self.args(args, locals);
+                crate::frontend::arm::call_function(&lname, values).unwrap_or_else(|| {
+                    Value::unknown(format!(
+                        "function `{name}` is not evaluated by foundry-lint"
+                    ))
+                })
+            }
+        }
+    }
+
+    fn resource_group_value(&self, name: &str) -> Value {
+        Value::Object(BTreeMap::from([
+            (
+                "id".into(),
+                Value::String(format!(
+                    "/subscriptions/{}/resourceGroups/{name}",
+                    self.subscription
+                )),
+            ),
+            ("name".into(), Value::String(name.to_string())),
+            (
+                "location".into(),
+                Value::unknown("`resourceGroup().location` is known only at deployment"),
+            ),
+        ]))
+    }
+
+    fn resource_id(&self, values: &[Value], subscription_level: bool) -> Value {
+        if let Some(u) = values.iter().find(|v| v.is_unknown()) {
+            return u.clone();
+        }
+        let Some(strings) = values.iter().map(Value::as_str).collect::<Option<Vec<_>>>() else {
+            return Value::error("resourceId() takes strings");
+        };
+        let Some(at) = strings.iter().position(|s| s.contains('/')) else {
+            return Value::error("resourceId() needs a resource type");
+        };
+        let rg = match (subscription_level, at) {
+            (true, _) => None,
+            (false, 0) => Some(self.resource_group.as_str()),
+            (false, _) => Some(strings[at - 1]),
+        };
+        Value::String(ids::format_id(rg, strings[at], &strings[at + 1..]))
+    }
+
+    fn lambda_call(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        let apply = |(params, body): &(Vec<String>, &Expr), values: Vec<Value>| {
+            let mut inner = locals.clone();
+            for (p, v) in params.iter().zip(values) {
+                inner = inner.with(p, v);
+            }
+            self.eval(body, &inner)
+        };
+        let find = |i: usize| -> Option<(Vec<String>, &Expr)> {
+            match &args.get(i)?.kind {
+                ExprKind::Lambda { params, body } => Some((
+                    params.iter().map(|p| p.name.name.clone()).collect(),
+                    body.as_ref(),
+                )),
+                _ => None,
+            }
+        };
+        let items = match args.first().map(|a| self.eval(a, locals)) {
+            Some(Value::List(items)) => items,
+            Some(Value::Object(map)) if name == "mapvalues" => {
+                let Some(f) = find(1) else {
+                    return Value::error("mapValues() needs a lambda");
+                };
+                return Value::Object(
+                    map.into_iter()
+                        .map(|(k, v)| (k, apply(&f, vec![v])))
+                        .collect(),
+                );
+            }
+            Some(Value::Unknown(u)) => return Value::Unknown(u),
+            _ => return Value::error(format!("{name}() needs an array")),
+        };
+        let Some(f) = find(if name == "reduce" { 2 } else { 1 }) else {
+            return Value::error(format!("{name}() needs a lambda"));
+        };
+        match name {
+            "filter" => {
+                let mut out = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    match apply(&f, vec![item.clone(), Value::Number(i as f64)]) {
+                        Value::Bool(true) => out.push(item),
+                        Value::Bool(false) => {}
+                        Value::Unknown(u) => return Value::Unknown(u),
+                        _ => return Value::error("filter() lambda must return a bool"),
+                    }
+                }
+                Value::List(out)
+            }
+            "map" => Value::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| apply(&f, vec![v, Value::Number(i as f64)]))
+                    .collect(),
+            ),
+            "reduce" => {
+                let mut acc = args
+                    .get(1)
+                    .map(|a| self.eval(a, locals))
+                    .unwrap_or(Value::Null);
+                for (i, item) in items.into_iter().enumerate() {
+                    acc = apply(&f, vec![acc, item, Value::Number(i as f64)]);
+                }
+                acc
+            }
+            "toobject" => {
+                let value_fn = find(2);
+                let mut map = BTreeMap::new();
+                for item in items {
+                    let key = match apply(&f, vec![item.clone()]) {
+                        Value::String(k) => k,
+                        Value::Unknown(u) => return Value::Unknown(u),
+                        _ => return Value::error("toObject() key must be a string"),
+                    };
+                    let value = match &value_fn {
+                        Some(vf) => apply(vf, vec![item]),
+                        None => item,
+                    };
+                    map.insert(key, value);
+                }
+                Value::Object(map)
+            }
+            _ => Value::unknown(format!("`{name}()` is not evaluated by foundry-lint")),
+        }
+    }
+
+    /// An expression as a node: literal objects, arrays and `for` loops keep their spans.
+    fn node(&self, expr: &Expr, locals: &Locals) -> Node {
+        let at = span(self.file, &expr.span);
+        match &expr.kind {
+            ExprKind::Object(object) => {
+                let mut entries = Vec::new();
+                for item in &object.items {
+                    match item {
+                        ObjectItem::Property(p) => {
+                            let key = match &p.key {
+                                Key::Ident(i) => i.name.clone(),
+                                Key::String(e) => match self.eval(e, locals) {
+                                    Value::String(s) => s,
+                                    Value::Unknown(u) => return Node::leaf(Value::Unknown(u), at),
+                                    _ => continue,
+                                },
+                            };
+                            entries.push((key, self.node(&p.value, locals)));
+                        }
+                        ObjectItem::Spread { expr, .. } => match self.eval(expr, locals) {
+                            Value::Object(map) => {
+                                let spread_span = span(self.file, &expr.span);
+                                for (k, v) in map {
+                                    entries.retain(|(key, _)| *key != k);
+                                    entries.push((k, Node::leaf(v, spread_span)));
+                                }
+                            }
+                            Value::Unknown(u) => return Node::leaf(Value::Unknown(u), at),
+                            _ => {}
+                        },
+                        ObjectItem::Resource(_) => {}
+                    }
+                }
+                Node::Object { entries, span: at }
+            }
+            ExprKind::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item {
+                        ArrayItem::Value(e) => out.push(self.node(e, locals)),
+                        ArrayItem::Spread { expr, .. } => match self.eval(expr, locals) {
+                            Value::List(values) => {
+                                let s = span(self.file, &expr.span);
+                                out.extend(values.into_iter().map(|v| Node::leaf(v, s)));
+                            }
+                            Value::Unknown(u) => return Node::leaf(Value::Unknown(u), at),
+                            _ => {}
+                        },
+                    }
+                }
+                Node::List {
+                    items: out,
+                    span: at,
+                }
+            }
+            ExprKind::For {
+                item,
+                index,
+                iterable,
+                body,
+            } => match self.iterations(item, index.as_ref(), iterable, locals) {
+                Ok(iterations) => Node::List {
+                    items: iterations
+                        .into_iter()
+                        .filter_map(|l| match &body.kind {
+                            ExprKind::If { cond, body } => match self.eval(cond, &l) {
+                                Value::Bool(true) => Some(self.node(body, &l)),
+                                _ => None,
+                            },
+                            _ => Some(self.node(body, &l)),
+                        })
+                        .collect(),
+                    span: at,
+                },
+                Err(u) => Node::leaf(Value::Unknown(u), at),
+            },
+            ExprKind::Paren(inner) => self.node(inner, locals),
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => match self.eval(cond, locals) {
+                Value::Bool(true) => self.node(then, locals),
+                Value::Bool(false) => self.node(otherwise, locals),
+                _ => Node::leaf(self.eval(expr, locals), at),
+            },
+            _ => Node::leaf(self.eval(expr, locals), at),
+        }
+    }
+
+    /// The bindings of each iteration of `for item[, index] in iterable`.
+    fn iterations(
+        &self,
+        item: &ast::Ident,
+        index: Option<&ast::Ident>,
+        iterable: &Expr,
+        locals: &Locals,
+    ) -> Result<Vec<Locals>, Unknown> {
+        let values = match self.eval(iterable, locals) {
+            Value::List(items) => items,
+            Value::Unknown(u) => return Err(u),
+            other => {
+                return Err(Unknown::error(format!(
+                    "a `for` over a {}",
+                    other.type_name()
+                )));
+            }
+        };
+        if values.len() > MAX_INSTANCES {
+            return Err(Unknown::new(format!(
+                "a loop of {} items is not expanded",
+                values.len()
+            )));
+        }
+        Ok(values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let l = locals.with(&item.name, v);
+                match index {
+                    Some(ix) => l.with(&ix.name, Value::Number(i as f64)),
+                    None => l,
+                }
+            })
+            .collect())
+    }
+
+    // ----- resources -----------------------------------------------------------------------------
+
+    /// The enclosing declaration of a nested resource declaration.
+    fn enclosing(&self, decl: &'f ast::ResourceDecl) -> Option<&'f ast::ResourceDecl> {
+        fn find<'a>(
+            within: &'a ast::ResourceDecl,
+            target: &ast::ResourceDecl,
+        ) -> Option<&'a ast::ResourceDecl> {
+            for item in &within.body()?.items {
+                if let ObjectItem::Resource(child) = item {
+                    if std::ptr::eq(child.as_ref(), target) {
+                        return Some(within);
+                    }
+                    if let Some(found) = find(child, target) {
+                        return Some(found);
+                    }
+                }
+            }
+            None
+        }
+        self.statements().find_map(|s| match s {
+            Statement::Resource(r) => find(r, decl),
+            _ => None,
+        })
+    }
+
+    /// The instances of one resource declaration (loops, conditions, parents), once.
+    fn instances_of(&self, decl: &'f ast::ResourceDecl) -> Rc<Vec<ResourceInstance<'f>>> {
+        let key = decl as *const ast::ResourceDecl as usize;
+        if let Some(done) = self.resources.borrow().get(&key) {
+            return done.clone();
+        }
+        // A declaration whose name or parent refers back to itself expands to nothing.
+        if !self.expanding.borrow_mut().insert(key) {
+            return Rc::new(Vec::new());
+        }
+        let mut out = Vec::new();
+        match self.enclosing(decl) {
+            Some(parent) => {
+                for p in self.instances_of(parent).iter() {
+                    self.expand(
+                        decl,
+                        Some((p.resource_type.clone(), p.id.clone())),
+                        &p.locals,
+                        &mut out,
+                    );
+                }
+            }
+            None => self.expand(decl, None, &Locals::default(), &mut out),
+        }
+        self.expanding.borrow_mut().remove(&key);
+        let out = Rc::new(out);
+        self.resources.borrow_mut().insert(key, out.clone());
+        out
+    }
+
+    /// Every resource declaration, nested ones included.
+    fn all_resources(&self) -> Vec<&'f ast::ResourceDecl> {
+        let mut out: Vec<&'f ast::ResourceDecl> = self
+            .statements()
+            .filter_map(|s| match s {
+                Statement::Resource(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        out.extend(self.nested_resources());
+        out
+    }
+
+    fn expand(
+        &self,
+        decl: &'f ast::ResourceDecl,
+        parent: Option<(String, String)>,
+        locals: &Locals,
+        out: &mut Vec<ResourceInstance<'f>>,
+    ) {
+        let iterations = match &decl.value.kind {
+            ExprKind::For {
+                item,
+                index,
+                iterable,
+                ..
+            } => match self.iterations(item, index.as_ref(), iterable, locals) {
+                Ok(i) => i,
+                Err(_) => return,
+            },
+            _ => vec![locals.clone()],
+        };
+        let looped = matches!(decl.value.kind, ExprKind::For { .. });
+        for (i, locals) in iterations.into_iter().enumerate() {
+            if let Some(cond) = condition(&decl.value)
+                && self.eval(cond, &locals) != Value::Bool(true)
+            {
+                continue;
+            }
+            let Some(body) = decl.body() else { continue };
+            let type_string = match self.eval(&decl.type_string, &locals) {
+                Value::String(s) => s,
+                _ => continue,
+            };
+            let (short_type, api_version) = match type_string.split_once('@') {
+                Some((t, v)) => (t.to_string(), Some(v.to_string())),
+                None => (type_string.clone(), None),
+            };
+            let short_name = match body.property("name").map(|p| self.eval(&p.value, &locals)) {
+                Some(Value::String(n)) => n,
+                _ => ids::marker(&format!("bicep{}:{}:{i}", self.file.0, decl.name.name)),
+            };
+            // The parent: a nested declaration's enclosing resource, or the `parent:` property.
+            let parent = parent.clone().or_else(|| {
+                let p = body.property("parent")?;
+                match self.eval(&p.value, &locals) {
+                    Value::Object(map) => {
+                        let id = map.get("id")?.as_str()?.to_string();
+                        let ty = map.get("type")?.as_str()?.to_string();
+                        Some((ty, id))
+                    }
+                    _ => None,
+                }
+            });
+            let (resource_type, id) = match &parent {
+                Some((parent_type, parent_id)) => {
+                    let child = short_type
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(&short_type)
+                        .to_string();
+                    let full_type = if short_type.contains('/') {
+                        short_type.clone()
+                    } else {
+                        format!("{parent_type}/{child}")
+                    };
+                    (full_type, format!("{parent_id}/{child}/{short_name}"))
+                }
+                None => {
+                    let names: Vec<&str> = short_name.split('/').collect();
+                    let scope = body.property("scope").map(|p| self.eval(&p.value, &locals));
+                    let id = match scope {
+                        Some(Value::Object(map))
+                            if map.get("id").and_then(Value::as_str).is_some() =>
+                        {
+                            let scope_id =
+                                map.get("id").and_then(Value::as_str).unwrap_or_default();
+                            if scope_id.contains("/providers/") {
+                                arm_frontend::extension_id(scope_id, &short_type, &names)
+                            } else {
+                                let rg = ids::parse(scope_id).and_then(|i| i.resource_group);
+                                ids::format_id(
+                                    rg.as_deref().or(Some(&self.resource_group)),
+                                    &short_type,
+                                    &names,
+                                )
+                            }
+                        }
+                        _ if short_type
+                            .eq_ignore_ascii_case("Microsoft.Authorization/roleAssignments") =>
+                        {
+                            arm_frontend::extension_id(
+                                &format!(
+                                    "/subscriptions/{}/resourceGroups/{}",
+                                    self.subscription, self.resource_group
+                                ),
+                                &short_type,
+                                &names,
+                            )
+                        }
+                        _ => ids::format_id(Some(&self.resource_group), &short_type, &names),
+                    };
+                    (short_type.clone(), id)
+                }
+            };
+            let address = if looped {
+                format!("{}{}[{i}]", self.prefix, decl.name.name)
+            } else {
+                format!("{}{}", self.prefix, decl.name.name)
+            };
+            out.push(ResourceInstance {
+                decl,
+                locals,
+                id,
+                resource_type,
+                api_version,
+                address,
+            });
+        }
+    }
+
+    /// A resource symbol's value: what references read (`vnet.id`, `acct.identity.principalId`,
+    /// `kv.properties.vaultUri`, `vnets[0].id` for a loop).
+    fn resource_value(&self, decl: &'f ast::ResourceDecl) -> Value {
+        let values: Vec<Value> = self
+            .instances_of(decl)
+            .iter()
+            .map(|r| self.instance_value(decl, &r.id, &r.resource_type, &r.locals))
+            .collect();
+        match &decl.value.kind {
+            ExprKind::For { .. } => Value::List(values),
+            _ => values.into_iter().next().unwrap_or_else(|| {
+                Value::unknown(format!(
+                    "`{}` is not deployed (its condition is false or unknown)",
+                    decl.name.name
+                ))
+            }),
+        }
+    }
+
+    fn instance_value(
+        &self,
+        decl: &'f ast::ResourceDecl,
+        id: &str,
+        ty: &str,
+        locals: &Locals,
+    ) -> Value {
+        let body = decl.body();
+        let name = ids::parse(id)
+            .and_then(|i| i.name().map(str::to_string))
+            .unwrap_or_default();
+        let mut properties = match (decl.existing, body.and_then(|b| b.property("properties"))) {
+            (false, Some(p)) => match self.eval(&p.value, locals) {
+                Value::Object(m) => m,
+                _ => BTreeMap::new(),
+            },
+            _ => BTreeMap::new(),
+        };
+        let lty = ty.to_ascii_lowercase();
+        if lty == "microsoft.managedidentity/userassignedidentities" {
+            properties.insert(
+                "principalId".into(),
+                Value::String(ids::principal_token(id)),
+            );
+            properties.insert("clientId".into(), Value::String(ids::client_token(id)));
+        }
+        if lty == "microsoft.keyvault/vaults" {
+            properties.insert("vaultUri".into(), Value::String(ids::vault_uri(&name)));
+        }
+        let mut out = BTreeMap::from([
+            ("id".to_string(), Value::String(id.to_string())),
+            ("name".to_string(), Value::String(name)),
+            ("type".to_string(), Value::String(ty.to_string())),
+            ("properties".to_string(), Value::Object(properties)),
+            (
+                "identity".to_string(),
+                Value::Object(BTreeMap::from([
+                    (
+                        "principalId".to_string(),
+                        Value::String(ids::principal_token(id)),
+                    ),
+                    (
+                        "tenantId".to_string(),
+                        Value::unknown("the tenant is known only at deployment"),
+                    ),
+                ])),
+            ),
+        ]);
+        if let Some(location) = body
+            .and_then(|b| b.property("location"))
+            .filter(|_| !decl.existing)
+        {
+            out.insert("location".into(), self.eval(&location.value, locals));
+        }
+        Value::Object(out)
+    }
+
+    // ----- modules -------------------------------------------------------------------------------
+
+    fn module_path(&self, decl: &ast::ModuleDecl) -> Option<PathBuf> {
+        let path = decl.path.as_str()?;
+        if path.contains(':') {
+            return None;
+        }
+        let dir = self.path.parent()?;
+        Some(crate::frontend::terraform::normalize(&dir.join(path)))
+    }
+
+    /// The module's instances, each a program with the module's parameters.
+    fn module_programs(
+        &self,
+        decl: &'f ast::ModuleDecl,
+    ) -> Result<Vec<(String, Program<'f>)>, Unknown> {
+        let path = self.module_path(decl).ok_or_else(|| {
+            Unknown::new(format!(
+                "module `{}` comes from a registry, which foundry-lint does not download",
+                decl.name.name
+            ))
+        })?;
+        if self.depth >= MAX_MODULE_DEPTH {
+            return Err(Unknown::new(format!(
+                "module `{}` nests too deep (does it call itself?)",
+                decl.name.name
+            )));
+        }
+        let iterations = match &decl.value.kind {
+            ExprKind::For {
+                item,
+                index,
+                iterable,
+                ..
+            } => self.iterations(item, index.as_ref(), iterable, &Locals::default())?,
+            _ => vec![Locals::default()],
+        };
+        let looped = matches!(decl.value.kind, ExprKind::For { .. });
+        let mut out = Vec::new();
+        for (i, locals) in iterations.into_iter().enumerate() {
+            if let Some(cond) = condition(&decl.value)
+                && self.eval(cond, &locals) != Value::Bool(true)
+            {
+                continue;
+            }
+            let Some(body) = decl.body() else { continue };
+            let params = match body
+                .property("params")
+                .map(|p| self.eval(&p.value, &locals))
+            {
+                Some(Value::Object(map)) => map.into_iter().collect(),
+                Some(Value::Unknown(u)) => return Err(u),
+                _ => HashMap::new(),
+            };
+            let address = if looped {
+                format!("{}module.{}[{i}]", self.prefix, decl.name.name)
+            } else {
+                format!("{}module.{}", self.prefix, decl.name.name)
+            };
+            let Some(mut program) = Program::new(self.files, &path, params) else {
+                return Err(Unknown::new(format!(
+                    "module file {} was not found",
+                    path.display()
+                )));
+            };
+            program.depth = self.depth + 1;
+            program.prefix = format!("{address}.");
+            program.subscription = self.subscription.clone();
+            program.resource_group =
+                match body.property("scope").map(|p| self.eval(&p.value, &locals)) {
+                    Some(Value::Object(map)) => map
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or(&self.resource_group)
+                        .to_string(),
+                    _ => self.resource_group.clone(),
+                };
+            program.via = self.via.clone();
+            program
+                .via
+                .push((address.clone(), span(self.file, &decl.name.span)));
+            out.push((address, program));
+        }
+        Ok(out)
+    }
+
+    fn module_value(&self, decl: &'f ast::ModuleDecl) -> Value {
+        let programs = match self.module_programs(decl) {
+            Ok(p) => p,
+            Err(u) => return Value::Unknown(u),
+        };
+        let values: Vec<Value> = programs
+            .iter()
+            .map(|(_, p)| Value::Object(BTreeMap::from([("outputs".to_string(), p.outputs())])))
+            .collect();
+        match &decl.value.kind {
+            ExprKind::For { .. } => Value::List(values),
+            _ => values.into_iter().next().unwrap_or_else(|| {
+                Value::unknown(format!("module `{}` is not deployed", decl.name.name))
+            }),
+        }
+    }
+
+    fn outputs(&self) -> Value {
+        Value::Object(
+            self.statements()
+                .filter_map(|s| match s {
+                    Statement::Output(o) => {
+                        Some((o.name.name.clone(), self.eval(&o.value, &Locals::default())))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// Lowers every resource of the program and of the modules it calls.
+    pub fn lower_into(&self, model: &mut Model) {
+        for decl in self.all_resources() {
+            let instances = self.instances_of(decl);
+            for instance in instances.iter() {
+                self.lower_instance(instance, model);
+            }
+        }
+        for statement in self.statements() {
+            if let Statement::Module(m) = statement
+                && let Ok(programs) = self.module_programs(m)
+            {
+                for (_, program) in programs {
+                    program.lower_into(model);
+                }
+            }
+        }
+    }
+
+    fn lower_instance(&self, instance: &ResourceInstance<'f>, model: &mut Model) {
+        let (decl, locals) = (instance.decl, &instance.locals);
+        if decl.existing {
+            return;
+        }
+        let Some(body) = decl.body() else { return };
+        let header = span(self.file, &decl.name.span);
+        let prop = |name: &str| body.property(name).map(|p| self.node(&p.value, locals));
+        let scope = match body.property("scope").map(|p| self.eval(&p.value, locals)) {
+            Some(Value::Object(map)) => map
+                .get("id")
+                .and_then(Value::as_str)
+                .map(|s| Attr::known(s.to_string(), header)),
+            Some(Value::Unknown(u)) => Some(Attr::unknown(u, header)),
+            _ => Some(Attr::known(
+                format!(
+                    "/subscriptions/{}/resourceGroups/{}",
+                    self.subscription, self.resource_group
+                ),
+                header,
+            )),
+        };
+        let resource = ArmResource {
+            resource_type: instance.resource_type.clone(),
+            api_version: instance.api_version.clone(),
+            id: instance.id.clone(),
+            origin: Origin {
+                address: instance.address.clone(),
+                span: header,
+                via: self.via.clone(),
+            },
+            location: prop("location").map(|n| n.string()),
+            kind: prop("kind").map(|n| n.string()),
+            identity: prop("identity"),
+            properties: prop("properties"),
+            scope,
+        };
+        arm_shape::lower(&resource, model);
+    }
+}
+
+/// The condition of `if (cond) {...}` (directly or inside a loop body).
+fn condition(value: &Expr) -> Option<&Expr> {
+    match &value.kind {
+        ExprKind::If { cond, .. } => Some(cond),
+        ExprKind::For { body, .. } => condition(body),
+        _ => None,
+    }
+}
+
+/// `utcNow()` and `newGuid()` defaults: unique per deployment, the same everywhere in it.
+fn is_per_deployment(default: &Expr) -> bool {
+    matches!(&default.kind, ExprKind::Call { name, .. } if name.name.eq_ignore_ascii_case("utcNow") || name.name.eq_ignore_ascii_case("newGuid"))
+}
+
+/// Parameter values of a `.bicepparam` file, and the template it is for.
+pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String, Value>)> {
+    let (_, file) = files.by_path.get(path)?;
+    let mut template = None;
+    for statement in &file.statements {
+        if let Statement::Using(u) = statement {
+            let using = u.path.as_ref()?.as_str()?;
+            template = Some(crate::frontend::terraform::normalize(
+                &path.parent()?.join(using),
+            ));
+        }
+    }
+    let template = template?;
+    // Parameter values are expressions over literals, variables of the file and
+    // `readEnvironmentVariable`; evaluate them with a program over the param file itself.
+    let program = Program::new(files, path, HashMap::new())?;
+    let values = file
+        .statements
+        .iter()
+        .filter_map(|s| match s {
+            Statement::Param(p) => Some((
+                p.name.name.clone(),
+                p.value
+                    .as_ref()
+                    .map(|v| program.eval(v, &Locals::default()))?,
+            )),
+            _ => None,
+        })
+        .collect();
+    Some((template, values))
+}
+
+/// The local module files a Bicep file calls.
+pub fn module_paths(path: &Path, file: &ast::File) -> Vec<PathBuf> {
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    file.statements
+        .iter()
+        .filter_map(|s| match s {
+            Statement::Module(m) => m.path.as_str(),
+            _ => None,
+        })
+        .filter(|p| !p.contains(':'))
+        .map(|p| crate::frontend::terraform::normalize(&dir.join(p)))
+        .collect()
+}
