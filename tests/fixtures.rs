@@ -126,3 +126,26 @@ fn the_clean_stack_gives_no_finding() {
     assert_eq!(out, "");
     assert_eq!(code, 0);
 }
+
+#[test]
+fn the_same_stack_in_terraform_arm_and_bicep_gives_the_same_rule_codes() {
+    let codes = |case: &str| -> Vec<String> {
+        let (out, _) = lint(&Path::new(env!("CARGO_MANIFEST_DIR")).join(case));
+        let mut codes: Vec<String> = out
+            .lines()
+            .filter_map(|l| {
+                l.split(": ")
+                    .nth(1)
+                    .and_then(|rest| rest.split(' ').next())
+                    .map(str::to_string)
+            })
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let terraform = codes("fixtures/terraform/same-stack");
+    assert_eq!(terraform, ["FL201", "FL501", "FL601"]);
+    assert_eq!(codes("fixtures/arm/compiled-bicep"), terraform);
+    assert_eq!(codes("fixtures/bicep/private-network"), terraform);
+}
