@@ -50,6 +50,7 @@ fn file_name(language: &str) -> Option<&'static str> {
     match language {
         "hcl" | "terraform" | "tf" => Some("main.tf"),
         "json" => Some("azuredeploy.json"),
+        "bicep" => Some("main.bicep"),
         _ => None,
     }
 }
