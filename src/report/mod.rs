@@ -4,6 +4,7 @@ mod ci;
 mod concise;
 mod human;
 mod json;
+mod junit;
 pub mod sarif;
 
 use crate::engine::{Finding, Severity};
@@ -17,6 +18,7 @@ pub enum Format {
     Sarif,
     Github,
     Azure,
+    Junit,
 }
 
 pub struct Report<'a> {
@@ -34,6 +36,7 @@ impl Report<'_> {
             Format::Sarif => sarif::render(self),
             Format::Github => ci::github(self),
             Format::Azure => ci::azure(self),
+            Format::Junit => junit::render(self),
         }
     }
 
