@@ -974,7 +974,9 @@ impl<'f> Program<'f> {
 
     fn module_path(&self, decl: &ast::ModuleDecl) -> Option<PathBuf> {
         let path = decl.path.as_str()?;
-        if path.contains(':') {
+        // Registry modules (`br:`, `ts:`) are not downloaded; an ARM JSON module is not read as
+        // Bicep (its outputs stay unknown).
+        if path.contains(':') || !path.ends_with(".bicep") {
             return None;
         }
         let dir = self.path.parent()?;
@@ -1203,7 +1205,7 @@ pub fn module_paths(path: &Path, file: &ast::File) -> Vec<PathBuf> {
             Statement::Module(m) => m.path.as_str(),
             _ => None,
         })
-        .filter(|p| !p.contains(':'))
+        .filter(|p| !p.contains(':') && p.ends_with(".bicep"))
         .map(|p| crate::frontend::terraform::normalize(&dir.join(p)))
         .collect()
 }
