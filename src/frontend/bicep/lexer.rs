@@ -588,27 +588,35 @@ impl Lexer<'_> {
             value.push(decoded);
             return;
         }
-        if c == b'u' && self.byte(1) == Some(b'{') {
-            let digits_start = self.pos + 2;
-            let digits_end = self.bytes[digits_start..]
-                .iter()
-                .position(|b| !b.is_ascii_hexdigit())
-                .map_or(self.bytes.len(), |n| digits_start + n);
-            if digits_end > digits_start && self.bytes.get(digits_end) == Some(&b'}') {
-                let code = u32::from_str_radix(&self.text[digits_start..digits_end], 16).ok();
-                if let Some(decoded) = code.and_then(char::from_u32) {
-                    self.pos = digits_end + 1;
+        if let Some((code, end)) = self.unicode_escape(start) {
+            self.pos = end;
+            if let Some(decoded) = char::from_u32(code) {
+                value.push(decoded);
+                return;
+            }
+            if (0xD800..0xDC00).contains(&code)
+                && let Some((low, low_end)) = self.unicode_escape(end)
+                && (0xDC00..0xE000).contains(&low)
+            {
+                // A UTF-16 surrogate pair written as two escapes.
+                let combined = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                if let Some(decoded) = char::from_u32(combined) {
+                    self.pos = low_end;
                     value.push(decoded);
                     return;
                 }
-                self.pos = digits_end + 1;
-                self.error(
-                    start..self.pos,
-                    "invalid `\\u{...}` escape: not a Unicode code point",
-                );
+            }
+            if code <= 0x10FFFF {
+                // A lone surrogate: valid in Bicep, not representable in a Rust string.
                 value.push('\u{fffd}');
                 return;
             }
+            self.error(
+                start..self.pos,
+                "invalid `\\u{...}` escape: beyond the last Unicode code point (10FFFF)",
+            );
+            value.push('\u{fffd}');
+            return;
         }
         let len = self.char_len();
         self.pos += len;
@@ -617,6 +625,32 @@ impl Lexer<'_> {
             "unrecognized escape sequence (Bicep has \\n \\r \\t \\\\ \\' \\$ and \\u{...})",
         );
         value.push_str(&self.text[start..self.pos]);
+    }
+
+    /// The code point and end offset of a `\u{hex}` escape at `at`, if there is one there.
+    fn unicode_escape(&self, at: usize) -> Option<(u32, usize)> {
+        let rest = self.bytes.get(at..)?;
+        if !rest.starts_with(b"\\u{") {
+            return None;
+        }
+        let digits = rest[3..]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        if digits == 0 || rest.get(3 + digits) != Some(&b'}') {
+            return None;
+        }
+        let text = &self.text[at + 3..at + 3 + digits];
+        let text = text.trim_start_matches('0');
+        // Leading zeros aside, more than 8 digits cannot be a code point.
+        let code = if text.is_empty() {
+            0
+        } else if text.len() > 8 {
+            u32::MAX
+        } else {
+            u32::from_str_radix(text, 16).ok()?
+        };
+        Some((code, at + 3 + digits + 1))
     }
 
     /// The rest of a multi-line string piece, after its `'''` (or `$'''`) or the `}` of a hole.

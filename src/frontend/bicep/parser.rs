@@ -448,8 +448,23 @@ impl<'a> Parser<'a> {
     /// (a line break or `,` at the same nesting, or the closing bracket) and returns `Ok` to go
     /// on with the next item, or fails when the literal cannot be continued (the end of the
     /// file, a mismatched closing bracket, or a line that can only be a declaration).
-    fn recover_item(&mut self, closer: &TokenKind, resource_body: bool) -> PResult<()> {
+    fn recover_item(
+        &mut self,
+        item_start: usize,
+        closer: &TokenKind,
+        resource_body: bool,
+    ) -> PResult<()> {
+        // The brackets the item opened and did not close before it failed.
         let mut depth = 0usize;
+        for token in &self.tokens[item_start..self.pos] {
+            match token.kind {
+                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => depth += 1,
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => {
+                    depth = depth.saturating_sub(1);
+                }
+                _ => {}
+            }
+        }
         loop {
             let index = self.pos;
             let kind = &self.tokens[index].kind;
@@ -1047,7 +1062,9 @@ impl<'a> Parser<'a> {
         let operand = self.nested(|p| p.unary())?;
         let span = start..operand.span.end;
         let kind = match (op, &operand.kind) {
-            (UnaryOp::Minus, ExprKind::Int(value)) => ExprKind::Int(-value),
+            (UnaryOp::Minus, ExprKind::Int(value)) if value.checked_neg().is_some() => {
+                ExprKind::Int(-value)
+            }
             _ => ExprKind::Unary {
                 op,
                 operand: Box::new(operand),
@@ -1362,6 +1379,7 @@ impl<'a> Parser<'a> {
                 if p.is_declaration_line(p.pos, false) {
                     return p.fail("`]` to close the array before the next declaration");
                 }
+                let item_start = p.pos;
                 let item = if p.at(&TokenKind::Ellipsis) {
                     let spread_start = p.start();
                     p.bump();
@@ -1378,7 +1396,7 @@ impl<'a> Parser<'a> {
                 });
                 match item {
                     Ok(item) => items.push(item),
-                    Err(Abort) => p.recover_item(&TokenKind::RBracket, false)?,
+                    Err(Abort) => p.recover_item(item_start, &TokenKind::RBracket, false)?,
                 }
             }
         })?;
@@ -1407,13 +1425,14 @@ impl<'a> Parser<'a> {
                 if p.is_declaration_line(p.pos, resource_body) {
                     return p.fail("`}` to close the object before the next declaration");
                 }
+                let item_start = p.pos;
                 let item = p.object_item(resource_body).and_then(|item| {
                     p.list_separator("the property", &TokenKind::RBrace)?;
                     Ok(item)
                 });
                 match item {
                     Ok(item) => items.push(item),
-                    Err(Abort) => p.recover_item(&TokenKind::RBrace, resource_body)?,
+                    Err(Abort) => p.recover_item(item_start, &TokenKind::RBrace, resource_body)?,
                 }
             }
         })?;
@@ -1642,7 +1661,9 @@ impl<'a> Parser<'a> {
                 self.bump();
                 let operand = self.member_type()?;
                 let kind = match (op, &operand.kind) {
-                    (UnaryOp::Minus, TypeKind::Literal(TypeLiteral::Int(value))) => {
+                    (UnaryOp::Minus, TypeKind::Literal(TypeLiteral::Int(value)))
+                        if value.checked_neg().is_some() =>
+                    {
                         TypeKind::Literal(TypeLiteral::Int(-value))
                     }
                     _ => TypeKind::Unary {
@@ -1871,6 +1892,7 @@ impl<'a> Parser<'a> {
                 if p.is_declaration_line(p.pos, false) {
                     return p.fail("`}` to close the object type before the next declaration");
                 }
+                let item_start = p.pos;
                 let item = p.object_type_property().and_then(|item| {
                     p.list_separator("the property", &TokenKind::RBrace)?;
                     Ok(item)
@@ -1878,7 +1900,7 @@ impl<'a> Parser<'a> {
                 match item {
                     Ok(Ok(property)) => properties.push(property),
                     Ok(Err(rest)) => additional = Some(Box::new(rest)),
-                    Err(Abort) => p.recover_item(&TokenKind::RBrace, false)?,
+                    Err(Abort) => p.recover_item(item_start, &TokenKind::RBrace, false)?,
                 }
             }
         })?;
@@ -1937,7 +1959,8 @@ impl<'a> Parser<'a> {
                 if p.is_declaration_line(p.pos, false) {
                     return p.fail("`]` to close the tuple type before the next declaration");
                 }
-                let item_start = p.start();
+                let item_start = p.pos;
+                let item_offset = p.start();
                 let item = p
                     .decorators()
                     .and_then(|decorators| Ok((decorators, p.type_expr()?)))
@@ -1948,10 +1971,10 @@ impl<'a> Parser<'a> {
                 match item {
                     Ok((decorators, ty)) => items.push(TupleTypeItem {
                         decorators,
-                        span: item_start..ty.span.end,
+                        span: item_offset..ty.span.end,
                         ty,
                     }),
-                    Err(Abort) => p.recover_item(&TokenKind::RBracket, false)?,
+                    Err(Abort) => p.recover_item(item_start, &TokenKind::RBracket, false)?,
                 }
             }
         })?;
@@ -1959,5 +1982,1246 @@ impl<'a> Parser<'a> {
             kind: TypeKind::Tuple(items),
             span: start..self.prev_end,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ----- helpers -----
+
+    fn parse_ok(text: &str) -> File {
+        let (file, errors) = parse(text);
+        assert!(
+            errors.is_empty(),
+            "unexpected errors in {text:?}: {errors:#?}"
+        );
+        file
+    }
+
+    fn single(text: &str) -> Statement {
+        let mut file = parse_ok(text);
+        assert_eq!(file.statements.len(), 1, "{text:?}: {:#?}", file.statements);
+        file.statements.remove(0)
+    }
+
+    /// The value of `var x = <text>`, shown.
+    fn expr(text: &str) -> String {
+        match single(&format!("var x = {text}")) {
+            Statement::Var(var) => show(&var.value),
+            other => panic!("not a variable: {other:?}"),
+        }
+    }
+
+    /// The type of `type t = <text>`, shown.
+    fn ty(text: &str) -> String {
+        match single(&format!("type t = {text}")) {
+            Statement::Type(decl) => show_type(&decl.value),
+            other => panic!("not a type: {other:?}"),
+        }
+    }
+
+    fn list(items: impl Iterator<Item = String>) -> String {
+        items.collect::<Vec<_>>().join(", ")
+    }
+
+    fn show_string(parts: &[StringPart]) -> String {
+        let mut out = String::from("'");
+        for part in parts {
+            match part {
+                StringPart::Literal(text) => out.push_str(&text.escape_debug().to_string()),
+                StringPart::Interp(expr) => out.push_str(&format!("${{{}}}", show(expr))),
+            }
+        }
+        out.push('\'');
+        out
+    }
+
+    fn show_key(key: &Key) -> String {
+        match key {
+            Key::Ident(ident) => ident.name.clone(),
+            Key::String(expr) => show(expr),
+        }
+    }
+
+    fn show_decorators(decorators: &[Decorator]) -> String {
+        decorators
+            .iter()
+            .map(|decorator| format!("@{} ", show(&decorator.expr)))
+            .collect()
+    }
+
+    /// A compact, fully parenthesized rendering of an expression.
+    fn show(expr: &Expr) -> String {
+        match &expr.kind {
+            ExprKind::String { parts } => show_string(parts),
+            ExprKind::Int(value) => value.to_string(),
+            ExprKind::Bool(value) => value.to_string(),
+            ExprKind::Null => "null".to_string(),
+            ExprKind::Ident(name) => name.clone(),
+            ExprKind::Object(object) => format!(
+                "{{{}}}",
+                list(object.items.iter().map(|item| match item {
+                    ObjectItem::Property(property) => format!(
+                        "{}{}: {}",
+                        show_decorators(&property.decorators),
+                        show_key(&property.key),
+                        show(&property.value)
+                    ),
+                    ObjectItem::Spread { expr, .. } => format!("...{}", show(expr)),
+                    ObjectItem::Resource(resource) => format!(
+                        "{}resource {} {}{} = {}",
+                        show_decorators(&resource.decorators),
+                        resource.name.name,
+                        show(&resource.type_string),
+                        if resource.existing { " existing" } else { "" },
+                        show(&resource.value)
+                    ),
+                }))
+            ),
+            ExprKind::Array(items) => format!(
+                "[{}]",
+                list(items.iter().map(|item| match item {
+                    ArrayItem::Value(expr) => show(expr),
+                    ArrayItem::Spread { expr, .. } => format!("...{}", show(expr)),
+                }))
+            ),
+            ExprKind::Member { base, name, safe } => {
+                format!(
+                    "{}.{}{}",
+                    show(base),
+                    if *safe { "?" } else { "" },
+                    name.name
+                )
+            }
+            ExprKind::Index {
+                base,
+                index,
+                safe,
+                from_end,
+            } => format!(
+                "{}[{}{}{}]",
+                show(base),
+                if *safe { "?" } else { "" },
+                if *from_end { "^" } else { "" },
+                show(index)
+            ),
+            ExprKind::Call { callee, name, args } => format!(
+                "{}{}({})",
+                callee
+                    .as_ref()
+                    .map_or(String::new(), |callee| format!("{}.", show(callee))),
+                name.name,
+                list(args.iter().map(show))
+            ),
+            ExprKind::ResourceAccess { base, name } => format!("{}::{}", show(base), name.name),
+            ExprKind::NonNull(base) => format!("{}!", show(base)),
+            ExprKind::Unary { op, operand } => {
+                let op = if *op == UnaryOp::Not { "!" } else { "-" };
+                format!("({op}{})", show(operand))
+            }
+            ExprKind::Binary { op, left, right } => {
+                format!("({} {} {})", show(left), op.symbol(), show(right))
+            }
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => format!("({} ? {} : {})", show(cond), show(then), show(otherwise)),
+            ExprKind::Lambda { params, body } => format!(
+                "(lambda ({}) {})",
+                list(params.iter().map(|param| match &param.ty {
+                    Some(ty) => format!("{} {}", param.name.name, show_type(ty)),
+                    None => param.name.name.clone(),
+                })),
+                show(body)
+            ),
+            ExprKind::For {
+                item,
+                index,
+                iterable,
+                body,
+            } => format!(
+                "[for {}{} in {}: {}]",
+                item.name,
+                index
+                    .as_ref()
+                    .map_or(String::new(), |index| format!(", {}", index.name)),
+                show(iterable),
+                show(body)
+            ),
+            ExprKind::If { cond, body } => format!("if ({}) {}", show(cond), show(body)),
+            ExprKind::Paren(inner) => format!("paren({})", show(inner)),
+        }
+    }
+
+    fn show_type(ty: &Type) -> String {
+        match &ty.kind {
+            TypeKind::Ident(name) => name.name.clone(),
+            TypeKind::Property { base, name } => format!("{}.{}", show_type(base), name.name),
+            TypeKind::Array(element) => format!("{}[]", show_type(element)),
+            TypeKind::Union(members) => format!(
+                "union({})",
+                members
+                    .iter()
+                    .map(show_type)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ),
+            TypeKind::Nullable(inner) => format!("{}?", show_type(inner)),
+            TypeKind::NonNullable(inner) => format!("{}!", show_type(inner)),
+            TypeKind::Object {
+                properties,
+                additional,
+            } => {
+                let mut items: Vec<String> = properties
+                    .iter()
+                    .map(|property| {
+                        format!(
+                            "{}{}{}: {}",
+                            show_decorators(&property.decorators),
+                            show_key(&property.key),
+                            if property.optional { "?" } else { "" },
+                            show_type(&property.ty)
+                        )
+                    })
+                    .collect();
+                if let Some(additional) = additional {
+                    items.push(format!(
+                        "{}*: {}",
+                        show_decorators(&additional.decorators),
+                        show_type(&additional.ty)
+                    ));
+                }
+                format!("{{{}}}", items.join(", "))
+            }
+            TypeKind::Tuple(items) => format!(
+                "[{}]",
+                list(items.iter().map(|item| format!(
+                    "{}{}",
+                    show_decorators(&item.decorators),
+                    show_type(&item.ty)
+                )))
+            ),
+            TypeKind::Literal(TypeLiteral::String(text)) => format!("'{text}'"),
+            TypeKind::Literal(TypeLiteral::Int(value)) => value.to_string(),
+            TypeKind::Literal(TypeLiteral::Bool(value)) => value.to_string(),
+            TypeKind::Literal(TypeLiteral::Null) => "null".to_string(),
+            TypeKind::ResourceDerived {
+                kind,
+                type_string,
+                path,
+                ..
+            } => format!(
+                "{}<'{type_string}'>{}",
+                if *kind == ResourceDerivedKind::Input {
+                    "resourceInput"
+                } else {
+                    "resourceOutput"
+                },
+                path.iter()
+                    .map(|p| format!(".{}", p.name))
+                    .collect::<String>()
+            ),
+            TypeKind::Parameterized { base, name, args } => format!(
+                "{}{}<{}>",
+                base.as_ref()
+                    .map_or(String::new(), |base| format!("{}.", show_type(base))),
+                name.name,
+                list(args.iter().map(show_type))
+            ),
+            TypeKind::Index { base, index } => format!("{}[{}]", show_type(base), show(index)),
+            TypeKind::Items(base) => format!("{}[*]", show_type(base)),
+            TypeKind::AdditionalProperties(base) => format!("{}.*", show_type(base)),
+            TypeKind::Resource { type_string } => match type_string {
+                Some(type_string) => format!("resource {}", show(type_string)),
+                None => "resource".to_string(),
+            },
+            TypeKind::Unary { op, operand } => {
+                let op = if *op == UnaryOp::Not { "!" } else { "-" };
+                format!("{op}{}", show_type(operand))
+            }
+            TypeKind::Paren(inner) => format!("paren({})", show_type(inner)),
+        }
+    }
+
+    fn errors(text: &str) -> Vec<SyntaxError> {
+        parse(text).1
+    }
+
+    // ----- declarations -----
+
+    #[test]
+    fn target_scope_and_metadata() {
+        let Statement::TargetScope(scope) = single("targetScope = 'subscription'") else {
+            panic!()
+        };
+        assert_eq!(scope.value.as_str().as_deref(), Some("subscription"));
+        let Statement::Metadata(metadata) = single("metadata info = { owner: 'me' }") else {
+            panic!()
+        };
+        assert_eq!(metadata.name.name, "info");
+        assert_eq!(show(&metadata.value), "{owner: 'me'}");
+    }
+
+    fn param(text: &str) -> ParamDecl {
+        match single(text) {
+            Statement::Param(param) => param,
+            other => panic!("not a parameter: {other:?}"),
+        }
+    }
+
+    fn param_type(text: &str) -> String {
+        show_type(param(text).ty.as_ref().expect("a type"))
+    }
+
+    #[test]
+    fn parameters_and_their_types() {
+        let p = param("param location string = resourceGroup().location");
+        assert_eq!(p.name.name, "location");
+        assert_eq!(p.name.span, 6..14);
+        assert_eq!(show_type(p.ty.as_ref().unwrap()), "string");
+        assert_eq!(show(p.value.as_ref().unwrap()), "resourceGroup().location");
+        assert!(param("param count int").value.is_none());
+        assert_eq!(param_type("param a string[]"), "string[]");
+        assert_eq!(param_type("param a string[][]"), "string[][]");
+        assert_eq!(param_type("param a 'a' | 'b' = 'a'"), "union('a' | 'b')");
+        assert_eq!(param_type("param a string?"), "string?");
+        assert_eq!(
+            param_type("param a (string | int)[]"),
+            "paren(union(string | int))[]"
+        );
+        assert_eq!(
+            param_type("param a { a: string, b?: int, c: bool? }"),
+            "{a: string, b?: int, c: bool?}"
+        );
+        assert_eq!(
+            param_type("param a {\n  name: string\n  @minValue(1)\n  size: int\n}[]"),
+            "{name: string, @minValue(1) size: int}[]"
+        );
+        assert_eq!(
+            param_type(
+                "param subnets resourceInput<'Microsoft.Network/virtualNetworks@2024-05-01'>.properties.subnets"
+            ),
+            "resourceInput<'Microsoft.Network/virtualNetworks@2024-05-01'>.properties.subnets"
+        );
+        assert_eq!(
+            param_type(
+                "param o sys.resourceOutput<'Microsoft.Storage/storageAccounts@2023-01-01'>"
+            ),
+            "resourceOutput<'Microsoft.Storage/storageAccounts@2023-01-01'>"
+        );
+        assert_eq!(param_type("param a sys.string"), "sys.string");
+        assert_eq!(param_type("param a types.config"), "types.config");
+        assert_eq!(param_type("param a myType"), "myType");
+        assert_eq!(param_type("param a object"), "object");
+        assert_eq!(param_type("param a array = []"), "array");
+        assert_eq!(
+            param_type("param sa resource 'Microsoft.Storage/storageAccounts@2023-01-01'"),
+            "resource 'Microsoft.Storage/storageAccounts@2023-01-01'"
+        );
+        let p = param("param x int = -1");
+        assert_eq!(show(p.value.as_ref().unwrap()), "-1");
+    }
+
+    #[test]
+    fn decorators_on_declarations() {
+        let p = param(
+            "@description('The name')\n@minLength(3)\n// a comment between decorators\n@secure()\n@sys.maxLength(24)\n@allowed([\n  'a'\n  'b'\n])\nparam name string",
+        );
+        let names: Vec<_> = p.decorators.iter().map(|d| d.name().unwrap()).collect();
+        assert_eq!(
+            names,
+            ["description", "minLength", "secure", "maxLength", "allowed"]
+        );
+        assert_eq!(
+            p.decorators[0].args()[0].as_str().as_deref(),
+            Some("The name")
+        );
+        assert_eq!(p.decorators[0].span, 0..24);
+        assert_eq!(p.decorators[3].namespace(), Some("sys"));
+        assert_eq!(show(&p.decorators[4].args()[0]), "['a', 'b']");
+        assert_eq!(p.span.start, 0);
+        let Statement::Type(decl) = single("@export()\ntype t = string") else {
+            panic!()
+        };
+        assert_eq!(decl.decorators[0].name(), Some("export"));
+        assert!(decl.decorators[0].args().is_empty());
+    }
+
+    #[test]
+    fn variables_untyped_and_typed() {
+        let Statement::Var(var) = single("var x = 1") else {
+            panic!()
+        };
+        assert!(var.ty.is_none());
+        let Statement::Var(var) = single("var x string = 'a'") else {
+            panic!()
+        };
+        assert_eq!(show_type(var.ty.as_ref().unwrap()), "string");
+        assert_eq!(show(&var.value), "'a'");
+        let Statement::Var(var) = single("var x { a: int } = { a: 1 }") else {
+            panic!()
+        };
+        assert_eq!(show_type(var.ty.as_ref().unwrap()), "{a: int}");
+    }
+
+    #[test]
+    fn outputs() {
+        let Statement::Output(out) = single("output id string = sa.id") else {
+            panic!()
+        };
+        assert_eq!(
+            (out.name.name.as_str(), show_type(&out.ty).as_str()),
+            ("id", "string")
+        );
+        assert_eq!(show(&out.value), "sa.id");
+        let Statement::Output(out) =
+            single("output r resource 'Microsoft.Storage/storageAccounts@2023-01-01' = sa")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            show_type(&out.ty),
+            "resource 'Microsoft.Storage/storageAccounts@2023-01-01'"
+        );
+        let Statement::Output(out) = single("output r resource = sa") else {
+            panic!()
+        };
+        assert_eq!(show_type(&out.ty), "resource");
+        let Statement::Output(out) = single("output names array = [for s in subnets: s.name]")
+        else {
+            panic!()
+        };
+        assert_eq!(show(&out.value), "[for s in subnets: s.name]");
+    }
+
+    fn resource(text: &str) -> ResourceDecl {
+        match single(text) {
+            Statement::Resource(resource) => resource,
+            other => panic!("not a resource: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn resources_in_all_forms() {
+        let r = resource(
+            "resource sa 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'sa'\n  location: location\n  sku: {\n    name: 'Standard_LRS'\n  }\n}",
+        );
+        assert_eq!(r.name.name, "sa");
+        assert_eq!(
+            r.type_string.as_str().as_deref(),
+            Some("Microsoft.Storage/storageAccounts@2023-01-01")
+        );
+        assert!(!r.existing);
+        assert_eq!(
+            show(&r.value),
+            "{name: 'sa', location: location, sku: {name: 'Standard_LRS'}}"
+        );
+        assert_eq!(
+            show(&r.body().unwrap().property("sku").unwrap().value),
+            "{name: 'Standard_LRS'}"
+        );
+
+        let r = resource(
+            "resource kv 'Microsoft.KeyVault/vaults@2023-07-01' existing = {\n  name: kvName\n}",
+        );
+        assert!(r.existing);
+
+        let r = resource("resource r 'T@1' = if (deploy && !skip) {\n  name: 'x'\n}");
+        assert_eq!(show(&r.value), "if ((deploy && (!skip))) {name: 'x'}");
+        assert_eq!(r.body().unwrap().items.len(), 1);
+
+        let r = resource("resource r 'T@1' =\n  if (deploy) {\n  name: 'x'\n}");
+        assert_eq!(show(&r.value), "if (deploy) {name: 'x'}");
+
+        let r = resource(
+            "@batchSize(1)\nresource r 'T@1' = [for (name, i) in names: {\n  name: name\n  properties: { index: i }\n}]",
+        );
+        assert_eq!(r.decorators[0].name(), Some("batchSize"));
+        assert_eq!(
+            show(&r.value),
+            "[for name, i in names: {name: name, properties: {index: i}}]"
+        );
+        assert!(r.body().is_some());
+
+        let r =
+            resource("resource r 'T@1' = [for x in items: if (x.enabled) {\n  name: x.name\n}]");
+        assert_eq!(
+            show(&r.value),
+            "[for x in items: if (x.enabled) {name: x.name}]"
+        );
+    }
+
+    #[test]
+    fn nested_child_resources() {
+        let r = resource(
+            "resource vnet 'Microsoft.Network/virtualNetworks@2024-01-01' = {\n  name: 'vnet'\n  @description('child')\n  resource subnet 'subnets' = {\n    name: 'default'\n    resource deeper 'x' existing = {\n      name: 'd'\n    }\n  }\n  properties: {}\n}",
+        );
+        let body = r.body().unwrap();
+        assert_eq!(body.items.len(), 3);
+        let ObjectItem::Resource(child) = &body.items[1] else {
+            panic!("{:?}", body.items[1])
+        };
+        assert_eq!(child.name.name, "subnet");
+        assert_eq!(child.decorators[0].name(), Some("description"));
+        assert_eq!(child.type_string.as_str().as_deref(), Some("subnets"));
+        let ObjectItem::Resource(deeper) = &child.body().unwrap().items[1] else {
+            panic!()
+        };
+        assert!(deeper.existing);
+        // `resource` is an ordinary property name when not followed by a name.
+        assert_eq!(expr("{\n  resource: 1\n}"), "{resource: 1}");
+        // Access to a nested resource.
+        assert_eq!(expr("vnet::subnet.id"), "vnet::subnet.id");
+    }
+
+    fn module(text: &str) -> ModuleDecl {
+        match single(text) {
+            Statement::Module(module) => module,
+            other => panic!("not a module: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn modules_in_all_forms() {
+        for path in [
+            "./network.bicep",
+            "br/public:avm/res/network/virtual-network:0.5.1",
+            "br:myregistry.azurecr.io/bicep/modules/storage:v1",
+            "ts:00000000-0000-0000-0000-000000000000/rg/spec:1.0",
+        ] {
+            let m = module(&format!(
+                "module m '{path}' = {{\n  name: 'm'\n  params: {{}}\n}}"
+            ));
+            assert_eq!(m.path.as_str().as_deref(), Some(path));
+            assert_eq!(show(&m.value), "{name: 'm', params: {}}");
+        }
+        let m = module("module m './m.bicep' = if (enabled) {\n  name: 'm'\n}");
+        assert_eq!(show(&m.value), "if (enabled) {name: 'm'}");
+        let m = module("module m './m.bicep' = [for i in range(0, 3): {\n  name: 'm${i}'\n}]");
+        assert_eq!(show(&m.value), "[for i in range(0, 3): {name: 'm${i}'}]");
+        assert!(m.body().is_some());
+    }
+
+    #[test]
+    fn type_and_function_declarations() {
+        assert_eq!(ty("'a' | 'b' | 'c'"), "union('a' | 'b' | 'c')");
+        assert_eq!(ty("\n  | 'a'\n  | 'b'"), "union('a' | 'b')");
+        assert_eq!(ty("[string, int]"), "[string, int]");
+        assert_eq!(ty("{\n  *: string\n}"), "{*: string}");
+        assert_eq!(ty("{ 'quoted-key': int }"), "{'quoted-key': int}");
+        assert_eq!(ty("config.properties"), "config.properties");
+        assert_eq!(ty("settings[*]"), "settings[*]");
+        assert_eq!(ty("settings.*"), "settings.*");
+        assert_eq!(ty("tuple[0]"), "tuple[0]");
+        assert_eq!(ty("-1 | 0 | 1"), "union(-1 | 0 | 1)");
+        assert_eq!(ty("true | null"), "union(true | null)");
+        assert_eq!(ty("string!"), "string!");
+        assert_eq!(ty("generic<string, int>"), "generic<string, int>");
+        assert_eq!(
+            ty("{\n  @discriminator('kind')\n  value: a | b\n}"),
+            "{@discriminator('kind') value: union(a | b)}"
+        );
+
+        let Statement::Func(func) =
+            single("func greet(name string, count int) string => '${name}${count}'")
+        else {
+            panic!()
+        };
+        assert_eq!(func.name.name, "greet");
+        let params: Vec<_> = func
+            .params
+            .iter()
+            .map(|p| format!("{} {}", p.name.name, show_type(p.ty.as_ref().unwrap())))
+            .collect();
+        assert_eq!(params, ["name string", "count int"]);
+        assert_eq!(show_type(&func.return_type), "string");
+        assert_eq!(show(&func.body), "'${name}${count}'");
+        let Statement::Func(func) = single("@export()\nfunc none() object =>\n  {}") else {
+            panic!()
+        };
+        assert!(func.params.is_empty());
+        assert_eq!(show(&func.body), "{}");
+    }
+
+    #[test]
+    fn imports_and_extensions() {
+        let Statement::Import(import) = single("import * as types from './types.bicep'") else {
+            panic!()
+        };
+        assert!(
+            matches!(&import.symbols, ImportSymbols::Wildcard { alias } if alias.name == "types")
+        );
+        assert_eq!(import.from.as_str().as_deref(), Some("./types.bicep"));
+
+        let Statement::Import(import) = single(
+            "import {\n  a\n  b as c, 'd.e' as f\n} from 'br/public:avm/utl/types/avm-common-types:0.5.1'",
+        ) else {
+            panic!()
+        };
+        let ImportSymbols::List(symbols) = &import.symbols else {
+            panic!()
+        };
+        let shown: Vec<_> = symbols
+            .iter()
+            .map(|s| match &s.alias {
+                Some(alias) => format!("{} as {}", s.name.name, alias.name),
+                None => s.name.name.clone(),
+            })
+            .collect();
+        assert_eq!(shown, ["a", "b as c", "d.e as f"]);
+
+        let Statement::Extension(ext) = single("extension microsoftGraphV1") else {
+            panic!()
+        };
+        assert!(matches!(&ext.spec, ExtensionSpec::Name(name) if name.name == "microsoftGraphV1"));
+        assert_eq!(ext.keyword, ExtensionKeyword::Extension);
+
+        let Statement::Extension(ext) = single(
+            "extension 'br:mcr.microsoft.com/bicep/extensions/kubernetes:1.0' with {\n  namespace: 'default'\n} as k8s",
+        ) else {
+            panic!()
+        };
+        assert!(matches!(&ext.spec, ExtensionSpec::Reference(_)));
+        assert_eq!(show(ext.config.as_ref().unwrap()), "{namespace: 'default'}");
+        assert_eq!(ext.alias.as_ref().unwrap().name, "k8s");
+
+        let Statement::Extension(ext) = single("provider 'microsoftGraph@1.0.0'") else {
+            panic!()
+        };
+        assert_eq!(ext.keyword, ExtensionKeyword::Provider);
+        let Statement::Extension(ext) = single("import 'az@1.0.0'") else {
+            panic!()
+        };
+        assert_eq!(ext.keyword, ExtensionKeyword::Import);
+        let Statement::Extension(ext) =
+            single("import 'kubernetes@1.0.0' with {\n  namespace: 'x'\n} as k8s")
+        else {
+            panic!()
+        };
+        assert_eq!(ext.alias.as_ref().unwrap().name, "k8s");
+    }
+
+    #[test]
+    fn assert_test_and_extension_config() {
+        let Statement::Assert(assert) = single("assert nameIsShort = length(name) < 24") else {
+            panic!()
+        };
+        assert_eq!(show(&assert.value), "(length(name) < 24)");
+        let Statement::Test(test) = single("test t './main.bicep' = {\n  params: {}\n}") else {
+            panic!()
+        };
+        assert_eq!(test.path.as_str().as_deref(), Some("./main.bicep"));
+        let Statement::ExtensionConfig(config) =
+            single("extensionConfig k8s with {\n  namespace: 'x'\n}")
+        else {
+            panic!()
+        };
+        assert_eq!(config.name.name, "k8s");
+    }
+
+    #[test]
+    fn bicepparam_files() {
+        let file = parse_ok(
+            "using './main.bicep'\n\nimport { prefix } from './shared.bicep'\n\nparam location = 'westeurope'\nparam names = [\n  'a'\n]\nvar suffix = uniqueString('x')\nparam name = '${prefix}-${suffix}'\nparam secret = az.getSecret('sub', 'rg', 'kv', 'name')\n",
+        );
+        assert_eq!(file.statements.len(), 7);
+        let Statement::Using(using) = &file.statements[0] else {
+            panic!()
+        };
+        assert_eq!(
+            using.path.as_ref().unwrap().as_str().as_deref(),
+            Some("./main.bicep")
+        );
+        let Statement::Param(p) = &file.statements[2] else {
+            panic!()
+        };
+        assert!(p.ty.is_none());
+        assert_eq!(show(p.value.as_ref().unwrap()), "'westeurope'");
+        let Statement::Param(p) = &file.statements[6] else {
+            panic!()
+        };
+        assert_eq!(
+            show(p.value.as_ref().unwrap()),
+            "az.getSecret('sub', 'rg', 'kv', 'name')"
+        );
+
+        let Statement::Using(using) = single("using none") else {
+            panic!()
+        };
+        assert!(using.path.is_none());
+        let Statement::Using(using) = single("using 'main.bicep' with {\n  mode: 'stack'\n}")
+        else {
+            panic!()
+        };
+        assert_eq!(show(using.config.as_ref().unwrap()), "{mode: 'stack'}");
+        let Statement::Extends(extends) = single("extends './base.bicepparam'") else {
+            panic!()
+        };
+        assert_eq!(extends.path.as_str().as_deref(), Some("./base.bicepparam"));
+    }
+
+    #[test]
+    fn statement_accessors() {
+        let file = parse_ok("@description('d')\nparam p string\nimport * as t from 't.bicep'\n");
+        assert_eq!(file.statements[0].name().unwrap().name, "p");
+        assert_eq!(file.statements[0].decorators().len(), 1);
+        assert_eq!(file.statements[0].span(), &(0..32));
+        assert!(file.statements[1].name().is_none());
+        assert_eq!(file.span, 0..62);
+    }
+
+    #[test]
+    fn pragmas_are_collected() {
+        let file = parse_ok("#disable-next-line no-unused-params\nparam p string\n");
+        assert_eq!(file.pragmas[0].codes, ["no-unused-params"]);
+        assert_eq!(file.statements.len(), 1);
+    }
+
+    // ----- expressions -----
+
+    #[test]
+    fn literals() {
+        assert_eq!(expr("42"), "42");
+        assert_eq!(expr("-42"), "-42");
+        assert_eq!(expr("9223372036854775807"), "9223372036854775807");
+        assert_eq!(expr("true"), "true");
+        assert_eq!(expr("false"), "false");
+        assert_eq!(expr("null"), "null");
+        assert_eq!(expr("''"), "''");
+        assert_eq!(expr(r"'it\'s \${x} \u{41}'"), r"'it\'s ${x} A'");
+    }
+
+    #[test]
+    fn strings_with_interpolation() {
+        assert_eq!(expr("'${a}-${b.c}!'"), "'${a}-${b.c}!'");
+        assert_eq!(expr("'${'${inner}'}'"), "'${'${inner}'}'");
+        assert_eq!(expr("'${x ? 'a' : 'b'}'"), "'${(x ? 'a' : 'b')}'");
+        let Statement::Var(var) = single("var x = 'a${b}c'") else {
+            panic!()
+        };
+        let ExprKind::String { parts } = &var.value.kind else {
+            panic!()
+        };
+        assert_eq!(parts.len(), 3);
+        assert!(matches!(&parts[1], StringPart::Interp(e) if e.span == (12..13)));
+        assert_eq!(var.value.span, 8..16);
+    }
+
+    #[test]
+    fn multiline_strings() {
+        assert_eq!(
+            expr("'''\nline 1\n  ${not} interpolated\n'''"),
+            "'line 1\\n  ${not} interpolated\\n'"
+        );
+        assert_eq!(expr("$'''\nhello ${name}\n'''"), "'hello ${name}\\n'");
+    }
+
+    #[test]
+    fn objects() {
+        assert_eq!(expr("{}"), "{}");
+        assert_eq!(expr("{ a: 1, b: 2 }"), "{a: 1, b: 2}");
+        assert_eq!(expr("{\n  a: 1\n\n  b: 2\n}"), "{a: 1, b: 2}");
+        assert_eq!(expr("{\n  a: 1,\n  b: 2,\n}"), "{a: 1, b: 2}");
+        assert_eq!(
+            expr("{\n  'quoted-key': 1\n  '${prefix}-name': 2\n}"),
+            "{'quoted-key': 1, '${prefix}-name': 2}"
+        );
+        assert_eq!(expr("{\n  ...defaults\n  a: 1\n}"), "{...defaults, a: 1}");
+        assert_eq!(
+            expr("{\n  // comment\n  a: /* inline */ 1 // trailing\n  /* block */\n}"),
+            "{a: 1}"
+        );
+        assert_eq!(
+            expr("{\n  if: 1\n  for: 2\n  true: 3\n}"),
+            "{if: 1, for: 2, true: 3}"
+        );
+        let Statement::Var(var) = single("var x = {\n  'k': 1\n}") else {
+            panic!()
+        };
+        let ExprKind::Object(object) = &var.value.kind else {
+            panic!()
+        };
+        assert_eq!(object.property("k").unwrap().key.span(), &(12..15));
+        assert_eq!(object.property("k").unwrap().span, 12..18);
+    }
+
+    #[test]
+    fn decorated_object_properties() {
+        assert_eq!(
+            expr("{\n  @description('x')\n  a: 1\n}"),
+            "{@description('x') a: 1}"
+        );
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(expr("[]"), "[]");
+        assert_eq!(expr("[1, 2, 3]"), "[1, 2, 3]");
+        assert_eq!(expr("[\n  1\n  'two'\n  [3]\n]"), "[1, 'two', [3]]");
+        assert_eq!(expr("[\n  ...first\n  4\n]"), "[...first, 4]");
+        assert_eq!(expr("[1, 2,]"), "[1, 2]");
+    }
+
+    #[test]
+    fn member_index_and_non_null_access() {
+        assert_eq!(expr("a.b.c"), "a.b.c");
+        assert_eq!(expr("a.?b"), "a.?b");
+        assert_eq!(expr("a[0]"), "a[0]");
+        assert_eq!(expr("a[?0]"), "a[?0]");
+        assert_eq!(expr("a[^1]"), "a[^1]");
+        assert_eq!(expr("a['key'].b"), "a['key'].b");
+        assert_eq!(expr("f()!"), "f()!");
+        assert_eq!(expr("a.?b!"), "a.?b!");
+        assert_eq!(expr("a.?b!.c"), "a.?b!.c");
+        assert_eq!(expr("mod.outputs.id!"), "mod.outputs.id!");
+        assert_eq!(expr("a! != b"), "(a! != b)");
+    }
+
+    #[test]
+    fn calls() {
+        assert_eq!(expr("f()"), "f()");
+        assert_eq!(expr("concat('a', b, [1])"), "concat('a', b, [1])");
+        assert_eq!(expr("sys.concat('a')"), "sys.concat('a')");
+        assert_eq!(
+            expr("az.resourceGroup().location"),
+            "az.resourceGroup().location"
+        );
+        assert_eq!(expr("kv.getSecret('x')"), "kv.getSecret('x')");
+        assert_eq!(
+            expr("sa.listKeys().keys[0].value"),
+            "sa.listKeys().keys[0].value"
+        );
+        assert_eq!(
+            expr("listKeys(sa.id, '2023-01-01')"),
+            "listKeys(sa.id, '2023-01-01')"
+        );
+        assert_eq!(
+            expr(
+                "resourceId(\n  'Microsoft.Network/virtualNetworks/subnets',\n  vnet,\n  subnet\n)"
+            ),
+            "resourceId('Microsoft.Network/virtualNetworks/subnets', vnet, subnet)"
+        );
+        let Statement::Var(var) = single("var x = a.b(1)") else {
+            panic!()
+        };
+        let ExprKind::Call { callee, name, .. } = &var.value.kind else {
+            panic!()
+        };
+        assert_eq!(show(callee.as_ref().unwrap()), "a");
+        assert_eq!(name.span, 10..11);
+    }
+
+    #[test]
+    fn lambdas() {
+        assert_eq!(expr("x => x.name"), "(lambda (x) x.name)");
+        assert_eq!(expr("(a, b) => a + b"), "(lambda (a, b) (a + b))");
+        assert_eq!(expr("() => 1"), "(lambda () 1)");
+        assert_eq!(expr("(x string) => x"), "(lambda (x string) x)");
+        assert_eq!(
+            expr("map(items, item => {\n  name: item\n})"),
+            "map(items, (lambda (item) {name: item}))"
+        );
+        assert_eq!(
+            expr("reduce(xs, 0, (acc, x) => acc + x)"),
+            "reduce(xs, 0, (lambda (acc, x) (acc + x)))"
+        );
+        assert_eq!(
+            expr("filter(xs, x =>\n  x.enabled)"),
+            "filter(xs, (lambda (x) x.enabled))"
+        );
+        assert_eq!(expr("(x) => (y) => x"), "(lambda (x) (lambda (y) x))");
+    }
+
+    #[test]
+    fn unary_and_binary_operators() {
+        assert_eq!(expr("!a"), "(!a)");
+        assert_eq!(expr("-a"), "(-a)");
+        assert_eq!(expr("!a.b"), "(!a.b)");
+        assert_eq!(expr("-a[0]"), "(-a[0])");
+        assert_eq!(expr("!!a"), "(!(!a))");
+        assert_eq!(expr("-(1)"), "(-paren(1))");
+        assert_eq!(expr("a * b / c % d"), "(((a * b) / c) % d)");
+        assert_eq!(expr("a - b - c"), "((a - b) - c)");
+        assert_eq!(expr("a + b * c"), "(a + (b * c))");
+        assert_eq!(
+            expr("a ?? b || c && d == e < f + g * h"),
+            "(a ?? (b || (c && (d == (e < (f + (g * h)))))))"
+        );
+        assert_eq!(
+            expr("a * b + c < d == e && f || g ?? h"),
+            "((((((a * b) + c) < d) == e) && f) || g) ?? h)"
+        );
+        assert_eq!(expr("a =~ b || c !~ d"), "((a =~ b) || (c !~ d))");
+        assert_eq!(
+            expr("a <= b && c >= d && e != f"),
+            "(((a <= b) && (c >= d)) && (e != f))"
+        );
+        assert_eq!(expr("a ?? b ?? c"), "((a ?? b) ?? c)");
+        assert_eq!(expr("-a * b"), "((-a) * b)");
+        assert_eq!(expr("a &&\n  b"), "(a && b)");
+    }
+
+    #[test]
+    fn ternaries_and_parentheses() {
+        assert_eq!(expr("a ? b : c"), "(a ? b : c)");
+        assert_eq!(expr("a ? b : c ? d : e"), "(a ? b : (c ? d : e))");
+        assert_eq!(expr("a ?? b ? c : d"), "((a ?? b) ? c : d)");
+        assert_eq!(expr("a || b ? c + 1 : d"), "((a || b) ? (c + 1) : d)");
+        assert_eq!(
+            expr("cond\n  ? {\n    a: 1\n  }\n  : null"),
+            "(cond ? {a: 1} : null)"
+        );
+        assert_eq!(expr("(a + b) * c"), "(paren((a + b)) * c)");
+        assert_eq!(expr("(\n  a\n  && b\n)"), "paren((a && b))");
+        assert_eq!(expr("(a ? b\n : c)"), "paren((a ? b : c))");
+    }
+
+    #[test]
+    fn for_expressions() {
+        assert_eq!(expr("[for x in xs: x.name]"), "[for x in xs: x.name]");
+        assert_eq!(
+            expr("[for (x, i) in xs: '${i}']"),
+            "[for x, i in xs: '${i}']"
+        );
+        assert_eq!(
+            expr("[for i in range(0, 3): i * 2]"),
+            "[for i in range(0, 3): (i * 2)]"
+        );
+        assert_eq!(
+            expr("[\n  for x in xs: {\n    name: x\n  }\n]"),
+            "[for x in xs: {name: x}]"
+        );
+        assert_eq!(
+            expr("[for x in list: if (x.enabled) {\n  name: x.name\n}]"),
+            "[for x in list: if (x.enabled) {name: x.name}]"
+        );
+        assert_eq!(expr("[for x in xs: if(x)]"), "[for x in xs: if(x)]");
+        assert_eq!(
+            expr("[for x in [for y in ys: y]: x]"),
+            "[for x in [for y in ys: y]: x]"
+        );
+        assert_eq!(
+            expr("toObject([for x in xs: x], x => x.name)"),
+            "toObject([for x in xs: x], (lambda (x) x.name))"
+        );
+    }
+
+    #[test]
+    fn comments_anywhere() {
+        let file = parse_ok(
+            "/* header\n spanning lines */\n// line\n@description('d') // after decorator\n/* between */\nparam p /* inline */ string // trailing\nvar v = [ // open\n  1 /* one */\n  // alone\n  2\n] // close\n",
+        );
+        assert_eq!(file.statements.len(), 2);
+        let Statement::Var(var) = &file.statements[1] else {
+            panic!()
+        };
+        assert_eq!(show(&var.value), "[1, 2]");
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let file = parse_ok("param a string\r\n\r\nvar b = {\r\n  c: a\r\n}\r\n");
+        assert_eq!(file.statements.len(), 2);
+    }
+
+    // ----- errors and recovery -----
+
+    #[test]
+    fn broken_parameter_then_valid_resource() {
+        let text = "param location string = \nresource sa 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'sa'\n}\n";
+        let (file, errors) = parse(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].span, 24..24);
+        assert_eq!(
+            errors[0].message,
+            "expected an expression, found the end of the line"
+        );
+        assert_eq!(file.statements.len(), 1);
+        let Statement::Resource(r) = &file.statements[0] else {
+            panic!()
+        };
+        assert_eq!(r.name.name, "sa");
+    }
+
+    #[test]
+    fn missing_equals_after_parameter_name() {
+        let text = "param p\nparam q string\n";
+        let (file, errors) = parse(text);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].span, 7..7);
+        assert_eq!(
+            errors[0].message,
+            "expected a type or `=` after the parameter name, found the end of the line"
+        );
+        assert_eq!(file.statements.len(), 1);
+        let (_, errors) = parse("var x 'a' 'b'\n");
+        assert_eq!(errors[0].span, 10..13);
+        assert_eq!(
+            errors[0].message,
+            "expected `=` after the variable type, found a string"
+        );
+    }
+
+    #[test]
+    fn missing_closing_brace_does_not_swallow_the_file() {
+        let text = "resource a 'T@1' = {\n  name: 'a'\n  properties: {\n    x: 1\n\nparam p string\noutput o string = p\n";
+        let (file, errors) = parse(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].span.start, text.find("param").unwrap());
+        assert!(
+            errors[0]
+                .message
+                .starts_with("expected `}` to close the object")
+        );
+        assert_eq!(file.statements.len(), 2);
+    }
+
+    #[test]
+    fn error_inside_an_object_loses_only_that_property() {
+        let text = "var o = {\n  a: 1\n  b: concat('x', )\n  c: [1 2]\n  d: 4\n}\nvar after = 1\n";
+        let (file, errors) = parse(text);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].span.start, text.find(")\n").unwrap());
+        assert_eq!(errors[1].span.start, text.find("2]").unwrap());
+        assert_eq!(file.statements.len(), 2);
+        let Statement::Var(var) = &file.statements[0] else {
+            panic!()
+        };
+        assert_eq!(show(&var.value), "{a: 1, d: 4}");
+    }
+
+    #[test]
+    fn junk_after_a_declaration_and_unknown_lines() {
+        let (file, errors) = parse("param a string param b string\nwhat is this\nvar ok = 1\n");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].span, 15..20);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("expected a line break after the declaration")
+        );
+        assert_eq!(errors[1].span, 30..34);
+        assert_eq!(file.statements.len(), 2);
+        let (file, errors) = parse("@description('x')\n");
+        assert_eq!(
+            errors[0].message,
+            "expected a declaration after the decorators, found the end of the file"
+        );
+        assert!(file.statements.is_empty());
+    }
+
+    #[test]
+    fn lexical_errors_are_reported() {
+        let (file, errors) = parse("var a = 'unterminated\nvar b = \"double\"\nvar c = 1\n");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].span, 21..21);
+        assert_eq!(errors[1].span, 30..31);
+        assert_eq!(file.statements.len(), 2);
+    }
+
+    #[test]
+    fn recovery_resumes_at_the_same_indentation() {
+        let text = "resource a 'T@1' = {\n  name: 'a'\n  resource child 'c' = {\n    name: ]\n  }\n}\nvar ok = 1\n";
+        let (file, errors) = parse(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(file.statements.len(), 1);
+        assert!(matches!(&file.statements[0], Statement::Var(_)));
+    }
+
+    fn assert_too_deep(text: &str) {
+        let (_, errors) = parse(text);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.contains("nested too deeply")),
+            "{:?}",
+            errors.iter().take(3).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let n = 20_000;
+        assert_too_deep(&format!("var x = {}1{}", "(".repeat(n), ")".repeat(n)));
+        assert_too_deep(&format!("var x = {}1{}", "[".repeat(n), "]".repeat(n)));
+        assert_too_deep(&format!("var x = {}1{}", "{a:".repeat(n), "}".repeat(n)));
+        assert_too_deep(&format!("var x = {}1{}", "f(".repeat(n), ")".repeat(n)));
+        assert_too_deep(&format!("var x = {}a", "!".repeat(n)));
+        assert_too_deep(&format!("var x = {}a", "-".repeat(n)));
+        assert_too_deep(&format!("var x = {}c", "a ? b : ".repeat(n)));
+        assert_too_deep(&format!("var x = {}x", "x => ".repeat(n)));
+        assert_too_deep(&format!("var x = {}x{}", "'${".repeat(n), "}'".repeat(n)));
+        assert_too_deep(&format!(
+            "var x = {}1{}",
+            "[for x in ".repeat(n),
+            ": x]".repeat(n)
+        ));
+        assert_too_deep(&format!("type t = {}int{}", "{a:".repeat(n), "}".repeat(n)));
+        assert_too_deep(&format!("type t = {}int{}", "(".repeat(n), ")".repeat(n)));
+        assert_too_deep(&format!("type t = {}int{}", "[".repeat(n), "]".repeat(n)));
+        assert_too_deep(&format!(
+            "resource r 'T' = {}{}",
+            "{\nresource r 'T' = ".repeat(n),
+            "{}\n}".repeat(n)
+        ));
+        // Unbalanced: no closers at all.
+        assert_too_deep(&format!("var x = {}", "(".repeat(n)));
+        assert_too_deep(&format!("var x = {}", "[{a: ".repeat(n)));
+    }
+
+    #[test]
+    fn nesting_below_the_limit_is_fine() {
+        let n = MAX_DEPTH - 2;
+        parse_ok(&format!("var x = {}1{}", "(".repeat(n), ")".repeat(n)));
+        parse_ok(&format!("var x = {}1{}", "[".repeat(n), "]".repeat(n)));
+        let (_, errors) = parse(&format!(
+            "var x = {}1{}",
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        ));
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn long_flat_inputs_are_fine() {
+        let n = 50_000;
+        parse_ok(&format!("var x = {}1", "1 + ".repeat(n)));
+        parse_ok(&format!("var x = a{}", ".b".repeat(n)));
+        parse_ok(&format!("var x = [\n{}]", "  1\n".repeat(n)));
+        let file = parse_ok(&"param p string\n".repeat(n));
+        assert_eq!(file.statements.len(), n);
+    }
+
+    /// A deterministic xorshift generator.
+    struct Random(u64);
+
+    impl Random {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn check_never_panics(text: &str) {
+        let (file, errors) = parse(text);
+        for error in &errors {
+            assert!(error.span.start <= error.span.end && error.span.end <= text.len());
+            assert!(
+                text.is_char_boundary(error.span.start) && text.is_char_boundary(error.span.end)
+            );
+        }
+        for statement in &file.statements {
+            assert!(statement.span().end <= text.len());
+        }
+    }
+
+    #[test]
+    fn random_inputs_never_panic() {
+        const FRAGMENTS: [&str; 64] = [
+            "param ",
+            "var ",
+            "resource ",
+            "module ",
+            "output ",
+            "type ",
+            "func ",
+            "import ",
+            "targetScope",
+            "metadata ",
+            "using ",
+            "extension ",
+            "existing",
+            "if",
+            "for ",
+            " in ",
+            "x",
+            "y1",
+            "'s'",
+            "'a${",
+            "}'",
+            "'''",
+            "$'''",
+            "${",
+            "\n",
+            "\n",
+            " ",
+            "\t",
+            "=",
+            "==",
+            "=>",
+            ":",
+            "::",
+            ",",
+            ".",
+            ".?",
+            "...",
+            "?",
+            "??",
+            "!",
+            "-",
+            "+",
+            "*",
+            "&&",
+            "||",
+            "|",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "@",
+            "@description('d')\n",
+            "1",
+            "'T@v'",
+            "//c\n",
+            "/*",
+            "*/",
+            "\\",
+            "\"",
+            "é",
+            "#disable-next-line x\n",
+            "<",
+        ];
+        let mut random = Random(0x2545_f491_4f6c_dd1d);
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..random.below(60) {
+                text.push_str(FRAGMENTS[random.below(FRAGMENTS.len())]);
+            }
+            check_never_panics(&text);
+        }
+        // Mutations of a valid file: deletions and duplications of byte ranges (on character
+        // boundaries).
+        let valid = "@description('x')\nparam p string = 'a${b}c'\nvar v = [for (x, i) in range(0, 3): {\n  k: x ?? i\n  'q': f(x)!.y[?0]\n}]\nresource r 'T@1' = if (p == 'a') {\n  name: p\n  resource c 'c' = {}\n}\noutput o string = r.name\n";
+        for _ in 0..3000 {
+            let mut text = valid.to_string();
+            for _ in 0..1 + random.below(3) {
+                let mut start = random.below(text.len());
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + random.below(12)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                if random.below(2) == 0 {
+                    text.replace_range(start..end, "");
+                } else {
+                    let piece = text[start..end].to_string();
+                    text.insert_str(start, &piece);
+                }
+            }
+            check_never_panics(&text);
+        }
     }
 }

@@ -167,6 +167,26 @@ impl<'f> Program<'f> {
         }
     }
 
+    /// The declaration `vnet::agentSubnet` (or `a::b::c`) names.
+    fn nested_declaration(&self, expr: &Expr) -> Option<&'f ast::ResourceDecl> {
+        match &expr.kind {
+            ExprKind::Ident(name) => self.statements().find_map(|s| match s {
+                Statement::Resource(r) if r.name.name == *name => Some(r),
+                _ => None,
+            }),
+            ExprKind::ResourceAccess { base, name } => {
+                let parent = self.nested_declaration(base)?;
+                parent.body()?.items.iter().find_map(|item| match item {
+                    ObjectItem::Resource(child) if child.name.name == name.name => {
+                        Some(child.as_ref())
+                    }
+                    _ => None,
+                })
+            }
+            _ => None,
+        }
+    }
+
     fn nested_resources(&self) -> Vec<&'f ast::ResourceDecl> {
         fn walk<'a>(decl: &'a ast::ResourceDecl, out: &mut Vec<&'a ast::ResourceDecl>) {
             if let Some(body) = decl.body() {
@@ -227,12 +247,9 @@ impl<'f> Program<'f> {
                 Value::Unknown(u) => Value::Unknown(u),
                 other => Value::error(format!("`.{}` of a {}", name.name, other.type_name())),
             },
-            ExprKind::ResourceAccess { base, name } => match self.eval(base, locals) {
-                Value::Unknown(u) => Value::Unknown(u),
-                _ => Value::unknown(format!(
-                    "nested resource access `::{}` is not evaluated",
-                    name.name
-                )),
+            ExprKind::ResourceAccess { .. } => match self.nested_declaration(expr) {
+                Some(child) => self.resource_value(child),
+                None => Value::error("`::` needs a resource and one of its nested resources"),
             },
             ExprKind::Index {
                 base,
