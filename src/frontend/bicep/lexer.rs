@@ -816,8 +816,12 @@ mod tests {
             vec![string(StringPiece::Complete, "${x}"), TokenKind::Eof]
         );
         assert_eq!(
-            kinds("'é ${'"),
-            vec![string(StringPiece::Left, "é "), TokenKind::Eof]
+            kinds("'é ${x"),
+            vec![
+                string(StringPiece::Left, "é "),
+                TokenKind::Ident,
+                TokenKind::Eof
+            ]
         );
     }
 

@@ -66,15 +66,25 @@
 //! indentation than the abandoned one. A line that can only be a declaration
 //! (`param x ...`, `resource x ...` outside a resource body, ...) inside an unclosed literal
 //! ends that literal with an error, so a missing `}` does not swallow the rest of the file.
-//! Nesting deeper than [`MAX_DEPTH`] is an error, not a stack overflow, and every loop makes
-//! progress, so any input terminates.
+//! Every loop makes progress, so any input terminates.
+//!
+//! Nesting: expressions and types nested deeper than [`MAX_DEPTH`] levels are a syntax error,
+//! not a stack overflow; this bounds both the parser's recursion and the depth of the tree,
+//! so a recursive walk over the tree (or dropping it) is safe too. Chains that the parser
+//! builds in a loop (`a + b + c ...`, `a.b.c ...`, `T[][] ...`) count one level per link. The
+//! parser measures its own stack use as well: should a deeply nested file need more stack than
+//! it is prudent to take from the caller's thread (512 KiB; real files need under 100 KiB in a
+//! release build), the file is parsed again on a thread with a 64 MiB stack, with the same
+//! result.
 
 use super::ast::*;
 use super::lexer::{StringPiece, Token, TokenKind, lex};
 use std::fmt;
 
-/// The deepest an expression (or type) may nest: parentheses, arrays, objects, calls, unary
-/// operators, lambdas, string holes and nested resources all count one level.
+/// The deepest an expression (or type) may nest, in levels of the tree: parentheses, arrays,
+/// objects, calls, unary operators, lambdas, string holes, nested resources and each link of a
+/// chain of operators or accesses count one level. `1` inside 255 parentheses is the deepest
+/// expression there may be.
 pub const MAX_DEPTH: usize = 256;
 
 /// A syntax error: where and what.
@@ -98,8 +108,42 @@ impl fmt::Display for SyntaxError {
 /// with an error is left out, except for errors inside object and array items, which only
 /// lose that item) and every lexing and parsing error, in order of position.
 pub fn parse(text: &str) -> (File, Vec<SyntaxError>) {
+    let first = parse_with_stack_budget(text, INLINE_STACK_BUDGET);
+    if !first.stack_exhausted {
+        return first.result;
+    }
+    // Deep nesting used more of this thread's stack than it is safe to assume there is (a debug
+    // build of a deeply nested file, say): parse again on a thread with a stack large enough
+    // for MAX_DEPTH levels. If that thread cannot be started, the first result stands; it
+    // reports the nesting as an error.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("bicep-parser".to_string())
+            .stack_size(RETRY_STACK_SIZE)
+            .spawn_scoped(scope, || parse_with_stack_budget(text, RETRY_STACK_BUDGET))
+            .ok()
+            .and_then(|thread| thread.join().ok())
+    })
+    .map_or(first.result, |retry| retry.result)
+}
+
+/// How much stack the parser may use on the caller's thread: far more than any real file
+/// needs, and safely within the 2 MiB a spawned Rust thread gets by default.
+const INLINE_STACK_BUDGET: usize = 512 * 1024;
+/// The stack of the thread a deeply nested file is parsed again on, and the parser's budget
+/// there: enough for [`MAX_DEPTH`] levels of the most stack-hungry nesting, also unoptimized.
+const RETRY_STACK_SIZE: usize = 64 * 1024 * 1024;
+const RETRY_STACK_BUDGET: usize = 56 * 1024 * 1024;
+
+struct Parsed {
+    result: (File, Vec<SyntaxError>),
+    /// Whether parsing stopped because the stack budget ran out (before MAX_DEPTH did).
+    stack_exhausted: bool,
+}
+
+fn parse_with_stack_budget(text: &str, stack_budget: usize) -> Parsed {
     let lexed = lex(text);
-    let mut parser = Parser::new(text, lexed.tokens);
+    let mut parser = Parser::new(text, lexed.tokens, stack_budget);
     let statements = parser.file();
     let mut errors = lexed.errors;
     errors.extend(parser.errors);
@@ -112,7 +156,19 @@ pub fn parse(text: &str) -> (File, Vec<SyntaxError>) {
         pragmas: lexed.pragmas,
         span: 0..text.len(),
     };
-    (file, errors)
+    Parsed {
+        result: (file, errors),
+        stack_exhausted: parser.stack_exhausted,
+    }
+}
+
+/// The address of a local: how deep the stack is here (it grows downwards on every platform
+/// Rust supports well; where it does not, the budget is never exceeded and only MAX_DEPTH
+/// bounds the recursion).
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 /// The marker of a failed parse; the error is already recorded.
@@ -164,6 +220,12 @@ struct Parser<'a> {
     depth: usize,
     /// Inside parentheses line breaks are insignificant.
     newlines_ignored: bool,
+    /// Where the stack was when parsing started, and how far below it parsing may go.
+    stack_start: usize,
+    stack_budget: usize,
+    stack_exhausted: bool,
+    /// The closing brackets of the object and array literals (and types) being parsed.
+    list_closers: Vec<TokenKind>,
 }
 
 fn closing_brackets(tokens: &[Token]) -> Vec<Option<usize>> {
@@ -197,7 +259,7 @@ fn closing_brackets(tokens: &[Token]) -> Vec<Option<usize>> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(text: &'a str, tokens: Vec<Token>) -> Self {
+    fn new(text: &'a str, tokens: Vec<Token>, stack_budget: usize) -> Self {
         let closing = closing_brackets(&tokens);
         Parser {
             text,
@@ -208,6 +270,10 @@ impl<'a> Parser<'a> {
             errors: Vec::new(),
             depth: 0,
             newlines_ignored: false,
+            stack_start: stack_address(),
+            stack_budget,
+            stack_exhausted: false,
+            list_closers: Vec::new(),
         }
     }
 
@@ -300,22 +366,6 @@ impl<'a> Parser<'a> {
         self.newlines_ignored = ignored;
         let result = f(self);
         self.newlines_ignored = saved;
-        result
-    }
-
-    /// Runs `f` one nesting level deeper, or fails past [`MAX_DEPTH`].
-    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
-        if self.depth >= MAX_DEPTH {
-            let span = self.error_span();
-            self.error(
-                span,
-                format!("the expression is nested too deeply (more than {MAX_DEPTH} levels)"),
-            );
-            return Err(Abort);
-        }
-        self.depth += 1;
-        let result = f(self);
-        self.depth -= 1;
         result
     }
 
@@ -444,45 +494,66 @@ impl<'a> Parser<'a> {
         self.pos = self.tokens.len() - 1;
     }
 
-    /// After a failed item of an object, array or object type: skips to the end of the item
-    /// (a line break or `,` at the same nesting, or the closing bracket) and returns `Ok` to go
-    /// on with the next item, or fails when the literal cannot be continued (the end of the
-    /// file, a mismatched closing bracket, or a line that can only be a declaration).
+    /// After a failed item of an object, array, object type or tuple type: skips to the end
+    /// of the item (a line break or `,` outside the brackets the item opened, or the list's
+    /// closing bracket) and returns `Ok` to go on with the next item. Fails when the list
+    /// cannot be continued: at the end of the file, at a bracket that closes an enclosing list,
+    /// or at a line that can only be a declaration. A stray closing bracket is skipped.
     fn recover_item(
         &mut self,
         item_start: usize,
         closer: &TokenKind,
         resource_body: bool,
     ) -> PResult<()> {
-        // The brackets the item opened and did not close before it failed.
-        let mut depth = 0usize;
-        for token in &self.tokens[item_start..self.pos] {
-            match token.kind {
-                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => depth += 1,
-                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => {
-                    depth = depth.saturating_sub(1);
-                }
-                _ => {}
+        fn closing(kind: &TokenKind) -> Option<TokenKind> {
+            match kind {
+                TokenKind::LParen => Some(TokenKind::RParen),
+                TokenKind::LBracket => Some(TokenKind::RBracket),
+                TokenKind::LBrace => Some(TokenKind::RBrace),
+                _ => None,
             }
         }
+        fn is_closer(kind: &TokenKind) -> bool {
+            matches!(
+                kind,
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
+            )
+        }
+        // The closing brackets the item still owes.
+        let mut open: Vec<TokenKind> = Vec::new();
+        for token in &self.tokens[item_start..self.pos] {
+            if let Some(expected) = closing(&token.kind) {
+                open.push(expected);
+            } else if open.last() == Some(&token.kind) {
+                open.pop();
+            }
+        }
+        let enclosing = &self.list_closers[..self.list_closers.len().saturating_sub(1)];
         loop {
             let index = self.pos;
             let kind = &self.tokens[index].kind;
-            match kind {
-                TokenKind::Eof => return Err(Abort),
-                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => depth += 1,
-                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => {
-                    if depth == 0 {
-                        return if kind == closer { Ok(()) } else { Err(Abort) };
-                    }
-                    depth -= 1;
-                }
-                TokenKind::NewLine if depth == 0 => return Ok(()),
-                TokenKind::Comma if depth == 0 => {
-                    self.pos += 1;
+            if *kind == TokenKind::Eof {
+                return Err(Abort);
+            }
+            if let Some(expected) = closing(kind) {
+                open.push(expected);
+            } else if is_closer(kind) {
+                if open.last() == Some(kind) {
+                    open.pop();
+                } else if kind == closer {
                     return Ok(());
+                } else if enclosing.contains(kind) {
+                    return Err(Abort);
                 }
-                _ => {}
+            } else if open.is_empty() {
+                match kind {
+                    TokenKind::NewLine => return Ok(()),
+                    TokenKind::Comma => {
+                        self.pos += 1;
+                        return Ok(());
+                    }
+                    _ => {}
+                }
             }
             if self.is_declaration_line(index, resource_body) {
                 return Err(Abort);
@@ -973,16 +1044,74 @@ impl<'a> Parser<'a> {
     }
 
     // ----- expressions -----
+    //
+    // The functions that recursion passes through (expr, ternary, binary, unary, postfix,
+    // primary, paren, object, array ...) keep few locals, and the work of each syntax form is in
+    // its own function: this keeps the stack used per nesting level small, also in debug builds.
+
+    /// Enters one nesting level, or fails past [`MAX_DEPTH`] (or when the stack budget runs
+    /// out). Pair with `self.depth -= 1`.
+    fn enter(&mut self) -> PResult<()> {
+        if self.depth >= MAX_DEPTH {
+            return self.too_deep();
+        }
+        if self.stack_start.saturating_sub(stack_address()) > self.stack_budget {
+            self.stack_exhausted = true;
+            return self.too_deep();
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn too_deep<T>(&mut self) -> PResult<T> {
+        let span = self.error_span();
+        self.error(
+            span,
+            format!("the expression is nested too deeply (more than {MAX_DEPTH} levels)"),
+        );
+        Err(Abort)
+    }
+
+    /// Checks the depth of a node that a chain of operators (`a + b + c`, `a.b.c`,
+    /// `T[][]`) builds without recursing: such a chain may make a tree deeper than the
+    /// recursion that built it.
+    fn check_tree_depth(&mut self, depth: usize, at: Span) -> PResult<()> {
+        if depth > MAX_DEPTH {
+            self.error(
+                at,
+                format!("the expression is nested too deeply (more than {MAX_DEPTH} levels)"),
+            );
+            return Err(Abort);
+        }
+        Ok(())
+    }
 
     fn expr(&mut self) -> PResult<Expr> {
-        self.nested(|p| p.ternary())
+        self.enter()?;
+        let result = self.ternary();
+        self.depth -= 1;
+        result
+    }
+
+    /// `expr` with line breaks significant (`false`) or not (`true`).
+    fn expr_in_mode(&mut self, newlines_ignored: bool) -> PResult<Expr> {
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = newlines_ignored;
+        let result = self.expr();
+        self.newlines_ignored = saved;
+        result
     }
 
     fn ternary(&mut self) -> PResult<Expr> {
         let cond = self.binary(0)?;
-        if self.peek_past_newlines().kind != TokenKind::Question {
-            return Ok(cond);
+        if self.peek_past_newlines().kind == TokenKind::Question {
+            self.ternary_rest(cond)
+        } else {
+            Ok(cond)
         }
+    }
+
+    fn ternary_rest(&mut self, cond: Expr) -> PResult<Expr> {
         self.skip_newlines();
         self.bump();
         self.skip_newlines();
@@ -1027,17 +1156,28 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Binary operators binding tighter than `min_precedence` (precedence climbing).
+    /// Binary operators binding tighter than `min_precedence` (precedence climbing; all are
+    /// left-associative).
     fn binary(&mut self, min_precedence: u8) -> PResult<Expr> {
-        let mut left = self.unary()?;
+        let left = self.unary()?;
+        match self.binary_op() {
+            Some(op) if op.precedence() > min_precedence => self.binary_chain(left, min_precedence),
+            _ => Ok(left),
+        }
+    }
+
+    fn binary_chain(&mut self, mut left: Expr, min_precedence: u8) -> PResult<Expr> {
+        let mut depth = expr_depth(&left);
         while let Some(op) = self.binary_op() {
-            let precedence = op.precedence();
-            if precedence <= min_precedence {
+            if op.precedence() <= min_precedence {
                 break;
             }
+            let op_span = self.peek().span.clone();
             self.bump();
             self.skip_newlines();
-            let right = self.binary(precedence)?;
+            let right = self.binary(op.precedence())?;
+            depth = 1 + depth.max(expr_depth(&right));
+            self.check_tree_depth(depth, op_span)?;
             let span = left.span.start..right.span.end;
             left = Expr {
                 kind: ExprKind::Binary {
@@ -1052,14 +1192,21 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> PResult<Expr> {
-        let op = match self.kind() {
-            TokenKind::Bang => UnaryOp::Not,
-            TokenKind::Minus => UnaryOp::Minus,
-            _ => return self.postfix(),
-        };
+        match self.kind() {
+            TokenKind::Bang => self.prefix(UnaryOp::Not),
+            TokenKind::Minus => self.prefix(UnaryOp::Minus),
+            _ => self.postfix(),
+        }
+    }
+
+    /// `!operand`, `-operand`; `-` before an integer literal gives a negative literal.
+    fn prefix(&mut self, op: UnaryOp) -> PResult<Expr> {
         let start = self.start();
         self.bump();
-        let operand = self.nested(|p| p.unary())?;
+        self.enter()?;
+        let operand = self.unary();
+        self.depth -= 1;
+        let operand = operand?;
         let span = start..operand.span.end;
         let kind = match (op, &operand.kind) {
             (UnaryOp::Minus, ExprKind::Int(value)) if value.checked_neg().is_some() => {
@@ -1074,165 +1221,67 @@ impl<'a> Parser<'a> {
     }
 
     fn postfix(&mut self) -> PResult<Expr> {
-        let mut expr = self.primary()?;
-        let start = expr.span.start;
-        loop {
-            let kind = match self.kind() {
-                TokenKind::Dot => {
-                    self.bump();
-                    let safe = self.eat(&TokenKind::Question);
-                    let name = self.ident("a property or function name after `.`")?;
-                    if self.at(&TokenKind::LParen) {
-                        if safe {
-                            self.error(name.span.clone(), "`.?` cannot be used to call a function");
-                        }
-                        let args = self.call_args()?;
-                        ExprKind::Call {
-                            callee: Some(Box::new(expr)),
-                            name,
-                            args,
-                        }
-                    } else {
-                        ExprKind::Member {
-                            base: Box::new(expr),
-                            name,
-                            safe,
-                        }
-                    }
-                }
-                TokenKind::LBracket => {
-                    self.bump();
-                    let (index, safe, from_end) = self.with_newlines(true, |p| {
-                        let safe = p.eat(&TokenKind::Question);
-                        let from_end = p.eat(&TokenKind::Hat);
-                        if p.at(&TokenKind::RBracket) {
-                            return p.fail("an index expression");
-                        }
-                        let index = p.expr()?;
-                        p.expect(TokenKind::RBracket, "`]` after the index")?;
-                        Ok((index, safe, from_end))
-                    })?;
-                    ExprKind::Index {
-                        base: Box::new(expr),
-                        index: Box::new(index),
-                        safe,
-                        from_end,
-                    }
-                }
-                TokenKind::DoubleColon => {
-                    self.bump();
-                    let name = self.ident("a child resource name after `::`")?;
-                    ExprKind::ResourceAccess {
-                        base: Box::new(expr),
-                        name,
-                    }
-                }
-                TokenKind::Bang => {
-                    self.bump();
-                    ExprKind::NonNull(Box::new(expr))
-                }
-                _ => return Ok(expr),
-            };
-            expr = Expr {
-                kind,
-                span: start..self.prev_end,
-            };
+        let expr = self.primary()?;
+        match self.kind() {
+            TokenKind::Dot | TokenKind::LBracket | TokenKind::DoubleColon | TokenKind::Bang => {
+                self.postfix_chain(expr)
+            }
+            _ => Ok(expr),
         }
     }
 
-    /// `(args)`; line breaks are insignificant inside.
-    fn call_args(&mut self) -> PResult<Vec<Expr>> {
-        self.bump();
-        self.with_newlines(true, |p| {
-            let mut args = Vec::new();
-            loop {
-                if p.eat(&TokenKind::RParen) {
-                    return Ok(args);
-                }
-                args.push(p.expr()?);
-                match p.kind() {
-                    TokenKind::Comma => {
-                        p.bump();
+    fn postfix_chain(&mut self, mut expr: Expr) -> PResult<Expr> {
+        let mut depth = expr_depth(&expr);
+        loop {
+            let at = self.peek().span.clone();
+            expr = match self.kind() {
+                TokenKind::Dot => self.member(expr)?,
+                TokenKind::LBracket => self.index(expr)?,
+                TokenKind::DoubleColon => self.resource_access(expr)?,
+                TokenKind::Bang => {
+                    self.bump();
+                    let span = expr.span.start..self.prev_end;
+                    Expr {
+                        kind: ExprKind::NonNull(Box::new(expr)),
+                        span,
                     }
-                    TokenKind::RParen => {}
-                    _ => return p.fail("`,` or `)` after the argument"),
                 }
-            }
-        })
+                _ => return Ok(expr),
+            };
+            // The new node's other children (an index, call arguments) were parsed by
+            // recursion; only they and the chain so far add depth.
+            let others = match &expr.kind {
+                ExprKind::Index { index, .. } => expr_depth(index),
+                ExprKind::Call { args, .. } => args.iter().map(expr_depth).max().unwrap_or(0),
+                _ => 0,
+            };
+            depth = 1 + depth.max(others);
+            self.check_tree_depth(depth, at)?;
+        }
     }
 
-    fn primary(&mut self) -> PResult<Expr> {
-        let start = self.start();
-        let kind = match self.kind() {
-            TokenKind::Int => {
-                let token = self.bump();
-                match self.token_text(&token).parse::<i64>() {
-                    Ok(value) => ExprKind::Int(value),
-                    Err(_) => {
-                        self.error(
-                            token.span,
-                            "the integer is too large (the limit is 2^63 - 1)",
-                        );
-                        return Err(Abort);
-                    }
-                }
+    /// `.name`, `.?name` or `.name(args)` after `base`.
+    fn member(&mut self, base: Expr) -> PResult<Expr> {
+        self.bump();
+        let safe = self.eat(&TokenKind::Question);
+        let name = self.ident("a property or function name after `.`")?;
+        let start = base.span.start;
+        let kind = if self.at(&TokenKind::LParen) {
+            if safe {
+                self.error(name.span.clone(), "`.?` cannot be used to call a function");
             }
-            TokenKind::String { .. } => return self.string("a string"),
-            TokenKind::LBrace => return self.object(false),
-            TokenKind::LBracket => {
-                let next = self.index_ahead(1);
-                let mut after = next;
-                while self.tokens[after].kind == TokenKind::NewLine {
-                    after += 1;
-                }
-                return if self.is_keyword_at(after, &["for"]) {
-                    self.for_expr(LoopBody::Expression)
-                } else {
-                    self.array()
-                };
+            let args = self.call_args()?;
+            ExprKind::Call {
+                callee: Some(Box::new(base)),
+                name,
+                args,
             }
-            TokenKind::LParen => return self.paren_or_lambda(),
-            TokenKind::Ident => {
-                let text = self.token_text(self.peek());
-                match text {
-                    "true" | "false" => {
-                        self.bump();
-                        ExprKind::Bool(text == "true")
-                    }
-                    "null" => {
-                        self.bump();
-                        ExprKind::Null
-                    }
-                    _ if *self.nth_kind(1) == TokenKind::Arrow => {
-                        let name = self.ident("a name")?;
-                        self.bump();
-                        let body = self.lambda_body()?;
-                        let param_span = name.span.clone();
-                        ExprKind::Lambda {
-                            params: vec![LambdaParam {
-                                name,
-                                ty: None,
-                                span: param_span,
-                            }],
-                            body: Box::new(body),
-                        }
-                    }
-                    _ => {
-                        let name = self.ident("a name")?;
-                        if self.at(&TokenKind::LParen) {
-                            let args = self.call_args()?;
-                            ExprKind::Call {
-                                callee: None,
-                                name,
-                                args,
-                            }
-                        } else {
-                            ExprKind::Ident(name.name)
-                        }
-                    }
-                }
+        } else {
+            ExprKind::Member {
+                base: Box::new(base),
+                name,
+                safe,
             }
-            _ => return self.fail("an expression"),
         };
         Ok(Expr {
             kind,
@@ -1240,13 +1289,176 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// `[index]`, `[?index]`, `[^index]` after `base`.
+    fn index(&mut self, base: Expr) -> PResult<Expr> {
+        self.bump();
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = true;
+        let result = self.index_inner();
+        self.newlines_ignored = saved;
+        let (index, safe, from_end) = result?;
+        let span = base.span.start..self.prev_end;
+        Ok(Expr {
+            kind: ExprKind::Index {
+                base: Box::new(base),
+                index: Box::new(index),
+                safe,
+                from_end,
+            },
+            span,
+        })
+    }
+
+    fn index_inner(&mut self) -> PResult<(Expr, bool, bool)> {
+        let safe = self.eat(&TokenKind::Question);
+        let from_end = self.eat(&TokenKind::Hat);
+        if self.at(&TokenKind::RBracket) {
+            return self.fail("an index expression");
+        }
+        let index = self.expr()?;
+        self.expect(TokenKind::RBracket, "`]` after the index")?;
+        Ok((index, safe, from_end))
+    }
+
+    fn resource_access(&mut self, base: Expr) -> PResult<Expr> {
+        self.bump();
+        let name = self.ident("a child resource name after `::`")?;
+        let span = base.span.start..self.prev_end;
+        Ok(Expr {
+            kind: ExprKind::ResourceAccess {
+                base: Box::new(base),
+                name,
+            },
+            span,
+        })
+    }
+
+    /// `(args)`; line breaks are insignificant inside.
+    fn call_args(&mut self) -> PResult<Vec<Expr>> {
+        self.bump();
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = true;
+        let mut args = Vec::new();
+        let result = self.call_args_inner(&mut args);
+        self.newlines_ignored = saved;
+        result.map(|()| args)
+    }
+
+    fn call_args_inner(&mut self, args: &mut Vec<Expr>) -> PResult<()> {
+        loop {
+            if self.eat(&TokenKind::RParen) {
+                return Ok(());
+            }
+            args.push(self.expr()?);
+            match self.kind() {
+                TokenKind::Comma => {
+                    self.bump();
+                }
+                TokenKind::RParen => {}
+                _ => return self.fail("`,` or `)` after the argument"),
+            }
+        }
+    }
+
+    fn primary(&mut self) -> PResult<Expr> {
+        match self.kind() {
+            TokenKind::Int => self.int_literal(),
+            TokenKind::String { .. } => self.string("a string"),
+            TokenKind::LBrace => self.object(false),
+            TokenKind::LBracket => self.array_or_for(),
+            TokenKind::LParen => self.paren_or_lambda(),
+            TokenKind::Ident => self.name_expr(),
+            _ => self.fail("an expression"),
+        }
+    }
+
+    fn int_literal(&mut self) -> PResult<Expr> {
+        let token = self.bump();
+        match self.token_text(&token).parse::<i64>() {
+            Ok(value) => Ok(Expr {
+                kind: ExprKind::Int(value),
+                span: token.span,
+            }),
+            Err(_) => {
+                self.error(
+                    token.span,
+                    "the integer is too large (the limit is 2^63 - 1)",
+                );
+                Err(Abort)
+            }
+        }
+    }
+
+    fn array_or_for(&mut self) -> PResult<Expr> {
+        let mut after = self.index_ahead(1);
+        while self.tokens[after].kind == TokenKind::NewLine {
+            after += 1;
+        }
+        if self.is_keyword_at(after, &["for"]) {
+            self.for_expr(LoopBody::Expression)
+        } else {
+            self.array()
+        }
+    }
+
+    /// A name: a literal keyword, a variable, a call `name(args)` or a lambda `name => body`.
+    fn name_expr(&mut self) -> PResult<Expr> {
+        let token = self.peek();
+        let span = token.span.clone();
+        let kind = match self.token_text(token) {
+            "true" => ExprKind::Bool(true),
+            "false" => ExprKind::Bool(false),
+            "null" => ExprKind::Null,
+            _ if *self.nth_kind(1) == TokenKind::Arrow => return self.single_param_lambda(),
+            _ if *self.nth_kind(1) == TokenKind::LParen => return self.call(),
+            name => ExprKind::Ident(name.to_string()),
+        };
+        self.bump();
+        Ok(Expr { kind, span })
+    }
+
+    fn call(&mut self) -> PResult<Expr> {
+        let name = self.ident("a function name")?;
+        let start = name.span.start;
+        let args = self.call_args()?;
+        Ok(Expr {
+            kind: ExprKind::Call {
+                callee: None,
+                name,
+                args,
+            },
+            span: start..self.prev_end,
+        })
+    }
+
+    fn single_param_lambda(&mut self) -> PResult<Expr> {
+        let name = self.ident("a parameter name")?;
+        self.bump();
+        let start = name.span.start;
+        let params = vec![LambdaParam {
+            span: name.span.clone(),
+            name,
+            ty: None,
+        }];
+        let body = self.lambda_body()?;
+        Ok(Expr {
+            kind: ExprKind::Lambda {
+                params,
+                body: Box::new(body),
+            },
+            span: start..self.prev_end,
+        })
+    }
+
     /// A string literal, with the expressions of its holes.
     fn string(&mut self, what: &str) -> PResult<Expr> {
-        let piece = match self.kind() {
-            TokenKind::String { piece, .. } => *piece,
-            _ => return self.fail(what),
-        };
-        if !matches!(piece, StringPiece::Complete | StringPiece::Left) {
+        if !matches!(
+            self.kind(),
+            TokenKind::String {
+                piece: StringPiece::Complete | StringPiece::Left,
+                ..
+            }
+        ) {
             return self.fail(what);
         }
         let start = self.start();
@@ -1262,8 +1474,7 @@ impl<'a> Parser<'a> {
             if matches!(piece, StringPiece::Complete | StringPiece::Right) {
                 break;
             }
-            let hole = self.with_newlines(false, |p| p.expr())?;
-            parts.push(StringPart::Interp(hole));
+            parts.push(StringPart::Interp(self.expr_in_mode(false)?));
             match self.kind() {
                 TokenKind::String {
                     piece: StringPiece::Middle | StringPiece::Right,
@@ -1288,32 +1499,48 @@ impl<'a> Parser<'a> {
                     after += 1;
                 }
             }
-            self.tokens.get(after).map(|t| &t.kind) == Some(&TokenKind::Arrow)
+            self.tokens[after].kind == TokenKind::Arrow
         })
     }
 
     fn paren_or_lambda(&mut self) -> PResult<Expr> {
-        let start = self.start();
         if self.paren_is_lambda() {
-            let params = self.lambda_params(false)?;
-            self.expect(TokenKind::Arrow, "`=>` after the lambda parameters")?;
-            let body = self.lambda_body()?;
-            return Ok(Expr {
-                kind: ExprKind::Lambda {
-                    params,
-                    body: Box::new(body),
-                },
-                span: start..self.prev_end,
-            });
+            self.lambda()
+        } else {
+            self.paren()
         }
+    }
+
+    fn paren(&mut self) -> PResult<Expr> {
+        let start = self.start();
         self.bump();
-        let inner = self.with_newlines(true, |p| {
-            let inner = p.expr()?;
-            p.expect(TokenKind::RParen, "`)` to close the parenthesis")?;
-            Ok(inner)
-        })?;
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = true;
+        let inner = self.paren_inner();
+        self.newlines_ignored = saved;
         Ok(Expr {
-            kind: ExprKind::Paren(Box::new(inner)),
+            kind: ExprKind::Paren(Box::new(inner?)),
+            span: start..self.prev_end,
+        })
+    }
+
+    fn paren_inner(&mut self) -> PResult<Expr> {
+        let inner = self.expr()?;
+        self.expect(TokenKind::RParen, "`)` to close the parenthesis")?;
+        Ok(inner)
+    }
+
+    /// `(params) => body`
+    fn lambda(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let params = self.lambda_params(false)?;
+        self.expect(TokenKind::Arrow, "`=>` after the lambda parameters")?;
+        let body = self.lambda_body()?;
+        Ok(Expr {
+            kind: ExprKind::Lambda {
+                params,
+                body: Box::new(body),
+            },
             span: start..self.prev_end,
         })
     }
@@ -1364,102 +1591,137 @@ impl<'a> Parser<'a> {
     fn array(&mut self) -> PResult<Expr> {
         let start = self.start();
         self.bump();
-        let items = self.with_newlines(false, |p| {
-            let mut items = Vec::new();
-            loop {
-                p.skip_newlines();
-                match p.kind() {
-                    TokenKind::RBracket => {
-                        p.bump();
-                        return Ok(items);
-                    }
-                    TokenKind::Eof => return p.fail("`]` to close the array"),
-                    _ => {}
-                }
-                if p.is_declaration_line(p.pos, false) {
-                    return p.fail("`]` to close the array before the next declaration");
-                }
-                let item_start = p.pos;
-                let item = if p.at(&TokenKind::Ellipsis) {
-                    let spread_start = p.start();
-                    p.bump();
-                    p.expr().map(|expr| ArrayItem::Spread {
-                        expr,
-                        span: spread_start..p.prev_end,
-                    })
-                } else {
-                    p.expr().map(ArrayItem::Value)
-                };
-                let item = item.and_then(|item| {
-                    p.list_separator("the array item", &TokenKind::RBracket)?;
-                    Ok(item)
-                });
-                match item {
-                    Ok(item) => items.push(item),
-                    Err(Abort) => p.recover_item(item_start, &TokenKind::RBracket, false)?,
-                }
-            }
-        })?;
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = false;
+        let mut items = Vec::new();
+        self.list_closers.push(TokenKind::RBracket);
+        let result = self.array_items(&mut items);
+        self.list_closers.pop();
+        self.newlines_ignored = saved;
+        result?;
         Ok(Expr {
             kind: ExprKind::Array(items),
             span: start..self.prev_end,
         })
     }
 
+    fn array_items(&mut self, items: &mut Vec<ArrayItem>) -> PResult<()> {
+        loop {
+            self.skip_newlines();
+            match self.kind() {
+                TokenKind::RBracket => {
+                    self.bump();
+                    return Ok(());
+                }
+                TokenKind::Eof => return self.fail("`]` to close the array"),
+                _ => {}
+            }
+            if self.is_declaration_line(self.pos, false) {
+                return self.fail("`]` to close the array before the next declaration");
+            }
+            let item_start = self.pos;
+            match self.array_item() {
+                Ok(item) => items.push(item),
+                Err(Abort) => self.recover_item(item_start, &TokenKind::RBracket, false)?,
+            }
+        }
+    }
+
+    /// One array item and the separator after it.
+    fn array_item(&mut self) -> PResult<ArrayItem> {
+        let item = if self.at(&TokenKind::Ellipsis) {
+            let start = self.start();
+            self.bump();
+            let expr = self.expr()?;
+            ArrayItem::Spread {
+                expr,
+                span: start..self.prev_end,
+            }
+        } else {
+            ArrayItem::Value(self.expr()?)
+        };
+        self.list_separator("the array item", &TokenKind::RBracket)?;
+        Ok(item)
+    }
+
     /// An object literal; `resource_body` allows child resource declarations in it.
     fn object(&mut self, resource_body: bool) -> PResult<Expr> {
         let start = self.start();
         self.bump();
-        let items = self.with_newlines(false, |p| {
-            let mut items = Vec::new();
-            loop {
-                p.skip_newlines();
-                match p.kind() {
-                    TokenKind::RBrace => {
-                        p.bump();
-                        return Ok(items);
-                    }
-                    TokenKind::Eof => return p.fail("`}` to close the object"),
-                    _ => {}
-                }
-                if p.is_declaration_line(p.pos, resource_body) {
-                    return p.fail("`}` to close the object before the next declaration");
-                }
-                let item_start = p.pos;
-                let item = p.object_item(resource_body).and_then(|item| {
-                    p.list_separator("the property", &TokenKind::RBrace)?;
-                    Ok(item)
-                });
-                match item {
-                    Ok(item) => items.push(item),
-                    Err(Abort) => p.recover_item(item_start, &TokenKind::RBrace, resource_body)?,
-                }
-            }
-        })?;
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = false;
+        let mut items = Vec::new();
+        self.list_closers.push(TokenKind::RBrace);
+        let result = self.object_items(&mut items, resource_body);
+        self.list_closers.pop();
+        self.newlines_ignored = saved;
+        result?;
         Ok(Expr {
             kind: ExprKind::Object(ObjectLit { items }),
             span: start..self.prev_end,
         })
     }
 
+    fn object_items(&mut self, items: &mut Vec<ObjectItem>, resource_body: bool) -> PResult<()> {
+        loop {
+            self.skip_newlines();
+            match self.kind() {
+                TokenKind::RBrace => {
+                    self.bump();
+                    return Ok(());
+                }
+                TokenKind::Eof => return self.fail("`}` to close the object"),
+                _ => {}
+            }
+            if self.is_declaration_line(self.pos, resource_body) {
+                return self.fail("`}` to close the object before the next declaration");
+            }
+            let item_start = self.pos;
+            match self.object_item(resource_body) {
+                Ok(item) => items.push(item),
+                Err(Abort) => self.recover_item(item_start, &TokenKind::RBrace, resource_body)?,
+            }
+        }
+    }
+
+    /// One object item and the separator after it.
     fn object_item(&mut self, resource_body: bool) -> PResult<ObjectItem> {
         let start = self.start();
         let decorators = self.decorators()?;
-        if resource_body && self.at_keyword("resource") && *self.nth_kind(1) == TokenKind::Ident {
-            let resource = self.nested(|p| p.resource(start, decorators))?;
-            return Ok(ObjectItem::Resource(Box::new(resource)));
+        let item = if resource_body
+            && self.at_keyword("resource")
+            && *self.nth_kind(1) == TokenKind::Ident
+        {
+            self.child_resource(start, decorators)?
+        } else if self.at(&TokenKind::Ellipsis) {
+            self.object_spread(start, decorators)?
+        } else {
+            self.property(start, decorators)?
+        };
+        self.list_separator("the property", &TokenKind::RBrace)?;
+        Ok(item)
+    }
+
+    fn child_resource(&mut self, start: usize, decorators: Vec<Decorator>) -> PResult<ObjectItem> {
+        self.enter()?;
+        let resource = self.resource(start, decorators);
+        self.depth -= 1;
+        Ok(ObjectItem::Resource(Box::new(resource?)))
+    }
+
+    fn object_spread(&mut self, start: usize, decorators: Vec<Decorator>) -> PResult<ObjectItem> {
+        if !decorators.is_empty() {
+            return self.fail("a property after the decorators");
         }
-        if self.at(&TokenKind::Ellipsis) {
-            if !decorators.is_empty() {
-                return self.fail("a property after the decorators");
-            }
-            self.bump();
-            let expr = self.expr()?;
-            return Ok(ObjectItem::Spread {
-                expr,
-                span: start..self.prev_end,
-            });
-        }
+        self.bump();
+        let expr = self.expr()?;
+        Ok(ObjectItem::Spread {
+            expr,
+            span: start..self.prev_end,
+        })
+    }
+
+    fn property(&mut self, start: usize, decorators: Vec<Decorator>) -> PResult<ObjectItem> {
         let key = self.key()?;
         self.expect(TokenKind::Colon, "`:` after the property name")?;
         let value = self.expr()?;
@@ -1483,52 +1745,70 @@ impl<'a> Parser<'a> {
     fn for_expr(&mut self, body_kind: LoopBody) -> PResult<Expr> {
         let start = self.start();
         self.expect(TokenKind::LBracket, "`[for` after `=`")?;
-        self.with_newlines(false, |p| {
-            p.skip_newlines();
-            p.expect_keyword("for", "`for` after `[`")?;
-            let (item, index, iterable) = p.with_newlines(true, |p| {
-                let (item, index) = if p.eat(&TokenKind::LParen) {
-                    let item = p.ident("the loop's item variable")?;
-                    let index = if p.eat(&TokenKind::Comma) {
-                        Some(p.ident("the loop's index variable after `,`")?)
-                    } else {
-                        None
-                    };
-                    p.expect(TokenKind::RParen, "`)` after the loop variables")?;
-                    (item, index)
-                } else {
-                    (p.ident("a loop variable after `for`")?, None)
-                };
-                p.expect_keyword("in", "`in` after the loop variable")?;
-                let iterable = p.expr()?;
-                p.expect(TokenKind::Colon, "`:` after the loop's iterable")?;
-                Ok((item, index, iterable))
-            })?;
-            p.skip_newlines();
-            let body = match body_kind {
-                LoopBody::Expression if p.at_keyword("if") && p.if_follows() => p.if_expr(false)?,
-                LoopBody::Expression => p.expr()?,
-                LoopBody::Module | LoopBody::Resource => {
-                    let resource_body = body_kind == LoopBody::Resource;
-                    match p.kind() {
-                        TokenKind::LBrace => p.object(resource_body)?,
-                        TokenKind::Ident if p.at_keyword("if") => p.if_expr(resource_body)?,
-                        _ => return p.fail("`{` or `if` for the loop body"),
-                    }
-                }
-            };
-            p.skip_newlines();
-            p.expect(TokenKind::RBracket, "`]` to close the `for` expression")?;
-            Ok(Expr {
-                kind: ExprKind::For {
-                    item,
-                    index,
-                    iterable: Box::new(iterable),
-                    body: Box::new(body),
-                },
-                span: start..p.prev_end,
-            })
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = false;
+        let result = self.for_rest(start, body_kind);
+        self.newlines_ignored = saved;
+        result
+    }
+
+    fn for_rest(&mut self, start: usize, body_kind: LoopBody) -> PResult<Expr> {
+        self.skip_newlines();
+        self.expect_keyword("for", "`for` after `[`")?;
+        self.newlines_ignored = true;
+        let header = self.for_header();
+        self.newlines_ignored = false;
+        let (item, index, iterable) = header?;
+        self.skip_newlines();
+        let body = self.for_body(body_kind)?;
+        self.skip_newlines();
+        self.expect(TokenKind::RBracket, "`]` to close the `for` expression")?;
+        Ok(Expr {
+            kind: ExprKind::For {
+                item,
+                index,
+                iterable: Box::new(iterable),
+                body: Box::new(body),
+            },
+            span: start..self.prev_end,
         })
+    }
+
+    /// `item in iterable:` or `(item, index) in iterable:`
+    fn for_header(&mut self) -> PResult<(Ident, Option<Ident>, Expr)> {
+        let (item, index) = if self.eat(&TokenKind::LParen) {
+            let item = self.ident("the loop's item variable")?;
+            let index = if self.eat(&TokenKind::Comma) {
+                Some(self.ident("the loop's index variable after `,`")?)
+            } else {
+                None
+            };
+            self.expect(TokenKind::RParen, "`)` after the loop variables")?;
+            (item, index)
+        } else {
+            (self.ident("a loop variable after `for`")?, None)
+        };
+        self.expect_keyword("in", "`in` after the loop variable")?;
+        let iterable = self.expr()?;
+        self.expect(TokenKind::Colon, "`:` after the loop's iterable")?;
+        Ok((item, index, iterable))
+    }
+
+    fn for_body(&mut self, body_kind: LoopBody) -> PResult<Expr> {
+        match body_kind {
+            LoopBody::Expression if self.at_keyword("if") && self.if_follows() => {
+                self.if_expr(false)
+            }
+            LoopBody::Expression => self.expr(),
+            LoopBody::Module | LoopBody::Resource => {
+                let resource_body = body_kind == LoopBody::Resource;
+                match self.kind() {
+                    TokenKind::LBrace => self.object(resource_body),
+                    TokenKind::Ident if self.at_keyword("if") => self.if_expr(resource_body),
+                    _ => self.fail("`{` or `if` for the loop body"),
+                }
+            }
+        }
     }
 
     /// At `if`: whether `if (...) {` follows (a condition, not a call of a function `if`).
@@ -1552,11 +1832,11 @@ impl<'a> Parser<'a> {
             return self.fail("`(` after `if`");
         }
         self.bump();
-        let cond = self.with_newlines(true, |p| {
-            let cond = p.expr()?;
-            p.expect(TokenKind::RParen, "`)` after the condition")?;
-            Ok(cond)
-        })?;
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = true;
+        let cond = self.if_condition();
+        self.newlines_ignored = saved;
+        let cond = cond?;
         if self.peek_past_newlines().kind == TokenKind::LBrace {
             self.skip_newlines();
         }
@@ -1571,6 +1851,12 @@ impl<'a> Parser<'a> {
             },
             span: start..self.prev_end,
         })
+    }
+
+    fn if_condition(&mut self) -> PResult<Expr> {
+        let cond = self.expr()?;
+        self.expect(TokenKind::RParen, "`)` after the condition")?;
+        Ok(cond)
     }
 
     // ----- types -----
@@ -1613,7 +1899,10 @@ impl<'a> Parser<'a> {
     }
 
     fn type_expr(&mut self) -> PResult<Type> {
-        self.nested(|p| p.union_type())
+        self.enter()?;
+        let result = self.union_type();
+        self.depth -= 1;
+        result
     }
 
     fn at_union_separator(&self) -> bool {
@@ -1623,17 +1912,19 @@ impl<'a> Parser<'a> {
     }
 
     fn union_type(&mut self) -> PResult<Type> {
-        let start = if self.at_union_separator() {
+        if self.at_union_separator() {
             self.skip_newlines();
-            self.start()
-        } else {
-            self.start()
-        };
+        }
+        let start = self.start();
         let leading_pipe = self.eat(&TokenKind::Pipe);
         let first = self.unary_type()?;
         if !leading_pipe && !self.at_union_separator() {
             return Ok(first);
         }
+        self.union_rest(start, first)
+    }
+
+    fn union_rest(&mut self, start: usize, first: Type) -> PResult<Type> {
         let mut members = vec![first];
         while self.at_union_separator() {
             self.skip_newlines();
@@ -1650,115 +1941,153 @@ impl<'a> Parser<'a> {
     }
 
     fn unary_type(&mut self) -> PResult<Type> {
-        let start = self.start();
-        let op = match self.kind() {
-            TokenKind::Minus => Some(UnaryOp::Minus),
-            TokenKind::Bang => Some(UnaryOp::Not),
-            _ => None,
+        let mut ty = match self.kind() {
+            TokenKind::Minus => self.prefix_type(UnaryOp::Minus)?,
+            TokenKind::Bang => self.prefix_type(UnaryOp::Not)?,
+            _ => self.member_type()?,
         };
-        let mut ty = match op {
-            Some(op) => {
-                self.bump();
-                let operand = self.member_type()?;
-                let kind = match (op, &operand.kind) {
-                    (UnaryOp::Minus, TypeKind::Literal(TypeLiteral::Int(value)))
-                        if value.checked_neg().is_some() =>
-                    {
-                        TypeKind::Literal(TypeLiteral::Int(-value))
-                    }
-                    _ => TypeKind::Unary {
-                        op,
-                        operand: Box::new(operand),
-                    },
-                };
-                Type {
-                    kind,
-                    span: start..self.prev_end,
-                }
-            }
-            None => self.member_type()?,
-        };
+        if !matches!(self.kind(), TokenKind::Question | TokenKind::Bang) {
+            return Ok(ty);
+        }
+        let mut depth = type_depth(&ty);
         loop {
-            let kind = match self.kind() {
-                TokenKind::Question => {
-                    self.bump();
-                    TypeKind::Nullable(Box::new(ty))
-                }
-                TokenKind::Bang => {
-                    self.bump();
-                    TypeKind::NonNullable(Box::new(ty))
-                }
+            let at = self.peek().span.clone();
+            let nullable = match self.kind() {
+                TokenKind::Question => true,
+                TokenKind::Bang => false,
                 _ => return Ok(ty),
             };
+            self.bump();
+            depth += 1;
+            self.check_tree_depth(depth, at)?;
+            let span = ty.span.start..self.prev_end;
+            let inner = Box::new(ty);
             ty = Type {
-                kind,
-                span: start..self.prev_end,
+                kind: if nullable {
+                    TypeKind::Nullable(inner)
+                } else {
+                    TypeKind::NonNullable(inner)
+                },
+                span,
             };
         }
     }
 
+    fn prefix_type(&mut self, op: UnaryOp) -> PResult<Type> {
+        let start = self.start();
+        self.bump();
+        let operand = self.member_type()?;
+        let kind = match (op, &operand.kind) {
+            (UnaryOp::Minus, TypeKind::Literal(TypeLiteral::Int(value)))
+                if value.checked_neg().is_some() =>
+            {
+                TypeKind::Literal(TypeLiteral::Int(-value))
+            }
+            _ => TypeKind::Unary {
+                op,
+                operand: Box::new(operand),
+            },
+        };
+        Ok(Type {
+            kind,
+            span: start..self.prev_end,
+        })
+    }
+
     fn member_type(&mut self) -> PResult<Type> {
-        let mut ty = self.primary_type()?;
-        let start = ty.span.start;
+        let ty = self.primary_type()?;
+        if !matches!(self.kind(), TokenKind::LBracket | TokenKind::Dot) {
+            return Ok(ty);
+        }
+        self.member_type_chain(ty)
+    }
+
+    fn member_type_chain(&mut self, mut ty: Type) -> PResult<Type> {
+        let mut depth = type_depth(&ty);
         loop {
-            let kind = match self.kind() {
-                TokenKind::LBracket => {
-                    self.bump();
-                    if self.eat(&TokenKind::RBracket) {
-                        TypeKind::Array(Box::new(ty))
-                    } else if self.eat(&TokenKind::Star) {
-                        self.expect(TokenKind::RBracket, "`]` after `[*`")?;
-                        TypeKind::Items(Box::new(ty))
-                    } else {
-                        let index = self.with_newlines(true, |p| {
-                            let index = p.expr()?;
-                            p.expect(TokenKind::RBracket, "`]` after the index")?;
-                            Ok(index)
-                        })?;
-                        TypeKind::Index {
-                            base: Box::new(ty),
-                            index: Box::new(index),
-                        }
-                    }
-                }
-                TokenKind::Dot => {
-                    self.bump();
-                    if self.eat(&TokenKind::Star) {
-                        TypeKind::AdditionalProperties(Box::new(ty))
-                    } else {
-                        let name = self.ident("a property name after `.`")?;
-                        if self.at(&TokenKind::Less) {
-                            let args = self.type_args()?;
-                            Self::parameterized(Some(ty), name, args)
-                        } else if let TypeKind::ResourceDerived {
-                            kind,
-                            type_string,
-                            type_string_span,
-                            mut path,
-                        } = ty.kind
-                        {
-                            path.push(name);
-                            TypeKind::ResourceDerived {
-                                kind,
-                                type_string,
-                                type_string_span,
-                                path,
-                            }
-                        } else {
-                            TypeKind::Property {
-                                base: Box::new(ty),
-                                name,
-                            }
-                        }
-                    }
-                }
+            let at = self.peek().span.clone();
+            ty = match self.kind() {
+                TokenKind::LBracket => self.index_type(ty)?,
+                TokenKind::Dot => self.property_type(ty)?,
                 _ => return Ok(ty),
             };
-            ty = Type {
-                kind,
-                span: start..self.prev_end,
+            let others = match &ty.kind {
+                TypeKind::Index { index, .. } => expr_depth(index),
+                TypeKind::Parameterized { args, .. } => {
+                    args.iter().map(type_depth).max().unwrap_or(0)
+                }
+                _ => 0,
             };
+            depth = 1 + depth.max(others);
+            self.check_tree_depth(depth, at)?;
         }
+    }
+
+    /// `T[]`, `T[*]` or `T[index]`.
+    fn index_type(&mut self, base: Type) -> PResult<Type> {
+        self.bump();
+        let start = base.span.start;
+        let kind = if self.eat(&TokenKind::RBracket) {
+            TypeKind::Array(Box::new(base))
+        } else if self.eat(&TokenKind::Star) {
+            self.expect(TokenKind::RBracket, "`]` after `[*`")?;
+            TypeKind::Items(Box::new(base))
+        } else {
+            let saved = self.newlines_ignored;
+            self.newlines_ignored = true;
+            let index = self.index_inner();
+            self.newlines_ignored = saved;
+            let (index, safe, from_end) = index?;
+            if safe || from_end {
+                self.error(index.span.clone(), "`?` and `^` cannot index a type");
+            }
+            TypeKind::Index {
+                base: Box::new(base),
+                index: Box::new(index),
+            }
+        };
+        Ok(Type {
+            kind,
+            span: start..self.prev_end,
+        })
+    }
+
+    /// `T.*`, `T.name` or `T.name<args>`.
+    fn property_type(&mut self, base: Type) -> PResult<Type> {
+        self.bump();
+        let start = base.span.start;
+        let kind = if self.eat(&TokenKind::Star) {
+            TypeKind::AdditionalProperties(Box::new(base))
+        } else {
+            let name = self.ident("a property name after `.`")?;
+            if self.at(&TokenKind::Less) {
+                let args = self.type_args()?;
+                Self::parameterized(Some(base), name, args)
+            } else if let TypeKind::ResourceDerived {
+                kind,
+                type_string,
+                type_string_span,
+                mut path,
+            } = base.kind
+            {
+                path.push(name);
+                TypeKind::ResourceDerived {
+                    kind,
+                    type_string,
+                    type_string_span,
+                    path,
+                }
+            } else {
+                TypeKind::Property {
+                    base: Box::new(base),
+                    name,
+                }
+            }
+        };
+        Ok(Type {
+            kind,
+            span: start..self.prev_end,
+        })
     }
 
     /// `name<args>`, recognising `resourceInput<'T@v'>` and `resourceOutput<'T@v'>` (also as
@@ -1816,56 +2145,71 @@ impl<'a> Parser<'a> {
     }
 
     fn primary_type(&mut self) -> PResult<Type> {
-        let start = self.start();
-        let kind = match self.kind() {
+        match self.kind() {
             TokenKind::Int => {
-                let token = self.bump();
-                match self.token_text(&token).parse::<i64>() {
-                    Ok(value) => TypeKind::Literal(TypeLiteral::Int(value)),
-                    Err(_) => {
-                        self.error(
-                            token.span,
-                            "the integer is too large (the limit is 2^63 - 1)",
-                        );
-                        return Err(Abort);
-                    }
-                }
-            }
-            TokenKind::String { .. } => {
-                let string = self.string("a type")?;
-                let Some(value) = string.as_str() else {
-                    self.error(
-                        string.span,
-                        "a string type cannot use interpolation (`${...}`)",
-                    );
-                    return Err(Abort);
+                let literal = self.int_literal()?;
+                let ExprKind::Int(value) = literal.kind else {
+                    unreachable!("int_literal returns an integer");
                 };
-                TypeKind::Literal(TypeLiteral::String(value))
+                Ok(Type {
+                    kind: TypeKind::Literal(TypeLiteral::Int(value)),
+                    span: literal.span,
+                })
             }
-            TokenKind::LBrace => return self.object_type(),
-            TokenKind::LBracket => return self.tuple_type(),
-            TokenKind::LParen => {
-                self.bump();
-                let inner = self.with_newlines(true, |p| {
-                    let inner = p.type_expr()?;
-                    p.expect(TokenKind::RParen, "`)` to close the parenthesis")?;
-                    Ok(inner)
-                })?;
-                TypeKind::Paren(Box::new(inner))
+            TokenKind::String { .. } => self.string_type(),
+            TokenKind::LBrace => self.object_type(),
+            TokenKind::LBracket => self.tuple_type(),
+            TokenKind::LParen => self.paren_type(),
+            TokenKind::Ident => self.named_type(),
+            _ => self.fail("a type"),
+        }
+    }
+
+    fn string_type(&mut self) -> PResult<Type> {
+        let string = self.string("a type")?;
+        let Some(value) = string.as_str() else {
+            self.error(
+                string.span,
+                "a string type cannot use interpolation (`${...}`)",
+            );
+            return Err(Abort);
+        };
+        Ok(Type {
+            kind: TypeKind::Literal(TypeLiteral::String(value)),
+            span: string.span,
+        })
+    }
+
+    fn paren_type(&mut self) -> PResult<Type> {
+        let start = self.start();
+        self.bump();
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = true;
+        let inner = self.paren_type_inner();
+        self.newlines_ignored = saved;
+        Ok(Type {
+            kind: TypeKind::Paren(Box::new(inner?)),
+            span: start..self.prev_end,
+        })
+    }
+
+    fn paren_type_inner(&mut self) -> PResult<Type> {
+        let inner = self.type_expr()?;
+        self.expect(TokenKind::RParen, "`)` to close the parenthesis")?;
+        Ok(inner)
+    }
+
+    fn named_type(&mut self) -> PResult<Type> {
+        let name = self.ident("a type")?;
+        let start = name.span.start;
+        let kind = match name.name.as_str() {
+            "true" | "false" => TypeKind::Literal(TypeLiteral::Bool(name.name == "true")),
+            "null" => TypeKind::Literal(TypeLiteral::Null),
+            _ if self.at(&TokenKind::Less) => {
+                let args = self.type_args()?;
+                Self::parameterized(None, name, args)
             }
-            TokenKind::Ident => {
-                let name = self.ident("a type")?;
-                match name.name.as_str() {
-                    "true" | "false" => TypeKind::Literal(TypeLiteral::Bool(name.name == "true")),
-                    "null" => TypeKind::Literal(TypeLiteral::Null),
-                    _ if self.at(&TokenKind::Less) => {
-                        let args = self.type_args()?;
-                        Self::parameterized(None, name, args)
-                    }
-                    _ => TypeKind::Ident(name),
-                }
-            }
-            _ => return self.fail("a type"),
+            _ => TypeKind::Ident(name),
         };
         Ok(Type {
             kind,
@@ -1876,34 +2220,15 @@ impl<'a> Parser<'a> {
     fn object_type(&mut self) -> PResult<Type> {
         let start = self.start();
         self.bump();
-        let (properties, additional) = self.with_newlines(false, |p| {
-            let mut properties = Vec::new();
-            let mut additional = None;
-            loop {
-                p.skip_newlines();
-                match p.kind() {
-                    TokenKind::RBrace => {
-                        p.bump();
-                        return Ok((properties, additional));
-                    }
-                    TokenKind::Eof => return p.fail("`}` to close the object type"),
-                    _ => {}
-                }
-                if p.is_declaration_line(p.pos, false) {
-                    return p.fail("`}` to close the object type before the next declaration");
-                }
-                let item_start = p.pos;
-                let item = p.object_type_property().and_then(|item| {
-                    p.list_separator("the property", &TokenKind::RBrace)?;
-                    Ok(item)
-                });
-                match item {
-                    Ok(Ok(property)) => properties.push(property),
-                    Ok(Err(rest)) => additional = Some(Box::new(rest)),
-                    Err(Abort) => p.recover_item(item_start, &TokenKind::RBrace, false)?,
-                }
-            }
-        })?;
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = false;
+        let mut properties = Vec::new();
+        let mut additional = None;
+        self.list_closers.push(TokenKind::RBrace);
+        let result = self.object_type_items(&mut properties, &mut additional);
+        self.list_closers.pop();
+        self.newlines_ignored = saved;
+        result?;
         Ok(Type {
             kind: TypeKind::Object {
                 properties,
@@ -1913,76 +2238,214 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// A property of an object type, or (`Err`) its `*: T` additional-properties type.
+    fn object_type_items(
+        &mut self,
+        properties: &mut Vec<ObjectTypeProperty>,
+        additional: &mut Option<Box<AdditionalPropertiesType>>,
+    ) -> PResult<()> {
+        loop {
+            self.skip_newlines();
+            match self.kind() {
+                TokenKind::RBrace => {
+                    self.bump();
+                    return Ok(());
+                }
+                TokenKind::Eof => return self.fail("`}` to close the object type"),
+                _ => {}
+            }
+            if self.is_declaration_line(self.pos, false) {
+                return self.fail("`}` to close the object type before the next declaration");
+            }
+            let item_start = self.pos;
+            match self.object_type_property() {
+                Ok(Ok(property)) => properties.push(property),
+                Ok(Err(rest)) => *additional = Some(Box::new(rest)),
+                Err(Abort) => self.recover_item(item_start, &TokenKind::RBrace, false)?,
+            }
+        }
+    }
+
+    /// A property of an object type, or (`Err`) its `*: T` additional-properties type, and the
+    /// separator after it.
     fn object_type_property(
         &mut self,
     ) -> PResult<Result<ObjectTypeProperty, AdditionalPropertiesType>> {
         let start = self.start();
         let decorators = self.decorators()?;
-        if self.eat(&TokenKind::Star) {
+        let item = if self.eat(&TokenKind::Star) {
             self.expect(TokenKind::Colon, "`:` after `*`")?;
             let ty = self.type_expr()?;
-            return Ok(Err(AdditionalPropertiesType {
+            Err(AdditionalPropertiesType {
                 decorators,
                 ty,
                 span: start..self.prev_end,
-            }));
-        }
-        let key = self.key()?;
-        let optional = self.eat(&TokenKind::Question);
-        self.expect(TokenKind::Colon, "`:` after the property name")?;
-        let ty = self.type_expr()?;
-        Ok(Ok(ObjectTypeProperty {
-            decorators,
-            key,
-            optional,
-            ty,
-            span: start..self.prev_end,
-        }))
+            })
+        } else {
+            let key = self.key()?;
+            let optional = self.eat(&TokenKind::Question);
+            self.expect(TokenKind::Colon, "`:` after the property name")?;
+            let ty = self.type_expr()?;
+            Ok(ObjectTypeProperty {
+                decorators,
+                key,
+                optional,
+                ty,
+                span: start..self.prev_end,
+            })
+        };
+        self.list_separator("the property", &TokenKind::RBrace)?;
+        Ok(item)
     }
 
     fn tuple_type(&mut self) -> PResult<Type> {
         let start = self.start();
         self.bump();
-        let items = self.with_newlines(false, |p| {
-            let mut items = Vec::new();
-            loop {
-                p.skip_newlines();
-                match p.kind() {
-                    TokenKind::RBracket => {
-                        p.bump();
-                        return Ok(items);
-                    }
-                    TokenKind::Eof => return p.fail("`]` to close the tuple type"),
-                    _ => {}
-                }
-                if p.is_declaration_line(p.pos, false) {
-                    return p.fail("`]` to close the tuple type before the next declaration");
-                }
-                let item_start = p.pos;
-                let item_offset = p.start();
-                let item = p
-                    .decorators()
-                    .and_then(|decorators| Ok((decorators, p.type_expr()?)))
-                    .and_then(|item| {
-                        p.list_separator("the tuple item", &TokenKind::RBracket)?;
-                        Ok(item)
-                    });
-                match item {
-                    Ok((decorators, ty)) => items.push(TupleTypeItem {
-                        decorators,
-                        span: item_offset..ty.span.end,
-                        ty,
-                    }),
-                    Err(Abort) => p.recover_item(item_start, &TokenKind::RBracket, false)?,
-                }
-            }
-        })?;
+        let saved = self.newlines_ignored;
+        self.newlines_ignored = false;
+        let mut items = Vec::new();
+        self.list_closers.push(TokenKind::RBracket);
+        let result = self.tuple_type_items(&mut items);
+        self.list_closers.pop();
+        self.newlines_ignored = saved;
+        result?;
         Ok(Type {
             kind: TypeKind::Tuple(items),
             span: start..self.prev_end,
         })
     }
+
+    fn tuple_type_items(&mut self, items: &mut Vec<TupleTypeItem>) -> PResult<()> {
+        loop {
+            self.skip_newlines();
+            match self.kind() {
+                TokenKind::RBracket => {
+                    self.bump();
+                    return Ok(());
+                }
+                TokenKind::Eof => return self.fail("`]` to close the tuple type"),
+                _ => {}
+            }
+            if self.is_declaration_line(self.pos, false) {
+                return self.fail("`]` to close the tuple type before the next declaration");
+            }
+            let item_start = self.pos;
+            match self.tuple_type_item() {
+                Ok(item) => items.push(item),
+                Err(Abort) => self.recover_item(item_start, &TokenKind::RBracket, false)?,
+            }
+        }
+    }
+
+    /// One tuple item and the separator after it.
+    fn tuple_type_item(&mut self) -> PResult<TupleTypeItem> {
+        let start = self.start();
+        let decorators = self.decorators()?;
+        let ty = self.type_expr()?;
+        self.list_separator("the tuple item", &TokenKind::RBracket)?;
+        Ok(TupleTypeItem {
+            decorators,
+            span: start..ty.span.end,
+            ty,
+        })
+    }
+}
+
+/// The depth of an expression tree, in nodes (an expression's decorators, lambda parameter
+/// types and nested resources count too). Only called on trees the parser built, which are a
+/// few hundred levels deep at most, so the recursion is bounded.
+fn expr_depth(expr: &Expr) -> usize {
+    fn max_of<'e>(exprs: impl Iterator<Item = &'e Expr>) -> usize {
+        exprs.map(expr_depth).max().unwrap_or(0)
+    }
+    fn decorators_depth(decorators: &[Decorator]) -> usize {
+        max_of(decorators.iter().map(|decorator| &decorator.expr))
+    }
+    let children = match &expr.kind {
+        ExprKind::String { parts } => max_of(parts.iter().filter_map(|part| match part {
+            StringPart::Interp(expr) => Some(expr),
+            StringPart::Literal(_) => None,
+        })),
+        ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Ident(_) => 0,
+        ExprKind::Object(object) => object
+            .items
+            .iter()
+            .map(|item| match item {
+                ObjectItem::Property(property) => expr_depth(&property.value)
+                    .max(decorators_depth(&property.decorators))
+                    .max(match &property.key {
+                        Key::String(key) => expr_depth(key),
+                        Key::Ident(_) => 0,
+                    }),
+                ObjectItem::Spread { expr, .. } => expr_depth(expr),
+                ObjectItem::Resource(resource) => {
+                    expr_depth(&resource.value).max(decorators_depth(&resource.decorators)) + 1
+                }
+            })
+            .max()
+            .unwrap_or(0),
+        ExprKind::Array(items) => max_of(items.iter().map(|item| match item {
+            ArrayItem::Value(expr) | ArrayItem::Spread { expr, .. } => expr,
+        })),
+        ExprKind::Member { base, .. }
+        | ExprKind::ResourceAccess { base, .. }
+        | ExprKind::NonNull(base)
+        | ExprKind::Unary { operand: base, .. }
+        | ExprKind::Paren(base) => expr_depth(base),
+        ExprKind::Index { base, index, .. } => expr_depth(base).max(expr_depth(index)),
+        ExprKind::Call { callee, args, .. } => max_of(callee.as_deref().into_iter().chain(args)),
+        ExprKind::Binary { left, right, .. } => expr_depth(left).max(expr_depth(right)),
+        ExprKind::Ternary {
+            cond,
+            then,
+            otherwise,
+        } => max_of([cond, then, otherwise].into_iter().map(|expr| &**expr)),
+        ExprKind::Lambda { params, body } => expr_depth(body).max(
+            params
+                .iter()
+                .filter_map(|param| param.ty.as_ref())
+                .map(type_depth)
+                .max()
+                .unwrap_or(0),
+        ),
+        ExprKind::For { iterable, body, .. } => expr_depth(iterable).max(expr_depth(body)),
+        ExprKind::If { cond, body } => expr_depth(cond).max(expr_depth(body)),
+    };
+    1 + children
+}
+
+/// The depth of a type tree, in nodes (see [`expr_depth`]).
+fn type_depth(ty: &Type) -> usize {
+    fn max_of<'t>(types: impl Iterator<Item = &'t Type>) -> usize {
+        types.map(type_depth).max().unwrap_or(0)
+    }
+    let children = match &ty.kind {
+        TypeKind::Ident(_) | TypeKind::Literal(_) | TypeKind::ResourceDerived { .. } => 0,
+        TypeKind::Property { base, .. }
+        | TypeKind::Array(base)
+        | TypeKind::Nullable(base)
+        | TypeKind::NonNullable(base)
+        | TypeKind::Items(base)
+        | TypeKind::AdditionalProperties(base)
+        | TypeKind::Unary { operand: base, .. }
+        | TypeKind::Paren(base) => type_depth(base),
+        TypeKind::Union(members) => max_of(members.iter()),
+        TypeKind::Object {
+            properties,
+            additional,
+        } => max_of(
+            properties
+                .iter()
+                .map(|property| &property.ty)
+                .chain(additional.iter().map(|additional| &additional.ty)),
+        ),
+        TypeKind::Tuple(items) => max_of(items.iter().map(|item| &item.ty)),
+        TypeKind::Parameterized { base, args, .. } => {
+            max_of(base.as_deref().into_iter().chain(args))
+        }
+        TypeKind::Index { base, index } => type_depth(base).max(expr_depth(index)),
+        TypeKind::Resource { type_string } => type_string.as_deref().map_or(0, expr_depth),
+    };
+    1 + children
 }
 
 #[cfg(test)]
@@ -1993,9 +2456,10 @@ mod tests {
 
     fn parse_ok(text: &str) -> File {
         let (file, errors) = parse(text);
+        let shown: String = text.chars().take(200).collect();
         assert!(
             errors.is_empty(),
-            "unexpected errors in {text:?}: {errors:#?}"
+            "unexpected errors in {shown:?}: {errors:#?}"
         );
         file
     }
@@ -2244,10 +2708,6 @@ mod tests {
             }
             TypeKind::Paren(inner) => format!("paren({})", show_type(inner)),
         }
-    }
-
-    fn errors(text: &str) -> Vec<SyntaxError> {
-        parse(text).1
     }
 
     // ----- declarations -----
@@ -2852,7 +3312,7 @@ mod tests {
         );
         assert_eq!(
             expr("a * b + c < d == e && f || g ?? h"),
-            "((((((a * b) + c) < d) == e) && f) || g) ?? h)"
+            "(((((((a * b) + c) < d) == e) && f) || g) ?? h)"
         );
         assert_eq!(expr("a =~ b || c !~ d"), "((a =~ b) || (c !~ d))");
         assert_eq!(
@@ -2981,30 +3441,50 @@ mod tests {
 
     #[test]
     fn error_inside_an_object_loses_only_that_property() {
-        let text = "var o = {\n  a: 1\n  b: concat('x', )\n  c: [1 2]\n  d: 4\n}\nvar after = 1\n";
+        let text = "var o = {\n  a: 1\n  b: concat('x' 'y')\n  c: [1 2]\n  d: 4\n  e: ]\n}\nvar after = 1\n";
         let (file, errors) = parse(text);
-        assert_eq!(errors.len(), 2, "{errors:?}");
-        assert_eq!(errors[0].span.start, text.find(")\n").unwrap());
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(errors[0].span.start, text.find("'y'").unwrap());
+        assert_eq!(errors[2].span.start, text.find("]\n}").unwrap());
         assert_eq!(errors[1].span.start, text.find("2]").unwrap());
         assert_eq!(file.statements.len(), 2);
         let Statement::Var(var) = &file.statements[0] else {
             panic!()
         };
-        assert_eq!(show(&var.value), "{a: 1, d: 4}");
+        // `b` and `e` are lost; `c` loses its broken items.
+        assert_eq!(show(&var.value), "{a: 1, c: [], d: 4}");
     }
 
     #[test]
     fn junk_after_a_declaration_and_unknown_lines() {
-        let (file, errors) = parse("param a string param b string\nwhat is this\nvar ok = 1\n");
-        assert_eq!(errors.len(), 2, "{errors:?}");
+        let text = "param a string param b string\nvar ok = 1\nwhat is this\n}\noutput o int = 1 2\nvar ok2 = 2\n";
+        let (file, errors) = parse(text);
+        assert_eq!(errors.len(), 3, "{errors:?}");
         assert_eq!(errors[0].span, 15..20);
-        assert!(
-            errors[0]
-                .message
-                .starts_with("expected a line break after the declaration")
+        assert_eq!(
+            errors[0].message,
+            "expected `=` or a line break after the parameter type, found `param`"
         );
-        assert_eq!(errors[1].span, 30..34);
-        assert_eq!(file.statements.len(), 2);
+        let what = text.find("what").unwrap();
+        assert_eq!(errors[1].span, what..what + 4);
+        assert!(
+            errors[1]
+                .message
+                .starts_with("expected a declaration (`param`")
+        );
+        let two = text.find("1 2").unwrap() + 2;
+        assert_eq!(errors[2].span, two..two + 1);
+        assert_eq!(
+            errors[2].message,
+            "expected a line break after the declaration, found `2`"
+        );
+        // The output before the junk is kept.
+        let names: Vec<_> = file
+            .statements
+            .iter()
+            .map(|s| s.name().unwrap().name.as_str())
+            .collect();
+        assert_eq!(names, ["ok", "o", "ok2"]);
         let (file, errors) = parse("@description('x')\n");
         assert_eq!(
             errors[0].message,
@@ -3016,21 +3496,44 @@ mod tests {
     #[test]
     fn lexical_errors_are_reported() {
         let (file, errors) = parse("var a = 'unterminated\nvar b = \"double\"\nvar c = 1\n");
-        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors.len(), 3, "{errors:?}");
         assert_eq!(errors[0].span, 21..21);
         assert_eq!(errors[1].span, 30..31);
+        assert_eq!(
+            errors[1].message,
+            "unexpected `\"`: Bicep strings use single quotes"
+        );
+        assert_eq!(errors[2].span, 37..38);
+        // `a` (with the error reported) and `c`; `b` is lost.
         assert_eq!(file.statements.len(), 2);
     }
 
     #[test]
     fn recovery_resumes_at_the_same_indentation() {
+        // An error in a nested resource's body loses the property only ...
         let text = "resource a 'T@1' = {\n  name: 'a'\n  resource child 'c' = {\n    name: ]\n  }\n}\nvar ok = 1\n";
         let (file, errors) = parse(text);
         assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].span.start, text.find(']').unwrap());
+        assert_eq!(file.statements.len(), 2);
+        let Statement::Resource(resource) = &file.statements[0] else {
+            panic!()
+        };
+        assert_eq!(
+            show(&resource.value),
+            "{name: 'a', resource child 'c' = {}}"
+        );
+        // ... and an error that abandons a declaration skips its indented lines, including
+        // nested declarations, up to the next declaration at its own indentation.
+        let text = "resource a 'T@1' = if {\n  resource child 'c' = {\n    name: 'c'\n  }\n}\nvar ok = 1\n";
+        let (file, errors) = parse(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "expected `(` after `if`, found `{`");
         assert_eq!(file.statements.len(), 1);
         assert!(matches!(&file.statements[0], Statement::Var(_)));
     }
 
+    #[track_caller]
     fn assert_too_deep(text: &str) {
         let (_, errors) = parse(text);
         assert!(
@@ -3074,25 +3577,52 @@ mod tests {
 
     #[test]
     fn nesting_below_the_limit_is_fine() {
-        let n = MAX_DEPTH - 2;
-        parse_ok(&format!("var x = {}1{}", "(".repeat(n), ")".repeat(n)));
-        parse_ok(&format!("var x = {}1{}", "[".repeat(n), "]".repeat(n)));
-        let (_, errors) = parse(&format!(
-            "var x = {}1{}",
-            "(".repeat(MAX_DEPTH + 1),
-            ")".repeat(MAX_DEPTH + 1)
-        ));
-        assert_eq!(errors.len(), 1);
+        // `1` inside 255 parentheses is 256 levels of expressions: the most there may be.
+        let parens = |n: usize| format!("var x = {}1{}", "(".repeat(n), ")".repeat(n));
+        parse_ok(&parens(MAX_DEPTH - 1));
+        let (_, errors) = parse(&parens(MAX_DEPTH));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].span, 8 + MAX_DEPTH..9 + MAX_DEPTH);
+        let arrays = |n: usize| format!("var x = {}1{}", "[".repeat(n), "]".repeat(n));
+        parse_ok(&arrays(MAX_DEPTH - 1));
+        assert_eq!(parse(&arrays(MAX_DEPTH)).1.len(), 1);
+    }
+
+    #[test]
+    fn deep_legal_nesting_parses_on_a_small_stack() {
+        // More stack than the parser allows itself on the caller's thread (in a debug build):
+        // parsing moves to a thread of its own, and the result is the same.
+        let objects = format!("var x = {}1{}", "{a: ".repeat(250), "}".repeat(250));
+        let thread = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || parse(&objects))
+            .unwrap();
+        let (file, errors) = thread.join().unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(file.statements.len(), 1);
     }
 
     #[test]
     fn long_flat_inputs_are_fine() {
         let n = 50_000;
-        parse_ok(&format!("var x = {}1", "1 + ".repeat(n)));
-        parse_ok(&format!("var x = a{}", ".b".repeat(n)));
         parse_ok(&format!("var x = [\n{}]", "  1\n".repeat(n)));
+        parse_ok(&format!("var x = {{\n{}}}", "  a: 1\n".repeat(n)));
+        parse_ok(&format!("var x = f({}1)", "1, ".repeat(n)));
         let file = parse_ok(&"param p string\n".repeat(n));
         assert_eq!(file.statements.len(), n);
+        // Chains of operators are fine up to the depth limit ...
+        parse_ok(&format!("var x = {}1", "1 + ".repeat(MAX_DEPTH - 1)));
+        parse_ok(&format!("var x = a{}", ".b".repeat(MAX_DEPTH - 1)));
+        // ... and beyond it an error, not a tree too deep to walk (or drop).
+        assert_too_deep(&format!("var x = {}1", "1 + ".repeat(n)));
+        assert_too_deep(&format!("var x = a{}", ".b".repeat(n)));
+        assert_too_deep(&format!("var x = a{}", "[0]".repeat(n)));
+        assert_too_deep(&format!("var x = a{}", "!".repeat(n)));
+        assert_too_deep(&format!("type t = string{}", "[]".repeat(n)));
+        assert_too_deep(&format!("type t = string{}", "?!".repeat(n)));
+        // Parenthesized chains inside chains: the tree depth, not the recursion, is bounded.
+        let inner = format!("({}1)", "1 + ".repeat(200));
+        assert_too_deep(&format!("var x = {inner}{}", " + 1".repeat(200)));
     }
 
     /// A deterministic xorshift generator.
