@@ -38,6 +38,16 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<u32>,
+    /// For a file read through a translation (Terraform JSON syntax read as HCL): the text the
+    /// parser reads, and where its pieces came from. Spans are in the translated text;
+    /// reporting maps them back to `text`.
+    pub translation: Option<Translation>,
+}
+
+pub struct Translation {
+    pub text: String,
+    /// (start in the translation, length, start in the original, copied verbatim).
+    pub segments: Vec<(u32, u32, u32, bool)>,
 }
 
 /// One-based line and column (column counted in characters).
@@ -61,11 +71,35 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            translation: None,
+        }
+    }
+
+    /// The text parsers read: the translation when there is one.
+    pub fn parse_text(&self) -> &str {
+        self.translation
+            .as_ref()
+            .map(|t| t.text.as_str())
+            .unwrap_or(&self.text)
+    }
+
+    /// A parser's offset as an offset into `text`.
+    pub fn original_offset(&self, offset: u32) -> u32 {
+        let Some(t) = &self.translation else {
+            return offset;
+        };
+        let i = t.segments.partition_point(|(start, ..)| *start <= offset);
+        match i.checked_sub(1).map(|i| t.segments[i]) {
+            Some((start, len, original, true)) if offset <= start + len => {
+                original + (offset - start)
+            }
+            Some((_, _, original, _)) => original,
+            None => 0,
         }
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = offset.min(self.text.len() as u32);
+        let offset = self.original_offset(offset).min(self.text.len() as u32);
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line] as usize;
         let mut end = offset as usize;

@@ -44,6 +44,10 @@ const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules", ".terragru
 
 fn is_tf(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "tf")
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(".tf.json"))
 }
 
 fn is_auto_var_file(path: &Path) -> bool {
@@ -523,7 +527,28 @@ fn read_files(
             Ok(t) => (t, None),
             Err(e) => (String::new(), Some(e)),
         };
-        let id = sources.add(SourceFile::new(path.clone(), display(&path), text));
+        let mut source = SourceFile::new(path.clone(), display(&path), text);
+        let mut translation_error = None;
+        if ok && path.to_string_lossy().ends_with(".tf.json") {
+            match terraform::json_syntax::translate(&source.text, FileId(sources.len() as u32)) {
+                Ok(t) => source.translation = Some(t),
+                Err(e) => {
+                    // Reported once, here; the parser then reads nothing.
+                    source.translation = Some(crate::source::Translation {
+                        text: String::new(),
+                        segments: Vec::new(),
+                    });
+                    translation_error = Some(e);
+                }
+            }
+        }
+        let id = sources.add(source);
+        if let Some((offset, message)) = translation_error {
+            diagnostics.push(Diagnostic {
+                span: Span::new(id, offset..offset),
+                message: format!("JSON syntax error: {message}"),
+            });
+        }
         if ok {
             ids.push(id);
         }

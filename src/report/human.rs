@@ -58,7 +58,11 @@ impl Diagnostic for Rendered<'_> {
     }
 }
 
-fn source_span(start: u32, end: u32) -> SourceSpan {
+fn source_span(file: &crate::source::SourceFile, start: u32, end: u32) -> SourceSpan {
+    let (start, end) = (
+        file.original_offset(start),
+        file.original_offset(end).max(file.original_offset(start)),
+    );
     SourceSpan::new(
         (start as usize).into(),
         (end.saturating_sub(start)) as usize,
@@ -77,7 +81,7 @@ pub fn render(report: &Report) -> String {
         let file = report.sources.get(finding.span.file);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(finding.rule.name.to_string()),
-            source_span(finding.span.start, finding.span.end),
+            source_span(file, finding.span.start, finding.span.end),
         )];
         let mut help = finding.help.clone();
         if !finding.trace.is_empty() {
@@ -97,7 +101,7 @@ pub fn render(report: &Report) -> String {
             if related.span.file == finding.span.file {
                 labels.push(LabeledSpan::new_with_span(
                     Some(related.message.clone()),
-                    source_span(related.span.start, related.span.end),
+                    source_span(file, related.span.start, related.span.end),
                 ));
             } else {
                 let at = report.start(related.span);

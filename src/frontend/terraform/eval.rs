@@ -245,6 +245,11 @@ impl<'a> Evaluator<'a> {
     }
 
     fn template(&self, template: &Template, scope: &Scope) -> Value {
+        // `"${x}"` alone is x itself, not its string form (Terraform keeps the type).
+        let elements: Vec<&Element> = template.iter().collect();
+        if let [Element::Interpolation(only)] = elements.as_slice() {
+            return self.eval(&only.expr, scope);
+        }
         let mut out = String::new();
         if let Err(u) = self.render(template, scope, &mut out) {
             return u;

@@ -7,6 +7,7 @@
 mod calls;
 mod eval;
 mod functions;
+pub mod json_syntax;
 mod lower;
 mod module;
 pub mod plan;
@@ -68,9 +69,16 @@ impl<'a> Project<'a> {
 /// Parses a `.tf` or `.tfvars` file; a syntax error becomes a diagnostic at its line and column.
 pub fn parse(sources: &SourceMap, file: FileId) -> Result<Body, Diagnostic> {
     let source = sources.get(file);
-    hcl_edit::parser::parse_body(&source.text).map_err(|e| {
+    hcl_edit::parser::parse_body(source.parse_text()).map_err(|e| {
         let loc = e.location();
-        let offset = source.offset_of(loc.line(), loc.column());
+        let offset = match &source.translation {
+            // The error is in the translation: report it where it maps in the JSON.
+            Some(t) => {
+                crate::source::SourceFile::new(Default::default(), String::new(), t.text.clone())
+                    .offset_of(loc.line(), loc.column())
+            }
+            None => source.offset_of(loc.line(), loc.column()),
+        };
         Diagnostic {
             span: Span {
                 file,

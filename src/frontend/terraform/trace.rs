@@ -83,7 +83,7 @@ impl<'a> Evaluator<'a> {
         let span = Span::new(file, expr.span().unwrap_or(0..0));
         steps.push(TraceStep {
             span,
-            text: format!("{label}{}", excerpt(&sources.get(file).text, span)),
+            text: format!("{label}{}", excerpt(sources.get(file).parse_text(), span)),
         });
         let mut reads = Reads::default();
         reads.visit_expr(expr);
