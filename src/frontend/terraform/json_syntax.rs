@@ -122,7 +122,9 @@ mod tests {
     }
   }
 }"#;
-        let t = translate(json, FileId(0)).ok().expect("translates");
+        let Ok(t) = translate(json, FileId(0)) else {
+            panic!("translates")
+        };
         assert!(hcl_edit::parser::parse_body(&t.text).is_ok(), "{}", t.text);
         assert!(t.text.contains("resource \"azurerm_subnet\" \"agent\" {\nname = \"snet-agent\"\naddress_prefixes = [\"${var.cidr}\"]\n}"), "{}", t.text);
         let mut file = SourceFile::new("x".into(), "x".into(), json.to_string());
