@@ -66,6 +66,9 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// How the checked value was computed, when it came through variables, locals or modules.
     pub trace: Vec<crate::model::TraceStep>,
+    /// The declaration the finding is in and the module calls leading to it: a suppression
+    /// comment on any of them covers the finding.
+    pub scopes: Vec<Span>,
 }
 
 impl Finding {
@@ -78,6 +81,8 @@ impl Finding {
     /// as related locations.
     pub fn origin(&mut self, origin: &crate::model::Origin) -> &mut Finding {
         self.resource = Some(origin.address.clone());
+        self.scopes.push(origin.span);
+        self.scopes.extend(origin.via.iter().map(|(_, call)| *call));
         for (address, call) in &origin.via {
             self.related(*call, format!("through `{address}`, called here"));
         }
@@ -122,6 +127,7 @@ impl Reporter {
             resource: None,
             related: Vec::new(),
             trace: Vec::new(),
+            scopes: Vec::new(),
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -137,6 +143,7 @@ impl Reporter {
             resource: None,
             related: Vec::new(),
             trace: Vec::new(),
+            scopes: Vec::new(),
         });
     }
 }
@@ -216,7 +223,7 @@ fn check_model(model: &Model, selection: &Selection, want_unresolved: bool) -> V
 pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     let parse_error = &crate::rules::parse_error::RULE;
-    if selection.is_enabled(parse_error) {
+    {
         for d in &workspace.diagnostics {
             findings.push(Finding {
                 rule: parse_error,
@@ -227,6 +234,7 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
                 resource: None,
                 related: Vec::new(),
                 trace: Vec::new(),
+                scopes: Vec::new(),
             });
         }
     }
@@ -237,8 +245,14 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
         .filter(|m| m.environment.is_some())
         .count()
         > 1;
+    // Every rule runs, so that a suppression of a rule not selected this time is not called
+    // unused; the selection applies to what is reported.
+    let everything = Selection {
+        select: Some(vec!["ALL".into()]),
+        ignore: Vec::new(),
+    };
     for model in &workspace.models {
-        let mut found = check_model(model, selection, want_unresolved);
+        let mut found = check_model(model, &everything, want_unresolved);
         if let (true, Some(environment)) = (several_environments, model.environment) {
             for finding in &mut found {
                 finding.related.push(Related {
@@ -260,6 +274,10 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
             f.message.clone(),
         )
     };
+    let mut findings =
+        crate::suppression::apply(findings, &workspace.sources, crate::suppression::today());
+    findings
+        .retain(|f| selection.is_enabled(f.rule) || (f.rule.code == "FL002" && want_unresolved));
     findings.sort_by_key(key);
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
     for finding in findings {

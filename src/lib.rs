@@ -15,4 +15,5 @@ pub mod node;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppression;
 pub mod value;

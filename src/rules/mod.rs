@@ -33,6 +33,7 @@ pub mod cmk_key_type;
 pub mod cmk_key_vault_purge_protection;
 pub mod cmk_key_vault_region;
 pub mod cmk_key_vault_soft_delete;
+pub mod invalid_suppression;
 pub mod non_rfc1918_range;
 pub mod parse_error;
 pub mod peered_vnet_overlap;
@@ -48,6 +49,7 @@ pub mod unresolved_value;
 pub static ALL: &[&Rule] = &[
     &parse_error::RULE,
     &unresolved_value::RULE,
+    &invalid_suppression::RULE,
     &non_rfc1918_range::RULE,
     &cgnat_range::RULE,
     &platform_reserved_range::RULE,

@@ -1,0 +1,223 @@
+//! Inline suppressions, one syntax in every language: a `#` or `//` comment
+//! `foundry-lint:ignore FL201[,FL202] [until=2027-03-31] -- reason` at the end of the offending
+//! line or on the line above it, above the resource block, or above the module call that leads
+//! to it. An expired suppression lets the finding through with a note; one without a reason, with
+//! an unknown rule, or that suppresses nothing is itself a finding (FL003).
+
+use crate::engine::{Finding, Related, Rule};
+use crate::source::{FileId, SourceMap, Span};
+use std::collections::HashMap;
+
+const MARKER: &str = "foundry-lint:ignore";
+
+struct Directive {
+    rules: Vec<String>,
+    until: Option<(i32, u32, u32)>,
+    reason: Option<String>,
+    span: Span,
+    used: bool,
+}
+
+/// Today's date (UTC) as (year, month, day).
+pub fn today() -> (i32, u32, u32) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    civil_from_days(days)
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(days: i64) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day)
+}
+
+fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.split('-');
+    let date = (
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    );
+    (parts.next().is_none() && (1..=12).contains(&date.1) && (1..=31).contains(&date.2))
+        .then_some(date)
+}
+
+/// The directives of one file, by (zero-based) line.
+fn directives(file: FileId, text: &str) -> HashMap<usize, Directive> {
+    let mut out = HashMap::new();
+    let mut offset = 0usize;
+    for (line_no, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(at) = line.find(MARKER) {
+            let before = &line[..at];
+            let in_comment = before.contains('#') || before.contains("//") || before.contains("/*");
+            if in_comment {
+                let rest = line[at + MARKER.len()..]
+                    .trim_end_matches(['\n', '\r'])
+                    .trim_end_matches("*/");
+                let (head, reason) = match rest.split_once("--") {
+                    Some((h, r)) => (h, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
+                    None => (rest, None),
+                };
+                let mut rules = Vec::new();
+                let mut until = None;
+                for word in head.split([' ', ',', '\t']).filter(|w| !w.is_empty()) {
+                    match word.strip_prefix("until=") {
+                        Some(date) => until = parse_date(date).or(Some((0, 0, 0))),
+                        None => rules.push(word.to_string()),
+                    }
+                }
+                let start = offset + at;
+                out.insert(
+                    line_no,
+                    Directive {
+                        rules,
+                        until,
+                        reason,
+                        span: Span::new(file, start..start + MARKER.len()),
+                        used: false,
+                    },
+                );
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
+fn covers(directive: &Directive, rule: &Rule) -> bool {
+    directive
+        .rules
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(rule.code) || r.eq_ignore_ascii_case(rule.name))
+}
+
+/// Applies the suppressions of the files that findings point into; returns the findings that
+/// remain and the FL003 findings about the directives themselves.
+pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)) -> Vec<Finding> {
+    let mut per_file: HashMap<FileId, HashMap<usize, Directive>> = files_with_directives(sources)
+        .into_iter()
+        .map(|f| (f, directives(f, &sources.get(f).text)))
+        .collect();
+    let line_of = |span: Span| sources.get(span.file).line_col(span.start).line - 1;
+    let mut kept = Vec::with_capacity(findings.len());
+    for mut finding in findings {
+        // Where a directive may stand: the finding's line and the one above, and the line of
+        // (and above) each declaration or module call that contains it.
+        let mut places: Vec<(FileId, usize)> = Vec::new();
+        for span in std::iter::once(finding.span).chain(finding.scopes.iter().copied()) {
+            let line = line_of(span);
+            places.push((span.file, line));
+            if line > 0 {
+                places.push((span.file, line - 1));
+            }
+        }
+        let mut suppressed = false;
+        for (file, line) in places {
+            let directives = per_file
+                .entry(file)
+                .or_insert_with(|| directives(file, &sources.get(file).text));
+            let Some(d) = directives.get_mut(&line) else {
+                continue;
+            };
+            if !covers(d, finding.rule) {
+                continue;
+            }
+            d.used = true;
+            match d.until {
+                Some(until) if until < today => {
+                    let (y, m, day) = until;
+                    let note =
+                        format!("a suppression of this finding expired on {y:04}-{m:02}-{day:02}");
+                    finding.related.push(Related {
+                        span: d.span,
+                        message: note,
+                    });
+                }
+                _ => suppressed = true,
+            }
+            break;
+        }
+        if !suppressed {
+            kept.push(finding);
+        }
+    }
+    let rule = &crate::rules::invalid_suppression::RULE;
+    let mut problems = Vec::new();
+    for directives in per_file.values() {
+        for d in directives.values() {
+            let message = if d.reason.is_none() {
+                Some("the suppression gives no reason (`-- why`)".to_string())
+            } else if let Some(unknown) = d.rules.iter().find(|r| crate::rules::find(r).is_none()) {
+                Some(format!(
+                    "the suppression names `{unknown}`, which is not a rule"
+                ))
+            } else if d.rules.is_empty() {
+                Some("the suppression names no rule".to_string())
+            } else if d.until == Some((0, 0, 0)) {
+                Some("the suppression's `until=` is not a date (YYYY-MM-DD)".to_string())
+            } else if !d.used {
+                Some("the suppression matches no finding".to_string())
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                problems.push(Finding {
+                    rule,
+                    severity: rule.severity,
+                    message,
+                    help:
+                        "write `foundry-lint:ignore FL201 -- reason`, naming rules that fire here"
+                            .into(),
+                    span: d.span,
+                    resource: None,
+                    related: Vec::new(),
+                    trace: Vec::new(),
+                    scopes: Vec::new(),
+                });
+            }
+        }
+    }
+    kept.extend(problems);
+    kept
+}
+
+/// The files that hold a directive (each is read, so an unused one is reported too).
+fn files_with_directives(sources: &SourceMap) -> Vec<FileId> {
+    (0..sources.len() as u32)
+        .map(FileId)
+        .filter(|f| sources.get(*f).text.contains(MARKER))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_594), (2026, 5, 21));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn directives_are_read_from_comments_only() {
+        let text = "a = 1 # foundry-lint:ignore FL201,FL202 until=2027-03-31 -- legacy\nb = \"foundry-lint:ignore FL201\"\n// foundry-lint:ignore subnet-overlap\n";
+        let d = directives(FileId(0), text);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[&0].rules, ["FL201", "FL202"]);
+        assert_eq!(d[&0].until, Some((2027, 3, 31)));
+        assert_eq!(d[&0].reason.as_deref(), Some("legacy"));
+        assert_eq!(d[&2].reason, None);
+    }
+}
