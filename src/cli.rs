@@ -27,9 +27,14 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Exit with 1 when a finding at or above this severity remains.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding at or above this severity remains [default: warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// The configuration file (default: the nearest .foundry-lint.toml in or above the first
+    /// path).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Rules to run instead of the defaults: codes, names or code prefixes, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
@@ -128,9 +133,46 @@ pub fn run(args: &Args) -> Result<i32, String> {
         write_output(args, rule.doc)?;
         return Ok(0);
     }
+    let config_path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => args.paths.first().and_then(|p| crate::config::find(p)),
+    };
+    let config = match &config_path {
+        Some(path) => crate::config::load(path)?,
+        None => crate::config::Config::default(),
+    };
+    let mut severities = std::collections::HashMap::new();
+    for (rule, severity) in &config.rules {
+        if let Some(rule) = crate::rules::find(rule) {
+            let severity = match severity.as_str() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "note" => Some(Severity::Note),
+                _ => None,
+            };
+            severities.insert(rule.code, severity);
+        }
+    }
     let selection = Selection {
-        select: (!args.select.is_empty()).then(|| args.select.clone()),
-        ignore: args.ignore.clone(),
+        select: if args.select.is_empty() {
+            config.select.clone()
+        } else {
+            Some(args.select.clone())
+        },
+        ignore: args.ignore.iter().chain(&config.ignore).cloned().collect(),
+        severities,
+    };
+    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some("error")) => FailOn::Error,
+        (None, Some("note")) => FailOn::Note,
+        (None, Some("never")) => FailOn::Never,
+        (None, Some("warning") | None) => FailOn::Warning,
+        (None, Some(other)) => {
+            return Err(format!(
+                "fail-on = \"{other}\" in the configuration: expected error, warning, note or never"
+            ));
+        }
     };
     let unknown = selection.unknown_selectors();
     if !unknown.is_empty() {
@@ -147,6 +189,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
         vars.push((name.trim().to_string(), value.to_string()));
     }
     let options = Options {
+        exclude: config.exclude.clone(),
         parameters: args.parameters.clone(),
         var_files: args.var_files.clone(),
         vars,
@@ -166,8 +209,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
         color,
     };
     write_output(args, &report.render(args.format))?;
-    let failed = args
-        .fail_on
+    let failed = fail_on
         .threshold()
         .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     Ok(if failed { 1 } else { 0 })

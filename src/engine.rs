@@ -154,6 +154,8 @@ impl Reporter {
 pub struct Selection {
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
+    /// Severity overrides by rule code (None: off).
+    pub severities: std::collections::HashMap<&'static str, Option<Severity>>,
 }
 
 fn matches(selector: &str, rule: &Rule) -> bool {
@@ -169,6 +171,9 @@ fn matches(selector: &str, rule: &Rule) -> bool {
 
 impl Selection {
     pub fn is_enabled(&self, rule: &Rule) -> bool {
+        if self.severities.get(rule.code) == Some(&None) {
+            return false;
+        }
         let selected = match &self.select {
             Some(list) => list.iter().any(|s| matches(s, rule)),
             None => rule.enabled_by_default,
@@ -249,7 +254,7 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
     // unused; the selection applies to what is reported.
     let everything = Selection {
         select: Some(vec!["ALL".into()]),
-        ignore: Vec::new(),
+        ..Selection::default()
     };
     for model in &workspace.models {
         let mut found = check_model(model, &everything, want_unresolved);
@@ -278,6 +283,11 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
         crate::suppression::apply(findings, &workspace.sources, crate::suppression::today());
     findings
         .retain(|f| selection.is_enabled(f.rule) || (f.rule.code == "FL002" && want_unresolved));
+    for finding in &mut findings {
+        if let Some(Some(severity)) = selection.severities.get(finding.rule.code) {
+            finding.severity = *severity;
+        }
+    }
     findings.sort_by_key(key);
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
     for finding in findings {

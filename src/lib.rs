@@ -6,6 +6,7 @@
 
 pub mod cidr;
 pub mod cli;
+pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod frontend;

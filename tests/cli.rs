@@ -403,3 +403,22 @@ fn sarif_lists_the_rules_and_fingerprints_survive_line_shifts() {
         24
     );
 }
+
+#[test]
+fn a_configuration_file_with_an_unknown_key_is_a_usage_error_naming_the_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join(".foundry-lint.toml"),
+        "select = [\"FL2\"]\nfailon = \"error\"\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("main.tf"), "locals {}\n").expect("write");
+    let out = run(&[dir.path().to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        err.contains(".foundry-lint.toml:2: unknown field `failon`"),
+        "{err}"
+    );
+    assert!(err.contains("fail-on"), "{err}");
+}

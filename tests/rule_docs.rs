@@ -62,7 +62,7 @@ fn fires(code: &str, example: &Example) -> bool {
     let workspace = frontend::load(&[dir.path().to_path_buf()], &Options::default()).expect("load");
     let selection = Selection {
         select: Some(vec![code.to_string()]),
-        ignore: vec![],
+        ..Selection::default()
     };
     engine::run(&workspace, &selection)
         .iter()

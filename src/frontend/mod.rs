@@ -21,6 +21,8 @@ pub struct Diagnostic {
 
 #[derive(Default)]
 pub struct Options {
+    /// Glob patterns of paths not to lint (`**/examples/**`).
+    pub exclude: Vec<String>,
     pub var_files: Vec<PathBuf>,
     /// ARM parameter files given on the command line (each an environment of every template).
     pub parameters: Vec<PathBuf>,
@@ -111,6 +113,23 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         } else {
             collect_dir(root, &mut scanned, true, &mut json_files);
         }
+    }
+    // Excluded paths are dropped before anything is read.
+    let mut globs = globset::GlobSetBuilder::new();
+    for pattern in &options.exclude {
+        let glob = globset::Glob::new(pattern)
+            .map_err(|e| LoadError(format!("exclude pattern `{pattern}`: {e}")))?;
+        globs.add(glob);
+    }
+    let excluded = globs.build().map_err(|e| LoadError(e.to_string()))?;
+    if !options.exclude.is_empty() {
+        let keep = |p: &Path| !excluded.is_match(display(p));
+        json_files.retain(|p| keep(p));
+        for (tf, vars) in scanned.values_mut() {
+            tf.retain(|p| keep(p));
+            vars.retain(|p| keep(p));
+        }
+        scanned.retain(|_, (tf, _)| !tf.is_empty());
     }
     for p in &options.var_files {
         if !p.is_file() {
