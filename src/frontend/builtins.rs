@@ -37,3 +37,121 @@ pub fn known(v: &Value) -> Result<&Value, Value> {
         v => Ok(v),
     }
 }
+
+/// ARM's and Bicep's lambda functions (filter, map, reduce, toObject, mapValues) over the
+/// evaluated first argument. `is_lambda(i)` says whether argument `i` is a lambda and
+/// `apply(i, values)` calls it; `initial` is reduce's evaluated second argument.
+pub fn lambda_function(
+    name: &str,
+    first: Value,
+    initial: impl FnOnce() -> Value,
+    is_lambda: &dyn Fn(usize) -> bool,
+    apply: &dyn Fn(usize, Vec<Value>) -> Option<Value>,
+) -> Value {
+    use std::collections::BTreeMap;
+    let lambda_at = if name == "reduce" { 2 } else { 1 };
+    let call = |values: Vec<Value>| apply(lambda_at, values);
+    if !is_lambda(lambda_at) {
+        return Value::error(format!("{name}() needs a lambda"));
+    }
+    let items = match first {
+        Value::List(items) => items,
+        Value::Object(map) if name == "mapvalues" => {
+            return Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, call(vec![v]).unwrap_or(Value::Null)))
+                    .collect(),
+            );
+        }
+        Value::Unknown(u) => return Value::Unknown(u),
+        _ => return Value::error(format!("{name}() needs an array")),
+    };
+    let index = |i: usize| Value::Number(i as f64);
+    match name {
+        "filter" => {
+            let mut out = Vec::new();
+            for (i, item) in items.into_iter().enumerate() {
+                match call(vec![item.clone(), index(i)]) {
+                    Some(Value::Bool(true)) => out.push(item),
+                    Some(Value::Bool(false)) => {}
+                    Some(Value::Unknown(u)) => return Value::Unknown(u),
+                    _ => return Value::error("filter() lambda must return a bool"),
+                }
+            }
+            Value::List(out)
+        }
+        "map" => Value::List(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| call(vec![item, index(i)]).unwrap_or(Value::Null))
+                .collect(),
+        ),
+        "reduce" => {
+            let mut acc = initial();
+            for (i, item) in items.into_iter().enumerate() {
+                acc = call(vec![acc, item, index(i)]).unwrap_or(Value::Null);
+            }
+            acc
+        }
+        "toobject" => {
+            let mut map = BTreeMap::new();
+            for item in items {
+                let key = match call(vec![item.clone()]) {
+                    Some(Value::String(k)) => k,
+                    Some(Value::Unknown(u)) => return Value::Unknown(u),
+                    _ => return Value::error("toObject() key must be a string"),
+                };
+                let value = if is_lambda(2) {
+                    apply(2, vec![item.clone()]).unwrap_or(Value::Null)
+                } else {
+                    item
+                };
+                map.insert(key, value);
+            }
+            Value::Object(map)
+        }
+        _ => Value::unknown(format!("`{name}()` is not evaluated by foundry-lint")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(x: f64) -> Value {
+        Value::Number(x)
+    }
+
+    #[test]
+    fn lambda_functions_follow_arm() {
+        let items = Value::List(vec![n(1.0), n(2.0), n(3.0)]);
+        let double = |_: usize, v: Vec<Value>| Some(n(v[0].as_f64().unwrap_or(0.0) * 2.0));
+        let odd =
+            |_: usize, v: Vec<Value>| Some(Value::Bool(v[0].as_f64().unwrap_or(0.0) % 2.0 == 1.0));
+        let sum = |_: usize, v: Vec<Value>| {
+            Some(n(
+                v[0].as_f64().unwrap_or(0.0) + v[1].as_f64().unwrap_or(0.0)
+            ))
+        };
+        let yes = |_: usize| true;
+        assert_eq!(
+            lambda_function("map", items.clone(), || Value::Null, &yes, &double),
+            Value::List(vec![n(2.0), n(4.0), n(6.0)])
+        );
+        assert_eq!(
+            lambda_function("filter", items.clone(), || Value::Null, &yes, &odd),
+            Value::List(vec![n(1.0), n(3.0)])
+        );
+        assert_eq!(
+            lambda_function("reduce", items.clone(), || n(10.0), &yes, &sum),
+            n(16.0)
+        );
+        let unknown = Value::unknown("later");
+        assert_eq!(
+            lambda_function("map", unknown.clone(), || Value::Null, &yes, &double),
+            unknown
+        );
+        assert!(lambda_function("map", items, || Value::Null, &|_| false, &double).is_unknown());
+    }
+}

@@ -564,11 +564,12 @@ impl<'j> Template<'j> {
 
     /// filter/map/reduce/sort/toObject with `lambda('x', body)` arguments.
     fn lambda_call(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
-        let lambda = |e: &Expr| -> Option<(Vec<String>, Expr)> {
-            let Expr::Call { name, args, .. } = e else {
+        // `lambda('x', 'y', body)`: the variable names, then the body.
+        let lambda = |i: usize| -> Option<(Vec<String>, &Expr)> {
+            let Expr::Call { name, args, .. } = args.get(i)? else {
                 return None;
             };
-            if !name.eq_ignore_ascii_case("lambda") || args.is_empty() {
+            if !name.eq_ignore_ascii_case("lambda") {
                 return None;
             }
             let (body, vars) = args.split_last()?;
@@ -576,83 +577,30 @@ impl<'j> Template<'j> {
                 Expr::String(s) => Some(s.clone()),
                 _ => None,
             });
-            Some((vars.collect::<Option<Vec<_>>>()?, body.clone()))
+            Some((vars.collect::<Option<Vec<_>>>()?, body))
         };
-        let apply = |(vars, body): &(Vec<String>, Expr), values: Vec<Value>| {
+        let apply = |i: usize, values: Vec<Value>| {
+            let (vars, body) = lambda(i)?;
             let mut inner = locals.clone();
-            inner.lambdas.extend(vars.iter().cloned().zip(values));
-            self.eval(body, &inner)
+            inner.lambdas.extend(vars.into_iter().zip(values));
+            Some(self.eval(body, &inner))
         };
-        let items = match args.first().map(|a| self.eval(a, locals)) {
-            Some(Value::List(items)) => items,
-            Some(Value::Object(map)) if name == "mapvalues" => {
-                let Some(f) = args.get(1).and_then(lambda) else {
-                    return Value::error("mapValues() needs a lambda");
-                };
-                return Value::Object(
-                    map.into_iter()
-                        .map(|(k, v)| (k, apply(&f, vec![v])))
-                        .collect(),
-                );
-            }
-            Some(Value::Unknown(u)) => return Value::Unknown(u),
-            _ => return Value::error(format!("{name}() needs an array")),
+        let first = args
+            .first()
+            .map(|a| self.eval(a, locals))
+            .unwrap_or(Value::Null);
+        let initial = || {
+            args.get(1)
+                .map(|a| self.eval(a, locals))
+                .unwrap_or(Value::Null)
         };
-        let Some(f) = args
-            .get(if name == "reduce" { 2 } else { 1 })
-            .and_then(lambda)
-        else {
-            return Value::error(format!("{name}() needs a lambda"));
-        };
-        match name {
-            "filter" => {
-                let mut out = Vec::new();
-                for (i, item) in items.into_iter().enumerate() {
-                    match apply(&f, vec![item.clone(), Value::Number(i as f64)]) {
-                        Value::Bool(true) => out.push(item),
-                        Value::Bool(false) => {}
-                        Value::Unknown(u) => return Value::Unknown(u),
-                        _ => return Value::error("filter() lambda must return a bool"),
-                    }
-                }
-                Value::List(out)
-            }
-            "map" => Value::List(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| apply(&f, vec![item, Value::Number(i as f64)]))
-                    .collect(),
-            ),
-            "reduce" => {
-                let mut acc = args
-                    .get(1)
-                    .map(|a| self.eval(a, locals))
-                    .unwrap_or(Value::Null);
-                for (i, item) in items.into_iter().enumerate() {
-                    acc = apply(&f, vec![acc, item, Value::Number(i as f64)]);
-                }
-                acc
-            }
-            "toobject" => {
-                let value_fn = args.get(2).and_then(lambda);
-                let mut map = BTreeMap::new();
-                for item in items {
-                    let key = match apply(&f, vec![item.clone()]) {
-                        Value::String(k) => k,
-                        Value::Unknown(u) => return Value::Unknown(u),
-                        _ => return Value::error("toObject() key must be a string"),
-                    };
-                    let value = match &value_fn {
-                        Some(vf) => apply(vf, vec![item]),
-                        None => item,
-                    };
-                    map.insert(key, value);
-                }
-                Value::Object(map)
-            }
-            _ => Value::unknown(format!("`{name}()` is not evaluated by foundry-lint")),
-        }
+        crate::frontend::builtins::lambda_function(
+            name,
+            first,
+            initial,
+            &|i| lambda(i).is_some(),
+            &apply,
+        )
     }
 
     /// `resourceId([subscriptionId], [resourceGroupName], type, name...)`.

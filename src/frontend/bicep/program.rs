@@ -512,89 +512,34 @@ impl<'f> Program<'f> {
     }
 
     fn lambda_call(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
-        let apply = |(params, body): &(Vec<String>, &Expr), values: Vec<Value>| {
+        let lambda = |i: usize| match &args.get(i)?.kind {
+            ExprKind::Lambda { params, body } => Some((params, body.as_ref())),
+            _ => None,
+        };
+        let apply = |i: usize, values: Vec<Value>| {
+            let (params, body) = lambda(i)?;
             let mut inner = locals.clone();
             for (p, v) in params.iter().zip(values) {
-                inner = inner.with(p, v);
+                inner = inner.with(&p.name.name, v);
             }
-            self.eval(body, &inner)
+            Some(self.eval(body, &inner))
         };
-        let find = |i: usize| -> Option<(Vec<String>, &Expr)> {
-            match &args.get(i)?.kind {
-                ExprKind::Lambda { params, body } => Some((
-                    params.iter().map(|p| p.name.name.clone()).collect(),
-                    body.as_ref(),
-                )),
-                _ => None,
-            }
+        let first = args
+            .first()
+            .map(|a| self.eval(a, locals))
+            .unwrap_or(Value::Null);
+        let initial = || {
+            args.get(1)
+                .map(|a| self.eval(a, locals))
+                .unwrap_or(Value::Null)
         };
-        let items = match args.first().map(|a| self.eval(a, locals)) {
-            Some(Value::List(items)) => items,
-            Some(Value::Object(map)) if name == "mapvalues" => {
-                let Some(f) = find(1) else {
-                    return Value::error("mapValues() needs a lambda");
-                };
-                return Value::Object(
-                    map.into_iter()
-                        .map(|(k, v)| (k, apply(&f, vec![v])))
-                        .collect(),
-                );
-            }
-            Some(Value::Unknown(u)) => return Value::Unknown(u),
-            _ => return Value::error(format!("{name}() needs an array")),
-        };
-        let Some(f) = find(if name == "reduce" { 2 } else { 1 }) else {
-            return Value::error(format!("{name}() needs a lambda"));
-        };
-        match name {
-            "filter" => {
-                let mut out = Vec::new();
-                for (i, item) in items.into_iter().enumerate() {
-                    match apply(&f, vec![item.clone(), Value::Number(i as f64)]) {
-                        Value::Bool(true) => out.push(item),
-                        Value::Bool(false) => {}
-                        Value::Unknown(u) => return Value::Unknown(u),
-                        _ => return Value::error("filter() lambda must return a bool"),
-                    }
-                }
-                Value::List(out)
-            }
-            "map" => Value::List(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| apply(&f, vec![v, Value::Number(i as f64)]))
-                    .collect(),
-            ),
-            "reduce" => {
-                let mut acc = args
-                    .get(1)
-                    .map(|a| self.eval(a, locals))
-                    .unwrap_or(Value::Null);
-                for (i, item) in items.into_iter().enumerate() {
-                    acc = apply(&f, vec![acc, item, Value::Number(i as f64)]);
-                }
-                acc
-            }
-            "toobject" => {
-                let value_fn = find(2);
-                let mut map = BTreeMap::new();
-                for item in items {
-                    let key = match apply(&f, vec![item.clone()]) {
-                        Value::String(k) => k,
-                        Value::Unknown(u) => return Value::Unknown(u),
-                        _ => return Value::error("toObject() key must be a string"),
-                    };
-                    let value = match &value_fn {
-                        Some(vf) => apply(vf, vec![item]),
-                        None => item,
-                    };
-                    map.insert(key, value);
-                }
-                Value::Object(map)
-            }
-            _ => Value::unknown(format!("`{name}()` is not evaluated by foundry-lint")),
-        }
+        crate::frontend::builtins::lambda_function(
+            name,
+            first,
+            initial,
+            &|i| lambda(i).is_some(),
+            &apply,
+        )
     }
 
     /// An expression as a node: literal objects, arrays and `for` loops keep their spans.
