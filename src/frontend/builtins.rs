@@ -38,13 +38,12 @@ pub fn known(v: &Value) -> Result<&Value, Value> {
     }
 }
 
-/// ARM's and Bicep's lambda functions (filter, map, reduce, toObject, mapValues) over the
-/// evaluated first argument. `is_lambda(i)` says whether argument `i` is a lambda and
-/// `apply(i, values)` calls it; `initial` is reduce's evaluated second argument.
+/// ARM's and Bicep's lambda functions (filter, map, reduce, toObject, mapValues).
+/// `arg(i)` evaluates argument `i`, `is_lambda(i)` says whether it is a lambda and
+/// `apply(i, values)` calls that lambda.
 pub fn lambda_function(
     name: &str,
-    first: Value,
-    initial: impl FnOnce() -> Value,
+    arg: &dyn Fn(usize) -> Value,
     is_lambda: &dyn Fn(usize) -> bool,
     apply: &dyn Fn(usize, Vec<Value>) -> Option<Value>,
 ) -> Value {
@@ -54,7 +53,7 @@ pub fn lambda_function(
     if !is_lambda(lambda_at) {
         return Value::error(format!("{name}() needs a lambda"));
     }
-    let items = match first {
+    let items = match arg(0) {
         Value::List(items) => items,
         Value::Object(map) if name == "mapvalues" => {
             return Value::Object(
@@ -88,7 +87,7 @@ pub fn lambda_function(
                 .collect(),
         ),
         "reduce" => {
-            let mut acc = initial();
+            let mut acc = arg(1);
             for (i, item) in items.into_iter().enumerate() {
                 acc = call(vec![acc, item, index(i)]).unwrap_or(Value::Null);
             }
@@ -136,22 +135,27 @@ mod tests {
         };
         let yes = |_: usize| true;
         assert_eq!(
-            lambda_function("map", items.clone(), || Value::Null, &yes, &double),
+            lambda_function("map", &|_| items.clone(), &yes, &double),
             Value::List(vec![n(2.0), n(4.0), n(6.0)])
         );
         assert_eq!(
-            lambda_function("filter", items.clone(), || Value::Null, &yes, &odd),
+            lambda_function("filter", &|_| items.clone(), &yes, &odd),
             Value::List(vec![n(1.0), n(3.0)])
         );
         assert_eq!(
-            lambda_function("reduce", items.clone(), || n(10.0), &yes, &sum),
+            lambda_function(
+                "reduce",
+                &|i| if i == 0 { items.clone() } else { n(10.0) },
+                &yes,
+                &sum
+            ),
             n(16.0)
         );
         let unknown = Value::unknown("later");
         assert_eq!(
-            lambda_function("map", unknown.clone(), || Value::Null, &yes, &double),
+            lambda_function("map", &|_| unknown.clone(), &yes, &double),
             unknown
         );
-        assert!(lambda_function("map", items, || Value::Null, &|_| false, &double).is_unknown());
+        assert!(lambda_function("map", &|_| items.clone(), &|_| false, &double).is_unknown());
     }
 }

@@ -585,22 +585,12 @@ impl<'j> Template<'j> {
             inner.lambdas.extend(vars.into_iter().zip(values));
             Some(self.eval(body, &inner))
         };
-        let first = args
-            .first()
-            .map(|a| self.eval(a, locals))
-            .unwrap_or(Value::Null);
-        let initial = || {
-            args.get(1)
+        let arg = |i: usize| {
+            args.get(i)
                 .map(|a| self.eval(a, locals))
                 .unwrap_or(Value::Null)
         };
-        crate::frontend::builtins::lambda_function(
-            name,
-            first,
-            initial,
-            &|i| lambda(i).is_some(),
-            &apply,
-        )
+        crate::frontend::builtins::lambda_function(name, &arg, &|i| lambda(i).is_some(), &apply)
     }
 
     /// `resourceId([subscriptionId], [resourceGroupName], type, name...)`.
