@@ -166,6 +166,44 @@ impl Value {
     }
 }
 
+/// Equality of evaluated values as Terraform's `==` and ARM's `equals` define it: `Err` when an
+/// unknown part decides the answer. Values that differ in a known part are unequal whatever
+/// their unknown parts turn out to be.
+pub fn equals(a: &Value, b: &Value) -> Result<bool, Unknown> {
+    equals_at(a, b, 0)
+}
+
+/// Nesting deeper than this is not compared (parsed input is far shallower).
+const MAX_COMPARE_DEPTH: usize = 256;
+
+fn equals_at(a: &Value, b: &Value, depth: usize) -> Result<bool, Unknown> {
+    if depth > MAX_COMPARE_DEPTH {
+        return Err(Unknown::new("values are nested too deeply to compare"));
+    }
+    let all = |pairs: &mut dyn Iterator<Item = (&Value, &Value)>| {
+        let mut pending = None;
+        for (x, y) in pairs {
+            match equals_at(x, y, depth + 1) {
+                Ok(false) => return Ok(false),
+                Ok(true) => {}
+                Err(u) => {
+                    pending.get_or_insert(u);
+                }
+            }
+        }
+        pending.map_or(Ok(true), Err)
+    };
+    match (a, b) {
+        (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Err(u.clone()),
+        (Value::List(x), Value::List(y)) if x.len() == y.len() => all(&mut x.iter().zip(y)),
+        (Value::Object(x), Value::Object(y)) if x.keys().eq(y.keys()) => {
+            all(&mut x.values().zip(y.values()))
+        }
+        (Value::List(_) | Value::Object(_), _) => Ok(false),
+        (x, y) => Ok(x == y),
+    }
+}
+
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e17 {
         format!("{}", n as i64)

@@ -52,7 +52,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::cidr;
-use crate::value::{Unknown, Value};
+use crate::value::{Unknown, Value, equals};
 
 /// `Err` carries the value to return: the unknown that decided the result, or an error.
 type Res = Result<Value, Value>;
@@ -494,48 +494,6 @@ fn same_key_ignoring_case(a: &str, b: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Equality.
 // ---------------------------------------------------------------------------------------------
-
-/// ARM's deep equality (`equals`, `contains` on arrays, `union`): strings compare
-/// case-sensitively, numbers by value. `Err` when an unknown part decides the answer; values
-/// that differ in a known part are unequal whatever their unknown parts turn out to be.
-fn equals(a: &Value, b: &Value) -> Result<bool, Unknown> {
-    equals_at(a, b, 0)
-}
-
-fn equals_at(a: &Value, b: &Value, depth: usize) -> Result<bool, Unknown> {
-    if depth > MAX_DEPTH {
-        return Err(Unknown::new("values are nested too deeply to compare"));
-    }
-    let all = |pairs: &mut dyn Iterator<Item = (&Value, &Value)>| {
-        let mut pending = None;
-        for (x, y) in pairs {
-            match equals_at(x, y, depth + 1) {
-                Ok(false) => return Ok(false),
-                Ok(true) => {}
-                Err(u) => {
-                    pending.get_or_insert(u);
-                }
-            }
-        }
-        pending.map_or(Ok(true), Err)
-    };
-    match (a, b) {
-        (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Err(u.clone()),
-        (Value::List(x), Value::List(y)) => {
-            if x.len() != y.len() {
-                return Ok(false);
-            }
-            all(&mut x.iter().zip(y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            if !x.keys().eq(y.keys()) {
-                return Ok(false);
-            }
-            all(&mut x.values().zip(y.values()))
-        }
-        (x, y) => Ok(x == y),
-    }
-}
 
 /// Primitive values by identity under ARM's equality, for hashing.
 #[derive(PartialEq, Eq, Hash)]

@@ -21,7 +21,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use ipnet::IpNet;
 
 use crate::cidr;
-use crate::value::{Unknown, Value, format_number};
+use crate::value::{Value, equals, format_number};
 
 /// `Err` carries the value to return: the unknown that decided the result, or an error.
 type Res = Result<Value, Value>;
@@ -355,40 +355,6 @@ fn count(n: usize) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Equality, ordering and element types.
 // ---------------------------------------------------------------------------------------------
-
-/// Terraform's `==`: `Err` when an unknown part decides the answer. Values that differ in a known
-/// part are unequal whatever their unknown parts turn out to be.
-fn equals(a: &Value, b: &Value) -> Result<bool, Unknown> {
-    equals_at(a, b, 0)
-}
-
-fn equals_at(a: &Value, b: &Value, depth: usize) -> Result<bool, Unknown> {
-    if depth > MAX_DEPTH {
-        return Err(Unknown::new("values are nested too deeply to compare"));
-    }
-    let all = |pairs: &mut dyn Iterator<Item = (&Value, &Value)>| {
-        let mut pending = None;
-        for (x, y) in pairs {
-            match equals_at(x, y, depth + 1) {
-                Ok(false) => return Ok(false),
-                Ok(true) => {}
-                Err(u) => {
-                    pending.get_or_insert(u);
-                }
-            }
-        }
-        pending.map_or(Ok(true), Err)
-    };
-    match (a, b) {
-        (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Err(u.clone()),
-        (Value::List(x), Value::List(y)) if x.len() == y.len() => all(&mut x.iter().zip(y)),
-        (Value::Object(x), Value::Object(y)) if x.keys().eq(y.keys()) => {
-            all(&mut x.values().zip(y.values()))
-        }
-        (Value::List(_) | Value::Object(_), _) => Ok(false),
-        (x, y) => Ok(x == y),
-    }
-}
 
 /// Terraform's order for set elements: false before true, numbers ascending, strings by bytes,
 /// nulls last. Other element types have no defined order in Terraform ("callers should rely only
