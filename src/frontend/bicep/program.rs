@@ -343,12 +343,16 @@ impl<'f> Program<'f> {
             _ => {}
         }
         let r = self.eval(right, locals);
+        if let BinaryOp::Eq | BinaryOp::NotEq = op {
+            return match crate::value::equals(&l, &r) {
+                Ok(equal) => Value::Bool(equal == (op == BinaryOp::Eq)),
+                Err(u) => Value::Unknown(u),
+            };
+        }
         if let Some(u) = [&l, &r].iter().find_map(|v| v.first_unknown()) {
             return Value::Unknown(u.clone());
         }
         match op {
-            BinaryOp::Eq => Value::Bool(l == r),
-            BinaryOp::NotEq => Value::Bool(l != r),
             BinaryOp::EqInsensitive | BinaryOp::NotEqInsensitive => {
                 match (l.as_str(), r.as_str()) {
                     (Some(a), Some(b)) => {
