@@ -422,3 +422,29 @@ fn a_configuration_file_with_an_unknown_key_is_a_usage_error_naming_the_line() {
     );
     assert!(err.contains("fail-on"), "{err}");
 }
+
+#[test]
+fn a_module_two_levels_up_resolves_whatever_the_form_of_the_scanned_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let example = dir.path().join("examples/private");
+    std::fs::create_dir_all(&example).expect("mkdir");
+    std::fs::write(dir.path().join("main.tf"), "variable \"prefix\" {}\nresource \"azurerm_subnet\" \"m\" {\n  name = \"m\"\n  resource_group_name = \"rg\"\n  virtual_network_name = \"v\"\n  address_prefixes = [var.prefix]\n}\n").expect("write");
+    std::fs::write(
+        example.join("main.tf"),
+        "module \"root\" {\n  source = \"../../\"\n  prefix = \"10.0.0.0/30\"\n}\n",
+    )
+    .expect("write");
+    for path in [".", "../private", example.to_str().expect("path")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+            .current_dir(&example)
+            .args([path, "--format", "concise"])
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            text.lines().filter(|l| l.contains("FL404")).count(),
+            1,
+            "{path}: {text}"
+        );
+    }
+}

@@ -34,11 +34,14 @@ pub fn normalize(path: &Path) -> PathBuf {
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // `..` cancels a name, but not another `..` (`../..` stays `../..`).
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other),
         }
     }
@@ -226,6 +229,12 @@ mod tests {
         );
         assert_eq!(normalize(Path::new("./a/./b")), PathBuf::from("a/b"));
         assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(normalize(Path::new("./../../")), PathBuf::from("../.."));
+        assert_eq!(
+            normalize(Path::new("../private/../..")),
+            PathBuf::from("../..")
+        );
+        assert_eq!(normalize(Path::new("/a/../..")), PathBuf::from("/"));
         assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
     }
 
