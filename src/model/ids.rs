@@ -167,7 +167,12 @@ pub fn vault_name_from_uri(uri: &str) -> Option<String> {
         .trim()
         .strip_prefix("https://")
         .or_else(|| uri.trim().strip_prefix("http://"))?;
-    let host = rest.split(['/', ':']).next()?;
+    let authority = rest.split('/').next()?;
+    // A port would follow the last `:`; a marker (`⟨tf0:...⟩`) holds a `:` of its own.
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => authority,
+    };
     let lower = host.to_ascii_lowercase();
     crate::domain::KEY_VAULT_DNS_SUFFIXES
         .iter()
@@ -264,6 +269,14 @@ mod tests {
             Some("KV-1")
         );
         assert_eq!(vault_name_from_uri("https://example.com/"), None);
+        assert_eq!(
+            vault_name_from_uri("https://kv.vault.azure.net:443/").as_deref(),
+            Some("kv")
+        );
+        assert_eq!(
+            vault_name_from_uri("https://⟨tf0:a.b.name⟩.vault.azure.net/").as_deref(),
+            Some("⟨tf0:a.b.name⟩")
+        );
         assert_eq!(
             key_name_from_uri("https://kv.vault.azure.net/keys/cmk/abc").as_deref(),
             Some("cmk")

@@ -109,6 +109,8 @@ pub struct ModuleContext<'a> {
 #[derive(Clone, Copy, PartialEq)]
 enum Root {
     Resource,
+    /// A data source: only its identity is known (see `data_value`).
+    Data,
 }
 
 impl<'a> Evaluator<'a> {
@@ -518,10 +520,26 @@ impl<'a> Evaluator<'a> {
                     TraversalOperator::GetAttr(n) => Some(n.as_str()),
                     _ => None,
                 });
-                Value::Unknown(Unknown::external(format!(
-                    "data source `data.{ty}.{}` is read only at plan time",
-                    name.unwrap_or("?")
-                )))
+                let address = format!("data.{ty}.{}", name.unwrap_or("?"));
+                match self
+                    .decls
+                    .data_sources
+                    .get(&format!("{ty}.{}", name.unwrap_or_default()))
+                {
+                    Some(decl) => {
+                        let v = self.memoized(&address, || self.data_value(decl));
+                        self.traverse(
+                            v,
+                            rest.get(1..).unwrap_or(&[]),
+                            scope,
+                            Some(Root::Data),
+                            address,
+                        )
+                    }
+                    None => Value::Unknown(Unknown::external(format!(
+                        "data source `{address}` is read only at plan time"
+                    ))),
+                }
             }
             ("module", Some(name)) => {
                 let key = format!("module:{name}");
@@ -610,6 +628,9 @@ impl<'a> Evaluator<'a> {
                 None if root == Some(Root::Resource) => {
                     Value::unknown(format!("`{path}` is known only after apply"))
                 }
+                None if root == Some(Root::Data) => Value::Unknown(Unknown::external(format!(
+                    "`{path}` is read only at plan time"
+                ))),
                 None => Value::error(format!("`{path}` does not exist")),
             },
             Value::Null => Value::error(format!("`{path}`: attribute of a null value")),
@@ -812,6 +833,49 @@ impl<'a> Evaluator<'a> {
             ),
             other => other,
         }
+    }
+
+    /// A data source as expressions see it: only its identity (the id, a vault URI, an
+    /// identity's principal and client ids), computed from the arguments that name what it
+    /// reads, as for a resource; every other attribute is read from Azure at plan time.
+    fn data_value(&self, decl: &ResourceDecl<'a>) -> Value {
+        const IDENTITY: &[&str] = &[
+            "id",
+            "vault_uri",
+            "principal_id",
+            "client_id",
+            "versionless_id",
+            "resource_id",
+            "resource_versionless_id",
+        ];
+        let instances =
+            match self.instances_of(&format!("data.{}.{}", decl.ty, decl.name), &decl.block.body) {
+                Ok(i) => i,
+                Err(u) => return Value::Unknown(u),
+            };
+        let values = instances
+            .iter()
+            .map(|instance| {
+                let mut node = self.block_node(
+                    &decl.block.body,
+                    &instance.scope,
+                    decl.file,
+                    decl.header_span(),
+                );
+                schema::add_computed_attributes(&decl.ty, &instance.address, &mut node, &|what| {
+                    self.marker(what)
+                });
+                match node.value() {
+                    Value::Object(map) => Value::Object(
+                        map.into_iter()
+                            .filter(|(k, v)| IDENTITY.contains(&k.as_str()) && !v.is_unknown())
+                            .collect(),
+                    ),
+                    other => other,
+                }
+            })
+            .collect();
+        collect_instances(&decl.block.body, &instances, values)
     }
 
     /// A marker for a part of an id that is not known statically (see `model::ids`).

@@ -47,6 +47,8 @@ pub struct ModuleDecls<'a> {
     pub locals: HashMap<String, (&'a Expression, FileId)>,
     /// Managed resources by `type.name`, in declaration order.
     pub resources: IndexMap<String, ResourceDecl<'a>>,
+    /// Data sources by `type.name`.
+    pub data_sources: IndexMap<String, ResourceDecl<'a>>,
     /// `module` blocks by name, in declaration order.
     pub module_calls: IndexMap<String, ModuleCallDecl<'a>>,
     pub outputs: HashMap<String, &'a Expression>,
@@ -73,6 +75,17 @@ impl<'a> ModuleDecls<'a> {
                     }
                     ("resource", [ty, name]) => {
                         decls.resources.insert(
+                            format!("{ty}.{name}"),
+                            ResourceDecl {
+                                ty: ty.to_string(),
+                                name: name.to_string(),
+                                block,
+                                file: *file,
+                            },
+                        );
+                    }
+                    ("data", [ty, name]) => {
+                        decls.data_sources.insert(
                             format!("{ty}.{name}"),
                             ResourceDecl {
                                 ty: ty.to_string(),
