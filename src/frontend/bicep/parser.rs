@@ -369,6 +369,48 @@ impl<'a> Parser<'a> {
         result
     }
 
+    /// The items of a list whose opener was just read, up to `closer` (`]` or `}`): newlines
+    /// separate items; a declaration line or the end of input means the list was not closed;
+    /// an item that fails is skipped so the rest of the list still parses. `what` names the
+    /// list in messages ("the array").
+    fn list_items(
+        &mut self,
+        closer: TokenKind,
+        what: &str,
+        resource_body: bool,
+        mut item: impl FnMut(&mut Self) -> PResult<()>,
+    ) -> PResult<()> {
+        let symbol = if closer == TokenKind::RBrace {
+            "}"
+        } else {
+            "]"
+        };
+        self.with_newlines(false, |p| {
+            p.list_closers.push(closer.clone());
+            let result = (|| loop {
+                p.skip_newlines();
+                if p.at(&closer) {
+                    p.bump();
+                    return Ok(());
+                }
+                if p.at(&TokenKind::Eof) {
+                    return p.fail(&format!("`{symbol}` to close {what}"));
+                }
+                if p.is_declaration_line(p.pos, resource_body) {
+                    return p.fail(&format!(
+                        "`{symbol}` to close {what} before the next declaration"
+                    ));
+                }
+                let item_start = p.pos;
+                if let Err(Abort) = item(p) {
+                    p.recover_item(item_start, &closer, resource_body)?;
+                }
+            })();
+            p.list_closers.pop();
+            result
+        })
+    }
+
     // ----- errors -----
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
@@ -1591,40 +1633,15 @@ impl<'a> Parser<'a> {
     fn array(&mut self) -> PResult<Expr> {
         let start = self.start();
         self.bump();
-        let saved = self.newlines_ignored;
-        self.newlines_ignored = false;
         let mut items = Vec::new();
-        self.list_closers.push(TokenKind::RBracket);
-        let result = self.array_items(&mut items);
-        self.list_closers.pop();
-        self.newlines_ignored = saved;
-        result?;
+        self.list_items(TokenKind::RBracket, "the array", false, |p| {
+            items.push(p.array_item()?);
+            Ok(())
+        })?;
         Ok(Expr {
             kind: ExprKind::Array(items),
             span: start..self.prev_end,
         })
-    }
-
-    fn array_items(&mut self, items: &mut Vec<ArrayItem>) -> PResult<()> {
-        loop {
-            self.skip_newlines();
-            match self.kind() {
-                TokenKind::RBracket => {
-                    self.bump();
-                    return Ok(());
-                }
-                TokenKind::Eof => return self.fail("`]` to close the array"),
-                _ => {}
-            }
-            if self.is_declaration_line(self.pos, false) {
-                return self.fail("`]` to close the array before the next declaration");
-            }
-            let item_start = self.pos;
-            match self.array_item() {
-                Ok(item) => items.push(item),
-                Err(Abort) => self.recover_item(item_start, &TokenKind::RBracket, false)?,
-            }
-        }
     }
 
     /// One array item and the separator after it.
@@ -1648,40 +1665,15 @@ impl<'a> Parser<'a> {
     fn object(&mut self, resource_body: bool) -> PResult<Expr> {
         let start = self.start();
         self.bump();
-        let saved = self.newlines_ignored;
-        self.newlines_ignored = false;
         let mut items = Vec::new();
-        self.list_closers.push(TokenKind::RBrace);
-        let result = self.object_items(&mut items, resource_body);
-        self.list_closers.pop();
-        self.newlines_ignored = saved;
-        result?;
+        self.list_items(TokenKind::RBrace, "the object", resource_body, |p| {
+            items.push(p.object_item(resource_body)?);
+            Ok(())
+        })?;
         Ok(Expr {
             kind: ExprKind::Object(ObjectLit { items }),
             span: start..self.prev_end,
         })
-    }
-
-    fn object_items(&mut self, items: &mut Vec<ObjectItem>, resource_body: bool) -> PResult<()> {
-        loop {
-            self.skip_newlines();
-            match self.kind() {
-                TokenKind::RBrace => {
-                    self.bump();
-                    return Ok(());
-                }
-                TokenKind::Eof => return self.fail("`}` to close the object"),
-                _ => {}
-            }
-            if self.is_declaration_line(self.pos, resource_body) {
-                return self.fail("`}` to close the object before the next declaration");
-            }
-            let item_start = self.pos;
-            match self.object_item(resource_body) {
-                Ok(item) => items.push(item),
-                Err(Abort) => self.recover_item(item_start, &TokenKind::RBrace, resource_body)?,
-            }
-        }
     }
 
     /// One object item and the separator after it.
@@ -2220,15 +2212,15 @@ impl<'a> Parser<'a> {
     fn object_type(&mut self) -> PResult<Type> {
         let start = self.start();
         self.bump();
-        let saved = self.newlines_ignored;
-        self.newlines_ignored = false;
         let mut properties = Vec::new();
         let mut additional = None;
-        self.list_closers.push(TokenKind::RBrace);
-        let result = self.object_type_items(&mut properties, &mut additional);
-        self.list_closers.pop();
-        self.newlines_ignored = saved;
-        result?;
+        self.list_items(TokenKind::RBrace, "the object type", false, |p| {
+            match p.object_type_property()? {
+                Ok(property) => properties.push(property),
+                Err(rest) => additional = Some(Box::new(rest)),
+            }
+            Ok(())
+        })?;
         Ok(Type {
             kind: TypeKind::Object {
                 properties,
@@ -2236,33 +2228,6 @@ impl<'a> Parser<'a> {
             },
             span: start..self.prev_end,
         })
-    }
-
-    fn object_type_items(
-        &mut self,
-        properties: &mut Vec<ObjectTypeProperty>,
-        additional: &mut Option<Box<AdditionalPropertiesType>>,
-    ) -> PResult<()> {
-        loop {
-            self.skip_newlines();
-            match self.kind() {
-                TokenKind::RBrace => {
-                    self.bump();
-                    return Ok(());
-                }
-                TokenKind::Eof => return self.fail("`}` to close the object type"),
-                _ => {}
-            }
-            if self.is_declaration_line(self.pos, false) {
-                return self.fail("`}` to close the object type before the next declaration");
-            }
-            let item_start = self.pos;
-            match self.object_type_property() {
-                Ok(Ok(property)) => properties.push(property),
-                Ok(Err(rest)) => *additional = Some(Box::new(rest)),
-                Err(Abort) => self.recover_item(item_start, &TokenKind::RBrace, false)?,
-            }
-        }
     }
 
     /// A property of an object type, or (`Err`) its `*: T` additional-properties type, and the
@@ -2300,40 +2265,15 @@ impl<'a> Parser<'a> {
     fn tuple_type(&mut self) -> PResult<Type> {
         let start = self.start();
         self.bump();
-        let saved = self.newlines_ignored;
-        self.newlines_ignored = false;
         let mut items = Vec::new();
-        self.list_closers.push(TokenKind::RBracket);
-        let result = self.tuple_type_items(&mut items);
-        self.list_closers.pop();
-        self.newlines_ignored = saved;
-        result?;
+        self.list_items(TokenKind::RBracket, "the tuple type", false, |p| {
+            items.push(p.tuple_type_item()?);
+            Ok(())
+        })?;
         Ok(Type {
             kind: TypeKind::Tuple(items),
             span: start..self.prev_end,
         })
-    }
-
-    fn tuple_type_items(&mut self, items: &mut Vec<TupleTypeItem>) -> PResult<()> {
-        loop {
-            self.skip_newlines();
-            match self.kind() {
-                TokenKind::RBracket => {
-                    self.bump();
-                    return Ok(());
-                }
-                TokenKind::Eof => return self.fail("`]` to close the tuple type"),
-                _ => {}
-            }
-            if self.is_declaration_line(self.pos, false) {
-                return self.fail("`]` to close the tuple type before the next declaration");
-            }
-            let item_start = self.pos;
-            match self.tuple_type_item() {
-                Ok(item) => items.push(item),
-                Err(Abort) => self.recover_item(item_start, &TokenKind::RBracket, false)?,
-            }
-        }
     }
 
     /// One tuple item and the separator after it.
