@@ -188,24 +188,48 @@ pub fn run(args: &Args) -> Result<i32, String> {
             .ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
         vars.push((name.trim().to_string(), value.to_string()));
     }
+    let external_networks = match (&config_path, config.networks.is_empty()) {
+        (Some(path), false) => Some(frontend::ExternalNetworks {
+            path: path.clone(),
+            text: std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            networks: config
+                .networks
+                .iter()
+                .map(|n| frontend::ExternalNetwork {
+                    id: (n.id.get_ref().clone(), n.id.span()),
+                    address_space: n
+                        .address_space
+                        .iter()
+                        .map(|p| (p.get_ref().clone(), p.span()))
+                        .collect(),
+                    location: n.location.as_ref().map(|l| (l.get_ref().clone(), l.span())),
+                })
+                .collect(),
+        }),
+        _ => None,
+    };
     let options = Options {
         exclude: config.exclude.clone(),
         parameters: args.parameters.clone(),
         var_files: args.var_files.clone(),
         vars,
+        external_networks,
     };
+    let settings = config.settings();
     let workspace = frontend::load(&args.paths, &options).map_err(|e| e.0)?;
     if args.dump_model {
         write_output(args, &format!("{:#?}\n", workspace.models))?;
         return Ok(0);
     }
-    let findings = engine::run(&workspace, &selection);
+    let findings = engine::run(&workspace, &settings, &selection);
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let report = Report {
         findings: &findings,
         sources: &workspace.sources,
+        models: &workspace.models,
+        settings: &settings,
         color,
     };
     write_output(args, &report.render(args.format))?;

@@ -24,6 +24,71 @@ pub struct Config {
     /// Per-rule severity: `FL203 = "off"`, `FL202 = "error"`.
     #[serde(default)]
     pub rules: BTreeMap<String, String>,
+    /// Agent subnet thresholds.
+    #[serde(default)]
+    pub agent_subnet: AgentSubnet,
+    /// Virtual networks outside the repository that the stack peers with (a hub).
+    #[serde(default)]
+    pub networks: Vec<Network>,
+    /// Private DNS zones managed outside the stack.
+    #[serde(default)]
+    pub dns: Dns,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AgentSubnet {
+    pub minimum_prefix: Option<u8>,
+    pub replicas_per_project: Option<u32>,
+    pub pods_per_ip: Option<u32>,
+    /// Percent of usable addresses the estimated demand may take.
+    pub maximum_utilization: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Network {
+    /// The VNet's resource id, as the stack's peerings name it.
+    pub id: toml::Spanned<String>,
+    pub address_space: Vec<toml::Spanned<String>>,
+    pub location: Option<toml::Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Dns {
+    #[serde(default)]
+    pub central_zones: Vec<String>,
+    #[serde(default)]
+    pub assume_central: bool,
+}
+
+impl Config {
+    /// The settings rules read: the documented defaults, with the file's values over them.
+    pub fn settings(&self) -> crate::settings::Settings {
+        let mut settings = crate::settings::Settings::default();
+        let a = &mut settings.agent_subnet;
+        if let Some(v) = self.agent_subnet.minimum_prefix {
+            a.minimum_prefix = v;
+        }
+        if let Some(v) = self.agent_subnet.replicas_per_project {
+            a.replicas_per_project = v;
+        }
+        if let Some(v) = self.agent_subnet.pods_per_ip {
+            a.pods_per_ip = v;
+        }
+        if let Some(v) = self.agent_subnet.maximum_utilization {
+            a.maximum_utilization_percent = v;
+        }
+        settings.dns.central_zones = self
+            .dns
+            .central_zones
+            .iter()
+            .map(|z| z.trim_end_matches('.').to_ascii_lowercase())
+            .collect();
+        settings.dns.assume_central = self.dns.assume_central;
+        settings
+    }
 }
 
 /// The configuration file that applies to `start`: the nearest one in it or above it.
@@ -71,6 +136,53 @@ pub fn load(path: &Path) -> Result<Config, String> {
                 "{}: [rules] {rule} = \"{severity}\": expected one of \"off\", \"error\", \"warning\", \"note\"",
                 path.display()
             ));
+        }
+    }
+    let a = &config.agent_subnet;
+    let invalid = |key: &str, expected: &str| {
+        Err(format!(
+            "{}: [agent-subnet] {key}: expected {expected}",
+            path.display()
+        ))
+    };
+    if a.minimum_prefix.is_some_and(|p| !(8..=29).contains(&p)) {
+        return invalid("minimum-prefix", "a prefix length from 8 to 29");
+    }
+    if a.replicas_per_project == Some(0) {
+        return invalid("replicas-per-project", "at least 1");
+    }
+    if a.pods_per_ip == Some(0) {
+        return invalid("pods-per-ip", "at least 1");
+    }
+    if a.maximum_utilization
+        .is_some_and(|p| !(1..=100).contains(&p))
+    {
+        return invalid("maximum-utilization", "a percentage from 1 to 100");
+    }
+    for network in &config.networks {
+        let line = |span: std::ops::Range<usize>| {
+            text[..span.start.min(text.len())].matches('\n').count() + 1
+        };
+        if crate::model::ids::parse(network.id.get_ref()).is_none_or(|id| {
+            !id.resource_type
+                .eq_ignore_ascii_case("Microsoft.Network/virtualNetworks")
+        }) {
+            return Err(format!(
+                "{}:{}: [[networks]] id `{}` is not a virtual network resource id (/subscriptions/.../providers/Microsoft.Network/virtualNetworks/NAME)",
+                path.display(),
+                line(network.id.span()),
+                network.id.get_ref()
+            ));
+        }
+        for prefix in &network.address_space {
+            if crate::cidr::parse(prefix.get_ref()).is_none() {
+                return Err(format!(
+                    "{}:{}: [[networks]] address-space `{}` is not a CIDR prefix",
+                    path.display(),
+                    line(prefix.span()),
+                    prefix.get_ref()
+                ));
+            }
         }
     }
     Ok(config)

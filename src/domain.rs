@@ -60,6 +60,11 @@ pub const AZURE_RESERVED_ADDRESSES_PER_SUBNET: u128 = 5;
 pub const SESSIONS_AT_MINIMUM: u32 = 17;
 /// Concurrent sessions per subscription and region, reachable from a /26.
 pub const SESSION_MAXIMUM: u32 = 50;
+/// Agent subnet capacity (Learn: "about one IP per 10 pods"; the heavy-traffic example runs
+/// 10 replicas per project; keep a subnet under 80% utilized).
+pub const REPLICAS_PER_PROJECT: u32 = 10;
+pub const PODS_PER_IP: u32 = 10;
+pub const MAXIMUM_SUBNET_UTILIZATION_PERCENT: u32 = 80;
 /// The smallest IPv4 subnet Azure accepts.
 pub const AZURE_MINIMUM_SUBNET_PREFIX: u8 = 29;
 

@@ -2,6 +2,7 @@
 
 use crate::frontend::Workspace;
 use crate::model::Model;
+use crate::settings::Settings;
 use crate::source::Span;
 use crate::value::Unknown;
 use rayon::prelude::*;
@@ -46,7 +47,7 @@ pub struct Rule {
     /// The rule's document (rules/<code>-<name>.md), printed by `--explain`.
     pub doc: &'static str,
     pub enabled_by_default: bool,
-    pub check: Option<fn(&Model, &mut Reporter)>,
+    pub check: Option<fn(&Model, &Settings, &mut Reporter)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -194,14 +195,19 @@ impl Selection {
 }
 
 /// The findings of every enabled rule on one model, with the traces of their values.
-fn check_model(model: &Model, selection: &Selection, want_unresolved: bool) -> Vec<Finding> {
+fn check_model(
+    model: &Model,
+    settings: &Settings,
+    selection: &Selection,
+    want_unresolved: bool,
+) -> Vec<Finding> {
     let per_rule: Vec<Vec<Finding>> = crate::rules::ALL
         .par_iter()
         .filter(|rule| selection.is_enabled(rule) || (want_unresolved && rule.check.is_some()))
         .filter_map(|rule| {
             let check = rule.check?;
             let mut reporter = Reporter::new(rule);
-            check(model, &mut reporter);
+            check(model, settings, &mut reporter);
             let mut out = Vec::new();
             if selection.is_enabled(rule) {
                 out.extend(reporter.findings);
@@ -225,7 +231,7 @@ fn check_model(model: &Model, selection: &Selection, want_unresolved: bool) -> V
 
 /// Runs every enabled rule and returns the findings, sorted by place and code, duplicates
 /// removed.
-pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
+pub fn run(workspace: &Workspace, settings: &Settings, selection: &Selection) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     let parse_error = &crate::rules::parse_error::RULE;
     {
@@ -257,7 +263,7 @@ pub fn run(workspace: &Workspace, selection: &Selection) -> Vec<Finding> {
         ..Selection::default()
     };
     for model in &workspace.models {
-        let mut found = check_model(model, &everything, want_unresolved);
+        let mut found = check_model(model, settings, &everything, want_unresolved);
         if let (true, Some(environment)) = (several_environments, model.environment) {
             for finding in &mut found {
                 finding.related.push(Related {

@@ -15,6 +15,7 @@ pub mod model;
 pub mod node;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod source;
 pub mod suppression;
 pub mod value;

@@ -64,9 +64,13 @@ fn fires(code: &str, example: &Example) -> bool {
         select: Some(vec![code.to_string()]),
         ..Selection::default()
     };
-    engine::run(&workspace, &selection)
-        .iter()
-        .any(|f| f.rule.code == code)
+    engine::run(
+        &workspace,
+        &foundry_lint::settings::Settings::default(),
+        &selection,
+    )
+    .iter()
+    .any(|f| f.rule.code == code)
 }
 
 #[test]

@@ -27,6 +27,23 @@ pub struct Options {
     /// ARM parameter files given on the command line (each an environment of every template).
     pub parameters: Vec<PathBuf>,
     pub vars: Vec<(String, String)>,
+    /// Virtual networks outside the repository (a hub the stack peers with), declared in the
+    /// configuration file.
+    pub external_networks: Option<ExternalNetworks>,
+}
+
+/// VNets the configuration file declares: its path and text (findings point into it) and each
+/// network's id, address space and location with their byte ranges in the text.
+pub struct ExternalNetworks {
+    pub path: PathBuf,
+    pub text: String,
+    pub networks: Vec<ExternalNetwork>,
+}
+
+pub struct ExternalNetwork {
+    pub id: (String, std::ops::Range<usize>),
+    pub address_space: Vec<(String, std::ops::Range<usize>)>,
+    pub location: Option<(String, std::ops::Range<usize>)>,
 }
 
 /// Everything loaded from the scanned paths.
@@ -405,11 +422,20 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         model.absorb(part);
         diagnostics.extend(diags);
     }
-    model.finish();
     let mut models = vec![model];
-    for mut m in json_models {
+    models.extend(json_models);
+    if let Some(external) = &options.external_networks {
+        let file = sources.add(SourceFile::new(
+            external.path.clone(),
+            display(&external.path),
+            external.text.clone(),
+        ));
+        for model in &mut models {
+            add_external_networks(model, external, file);
+        }
+    }
+    for m in &mut models {
         m.finish();
-        models.push(m);
     }
     Ok(Workspace {
         sources,
@@ -530,6 +556,42 @@ fn load_plan(
 
 /// Reads files in parallel into the source map (in the given order); an unreadable or non-UTF-8
 /// file becomes a diagnostic. Returns the ids of the files that were read.
+/// The configuration's networks join each model as VNets, unless the stack declares them itself.
+fn add_external_networks(model: &mut Model, external: &ExternalNetworks, file: FileId) {
+    use crate::model::{Attr, Origin, VirtualNetwork, ids};
+    let key = |id: &str| ids::parse(id).map(|i| i.key());
+    let declared: HashSet<String> = model
+        .virtual_networks
+        .iter()
+        .filter_map(|v| key(&v.id))
+        .collect();
+    for network in &external.networks {
+        let (id, id_range) = &network.id;
+        if key(id).is_none_or(|k| declared.contains(&k)) {
+            continue;
+        }
+        let name = ids::parse(id)
+            .and_then(|i| i.name().map(str::to_string))
+            .unwrap_or_else(|| id.clone());
+        let span = Span::new(file, id_range.clone());
+        model.virtual_networks.push(VirtualNetwork {
+            origin: Origin::new(format!("{name} (external)"), span),
+            id: id.clone(),
+            location: network
+                .location
+                .as_ref()
+                .map(|(l, r)| Attr::known(l.clone(), Span::new(file, r.clone()))),
+            address_space: network
+                .address_space
+                .iter()
+                .filter_map(|(p, r)| {
+                    crate::cidr::parse(p).map(|net| Attr::known(net, Span::new(file, r.clone())))
+                })
+                .collect(),
+        });
+    }
+}
+
 fn read_files(
     paths: &[PathBuf],
     sources: &mut SourceMap,

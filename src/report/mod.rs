@@ -24,6 +24,9 @@ pub enum Format {
 pub struct Report<'a> {
     pub findings: &'a [Finding],
     pub sources: &'a SourceMap,
+    /// The evaluated models, for reports that draw the network (markdown).
+    pub models: &'a [crate::model::Model],
+    pub settings: &'a crate::settings::Settings,
     pub color: bool,
 }
 

@@ -3,6 +3,7 @@
 use crate::domain::{AGENT_SUBNET_MINIMUM_PREFIX, AZURE_MINIMUM_SUBNET_PREFIX};
 use crate::engine::Reporter;
 use crate::model::Model;
+use crate::settings::Settings;
 
 rule!(
     "FL201",
@@ -12,7 +13,8 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
+    let minimum = settings.agent_subnet.minimum_prefix;
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         for prefix in &subnet.address_prefixes {
@@ -28,19 +30,16 @@ fn check(model: &Model, out: &mut Reporter) {
             };
             let len = p.prefix_len();
             // Past /29 Azure refuses the subnet outright: FL404 says so.
-            if !p.addr().is_ipv4()
-                || len <= AGENT_SUBNET_MINIMUM_PREFIX
-                || len > AZURE_MINIMUM_SUBNET_PREFIX
-            {
+            if !p.addr().is_ipv4() || len <= minimum || len > AZURE_MINIMUM_SUBNET_PREFIX {
                 continue;
             }
             let usable = crate::cidr::addr_count(p)
                 .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
             out.report(
                 prefix.span,
-                format!("agent subnet `{}` is {p} ({usable} usable addresses), smaller than the /{AGENT_SUBNET_MINIMUM_PREFIX} minimum", subnet.origin.address),
+                format!("agent subnet `{}` is {p} ({usable} usable addresses), smaller than the /{minimum} minimum{}", subnet.origin.address, if minimum == AGENT_SUBNET_MINIMUM_PREFIX { "" } else { " set in the configuration" }),
             )
-            .help("make the agent subnet at least /27; /24 is recommended for production")
+            .help(format!("make the agent subnet at least /{minimum}; /24 is recommended for production"))
             .origin(&subnet.origin);
         }
     }

@@ -3,6 +3,7 @@
 use crate::domain::{AGENT_SUBNET_PRODUCTION_PREFIX, AGENT_SUBNET_SESSION_MAXIMUM_PREFIX};
 use crate::engine::Reporter;
 use crate::model::Model;
+use crate::settings::Settings;
 
 rule!(
     "FL203",
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         for prefix in &subnet.address_prefixes {

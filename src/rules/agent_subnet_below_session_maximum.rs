@@ -3,6 +3,7 @@
 use crate::domain::{AGENT_SUBNET_MINIMUM_PREFIX, SESSION_MAXIMUM, SESSIONS_AT_MINIMUM};
 use crate::engine::Reporter;
 use crate::model::Model;
+use crate::settings::Settings;
 
 rule!(
     "FL202",
@@ -12,12 +13,16 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         for prefix in &subnet.address_prefixes {
             let Some(p) = prefix.get() else { continue };
-            if !p.addr().is_ipv4() || p.prefix_len() != AGENT_SUBNET_MINIMUM_PREFIX {
+            // A team minimum above /27 makes a /27 FL201's finding.
+            if !p.addr().is_ipv4()
+                || p.prefix_len() != AGENT_SUBNET_MINIMUM_PREFIX
+                || p.prefix_len() > settings.agent_subnet.minimum_prefix
+            {
                 continue;
             }
             out.report(

@@ -4,6 +4,7 @@
 use crate::domain::AGENT_SUBNET_DELEGATION;
 use crate::engine::Reporter;
 use crate::model::Model;
+use crate::settings::Settings;
 
 rule!(
     "FL301",
@@ -13,7 +14,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for (s, account, injection) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         let mut services = Vec::new();

@@ -2,6 +2,7 @@
 
 use crate::engine::Reporter;
 use crate::model::{Model, ids};
+use crate::settings::Settings;
 
 rule!(
     "FL302",
@@ -11,7 +12,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         let users = model.accounts_injecting_into(s);

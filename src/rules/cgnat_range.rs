@@ -3,6 +3,7 @@
 use crate::domain::{CGNAT_RANGE, PRIVATE_RANGES};
 use crate::engine::Reporter;
 use crate::model::Model;
+use crate::settings::Settings;
 
 rule!(
     "FL102",
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     let Some(cgnat) = crate::cidr::parse(CGNAT_RANGE) else {
         return;
     };

@@ -3,6 +3,7 @@
 use crate::domain::{CLASS_A_RANGE, CLASS_A_REGIONS, normalize_region};
 use crate::engine::Reporter;
 use crate::model::{Model, Resolved};
+use crate::settings::Settings;
 
 rule!(
     "FL104",
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     let Some(class_a) = crate::cidr::parse(CLASS_A_RANGE) else {
         return;
     };

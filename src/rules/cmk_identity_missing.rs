@@ -2,6 +2,7 @@
 
 use crate::engine::Reporter;
 use crate::model::{Model, Resolved, Val, ids};
+use crate::settings::Settings;
 
 rule!(
     "FL605",
@@ -11,7 +12,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for account in &model.accounts {
         let Some(cmk) = &account.customer_managed_key else {
             continue;

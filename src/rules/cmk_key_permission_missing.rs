@@ -3,6 +3,7 @@
 use crate::domain::{CMK_KEY_PERMISSIONS, is_key_permission_role};
 use crate::engine::Reporter;
 use crate::model::{Attr, CmkPrincipal, Model, Resolved, ids};
+use crate::settings::Settings;
 use crate::value::UnknownKind;
 
 rule!(
@@ -13,7 +14,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for (a, account) in model.accounts.iter().enumerate() {
         let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
             continue;

@@ -3,6 +3,7 @@
 use crate::domain::{CMK_KEY_TYPES, CMK_MINIMUM_KEY_SIZE};
 use crate::engine::Reporter;
 use crate::model::Model;
+use crate::settings::Settings;
 
 rule!(
     "FL606",
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     let mut reported = Vec::new();
     for (a, account) in model.accounts.iter().enumerate() {
         let Some(k) = model.cmk_key(a) else { continue };

@@ -3,6 +3,7 @@
 use crate::domain::normalize_region;
 use crate::engine::Reporter;
 use crate::model::{Model, Resolved};
+use crate::settings::Settings;
 
 rule!(
     "FL603",
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for (a, account) in model.accounts.iter().enumerate() {
         let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
             continue;

@@ -2,6 +2,7 @@
 
 use crate::engine::Reporter;
 use crate::model::{Model, Resolved};
+use crate::settings::Settings;
 
 rule!(
     "FL602",
@@ -11,7 +12,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     let mut reported = Vec::new();
     for (a, account) in model.accounts.iter().enumerate() {
         let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {

@@ -2,6 +2,7 @@
 
 use crate::engine::Reporter;
 use crate::model::{Attr, Model, Resolved};
+use crate::settings::Settings;
 use ipnet::IpNet;
 
 rule!(
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     let mut reported: Vec<(usize, String)> = Vec::new();
     for peering in &model.peerings {
         let Resolved::Entity(local) = model.index.virtual_network(&peering.local_vnet) else {

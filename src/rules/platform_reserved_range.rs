@@ -3,6 +3,7 @@
 use crate::domain::PLATFORM_RESERVED_RANGES;
 use crate::engine::Reporter;
 use crate::model::Model;
+use crate::settings::Settings;
 
 rule!(
     "FL103",
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for range in model.agent_network_ranges() {
         let Some(prefix) = range.prefix.get() else {
             continue;

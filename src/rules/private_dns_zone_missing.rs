@@ -4,6 +4,7 @@
 use crate::domain::dns_zones_for_group;
 use crate::engine::Reporter;
 use crate::model::{Model, Resolved, ids};
+use crate::settings::Settings;
 
 rule!(
     "FL501",
@@ -13,7 +14,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
     // A zone whose name is unknown could be any zone.
     if let Some(zone) = model.dns_zones.iter().find(|z| z.name.get().is_none()) {
         if let Some(u) = zone.name.unknown_reason() {
@@ -77,7 +78,10 @@ fn check(model: &Model, out: &mut Reporter) {
                     continue;
                 };
                 for zone in zones {
-                    if !model.zones_named(zone).is_empty() || attached.iter().any(|z| z == zone) {
+                    if !model.zones_named(zone).is_empty()
+                        || attached.iter().any(|z| z == zone)
+                        || settings.dns.is_central(zone)
+                    {
                         continue;
                     }
                     out.report(

@@ -4,6 +4,7 @@
 use crate::domain::dns_zones_for_group;
 use crate::engine::Reporter;
 use crate::model::{Model, Peer, Resolved, ids};
+use crate::settings::Settings;
 
 rule!(
     "FL502",
@@ -32,7 +33,7 @@ fn vnet_of(r: &Resolved) -> Option<Vnet> {
     }
 }
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     let mut reported: Vec<(usize, usize)> = Vec::new();
     for endpoint in &model.private_endpoints {
         let Resolved::Entity(subnet) = model.index.subnet(&endpoint.subnet) else {

@@ -3,6 +3,7 @@
 use crate::domain::AZURE_MINIMUM_SUBNET_PREFIX;
 use crate::engine::Reporter;
 use crate::model::Model;
+use crate::settings::Settings;
 
 rule!(
     "FL404",
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for subnet in &model.subnets {
         for prefix in &subnet.address_prefixes {
             let Some(p) = prefix.get() else { continue };

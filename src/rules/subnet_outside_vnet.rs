@@ -2,6 +2,7 @@
 
 use crate::engine::Reporter;
 use crate::model::{Model, Resolved};
+use crate::settings::Settings;
 
 rule!(
     "FL402",
@@ -11,7 +12,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for (s, subnet) in model.subnets.iter().enumerate() {
         let Resolved::Entity(v) = model.vnet_of_subnet(s) else {
             continue;

@@ -2,6 +2,7 @@
 
 use crate::engine::Reporter;
 use crate::model::{Model, Resolved};
+use crate::settings::Settings;
 use std::collections::HashMap;
 
 rule!(
@@ -12,7 +13,7 @@ rule!(
     Some(check)
 );
 
-fn check(model: &Model, out: &mut Reporter) {
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     // (subnet, prefix index) per VNet, sorted by start address: prefixes are nested or disjoint,
     // so each one need only be compared with the widest-reaching range seen before it.
     let mut by_vnet: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
