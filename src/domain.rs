@@ -60,6 +60,20 @@ pub const AZURE_RESERVED_ADDRESSES_PER_SUBNET: u128 = 5;
 pub const SESSIONS_AT_MINIMUM: u32 = 17;
 /// Concurrent sessions per subscription and region, reachable from a /26.
 pub const SESSION_MAXIMUM: u32 = 50;
+/// Resources the Agent service keeps its state in (thread storage, files, vector stores),
+/// reached through private endpoints in the agent VNet: they must be in the VNet's region.
+pub const AGENT_DEPENDENCY_TYPES: &[&str] = &[
+    "Microsoft.Storage/storageAccounts",
+    "Microsoft.DocumentDB/databaseAccounts",
+    "Microsoft.Search/searchServices",
+];
+
+pub fn is_agent_dependency_type(resource_type: &str) -> bool {
+    AGENT_DEPENDENCY_TYPES
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(resource_type))
+}
+
 /// Agent subnet capacity (Learn: "about one IP per 10 pods"; the heavy-traffic example runs
 /// 10 replicas per project; keep a subnet under 80% utilized).
 pub const REPLICAS_PER_PROJECT: u32 = 10;

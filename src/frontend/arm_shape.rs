@@ -3,12 +3,13 @@
 //! read here once.
 
 use crate::model::{
-    AccessPolicy, AccountAddition, AccountIdentity, Attr, CognitiveAccount, CustomerManagedKey,
-    DnsZoneGroup, DnsZoneLink, KeyVault, KeyVaultKey, ManagedIdentity, Model, NetworkInjection,
-    Origin, Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
-    Subnet, Val, VirtualNetwork, ids,
+    AccessPolicy, AccountAddition, AccountIdentity, Attr, CAPABILITY_HOST_CONNECTION_LISTS,
+    CapabilityHost, CognitiveAccount, CustomerManagedKey, Dependency, DnsZoneGroup, DnsZoneLink,
+    KeyVault, KeyVaultKey, ManagedIdentity, Model, NetworkInjection, Origin, Peering,
+    PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, Project, RoleAssignment, Subnet, Val,
+    VirtualNetwork, ids,
 };
-use crate::node::Node;
+use crate::node::{Items, Node};
 use crate::source::Span;
 use crate::value::Unknown;
 
@@ -220,6 +221,36 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
                 identity: res.identity.as_ref().map(identity_from),
                 network_injections: network_injections(&props),
                 customer_managed_key: customer_managed_key(&props),
+                public_network_access: get("publicNetworkAccess").map(|n| enabled(&n)),
+                custom_subdomain: get("customSubDomainName").map(|n| n.string()),
+                id: res.id.clone(),
+                origin,
+            });
+        }
+        "microsoft.cognitiveservices/accounts/projects" => {
+            model.projects.push(Project {
+                account: Attr::known(parent_id(&res.id), header),
+                location: res.location.clone(),
+                id: res.id.clone(),
+                origin,
+            });
+        }
+        "microsoft.cognitiveservices/accounts/projects/capabilityhosts"
+        | "microsoft.cognitiveservices/accounts/capabilityhosts" => {
+            model.capability_hosts.push(CapabilityHost {
+                on_project: res
+                    .resource_type
+                    .to_ascii_lowercase()
+                    .contains("/projects/"),
+                connection_lists: CAPABILITY_HOST_CONNECTION_LISTS
+                    .map(|list| get(list).map(|n| string_list(&n))),
+                id: res.id.clone(),
+                origin,
+            });
+        }
+        t if crate::domain::is_agent_dependency_type(t) => {
+            model.dependencies.push(Dependency {
+                location: res.location.clone(),
                 id: res.id.clone(),
                 origin,
             });
@@ -238,6 +269,29 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
             });
         }
         _ => {}
+    }
+}
+
+/// `"Enabled"` / `"Disabled"` (ARM's publicNetworkAccess) or a bool.
+pub fn enabled(node: &Node) -> Attr<bool> {
+    let text = node.string();
+    match text.get().map(|t| t.to_ascii_lowercase()) {
+        Some(t) if t == "enabled" || t == "true" => Attr::known(true, text.span),
+        Some(t) if t == "disabled" || t == "false" => Attr::known(false, text.span),
+        // `SecuredByPerimeter` and values to come: not a plain "disabled".
+        Some(_) => Attr::unknown(
+            Unknown::new("public network access is neither Enabled nor Disabled"),
+            text.span,
+        ),
+        None => node.bool(),
+    }
+}
+
+/// A list of strings, or why the list is not known.
+fn string_list(node: &Node) -> Attr<Vec<Attr<String>>> {
+    match node.items() {
+        Items::Known(items) => Attr::known(items.iter().map(Node::string).collect(), node.span()),
+        Items::Unknown(u, span) => Attr::unknown(u, span),
     }
 }
 

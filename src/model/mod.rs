@@ -11,7 +11,7 @@ mod queries;
 mod relations;
 mod resolve;
 
-pub use queries::{AgentRange, CmkPrincipal, Peer};
+pub use queries::{AgentRange, CmkPrincipal, Peer, SubnetCapacity};
 pub use relations::Relations;
 pub use resolve::{Index, Resolved};
 
@@ -246,6 +246,60 @@ pub struct CognitiveAccount {
     pub identity: Option<AccountIdentity>,
     pub network_injections: Vec<NetworkInjection>,
     pub customer_managed_key: Option<CustomerManagedKey>,
+    /// Whether the account accepts traffic from public networks; None when the template leaves
+    /// it out (enabled by default).
+    pub public_network_access: Option<Attr<bool>>,
+    /// The custom subdomain (`customSubDomainName`); None when the template leaves it out.
+    pub custom_subdomain: Option<Attr<String>>,
+}
+
+/// A Foundry project (`Microsoft.CognitiveServices/accounts/projects`).
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub origin: Origin,
+    pub id: String,
+    /// The id of the account the project belongs to.
+    pub account: Attr<String>,
+    pub location: Option<Attr<String>>,
+}
+
+/// The connection lists a project capability host must name, each with exactly one
+/// connection.
+pub const CAPABILITY_HOST_CONNECTION_LISTS: [&str; 3] = [
+    "vectorStoreConnections",
+    "storageConnections",
+    "threadStorageConnections",
+];
+
+/// A capability host (`.../accounts/projects/capabilityHosts` or `.../accounts/capabilityHosts`).
+#[derive(Clone, Debug)]
+pub struct CapabilityHost {
+    pub origin: Origin,
+    pub id: String,
+    /// Whether it belongs to a project (the connection lists are required there).
+    pub on_project: bool,
+    /// The connection lists in `CAPABILITY_HOST_CONNECTION_LISTS` order; None when absent.
+    pub connection_lists: [Option<Attr<Vec<Attr<String>>>>; 3],
+}
+
+/// A resource the agent service keeps its state in through a private endpoint: a Storage
+/// account, a Cosmos DB account or an AI Search service.
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    pub origin: Origin,
+    pub id: String,
+    pub location: Option<Attr<String>>,
+}
+
+/// A declaration whose instances could not be counted (`count` or a copy loop of unknown
+/// length): it may stand for any number of resources.
+#[derive(Clone, Debug)]
+pub struct Uncounted {
+    pub origin: Origin,
+    /// The resource type as the language names it (`azapi_resource`,
+    /// `Microsoft.CognitiveServices/accounts/projects`).
+    pub resource_type: String,
+    pub reason: Unknown,
 }
 
 /// Settings declared outside an account's own block (azurerm's separate CMK resource,
@@ -285,6 +339,10 @@ pub struct Model {
     pub accounts: Vec<CognitiveAccount>,
     pub account_additions: Vec<AccountAddition>,
     pub role_assignments: Vec<RoleAssignment>,
+    pub projects: Vec<Project>,
+    pub capability_hosts: Vec<CapabilityHost>,
+    pub dependencies: Vec<Dependency>,
+    pub uncounted: Vec<Uncounted>,
     /// How values were computed, by (resource address, span of the value): the expression, then
     /// the locals and variables it came through.
     pub traces: std::collections::HashMap<(String, Span), Vec<TraceStep>>,
@@ -316,6 +374,10 @@ impl Model {
         self.accounts.extend(other.accounts);
         self.account_additions.extend(other.account_additions);
         self.role_assignments.extend(other.role_assignments);
+        self.projects.extend(other.projects);
+        self.capability_hosts.extend(other.capability_hosts);
+        self.dependencies.extend(other.dependencies);
+        self.uncounted.extend(other.uncounted);
         self.traces.extend(other.traces);
     }
 
@@ -385,6 +447,14 @@ impl Model {
                         existing.customer_managed_key = account.customer_managed_key;
                     }
                     existing.kind = existing.kind.take().or(account.kind);
+                    existing.public_network_access = existing
+                        .public_network_access
+                        .take()
+                        .or(account.public_network_access);
+                    existing.custom_subdomain = existing
+                        .custom_subdomain
+                        .take()
+                        .or(account.custom_subdomain);
                     existing.location = existing.location.take().or(account.location);
                 }
                 None => {

@@ -38,6 +38,15 @@ impl Model {
             .unwrap_or(&[])
     }
 
+    /// The subnets of a VNet.
+    pub fn subnets_of_vnet(&self, vnet: usize) -> Vec<usize> {
+        self.relations
+            .subnets_by_vnet
+            .get(&vnet)
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Private endpoints placed in a subnet.
     pub fn endpoints_in(&self, subnet: usize) -> &[usize] {
         self.relations
@@ -201,4 +210,111 @@ impl Model {
             Some(super::Val::Unknown(_)) => CmkPrincipal::Unknown,
         }
     }
+}
+
+impl Model {
+    /// The projects of an account, or None when some project's account is not known (it may
+    /// be this one).
+    pub fn projects_of(&self, account: usize) -> Option<&[usize]> {
+        if self.relations.unplaced_projects {
+            return None;
+        }
+        Some(
+            self.relations
+                .projects_by_account
+                .get(&account)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+        )
+    }
+
+    /// The private endpoints connecting to an account, or None when some endpoint's target is
+    /// not known (it may be this account).
+    pub fn endpoints_to(&self, account: usize) -> Option<&[usize]> {
+        if self.relations.untargeted_endpoints {
+            return None;
+        }
+        Some(
+            self.relations
+                .endpoints_by_account
+                .get(&account)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+        )
+    }
+
+    /// Estimated address demand on each agent subnet with a known IPv4 prefix.
+    pub fn agent_subnet_capacity(
+        &self,
+        settings: &crate::settings::AgentSubnet,
+    ) -> Vec<SubnetCapacity<'_>> {
+        let uncounted_projects = self.uncounted.iter().any(|u| {
+            u.resource_type
+                .eq_ignore_ascii_case("Microsoft.CognitiveServices/accounts/projects")
+        });
+        let mut out = Vec::new();
+        for (s, _, _) in self.agent_subnets() {
+            let subnet = &self.subnets[s];
+            let Some(prefix) = subnet
+                .address_prefixes
+                .iter()
+                .find(|p| p.get().is_some_and(|n| n.addr().is_ipv4()))
+            else {
+                continue;
+            };
+            let Some(net) = prefix.get() else { continue };
+            let mut accounts: Vec<usize> = self
+                .accounts_injecting_into(s)
+                .into_iter()
+                .map(|(a, _)| a)
+                .collect();
+            accounts.sort_unstable();
+            accounts.dedup();
+            let mut projects = 0;
+            let mut exact = !uncounted_projects;
+            for &a in &accounts {
+                match self.projects_of(a) {
+                    Some(list) => projects += list.len(),
+                    None => exact = false,
+                }
+            }
+            let usable = crate::cidr::addr_count(net)
+                .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
+            let replicas = projects as u128 * u128::from(settings.replicas_per_project);
+            let pods_per_ip = u128::from(settings.pods_per_ip.max(1));
+            out.push(SubnetCapacity {
+                subnet: s,
+                prefix,
+                usable,
+                accounts,
+                projects,
+                exact,
+                replicas,
+                demand: replicas.div_ceil(pods_per_ip),
+                limit: usable * u128::from(settings.maximum_utilization_percent) / 100,
+            });
+        }
+        out
+    }
+}
+
+/// An agent subnet's addresses against the estimated demand of the projects that use it.
+pub struct SubnetCapacity<'a> {
+    pub subnet: usize,
+    /// The subnet's first IPv4 prefix.
+    pub prefix: &'a Attr<IpNet>,
+    /// Addresses after Azure's five reserved ones.
+    pub usable: u128,
+    /// The accounts injecting into the subnet.
+    pub accounts: Vec<usize>,
+    /// Projects of those accounts declared in the stack.
+    pub projects: usize,
+    /// False when more projects may exist than the stack shows (a count that is not known, a
+    /// project whose account is not known): `projects` is then a lower bound.
+    pub exact: bool,
+    pub replicas: u128,
+    /// Addresses the replicas need.
+    pub demand: u128,
+    /// The most addresses demand may take (the utilization ceiling).
+    pub limit: u128,
 }

@@ -20,6 +20,14 @@ pub struct Relations {
     /// Links whose zone is not known: they may link any zone.
     pub(super) unplaced_links: bool,
     pub(super) zones_by_name: HashMap<String, Vec<usize>>,
+    pub(super) subnets_by_vnet: HashMap<usize, Vec<usize>>,
+    pub(super) projects_by_account: HashMap<usize, Vec<usize>>,
+    /// Projects whose account is not known: they may belong to any account.
+    pub(super) unplaced_projects: bool,
+    /// Private endpoints connecting to each account.
+    pub(super) endpoints_by_account: HashMap<usize, Vec<usize>>,
+    /// Some endpoint's target is not known: it may connect to any account.
+    pub(super) untargeted_endpoints: bool,
 }
 
 impl Relations {
@@ -33,6 +41,11 @@ impl Relations {
                 .collect(),
             ..Default::default()
         };
+        for (s, vnet) in r.subnet_vnet.iter().enumerate() {
+            if let Resolved::Entity(v) = vnet {
+                r.subnets_by_vnet.entry(*v).or_default().push(s);
+            }
+        }
         for (a, account) in model.accounts.iter().enumerate() {
             for (i, injection) in account.network_injections.iter().enumerate() {
                 if injection
@@ -94,6 +107,32 @@ impl Relations {
                 Resolved::Entity(z) => r.links_by_zone.entry(z).or_default().push(l),
                 Resolved::Unknown(_) => r.unplaced_links = true,
                 Resolved::External(_) => {}
+            }
+        }
+        for (p, project) in model.projects.iter().enumerate() {
+            match index.account(&project.account) {
+                Resolved::Entity(a) => r.projects_by_account.entry(a).or_default().push(p),
+                Resolved::Unknown(_) => r.unplaced_projects = true,
+                Resolved::External(_) => {}
+            }
+        }
+        // An endpoint whose instances could not be counted may connect to anything.
+        r.untargeted_endpoints = model.uncounted.iter().any(|u| {
+            u.resource_type
+                .eq_ignore_ascii_case("Microsoft.Network/privateEndpoints")
+        });
+        for (e, endpoint) in model.private_endpoints.iter().enumerate() {
+            for connection in &endpoint.connections {
+                match index.account(&connection.target) {
+                    Resolved::Entity(a) => {
+                        let list = r.endpoints_by_account.entry(a).or_default();
+                        if !list.contains(&e) {
+                            list.push(e);
+                        }
+                    }
+                    Resolved::Unknown(_) => r.untargeted_endpoints = true,
+                    Resolved::External(_) => {}
+                }
             }
         }
         for (z, zone) in model.dns_zones.iter().enumerate() {

@@ -23,8 +23,10 @@ macro_rules! rule {
 pub mod agent_subnet_below_minimum;
 pub mod agent_subnet_below_production_size;
 pub mod agent_subnet_below_session_maximum;
+pub mod agent_subnet_capacity;
 pub mod agent_subnet_not_delegated;
 pub mod agent_subnet_shared;
+pub mod capability_host_connections;
 pub mod cgnat_range;
 pub mod class_a_region;
 pub mod cmk_identity_missing;
@@ -33,11 +35,14 @@ pub mod cmk_key_type;
 pub mod cmk_key_vault_purge_protection;
 pub mod cmk_key_vault_region;
 pub mod cmk_key_vault_soft_delete;
+pub mod custom_subdomain_missing;
+pub mod foundry_region_mismatch;
 pub mod invalid_suppression;
 pub mod non_rfc1918_range;
 pub mod parse_error;
 pub mod peered_vnet_overlap;
 pub mod platform_reserved_range;
+pub mod private_access_without_endpoint;
 pub mod private_dns_zone_missing;
 pub mod private_dns_zone_not_linked;
 pub mod subnet_below_azure_minimum;
@@ -54,11 +59,16 @@ pub static ALL: &[&Rule] = &[
     &cgnat_range::RULE,
     &platform_reserved_range::RULE,
     &class_a_region::RULE,
+    &foundry_region_mismatch::RULE,
     &agent_subnet_below_minimum::RULE,
     &agent_subnet_below_session_maximum::RULE,
     &agent_subnet_below_production_size::RULE,
+    &agent_subnet_capacity::RULE,
     &agent_subnet_not_delegated::RULE,
     &agent_subnet_shared::RULE,
+    &private_access_without_endpoint::RULE,
+    &custom_subdomain_missing::RULE,
+    &capability_host_connections::RULE,
     &peered_vnet_overlap::RULE,
     &subnet_outside_vnet::RULE,
     &subnet_overlap::RULE,

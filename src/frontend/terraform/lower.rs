@@ -4,9 +4,9 @@
 use crate::frontend::arm_shape::{self, ArmResource};
 use crate::model::{
     AccessPolicy, AccountAddition, AccountIdentity, Attr, CognitiveAccount, CustomerManagedKey,
-    DnsZoneGroup, DnsZoneLink, KeyVault, KeyVaultKey, ManagedIdentity, Model, NetworkInjection,
-    Origin, Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
-    Subnet, Val, VirtualNetwork, ids,
+    Dependency, DnsZoneGroup, DnsZoneLink, KeyVault, KeyVaultKey, ManagedIdentity, Model,
+    NetworkInjection, Origin, Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection,
+    Project, RoleAssignment, Subnet, Val, VirtualNetwork, ids,
 };
 use crate::node::Node;
 use crate::source::Span;
@@ -229,6 +229,26 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
                 customer_managed_key: attr("customer_managed_key")
                     .and_then(|n| n.elements().into_iter().next())
                     .map(|cmk| customer_managed_key(&cmk)),
+                // azurerm_cognitive_account takes a bool, azurerm_ai_services a string.
+                public_network_access: attr("public_network_access_enabled")
+                    .map(|n| n.bool())
+                    .or_else(|| attr("public_network_access").map(|n| arm_shape::enabled(&n))),
+                custom_subdomain: string("custom_subdomain_name"),
+                id,
+                origin,
+            });
+        }
+        "azurerm_cognitive_account_project" => {
+            model.projects.push(Project {
+                account: reference("cognitive_account_id"),
+                location: string("location"),
+                id,
+                origin,
+            });
+        }
+        "azurerm_storage_account" | "azurerm_cosmosdb_account" | "azurerm_search_service" => {
+            model.dependencies.push(Dependency {
+                location: string("location"),
                 id,
                 origin,
             });

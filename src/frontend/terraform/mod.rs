@@ -17,7 +17,7 @@ mod trace;
 pub use calls::{is_local_source, normalize};
 
 use super::Diagnostic;
-use crate::model::{Model, Origin, TraceStep};
+use crate::model::{Model, Origin, TraceStep, Uncounted};
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::Value;
 use eval::{Evaluator, ModuleContext};
@@ -224,13 +224,37 @@ pub fn evaluate_root(
     (model, diagnostics)
 }
 
+/// The ARM type a declaration creates: azapi's `type` when it is a literal, else the azurerm
+/// type's, else the Terraform type itself.
+fn arm_type_of(evaluator: &Evaluator, decl: &module::ResourceDecl) -> String {
+    if decl.ty == "azapi_resource"
+        && let Some(ty) = decl.block.body.get_attribute("type")
+        && let Value::String(ty) = evaluator.eval(&ty.value, &Default::default())
+    {
+        return ty.split('@').next().unwrap_or_default().to_string();
+    }
+    schema::arm_type(&decl.ty).unwrap_or(&decl.ty).to_string()
+}
+
 /// Lowers the resources of one module instance, then of the modules it calls. `via` is the
 /// chain of module calls that leads here (address and call site).
 fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model) {
     let prefix = evaluator.context.address_prefix.clone();
     for decl in evaluator.decls.resources.values() {
-        let Ok(instances) = evaluator.instances(decl) else {
-            continue;
+        let instances = match evaluator.instances(decl) {
+            Ok(instances) => instances,
+            Err(reason) => {
+                model.uncounted.push(Uncounted {
+                    origin: Origin {
+                        address: format!("{prefix}{}.{}", decl.ty, decl.name),
+                        span: decl.header_span(),
+                        via: via.to_vec(),
+                    },
+                    resource_type: arm_type_of(evaluator, decl),
+                    reason,
+                });
+                continue;
+            }
         };
         for instance in instances {
             let node = evaluator.instance_node(decl, &instance);

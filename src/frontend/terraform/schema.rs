@@ -133,6 +133,19 @@ const ARM_ID_SHAPES: &[(&str, &str, &[&str])] = &[
     ("azurerm_redis_cache", "Microsoft.Cache/Redis", &[]),
 ];
 
+/// The ARM type of an azurerm resource type.
+pub fn arm_type(tf_type: &str) -> Option<&'static str> {
+    match tf_type {
+        "azurerm_cognitive_account_project" => {
+            Some("Microsoft.CognitiveServices/accounts/projects")
+        }
+        _ => ARM_ID_SHAPES
+            .iter()
+            .find(|(t, _, _)| *t == tf_type)
+            .map(|(_, arm, _)| *arm),
+    }
+}
+
 /// Adds what the provider computes to a resource instance's node. `marker` makes the identity
 /// marker for a part that is not known statically.
 pub fn add_computed_attributes(
@@ -174,6 +187,21 @@ pub fn add_computed_attributes(
             computed.push(("versionless_id", Value::String(versionless)));
             computed.push(("resource_id", Value::String(arm.clone())));
             computed.push(("resource_versionless_id", Value::String(arm)));
+        }
+        "azurerm_cognitive_account_project" => {
+            let account = match node.get("cognitive_account_id").map(|n| n.value()) {
+                Some(Value::String(id)) => id,
+                _ => ids::format_id(
+                    Some(&marker(&format!("{address}.cognitive_account_id"))),
+                    "Microsoft.CognitiveServices/accounts",
+                    &[&marker(&format!("{address}.cognitive_account_id"))],
+                ),
+            };
+            let id = format!("{account}/projects/{}", attr_text("name"));
+            if has_identity(node) {
+                add_identity_principal(node, &Value::String(ids::principal_token(&id)));
+            }
+            computed.push(("id", Value::String(id)));
         }
         "azapi_resource" => {
             if let Some(id) = azapi_id(node, address, marker) {

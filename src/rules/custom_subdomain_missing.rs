@@ -1,0 +1,53 @@
+//! FL304: a private or network-injected AIServices account without a custom subdomain.
+
+use crate::domain::FOUNDRY_ACCOUNT_KIND;
+use crate::engine::Reporter;
+use crate::model::Model;
+use crate::settings::Settings;
+
+rule!(
+    "FL304",
+    "custom-subdomain-missing",
+    Error,
+    "An AIServices account with network injection or a private endpoint has no custom subdomain",
+    Some(check)
+);
+
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
+    for (a, account) in model.accounts.iter().enumerate() {
+        if account.custom_subdomain.is_some() {
+            continue;
+        }
+        let Some(kind) = account.kind.as_ref().and_then(|k| k.get()) else {
+            continue;
+        };
+        if !kind.eq_ignore_ascii_case(FOUNDRY_ACCOUNT_KIND) {
+            continue;
+        }
+        let injected = !account.network_injections.is_empty();
+        let endpoint = model
+            .endpoints_to(a)
+            .and_then(|e| e.first())
+            .map(|&e| &model.private_endpoints[e]);
+        let why = match (injected, endpoint) {
+            (true, _) => "injects its agents into a subnet".to_string(),
+            (false, Some(e)) => {
+                format!("is reached through private endpoint `{}`", e.origin.address)
+            }
+            (false, None) => continue,
+        };
+        let finding = out.report(
+            account.origin.span,
+            format!(
+                "account `{}` {why} but has no custom subdomain: private endpoints cannot attach and the Agent service, which authenticates with Entra ID, is unreachable",
+                account.origin.address
+            ),
+        );
+        finding
+            .help("set `custom_subdomain_name` (Terraform) or `properties.customSubDomainName` (ARM, Bicep, azapi) to a globally unique name, usually the account's name")
+            .origin(&account.origin);
+        if let Some(e) = endpoint {
+            finding.related(e.origin.span, "the private endpoint");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! FL105: the agent network and what the Agent service reaches through it are not in one
+//! region.
+
+use crate::domain::normalize_region;
+use crate::engine::Reporter;
+use crate::model::{Attr, Model, Resolved};
+use crate::settings::Settings;
+
+rule!(
+    "FL105",
+    "foundry-region-mismatch",
+    Error,
+    "A Foundry account, its agent VNet and the resources it reaches through private endpoints there are not in one region",
+    Some(check)
+);
+
+fn check(model: &Model, _: &Settings, out: &mut Reporter) {
+    let mut reported_dependencies: Vec<usize> = Vec::new();
+    let mut reported_accounts: Vec<usize> = Vec::new();
+    for (s, _, _) in model.agent_subnets() {
+        let Resolved::Entity(v) = model.vnet_of_subnet(s) else {
+            continue;
+        };
+        let vnet = &model.virtual_networks[v];
+        let Some((vnet_location, vnet_region)) = region(&vnet.location) else {
+            continue;
+        };
+        for (a, _) in model.accounts_injecting_into(s) {
+            if reported_accounts.contains(&a) {
+                continue;
+            }
+            let account = &model.accounts[a];
+            let Some((account_location, account_region)) = region(&account.location) else {
+                continue;
+            };
+            if account_region == vnet_region {
+                continue;
+            }
+            reported_accounts.push(a);
+            out.report(
+                account_location.span,
+                format!(
+                    "account `{}` is in `{}` but injects its agents into `{}`, whose VNet `{}` is in `{}`",
+                    account.origin.address,
+                    account_location.get().map_or("", |l| l.as_str()),
+                    model.subnets[s].origin.address,
+                    vnet.origin.address,
+                    vnet_location.get().map_or("", |l| l.as_str()),
+                ),
+            )
+            .help("deploy the account, its project resources and the agent VNet in one region")
+            .origin(&account.origin)
+            .related(vnet_location.span, "the VNet's region");
+        }
+        // What the agents reach through endpoints in the agent VNet: its Storage, Cosmos DB
+        // and AI Search.
+        for other in model.subnets_of_vnet(v) {
+            for &e in model.endpoints_in(other) {
+                let endpoint = &model.private_endpoints[e];
+                for connection in &endpoint.connections {
+                    let Resolved::Entity(d) = model.index.dependency(&connection.target) else {
+                        continue;
+                    };
+                    if reported_dependencies.contains(&d) {
+                        continue;
+                    }
+                    let dependency = &model.dependencies[d];
+                    let Some((location, dependency_region)) = region(&dependency.location) else {
+                        continue;
+                    };
+                    if dependency_region == vnet_region {
+                        continue;
+                    }
+                    reported_dependencies.push(d);
+                    out.report(
+                        location.span,
+                        format!(
+                            "`{}` is in `{}` but the agent VNet `{}` that reaches it through private endpoint `{}` is in `{}`",
+                            dependency.origin.address,
+                            location.get().map_or("", |l| l.as_str()),
+                            vnet.origin.address,
+                            endpoint.origin.address,
+                            vnet_location.get().map_or("", |l| l.as_str()),
+                        ),
+                    )
+                    .help("the Agent service's Storage, Cosmos DB and AI Search must be in the agent VNet's region; move the resource or the VNet")
+                    .origin(&dependency.origin)
+                    .related(vnet_location.span, "the VNet's region")
+                    .related(connection.span, "connected here");
+                }
+            }
+        }
+    }
+}
+
+/// A known location and its normalized region name.
+fn region(location: &Option<Attr<String>>) -> Option<(&Attr<String>, String)> {
+    let location = location.as_ref()?;
+    Some((location, normalize_region(location.get()?)))
+}
