@@ -13,8 +13,10 @@ fn lint(dir: &Path, extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .expect("run foundry-lint");
+    // A hang detector, not a speed test (bench/ measures speed): generous enough for a debug
+    // build on a loaded machine.
     assert!(
-        start.elapsed() < Duration::from_secs(60),
+        start.elapsed() < Duration::from_secs(300),
         "took {:?}",
         start.elapsed()
     );

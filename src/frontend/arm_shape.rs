@@ -272,6 +272,45 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
     }
 }
 
+/// What Azure adds to a resource's declared properties that templates read back through
+/// `reference()` or a symbolic name: identity principals, a vault's URI, the ids of a VNet's
+/// inline subnets.
+pub fn add_computed_properties(
+    resource_type: &str,
+    id: &str,
+    properties: &mut std::collections::BTreeMap<String, crate::value::Value>,
+) {
+    use crate::value::Value;
+    match resource_type.to_ascii_lowercase().as_str() {
+        "microsoft.managedidentity/userassignedidentities" => {
+            properties.insert(
+                "principalId".into(),
+                Value::String(ids::principal_token(id)),
+            );
+            properties.insert("clientId".into(), Value::String(ids::client_token(id)));
+        }
+        "microsoft.keyvault/vaults" => {
+            if let Some(name) = ids::parse(id).and_then(|i| i.name().map(str::to_string)) {
+                properties.insert("vaultUri".into(), Value::String(ids::vault_uri(&name)));
+            }
+        }
+        "microsoft.network/virtualnetworks" => {
+            if let Some(Value::List(subnets)) = properties.get_mut("subnets") {
+                for subnet in subnets {
+                    if let Value::Object(subnet) = subnet
+                        && let Some(Value::String(name)) = subnet.get("name")
+                        && !subnet.contains_key("id")
+                    {
+                        let subnet_id = format!("{id}/subnets/{name}");
+                        subnet.insert("id".into(), Value::String(subnet_id));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// `"Enabled"` / `"Disabled"` (ARM's publicNetworkAccess) or a bool.
 pub fn enabled(node: &Node) -> Attr<bool> {
     let text = node.string();

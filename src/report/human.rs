@@ -123,6 +123,7 @@ pub fn render(report: &Report) -> String {
         let _ = handler.render_report(&mut out, &rendered);
         out.push('\n');
     }
+    out.push_str(&report.capacity_lines());
     out.push_str(&report.summary_line());
     out.push('\n');
     out

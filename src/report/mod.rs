@@ -30,6 +30,17 @@ pub struct Report<'a> {
     pub color: bool,
 }
 
+/// An agent subnet's row in the capacity summary.
+struct CapacityRow {
+    subnet: String,
+    place: String,
+    prefix: String,
+    usable: u128,
+    projects: String,
+    demand: u128,
+    limit: u128,
+}
+
 impl Report<'_> {
     pub fn render(&self, format: Format) -> String {
         match format {
@@ -60,6 +71,55 @@ impl Report<'_> {
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+
+    /// Each agent subnet's capacity estimate, once per declaration (several environments may
+    /// describe the same subnet).
+    fn capacity_rows(&self) -> Vec<CapacityRow> {
+        let mut rows: Vec<CapacityRow> = Vec::new();
+        for model in self.models {
+            for c in model.agent_subnet_capacity(&self.settings.agent_subnet) {
+                let subnet = &model.subnets[c.subnet];
+                let Some(prefix) = c.prefix.get() else {
+                    continue;
+                };
+                let at = self.start(c.prefix.span);
+                let row = CapacityRow {
+                    subnet: subnet.origin.address.clone(),
+                    place: format!("{}:{}:{}", self.file(c.prefix.span), at.line, at.column),
+                    prefix: prefix.to_string(),
+                    usable: c.usable,
+                    projects: format!("{}{}", if c.exact { "" } else { ">= " }, c.projects),
+                    demand: c.demand,
+                    limit: c.limit,
+                };
+                if !rows
+                    .iter()
+                    .any(|r| r.place == row.place && r.projects == row.projects)
+                {
+                    rows.push(row);
+                }
+            }
+        }
+        rows
+    }
+
+    /// One line per agent subnet: its addresses against the projects' estimated demand.
+    fn capacity_lines(&self) -> String {
+        let percent = self.settings.agent_subnet.maximum_utilization_percent;
+        let mut out = String::new();
+        for r in self.capacity_rows() {
+            let verdict = if r.demand <= r.limit {
+                format!("{} to spare", r.limit - r.demand)
+            } else {
+                format!("{} over", r.demand - r.limit)
+            };
+            out.push_str(&format!(
+                "agent subnet `{}` ({}): {}, {} usable, {} project(s), {} address(es) needed, {} allowed at {percent}% ({verdict})\n",
+                r.subnet, r.place, r.prefix, r.usable, r.projects, r.demand, r.limit
+            ));
+        }
+        out
     }
 
     fn summary_line(&self) -> String {

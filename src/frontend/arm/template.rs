@@ -710,15 +710,7 @@ impl<'j> Template<'j> {
         if lty == "microsoft.resources/deployments" {
             properties.insert("outputs".into(), self.deployment_outputs(json, &locals));
         }
-        if lty == "microsoft.managedidentity/userassignedidentities" {
-            properties.insert("principalId".into(), principal.clone());
-            properties.insert("clientId".into(), Value::String(ids::client_token(&id)));
-        }
-        if lty == "microsoft.keyvault/vaults"
-            && let Some(name) = ids::parse(&id).and_then(|i| i.name().map(str::to_string))
-        {
-            properties.insert("vaultUri".into(), Value::String(ids::vault_uri(&name)));
-        }
+        arm_shape::add_computed_properties(&ty, &id, &mut properties);
         if !full {
             return Value::Object(properties);
         }

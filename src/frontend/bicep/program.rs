@@ -887,17 +887,7 @@ impl<'f> Program<'f> {
             },
             _ => BTreeMap::new(),
         };
-        let lty = ty.to_ascii_lowercase();
-        if lty == "microsoft.managedidentity/userassignedidentities" {
-            properties.insert(
-                "principalId".into(),
-                Value::String(ids::principal_token(id)),
-            );
-            properties.insert("clientId".into(), Value::String(ids::client_token(id)));
-        }
-        if lty == "microsoft.keyvault/vaults" {
-            properties.insert("vaultUri".into(), Value::String(ids::vault_uri(&name)));
-        }
+        arm_shape::add_computed_properties(ty, id, &mut properties);
         let mut out = BTreeMap::from([
             ("id".to_string(), Value::String(id.to_string())),
             ("name".to_string(), Value::String(name)),
