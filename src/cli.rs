@@ -44,6 +44,18 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
 
+    /// Record the current findings in FILE (a baseline) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Hide the findings recorded in FILE by --write-baseline; new findings still show.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report findings that inline suppressions hide (an audit; suppressions are not checked).
+    #[arg(long)]
+    pub ignore_suppressions: bool,
+
     /// Set a Terraform variable, as `terraform plan -var` does.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
@@ -161,6 +173,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
         },
         ignore: args.ignore.iter().chain(&config.ignore).cloned().collect(),
         severities,
+        ignore_suppressions: args.ignore_suppressions,
     };
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,
@@ -221,7 +234,19 @@ pub fn run(args: &Args) -> Result<i32, String> {
         write_output(args, &format!("{:#?}\n", workspace.models))?;
         return Ok(0);
     }
-    let findings = engine::run(&workspace, &settings, &selection);
+    let mut findings = engine::run(&workspace, &settings, &selection);
+    if let Some(path) = &args.write_baseline {
+        crate::baseline::write(path, &findings, &workspace.sources)?;
+        eprintln!(
+            "foundry-lint: recorded {} finding(s) in {}",
+            findings.len(),
+            path.display()
+        );
+        return Ok(0);
+    }
+    if let Some(path) = &args.baseline {
+        crate::baseline::apply(path, &mut findings, &workspace.sources)?;
+    }
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();

@@ -157,6 +157,8 @@ pub struct Selection {
     pub ignore: Vec<String>,
     /// Severity overrides by rule code (None: off).
     pub severities: std::collections::HashMap<&'static str, Option<Severity>>,
+    /// Report what inline suppressions hide (an audit of what a team has silenced).
+    pub ignore_suppressions: bool,
 }
 
 fn matches(selector: &str, rule: &Rule) -> bool {
@@ -285,8 +287,11 @@ pub fn run(workspace: &Workspace, settings: &Settings, selection: &Selection) ->
             f.message.clone(),
         )
     };
-    let mut findings =
-        crate::suppression::apply(findings, &workspace.sources, crate::suppression::today());
+    let mut findings = if selection.ignore_suppressions {
+        findings
+    } else {
+        crate::suppression::apply(findings, &workspace.sources, crate::suppression::today())
+    };
     findings
         .retain(|f| selection.is_enabled(f.rule) || (f.rule.code == "FL002" && want_unresolved));
     for finding in &mut findings {

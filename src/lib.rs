@@ -4,6 +4,7 @@
 //! Data flows one way: `frontend` (parse and evaluate Terraform, ARM, Bicep) -> `model` (one
 //! language-neutral network model) -> `rules` (run by `engine`) -> `report`.
 
+pub mod baseline;
 pub mod cidr;
 pub mod cli;
 pub mod config;

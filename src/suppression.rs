@@ -1,7 +1,9 @@
 //! Inline suppressions, one syntax in every language: a `#` or `//` comment
 //! `foundry-lint:ignore FL201[,FL202] [until=2027-03-31] -- reason` at the end of the offending
 //! line or on the line above it, above the resource block, or above the module call that leads
-//! to it. An expired suppression lets the finding through with a note; one without a reason, with
+//! to it. ARM templates may instead carry the same text in a resource's metadata,
+//! `"metadata": {"foundry-lint:ignore": ["FL201 -- reason"]}`, which covers everything declared in
+//! that resource object. An expired suppression lets the finding through with a note; one without a reason, with
 //! an unknown rule, or that suppresses nothing is itself a finding (FL003).
 
 use crate::engine::{Finding, Related, Rule};
@@ -11,6 +13,8 @@ use std::collections::HashMap;
 const MARKER: &str = "foundry-lint:ignore";
 
 struct Directive {
+    /// For a metadata directive, the byte range of the resource object it covers.
+    covers: Option<std::ops::Range<u32>>,
     rules: Vec<String>,
     until: Option<(i32, u32, u32)>,
     reason: Option<String>,
@@ -64,32 +68,72 @@ fn directives(file: FileId, text: &str) -> HashMap<usize, Directive> {
                 let rest = line[at + MARKER.len()..]
                     .trim_end_matches(['\n', '\r'])
                     .trim_end_matches("*/");
-                let (head, reason) = match rest.split_once("--") {
-                    Some((h, r)) => (h, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
-                    None => (rest, None),
-                };
-                let mut rules = Vec::new();
-                let mut until = None;
-                for word in head.split([' ', ',', '\t']).filter(|w| !w.is_empty()) {
-                    match word.strip_prefix("until=") {
-                        Some(date) => until = parse_date(date).or(Some((0, 0, 0))),
-                        None => rules.push(word.to_string()),
-                    }
-                }
                 let start = offset + at;
                 out.insert(
                     line_no,
-                    Directive {
-                        rules,
-                        until,
-                        reason,
-                        span: Span::new(file, start..start + MARKER.len()),
-                        used: false,
-                    },
+                    directive(rest, Span::new(file, start..start + MARKER.len()), None),
                 );
             }
         }
         offset += line.len();
+    }
+    out
+}
+
+/// A directive from its text after the marker: `FL201[,FL202] [until=DATE] -- reason`.
+fn directive(text: &str, span: Span, covers: Option<std::ops::Range<u32>>) -> Directive {
+    let (head, reason) = match text.split_once("--") {
+        Some((h, r)) => (h, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
+        None => (text, None),
+    };
+    let mut rules = Vec::new();
+    let mut until = None;
+    for word in head.split([' ', ',', '\t']).filter(|w| !w.is_empty()) {
+        match word.strip_prefix("until=") {
+            Some(date) => until = parse_date(date).or(Some((0, 0, 0))),
+            None => rules.push(word.to_string()),
+        }
+    }
+    Directive {
+        covers,
+        rules,
+        until,
+        reason,
+        span,
+        used: false,
+    }
+}
+
+/// The metadata directives of a JSON file: every object whose `metadata` holds the marker key
+/// (a string or a list of strings) covers itself.
+fn metadata_directives(file: FileId, text: &str) -> Vec<Directive> {
+    let Ok(Some(root)) = crate::json::parse(text, file) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![&root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            crate::json::Json::Object(members) => {
+                if let Some(entry) = node.get("metadata").and_then(|m| m.get(MARKER)) {
+                    let texts: Vec<&crate::json::Spanned> = match &entry.value {
+                        crate::json::Json::Array(items) => items.iter().collect(),
+                        _ => vec![entry],
+                    };
+                    for t in texts {
+                        let range = node.span.start..node.span.end;
+                        out.push(directive(
+                            t.as_str().unwrap_or_default(),
+                            t.span,
+                            Some(range),
+                        ));
+                    }
+                }
+                stack.extend(members.iter().map(|(_, v)| v));
+            }
+            crate::json::Json::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
     }
     out
 }
@@ -104,34 +148,55 @@ fn covers(directive: &Directive, rule: &Rule) -> bool {
 /// Applies the suppressions of the files that findings point into; returns the findings that
 /// remain and the FL003 findings about the directives themselves.
 pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)) -> Vec<Finding> {
-    let mut per_file: HashMap<FileId, HashMap<usize, Directive>> = files_with_directives(sources)
+    let mut per_file: HashMap<FileId, FileDirectives> = files_with_directives(sources)
         .into_iter()
-        .map(|f| (f, directives(f, &sources.get(f).text)))
+        .map(|f| (f, FileDirectives::read(f, &sources.get(f).text)))
         .collect();
     let line_of = |span: Span| sources.get(span.file).line_col(span.start).line - 1;
     let mut kept = Vec::with_capacity(findings.len());
     for mut finding in findings {
+        let spans: Vec<Span> = std::iter::once(finding.span)
+            .chain(finding.scopes.iter().copied())
+            .collect();
         // Where a directive may stand: the finding's line and the one above, and the line of
-        // (and above) each declaration or module call that contains it.
-        let mut places: Vec<(FileId, usize)> = Vec::new();
-        for span in std::iter::once(finding.span).chain(finding.scopes.iter().copied()) {
+        // (and above) each declaration or module call that contains it; or a metadata entry of
+        // a resource object that contains one of them.
+        let mut found: Option<(FileId, Result<usize, usize>)> = None;
+        for &span in &spans {
+            let directives = per_file
+                .entry(span.file)
+                .or_insert_with(|| FileDirectives::read(span.file, &sources.get(span.file).text));
             let line = line_of(span);
-            places.push((span.file, line));
-            if line > 0 {
-                places.push((span.file, line - 1));
+            let above = line.checked_sub(1);
+            let line_hit = [Some(line), above].into_iter().flatten().find(|l| {
+                directives
+                    .lines
+                    .get(l)
+                    .is_some_and(|d| covers(d, finding.rule))
+            });
+            if let Some(l) = line_hit {
+                found = Some((span.file, Ok(l)));
+                break;
+            }
+            if let Some(i) = directives.metadata.iter().position(|d| {
+                covers(d, finding.rule)
+                    && d.covers
+                        .as_ref()
+                        .is_some_and(|r| r.start <= span.start && span.end <= r.end)
+            }) {
+                found = Some((span.file, Err(i)));
+                break;
             }
         }
         let mut suppressed = false;
-        for (file, line) in places {
-            let directives = per_file
-                .entry(file)
-                .or_insert_with(|| directives(file, &sources.get(file).text));
-            let Some(d) = directives.get_mut(&line) else {
-                continue;
-            };
-            if !covers(d, finding.rule) {
-                continue;
+        let directive = found.and_then(|(file, at)| {
+            let directives = per_file.get_mut(&file)?;
+            match at {
+                Ok(line) => directives.lines.get_mut(&line),
+                Err(i) => directives.metadata.get_mut(i),
             }
+        });
+        if let Some(d) = directive {
             d.used = true;
             match d.until {
                 Some(until) if until < today => {
@@ -145,7 +210,6 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)
                 }
                 _ => suppressed = true,
             }
-            break;
         }
         if !suppressed {
             kept.push(finding);
@@ -154,7 +218,7 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)
     let rule = &crate::rules::invalid_suppression::RULE;
     let mut problems = Vec::new();
     for directives in per_file.values() {
-        for d in directives.values() {
+        for d in directives.lines.values().chain(&directives.metadata) {
             let message = if d.reason.is_none() {
                 Some("the suppression gives no reason (`-- why`)".to_string())
             } else if let Some(unknown) = d.rules.iter().find(|r| crate::rules::find(r).is_none()) {
@@ -189,6 +253,32 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)
     }
     kept.extend(problems);
     kept
+}
+
+/// A file's directives: comments by line, and metadata entries of JSON resource objects.
+struct FileDirectives {
+    lines: HashMap<usize, Directive>,
+    metadata: Vec<Directive>,
+}
+
+impl FileDirectives {
+    fn read(file: FileId, text: &str) -> FileDirectives {
+        if !text.contains(MARKER) {
+            return FileDirectives {
+                lines: HashMap::new(),
+                metadata: Vec::new(),
+            };
+        }
+        let is_json = text.trim_start().starts_with('{');
+        FileDirectives {
+            lines: directives(file, text),
+            metadata: if is_json {
+                metadata_directives(file, text)
+            } else {
+                Vec::new()
+            },
+        }
+    }
 }
 
 /// The files that hold a directive (each is read, so an unused one is reported too).

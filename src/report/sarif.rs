@@ -1,27 +1,11 @@
 //! SARIF 2.1.0 (GitHub code scanning and other SARIF consumers), with serde-sarif's types.
 
 use super::Report;
-use crate::engine::{Finding, Severity};
+use crate::engine::Severity;
 use serde_sarif::sarif;
 use std::collections::BTreeMap;
 
 pub const HELP_URI_BASE: &str = "https://github.com/foundry-lint/foundry-lint/blob/main/rules/";
-
-/// A fingerprint that survives line shifts: the rule, the resource and the message (which
-/// names the resource and the offending value), not the position.
-pub fn fingerprint(finding: &Finding) -> String {
-    let text = format!(
-        "{}|{}|{}",
-        finding.rule.code,
-        finding.resource.as_deref().unwrap_or_default(),
-        finding.message
-    );
-    // FNV-1a, 64 bits: stable across runs and platforms.
-    let hash = text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100000001b3)
-    });
-    format!("{hash:016x}")
-}
 
 fn level(severity: Severity) -> sarif::ResultLevel {
     match severity {
@@ -126,7 +110,7 @@ pub fn render(report: &Report) -> String {
                 .locations(vec![location(report, f.span, None)])
                 .partial_fingerprints(BTreeMap::from([(
                     "foundryLint/v1".to_string(),
-                    fingerprint(f),
+                    crate::baseline::fingerprint(f, report.sources),
                 )]))
                 .build();
             if !related.is_empty() {
