@@ -28,12 +28,13 @@ struct Entry {
     message: String,
 }
 
-/// A fingerprint that survives line shifts: FNV-1a over the rule, the file (as displayed), the
-/// resource and the message.
-pub fn fingerprint(finding: &Finding, sources: &SourceMap) -> String {
-    fingerprint_in(finding, &sources.get(finding.span.file).display_path)
+/// A fingerprint that survives line shifts and moves: FNV-1a over the rule, the resource and the
+/// message (SARIF's partialFingerprints; code scanning pairs it with the file itself).
+pub fn fingerprint(finding: &Finding) -> String {
+    fingerprint_in(finding, "")
 }
 
+/// The baseline's fingerprint: the same, within one file.
 fn fingerprint_in(finding: &Finding, file: &str) -> String {
     let text = format!(
         "{}|{}|{}|{}",

@@ -231,6 +231,28 @@ fn check_model(
     findings
 }
 
+/// A declaration whose instances could not be counted: nothing in it was checked.
+fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
+    let rule = &crate::rules::unresolved_value::RULE;
+    let mut finding = Finding {
+        rule,
+        severity: rule.severity,
+        message: format!(
+            "`{}` was not checked: its instances cannot be counted ({})",
+            u.origin.address,
+            u.reason.reason()
+        ),
+        help: "give the count in a tfvars file, with --var or a parameter file, or accept that it is checked at deploy time".into(),
+        span: u.origin.span,
+        resource: None,
+        related: Vec::new(),
+        trace: Vec::new(),
+        scopes: Vec::new(),
+    };
+    finding.origin(&u.origin);
+    finding
+}
+
 /// Runs every enabled rule and returns the findings, sorted by place and code, duplicates
 /// removed.
 pub fn run(workspace: &Workspace, settings: &Settings, selection: &Selection) -> Vec<Finding> {
@@ -266,6 +288,9 @@ pub fn run(workspace: &Workspace, settings: &Settings, selection: &Selection) ->
     };
     for model in &workspace.models {
         let mut found = check_model(model, settings, &everything, want_unresolved);
+        if want_unresolved {
+            found.extend(model.uncounted.iter().map(uncounted_note));
+        }
         if let (true, Some(environment)) = (several_environments, model.environment) {
             for finding in &mut found {
                 finding.related.push(Related {

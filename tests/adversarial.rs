@@ -134,6 +134,8 @@ fn cycles_and_self_calls_terminate() {
         ("pair/a/main.tf", b"module \"b\" {\n  source = \"../b\"\n}\n".to_vec()),
         ("pair/b/main.tf", b"module \"a\" {\n  source = \"../a\"\n}\n".to_vec()),
         ("bicep/main.bicep", b"module again 'main.bicep' = {\n  name: 'again'\n}\nvar a = b\nvar b = a\n".to_vec()),
+        ("bicep-pair/a.bicep", b"module b 'b.bicep' = {\n  name: 'b'\n}\noutput x string = b.outputs.y\n".to_vec()),
+        ("bicep-pair/b.bicep", b"module a 'a.bicep' = {\n  name: 'a'\n}\noutput y string = a.outputs.x\n".to_vec()),
         (
             "arm/azuredeploy.json",
             br#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -163,6 +165,12 @@ fn huge_counts_are_bounded() {
     assert_eq!(
         out.lines().filter(|l| l.contains("FL404")).count(),
         1,
+        "{out}"
+    );
+    // ...and a note says so.
+    assert!(
+        out.lines()
+            .any(|l| l.contains("count/main.tf") && l.contains("FL002") && l.contains("at most")),
         "{out}"
     );
 }

@@ -110,7 +110,7 @@ pub fn render(report: &Report) -> String {
                 .locations(vec![location(report, f.span, None)])
                 .partial_fingerprints(BTreeMap::from([(
                     "foundryLint/v1".to_string(),
-                    crate::baseline::fingerprint(f, report.sources),
+                    crate::baseline::fingerprint(f),
                 )]))
                 .build();
             if !related.is_empty() {

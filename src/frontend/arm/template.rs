@@ -91,6 +91,8 @@ pub struct Template<'j> {
     memo: RefCell<HashMap<String, Value>>,
     active: RefCell<HashSet<String>>,
     declared: RefCell<Vec<Declared<'j>>>,
+    /// Copy loops whose length is not known or is past the bound.
+    uncounted: RefCell<Vec<crate::model::Uncounted>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
 }
 
@@ -121,6 +123,7 @@ impl<'j> Template<'j> {
             memo: RefCell::default(),
             active: RefCell::default(),
             declared: RefCell::default(),
+            uncounted: RefCell::default(),
             diagnostics: RefCell::default(),
         };
         for (name, value) in json
@@ -778,7 +781,27 @@ impl<'j> Template<'j> {
                     .unwrap_or(Value::Null);
                 match self.copy_count(&count) {
                     Ok(n) => (0..n).map(|i| locals.with_copy(name, i as i64)).collect(),
-                    Err(_) => return,
+                    Err(reason) => {
+                        let ty = match r.get("type").map(|t| self.eval_json(t, locals)) {
+                            Some(Value::String(t)) => match parent {
+                                Some((pt, _)) if !t.contains('/') => format!("{pt}/{t}"),
+                                _ => t,
+                            },
+                            _ => String::new(),
+                        };
+                        let span = copy.get("count").map(|c| c.span).unwrap_or(copy.span);
+                        self.uncounted.borrow_mut().push(crate::model::Uncounted {
+                            origin: Origin::new(
+                                symbolic
+                                    .clone()
+                                    .unwrap_or_else(|| format!("{ty} copy `{name}`")),
+                                span,
+                            ),
+                            resource_type: ty.split('@').next().unwrap_or_default().to_string(),
+                            reason,
+                        });
+                        return;
+                    }
                 }
             }
             None => vec![locals.clone()],
@@ -891,6 +914,10 @@ impl<'j> Template<'j> {
     /// Lowers every resource of the template (and of its nested deployments) into `model`.
     pub fn lower_into(&self, json: &'j Spanned, model: &mut Model, via: &[(String, Span)]) {
         let instances = self.expand(json);
+        for mut uncounted in self.uncounted.borrow_mut().drain(..) {
+            uncounted.origin.via = via.to_vec();
+            model.uncounted.push(uncounted);
+        }
         for instance in &instances {
             let r = instance.json;
             if lower(&instance.resource_type) == "microsoft.resources/deployments" {
@@ -1044,6 +1071,7 @@ impl<'j> Template<'j> {
             memo: RefCell::default(),
             active: RefCell::default(),
             declared: RefCell::default(),
+            uncounted: RefCell::default(),
             diagnostics: RefCell::default(),
         };
         Some((outer, template))
