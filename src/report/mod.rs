@@ -5,6 +5,7 @@ mod concise;
 mod human;
 mod json;
 mod junit;
+mod markdown;
 pub mod sarif;
 
 use crate::engine::{Finding, Severity};
@@ -19,6 +20,7 @@ pub enum Format {
     Github,
     Azure,
     Junit,
+    Markdown,
 }
 
 pub struct Report<'a> {
@@ -51,6 +53,7 @@ impl Report<'_> {
             Format::Github => ci::github(self),
             Format::Azure => ci::azure(self),
             Format::Junit => junit::render(self),
+            Format::Markdown => markdown::render(self),
         }
     }
 
