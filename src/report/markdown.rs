@@ -18,6 +18,7 @@ pub fn render(report: &Report) -> String {
         rule_table(report, &mut out);
         findings_by_file(report, &mut out);
     }
+    capacity_table(report, &mut out);
     if let Some(network) = Network::collect(report.models, report.findings) {
         out.push_str("### Network\n\n");
         let (diagram, edges) = network.mermaid();
@@ -29,6 +30,40 @@ pub fn render(report: &Report) -> String {
         }
     }
     out
+}
+
+/// Each agent subnet's addresses against the estimated demand of its projects (FL204's
+/// arithmetic, shown whether or not it fires).
+fn capacity_table(report: &Report, out: &mut String) {
+    let rows = report.capacity_rows();
+    if rows.is_empty() {
+        return;
+    }
+    let a = &report.settings.agent_subnet;
+    let _ = writeln!(
+        out,
+        "### Agent subnet capacity\n\nDemand = projects x {} replicas / {} pods per address; headroom against {}% of the usable addresses.\n",
+        a.replicas_per_project, a.pods_per_ip, a.maximum_utilization_percent
+    );
+    out.push_str("| Agent subnet | Prefix | Usable IPs | Projects | Estimated demand | Headroom |\n|---|---|---:|---:|---:|---:|\n");
+    for r in rows {
+        let headroom = if r.demand <= r.limit {
+            (r.limit - r.demand).to_string()
+        } else {
+            format!("**-{}**", r.demand - r.limit)
+        };
+        let _ = writeln!(
+            out,
+            "| {} ({}) | {} | {} | {} | {} | {headroom} |",
+            escape_text(&r.subnet),
+            escape_text(&r.place),
+            r.prefix,
+            r.usable,
+            escape_text(&r.projects),
+            r.demand,
+        );
+    }
+    out.push('\n');
 }
 
 /// Mermaid's defaults for `maxTextSize` and `maxEdges`.

@@ -33,7 +33,7 @@ pub struct Report<'a> {
 }
 
 /// An agent subnet's row in the capacity summary.
-struct CapacityRow {
+pub(crate) struct CapacityRow {
     subnet: String,
     place: String,
     prefix: String,
@@ -78,7 +78,7 @@ impl Report<'_> {
 
     /// Each agent subnet's capacity estimate, once per declaration (several environments may
     /// describe the same subnet).
-    fn capacity_rows(&self) -> Vec<CapacityRow> {
+    pub(crate) fn capacity_rows(&self) -> Vec<CapacityRow> {
         let mut rows: Vec<CapacityRow> = Vec::new();
         for model in self.models {
             for c in model.agent_subnet_capacity(&self.settings.agent_subnet) {
