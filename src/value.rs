@@ -81,6 +81,24 @@ impl fmt::Display for Unknown {
 }
 
 impl Value {
+    /// Every string inside the value, depth-first (bounded like every walk over values).
+    pub fn strings(&self) -> Vec<String> {
+        fn walk(value: &Value, depth: usize, out: &mut Vec<String>) {
+            if depth > MAX_COMPARE_DEPTH {
+                return;
+            }
+            match value {
+                Value::String(s) => out.push(s.clone()),
+                Value::List(items) => items.iter().for_each(|v| walk(v, depth + 1, out)),
+                Value::Object(map) => map.values().for_each(|v| walk(v, depth + 1, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, 0, &mut out);
+        out
+    }
+
     pub fn unknown(reason: impl Into<Arc<str>>) -> Value {
         Value::Unknown(Unknown::new(reason))
     }

@@ -291,6 +291,16 @@ pub struct Dependency {
     pub location: Option<Attr<String>>,
 }
 
+/// A module call foundry-lint cannot read (a registry module that is not installed, a Bicep
+/// registry module): whatever it deploys is unknown, but the ids it is given tell what it may
+/// connect to.
+#[derive(Clone, Debug)]
+pub struct OpaqueCall {
+    pub origin: Origin,
+    /// Every string among its arguments (ids, names).
+    pub arguments: Vec<String>,
+}
+
 /// A declaration whose instances could not be counted (`count` or a copy loop of unknown
 /// length): it may stand for any number of resources.
 #[derive(Clone, Debug)]
@@ -343,6 +353,7 @@ pub struct Model {
     pub capability_hosts: Vec<CapabilityHost>,
     pub dependencies: Vec<Dependency>,
     pub uncounted: Vec<Uncounted>,
+    pub opaque_calls: Vec<OpaqueCall>,
     /// How values were computed, by (resource address, span of the value): the expression, then
     /// the locals and variables it came through.
     pub traces: std::collections::HashMap<(String, Span), Vec<TraceStep>>,
@@ -378,6 +389,7 @@ impl Model {
         self.capability_hosts.extend(other.capability_hosts);
         self.dependencies.extend(other.dependencies);
         self.uncounted.extend(other.uncounted);
+        self.opaque_calls.extend(other.opaque_calls);
         self.traces.extend(other.traces);
     }
 

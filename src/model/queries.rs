@@ -229,9 +229,15 @@ impl Model {
     }
 
     /// The private endpoints connecting to an account, or None when some endpoint's target is
-    /// not known (it may be this account).
+    /// not known (it may be this account), or the account is given to a module foundry-lint
+    /// cannot read.
     pub fn endpoints_to(&self, account: usize) -> Option<&[usize]> {
-        if self.relations.untargeted_endpoints {
+        if self.relations.untargeted_endpoints
+            || self
+                .relations
+                .accounts_passed_to_opaque_calls
+                .contains(&account)
+        {
             return None;
         }
         Some(

@@ -28,6 +28,9 @@ pub struct Relations {
     pub(super) endpoints_by_account: HashMap<usize, Vec<usize>>,
     /// Some endpoint's target is not known: it may connect to any account.
     pub(super) untargeted_endpoints: bool,
+    /// Accounts whose id is passed to a module foundry-lint cannot read (which may deploy an
+    /// endpoint to them).
+    pub(super) accounts_passed_to_opaque_calls: std::collections::HashSet<usize>,
 }
 
 impl Relations {
@@ -132,6 +135,14 @@ impl Relations {
                     }
                     Resolved::Unknown(_) => r.untargeted_endpoints = true,
                     Resolved::External(_) => {}
+                }
+            }
+        }
+        for call in &model.opaque_calls {
+            for argument in &call.arguments {
+                let reference = super::Attr::known(argument.clone(), call.origin.span);
+                if let Resolved::Entity(a) = index.account(&reference) {
+                    r.accounts_passed_to_opaque_calls.insert(a);
                 }
             }
         }

@@ -8,7 +8,7 @@ use super::ast::{
 };
 use crate::frontend::arm::{self as arm_frontend};
 use crate::frontend::arm_shape::{self, ArmResource};
-use crate::model::{Attr, Model, Origin, ids};
+use crate::model::{Attr, Model, OpaqueCall, Origin, ids};
 use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
@@ -1043,14 +1043,50 @@ impl<'f> Program<'f> {
             }
         }
         for statement in self.statements() {
-            if let Statement::Module(m) = statement
-                && let Ok(programs) = self.module_programs(m)
-            {
-                for (_, program) in programs {
-                    program.lower_into(model);
+            let Statement::Module(m) = statement else {
+                continue;
+            };
+            match self.module_programs(m) {
+                Ok(programs) => {
+                    for (_, program) in programs {
+                        program.lower_into(model);
+                    }
                 }
+                Err(_) if self.module_path(m).is_none() => {
+                    model.opaque_calls.push(OpaqueCall {
+                        origin: Origin {
+                            address: format!("{}module.{}", self.prefix, m.name.name),
+                            span: span(self.file, &m.name.span),
+                            via: self.via.clone(),
+                        },
+                        arguments: self.registry_call_arguments(m),
+                    });
+                }
+                Err(_) => {}
             }
         }
+    }
+
+    /// The strings among a registry module's `params`, over every iteration of its loop.
+    fn registry_call_arguments(&self, decl: &'f ast::ModuleDecl) -> Vec<String> {
+        let iterations = match &decl.value.kind {
+            ExprKind::For {
+                item,
+                index,
+                iterable,
+                ..
+            } => self
+                .iterations(item, index.as_ref(), iterable, &Locals::default())
+                .unwrap_or_default(),
+            _ => vec![Locals::default()],
+        };
+        let Some(params) = decl.body().and_then(|b| b.property("params")) else {
+            return Vec::new();
+        };
+        iterations
+            .iter()
+            .flat_map(|locals| self.eval(&params.value, locals).strings())
+            .collect()
     }
 
     fn lower_instance(&self, instance: &ResourceInstance<'f>, model: &mut Model) {

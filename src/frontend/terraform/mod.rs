@@ -17,7 +17,7 @@ mod trace;
 pub use calls::{is_local_source, normalize};
 
 use super::Diagnostic;
-use crate::model::{Model, Origin, TraceStep, Uncounted};
+use crate::model::{Model, OpaqueCall, Origin, TraceStep, Uncounted};
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::Value;
 use eval::{Evaluator, ModuleContext};
@@ -272,6 +272,19 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
     for (name, call) in &evaluator.decls.module_calls {
         let children = evaluator.module_children(name);
         let Ok(children) = children.as_ref() else {
+            model.opaque_calls.push(OpaqueCall {
+                origin: Origin {
+                    address: format!("{prefix}module.{name}"),
+                    span: call.header_span(),
+                    via: via.to_vec(),
+                },
+                arguments: call
+                    .block
+                    .body
+                    .attributes()
+                    .flat_map(|a| evaluator.eval(&a.value, &Default::default()).strings())
+                    .collect(),
+            });
             continue;
         };
         for child in children {
