@@ -31,7 +31,16 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
             let problem = match list {
                 None => Some((host.origin.span, "does not set".to_string())),
                 Some(list) => match list.get() {
-                    None => None,
+                    None => {
+                        if let Some(u) = list.unknown_reason() {
+                            out.unresolved(
+                                u,
+                                list.span,
+                                &format!("`{name}` of `{}`", host.origin.address),
+                            );
+                        }
+                        None
+                    }
                     Some(items) if items.len() != 1 => {
                         Some((list.span, format!("names {} connections in", items.len())))
                     }

@@ -23,6 +23,7 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
         };
         let vnet = &model.virtual_networks[v];
         let Some((vnet_location, vnet_region)) = region(&vnet.location) else {
+            unresolved(out, &vnet.location, &vnet.origin.address);
             continue;
         };
         for (a, _) in model.accounts_injecting_into(s) {
@@ -31,6 +32,7 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
             }
             let account = &model.accounts[a];
             let Some((account_location, account_region)) = region(&account.location) else {
+                unresolved(out, &account.location, &account.origin.address);
                 continue;
             };
             if account_region == vnet_region {
@@ -66,6 +68,7 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
                     }
                     let dependency = &model.dependencies[d];
                     let Some((location, dependency_region)) = region(&dependency.location) else {
+                        unresolved(out, &dependency.location, &dependency.origin.address);
                         continue;
                     };
                     if dependency_region == vnet_region {
@@ -90,6 +93,15 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
                 }
             }
         }
+    }
+}
+
+/// A location that could not be compared (FL002 says why, when asked).
+fn unresolved(out: &mut Reporter, location: &Option<Attr<String>>, address: &str) {
+    if let Some(location) = location
+        && let Some(u) = location.unknown_reason()
+    {
+        out.unresolved(u, location.span, &format!("the region of `{address}`"));
     }
 }
 

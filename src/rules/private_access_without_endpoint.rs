@@ -17,6 +17,13 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
         let Some(access) = &account.public_network_access else {
             continue;
         };
+        if let Some(u) = access.unknown_reason() {
+            out.unresolved(
+                u,
+                access.span,
+                &format!("whether `{}` allows public access", account.origin.address),
+            );
+        }
         if access.get() != Some(&false) {
             continue;
         }
