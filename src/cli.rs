@@ -6,7 +6,7 @@ use crate::frontend::{self, Options};
 use crate::report::{Format, Report};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -203,7 +203,11 @@ pub fn run(args: &Args) -> Result<i32, String> {
     }
     let external_networks = match (&config_path, config.networks.is_empty()) {
         (Some(path), false) => Some(frontend::ExternalNetworks {
-            path: path.clone(),
+            // Findings show it like every other file: relative to where the linter runs.
+            path: std::env::current_dir()
+                .ok()
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| path.clone()),
             text: std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
             networks: config
                 .networks

@@ -16,12 +16,14 @@ rule!(
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for host in model.capability_hosts.iter().filter(|h| h.on_project) {
         // Naming no connection is the basic setup (Microsoft-managed storage); naming any is
-        // the standard setup, which needs one in each list.
-        let names_none = host.connection_lists.iter().all(|list| {
-            list.as_ref()
-                .is_none_or(|l| l.get().is_some_and(|items| items.is_empty()))
-        });
-        if names_none {
+        // the standard setup, which needs one in each list. Only a list known to name one tells
+        // which setup this is.
+        let standard = host
+            .connection_lists
+            .iter()
+            .flatten()
+            .any(|l| l.get().is_some_and(|items| !items.is_empty()));
+        if !standard {
             continue;
         }
         for (name, list) in CAPABILITY_HOST_CONNECTION_LISTS

@@ -15,7 +15,12 @@ rule!(
 
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for (a, account) in model.accounts.iter().enumerate() {
-        if account.custom_subdomain.is_some() {
+        // An empty name is no subdomain; an unknown one may be anything.
+        if account
+            .custom_subdomain
+            .as_ref()
+            .is_some_and(|s| s.get().is_none_or(|name| !name.trim().is_empty()))
+        {
             continue;
         }
         let Some(kind) = account.kind.as_ref().and_then(|k| k.get()) else {

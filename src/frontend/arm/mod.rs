@@ -30,7 +30,10 @@ pub enum Kind {
 }
 
 pub fn classify(json: &Spanned) -> Option<Kind> {
-    let schema = json.get("$schema")?.as_str()?.to_ascii_lowercase();
+    let Some(schema) = json.get("$schema").and_then(Spanned::as_str) else {
+        return is_bare_parameter_file(json).then_some(Kind::Parameters);
+    };
+    let schema = schema.to_ascii_lowercase();
     if schema.contains("deploymenttemplate") {
         Some(Kind::Template)
     } else if schema.contains("deploymentparameters") {
@@ -38,6 +41,23 @@ pub fn classify(json: &Spanned) -> Option<Kind> {
     } else {
         None
     }
+}
+
+/// A parameter file without `$schema` (azd and hand-written ones): only `parameters` (and
+/// `contentVersion`), every parameter an object with `value` or `reference`.
+fn is_bare_parameter_file(json: &Spanned) -> bool {
+    let members = json.members();
+    let Some(parameters) = json.get("parameters") else {
+        return false;
+    };
+    members
+        .iter()
+        .all(|(k, _)| matches!(k.as_str(), "parameters" | "contentVersion"))
+        && !parameters.members().is_empty()
+        && parameters
+            .members()
+            .iter()
+            .all(|(_, p)| p.get("value").is_some() || p.get("reference").is_some())
 }
 
 /// Whether raw text that failed to parse was meant to be a template (so its syntax error is
@@ -99,6 +119,11 @@ pub fn parameter_values(json: &Spanned) -> HashMap<String, Value> {
         .iter()
         .map(|(name, p)| {
             let value = match p.get("value") {
+                // azd fills `${AZURE_LOCATION}` from its environment at deploy time.
+                Some(v) if v.as_str().is_some_and(|s| s.contains("${")) => Value::unknown(format!(
+                    "parameter `{name}` is `{}`, filled in from the environment at deployment",
+                    v.as_str().unwrap_or_default()
+                )),
                 Some(v) => v.to_value(),
                 None => Value::unknown(format!(
                     "parameter `{name}` is read from a Key Vault at deployment"

@@ -764,6 +764,30 @@ impl<'j> Template<'j> {
         out
     }
 
+    /// A resource whose copy length or condition is not known.
+    fn record_uncounted(
+        &self,
+        r: &'j Spanned,
+        parent: Option<(&str, &str)>,
+        symbolic: &Option<String>,
+        locals: &Locals,
+        reason: Unknown,
+    ) {
+        let ty = match r.get("type").map(|t| self.eval_json(t, locals)) {
+            Some(Value::String(t)) => match parent {
+                Some((pt, _)) if !t.contains('/') => format!("{pt}/{t}"),
+                _ => t,
+            },
+            _ => String::new(),
+        };
+        let span = r.get("name").map(|n| n.span).unwrap_or(r.span);
+        self.uncounted.borrow_mut().push(crate::model::Uncounted {
+            origin: Origin::new(symbolic.clone().unwrap_or_else(|| ty.clone()), span),
+            resource_type: ty.split('@').next().unwrap_or_default().to_string(),
+            reason,
+        });
+    }
+
     fn expand_resource(
         &self,
         r: &'j Spanned,
@@ -782,24 +806,7 @@ impl<'j> Template<'j> {
                 match self.copy_count(&count) {
                     Ok(n) => (0..n).map(|i| locals.with_copy(name, i as i64)).collect(),
                     Err(reason) => {
-                        let ty = match r.get("type").map(|t| self.eval_json(t, locals)) {
-                            Some(Value::String(t)) => match parent {
-                                Some((pt, _)) if !t.contains('/') => format!("{pt}/{t}"),
-                                _ => t,
-                            },
-                            _ => String::new(),
-                        };
-                        let span = copy.get("count").map(|c| c.span).unwrap_or(copy.span);
-                        self.uncounted.borrow_mut().push(crate::model::Uncounted {
-                            origin: Origin::new(
-                                symbolic
-                                    .clone()
-                                    .unwrap_or_else(|| format!("{ty} copy `{name}`")),
-                                span,
-                            ),
-                            resource_type: ty.split('@').next().unwrap_or_default().to_string(),
-                            reason,
-                        });
+                        self.record_uncounted(r, parent, &symbolic, locals, reason);
                         return;
                     }
                 }
@@ -810,7 +817,12 @@ impl<'j> Template<'j> {
             if let Some(condition) = r.get("condition") {
                 match self.eval_json(condition, &locals) {
                     Value::Bool(true) => {}
-                    // False: not deployed. Unknown: maybe not deployed; checking it would guess.
+                    // Unknown: maybe deployed; checking it would guess, but nothing may assume
+                    // it is absent either.
+                    Value::Unknown(reason) => {
+                        self.record_uncounted(r, parent, &symbolic, &locals, reason);
+                        continue;
+                    }
                     _ => continue,
                 }
             }

@@ -69,6 +69,8 @@ pub struct Program<'f> {
     active: RefCell<HashSet<String>>,
     resources: RefCell<HashMap<usize, Rc<Vec<ResourceInstance<'f>>>>>,
     expanding: RefCell<HashSet<usize>>,
+    /// Declarations whose loop length or condition is not known: they may deploy anything.
+    uncounted: RefCell<Vec<crate::model::Uncounted>>,
 }
 
 fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
@@ -98,6 +100,7 @@ impl<'f> Program<'f> {
             active: RefCell::default(),
             resources: RefCell::default(),
             expanding: RefCell::default(),
+            uncounted: RefCell::default(),
         })
     }
 
@@ -719,6 +722,22 @@ impl<'f> Program<'f> {
         out
     }
 
+    fn record_uncounted(&self, decl: &'f ast::ResourceDecl, locals: &Locals, reason: Unknown) {
+        let resource_type = match self.eval(&decl.type_string, locals) {
+            Value::String(t) => t.split('@').next().unwrap_or_default().to_string(),
+            _ => String::new(),
+        };
+        self.uncounted.borrow_mut().push(crate::model::Uncounted {
+            origin: Origin {
+                address: format!("{}{}", self.prefix, decl.name.name),
+                span: span(self.file, &decl.name.span),
+                via: self.via.clone(),
+            },
+            resource_type,
+            reason,
+        });
+    }
+
     /// Every resource declaration, nested ones included.
     fn all_resources(&self) -> Vec<&'f ast::ResourceDecl> {
         let mut out: Vec<&'f ast::ResourceDecl> = self
@@ -747,16 +766,25 @@ impl<'f> Program<'f> {
                 ..
             } => match self.iterations(item, index.as_ref(), iterable, locals) {
                 Ok(i) => i,
-                Err(_) => return,
+                Err(reason) => {
+                    self.record_uncounted(decl, locals, reason);
+                    return;
+                }
             },
             _ => vec![locals.clone()],
         };
         let looped = matches!(decl.value.kind, ExprKind::For { .. });
         for (i, locals) in iterations.into_iter().enumerate() {
-            if let Some(cond) = condition(&decl.value)
-                && self.eval(cond, &locals) != Value::Bool(true)
-            {
-                continue;
+            if let Some(cond) = condition(&decl.value) {
+                match self.eval(cond, &locals) {
+                    Value::Bool(true) => {}
+                    // Maybe deployed: not checked, but not known to be absent either.
+                    Value::Unknown(reason) => {
+                        self.record_uncounted(decl, &locals, reason);
+                        continue;
+                    }
+                    _ => continue,
+                }
             }
             let Some(body) = decl.body() else { continue };
             let type_string = match self.eval(&decl.type_string, &locals) {
@@ -1042,6 +1070,7 @@ impl<'f> Program<'f> {
                 self.lower_instance(instance, model);
             }
         }
+        model.uncounted.append(&mut self.uncounted.borrow_mut());
         for statement in self.statements() {
             let Statement::Module(m) = statement else {
                 continue;

@@ -644,7 +644,30 @@ impl<'a> Evaluator<'a> {
 
     pub(super) fn variable(&self, name: &str) -> Value {
         if let Some(v) = self.inputs.get(name) {
-            return v.clone();
+            // Values from the command line and tfvars are converted to the declared primitive
+            // type, as Terraform does (`--var enabled=false` is a bool).
+            let declared = self
+                .decls
+                .variables
+                .get(name)
+                .and_then(|d| d.block.body.get_attribute("type"))
+                .and_then(|t| match &t.value {
+                    Expression::Variable(v) => Some(v.as_str().to_string()),
+                    _ => None,
+                });
+            return match (declared.as_deref(), v) {
+                (Some("bool"), Value::String(s)) if s == "true" || s == "false" => {
+                    Value::Bool(s == "true")
+                }
+                (Some("number"), Value::String(s)) if s.trim().parse::<f64>().is_ok() => {
+                    Value::Number(s.trim().parse().unwrap_or_default())
+                }
+                (Some("string"), Value::Bool(b)) => Value::String(b.to_string()),
+                (Some("string"), Value::Number(_)) => {
+                    Value::String(v.to_display_string().unwrap_or_default())
+                }
+                _ => v.clone(),
+            };
         }
         match self.decls.variables.get(name) {
             Some(decl) => match decl.block.body.get_attribute("default") {
