@@ -248,6 +248,18 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
                 origin,
             });
         }
+        "microsoft.cognitiveservices/accounts/projects/connections"
+        | "microsoft.cognitiveservices/accounts/connections" => {
+            let metadata = get("metadata");
+            let resource = metadata.as_ref().and_then(|m| {
+                m.get("ResourceId")
+                    .or_else(|| m.get("resourceId"))
+                    .map(|n| n.reference())
+            });
+            model
+                .connections
+                .push(crate::model::Connection { resource, origin });
+        }
         t if crate::domain::is_agent_dependency_type(t) => {
             model.dependencies.push(Dependency {
                 location: res.location.clone(),

@@ -282,6 +282,15 @@ pub struct CapabilityHost {
     pub connection_lists: [Option<Attr<Vec<Attr<String>>>>; 3],
 }
 
+/// A connection of a Foundry account or project to another resource
+/// (`.../projects/connections`, `.../accounts/connections`).
+#[derive(Clone, Debug)]
+pub struct Connection {
+    pub origin: Origin,
+    /// The id of the resource it connects to (`properties.metadata.ResourceId`).
+    pub resource: Option<Attr<String>>,
+}
+
 /// A resource the agent service keeps its state in through a private endpoint: a Storage
 /// account, a Cosmos DB account or an AI Search service.
 #[derive(Clone, Debug)]
@@ -352,6 +361,7 @@ pub struct Model {
     pub projects: Vec<Project>,
     pub capability_hosts: Vec<CapabilityHost>,
     pub dependencies: Vec<Dependency>,
+    pub connections: Vec<Connection>,
     pub uncounted: Vec<Uncounted>,
     pub opaque_calls: Vec<OpaqueCall>,
     /// How values were computed, by (resource address, span of the value): the expression, then
@@ -388,6 +398,7 @@ impl Model {
         self.projects.extend(other.projects);
         self.capability_hosts.extend(other.capability_hosts);
         self.dependencies.extend(other.dependencies);
+        self.connections.extend(other.connections);
         self.uncounted.extend(other.uncounted);
         self.opaque_calls.extend(other.opaque_calls);
         self.traces.extend(other.traces);

@@ -31,6 +31,8 @@ pub struct Relations {
     /// Accounts whose id is passed to a module foundry-lint cannot read (which may deploy an
     /// endpoint to them).
     pub(super) accounts_passed_to_opaque_calls: std::collections::HashSet<usize>,
+    /// Dependencies (Storage, Cosmos DB, AI Search) some connection names.
+    pub(super) connected_dependencies: std::collections::HashSet<usize>,
 }
 
 impl Relations {
@@ -136,6 +138,13 @@ impl Relations {
                     Resolved::Unknown(_) => r.untargeted_endpoints = true,
                     Resolved::External(_) => {}
                 }
+            }
+        }
+        for connection in &model.connections {
+            if let Some(resource) = &connection.resource
+                && let Resolved::Entity(d) = index.dependency(resource)
+            {
+                r.connected_dependencies.insert(d);
             }
         }
         for call in &model.opaque_calls {

@@ -54,8 +54,8 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
             .origin(&account.origin)
             .related(vnet_location.span, "the VNet's region");
         }
-        // What the agents reach through endpoints in the agent VNet: its Storage, Cosmos DB
-        // and AI Search.
+        // What the agents use (named by a connection) and reach through endpoints in the agent
+        // VNet: their Storage, Cosmos DB and AI Search.
         for other in model.subnets_of_vnet(v) {
             for &e in model.endpoints_in(other) {
                 let endpoint = &model.private_endpoints[e];
@@ -63,7 +63,9 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
                     let Resolved::Entity(d) = model.index.dependency(&connection.target) else {
                         continue;
                     };
-                    if reported_dependencies.contains(&d) {
+                    // A resource reached from the VNet that no Foundry connection names is not
+                    // the agents' (a data lake in another region is legitimate).
+                    if reported_dependencies.contains(&d) || !model.is_connected(d) {
                         continue;
                     }
                     let dependency = &model.dependencies[d];
