@@ -448,3 +448,263 @@ fn a_module_two_levels_up_resolves_whatever_the_form_of_the_scanned_path() {
         );
     }
 }
+
+/// Runs the linter in `dir`, as pre-commit does from the repository root with relative names.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run foundry-lint")
+}
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+const TF_MAIN: &str = r#"resource "azurerm_virtual_network" "spoke" {
+  name                = "vnet-agents"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  address_space       = ["10.0.0.0/16"]
+}
+
+resource "azurerm_subnet" "agent" {
+  name                 = "snet-agent"
+  resource_group_name  = "rg"
+  virtual_network_name = azurerm_virtual_network.spoke.name
+  address_prefixes     = [var.agent_cidr]
+
+  delegation {
+    name = "aca"
+    service_delegation {
+      name = "Microsoft.App/environments"
+    }
+  }
+}
+
+resource "azurerm_cognitive_account" "foundry" {
+  name                = "ais-agents"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  kind                = "AIServices"
+  sku_name            = "S0"
+
+  custom_subdomain_name = "ais-agents"
+
+  network_injection {
+    scenario  = "agent"
+    subnet_id = azurerm_subnet.agent.id
+  }
+}
+"#;
+
+#[test]
+fn a_given_terraform_file_stands_for_its_directory_and_its_variable_values() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[
+            ("stack/main.tf", TF_MAIN),
+            ("stack/variables.tf", "variable \"agent_cidr\" {}\n"),
+            ("stack/terraform.tfvars", "agent_cidr = \"10.0.0.0/28\"\n"),
+        ],
+    );
+    for given in [&["stack/main.tf"][..], &["stack/terraform.tfvars"]] {
+        let out = stdout(&run_in(
+            dir.path(),
+            &[given, &["--format", "concise"]].concat(),
+        ));
+        assert_eq!(out.lines().count(), 1, "{given:?}: {out}");
+        assert!(
+            out.starts_with("stack/main.tf:12:27: FL201") && out.contains("is 10.0.0.0/28"),
+            "{given:?}: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_file_given_in_several_spellings_or_inside_a_given_directory_is_linted_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[
+            ("stack/main.tf", TF_MAIN),
+            ("stack/variables.tf", "variable \"agent_cidr\" {}\n"),
+            ("stack/terraform.tfvars", "agent_cidr = \"10.0.0.0/28\"\n"),
+        ],
+    );
+    let absolute = dir.path().join("stack/main.tf");
+    let out = stdout(&run_in(
+        dir.path(),
+        &[
+            "stack/main.tf",
+            "./stack/main.tf",
+            absolute.to_str().expect("path"),
+            "stack",
+            "stack/variables.tf",
+            "--format",
+            "concise",
+        ],
+    ));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    // The relative spelling is kept in the report.
+    assert!(out.starts_with("stack/main.tf:12:27: FL201"), "{out}");
+}
+
+const BICEP_AGENT_MODULE: &str = r#"param agentSubnetPrefix string = '192.168.0.0/24'
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-agents'
+  location: 'swedencentral'
+  properties: {
+    addressSpace: { addressPrefixes: [ '192.168.0.0/16' ] }
+    subnets: [
+      {
+        name: 'snet-agent'
+        properties: {
+          addressPrefix: agentSubnetPrefix
+          delegations: [
+            { name: 'aca', properties: { serviceName: 'Microsoft.App/environments' } }
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource account 'Microsoft.CognitiveServices/accounts@2025-04-01-preview' = {
+  name: 'ais-agents'
+  location: 'swedencentral'
+  kind: 'AIServices'
+  sku: { name: 'S0' }
+  properties: {
+    customSubDomainName: 'ais-agents'
+    networkInjections: [
+      {
+        scenario: 'agent'
+        subnetArmId: '${vnet.id}/subnets/snet-agent'
+        useMicrosoftManagedNetwork: false
+      }
+    ]
+  }
+}
+"#;
+
+/// An entry two directories above the module, through an intermediate module, deployed with a
+/// parameter file that makes the agent subnet a /28.
+fn bicep_stack(root: &Path) {
+    write(
+        root,
+        &[
+            ("infra/modules/net/agent.bicep", BICEP_AGENT_MODULE),
+            (
+                "infra/modules/net/main.bicep",
+                "param agentSubnetPrefix string\nmodule agent './agent.bicep' = {\n  name: 'agent'\n  params: { agentSubnetPrefix: agentSubnetPrefix }\n}\n",
+            ),
+            (
+                "infra/main.bicep",
+                "param agentSubnetPrefix string = '192.168.0.0/24'\n\nmodule net 'modules/net/main.bicep' = {\n  name: 'net'\n  params: { agentSubnetPrefix: agentSubnetPrefix }\n}\n",
+            ),
+            (
+                "infra/prod.bicepparam",
+                "using './main.bicep'\n\nparam agentSubnetPrefix = '192.168.0.0/28'\n",
+            ),
+            ("README.md", "# not infrastructure\n"),
+            ("package.json", "{ \"name\": "),
+        ],
+    );
+}
+
+#[test]
+fn a_given_bicep_module_is_evaluated_through_the_entry_and_parameter_file_that_use_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    bicep_stack(dir.path());
+    let finding = "infra/modules/net/agent.bicep:12:26: FL201";
+    for given in [
+        "infra/modules/net/agent.bicep",
+        "infra/modules/net/main.bicep",
+        "infra/main.bicep",
+        "infra/prod.bicepparam",
+    ] {
+        let out = stdout(&run_in(dir.path(), &[given, "--format", "concise"]));
+        assert_eq!(out.lines().count(), 1, "{given}: {out}");
+        assert!(
+            out.starts_with(finding) && out.contains("is 192.168.0.0/28"),
+            "{given}: {out}"
+        );
+    }
+    // From elsewhere, with an absolute name: callers are looked for up to the repository root.
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+    let absolute = dir.path().join("infra/modules/net/agent.bicep");
+    let out = stdout(&run(&[
+        absolute.to_str().expect("path"),
+        "--format",
+        "concise",
+    ]));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("is 192.168.0.0/28"), "{out}");
+}
+
+#[test]
+fn a_given_bicep_file_nobody_uses_is_evaluated_with_its_own_parameter_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[
+            ("agent.bicep", BICEP_AGENT_MODULE),
+            (
+                "agent.dev.bicepparam",
+                "using 'agent.bicep'\nparam agentSubnetPrefix = '192.168.0.0/28'\n",
+            ),
+            // Another stack in the same directory, not using it, stays out of the run.
+            ("other.bicep", BICEP_AGENT_MODULE),
+            (
+                "other.bicepparam",
+                "using './other.bicep'\nparam agentSubnetPrefix = '192.168.0.0/29'\n",
+            ),
+        ],
+    );
+    let out = stdout(&run_in(dir.path(), &["agent.bicep", "--format", "concise"]));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("agent.bicep:12:26: FL201") && out.contains("is 192.168.0.0/28"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_given_arm_parameter_file_brings_its_template_and_a_template_its_parameter_files() {
+    let dir = "fixtures/arm/environments";
+    let concise = |given: &str| stdout(&run(&[given, "--format", "concise"]));
+    let whole = concise(dir);
+    assert_eq!(concise(&format!("{dir}/main.json")), whole);
+    let dev = concise(&format!("{dir}/main.parameters.dev.json"));
+    assert!(dev.contains("main.json:59:32: FL201"), "{dev}");
+    let prod = concise(&format!("{dir}/main.parameters.prod.json"));
+    assert!(!prod.contains("FL201"), "{prod}");
+    // A linked template comes with the template that links it.
+    let linked = "fixtures/arm/linked-template";
+    let whole = concise(linked);
+    assert!(whole.contains("nested/network.json"), "{whole}");
+    assert_eq!(concise(&format!("{linked}/azuredeploy.json")), whole);
+}
+
+#[test]
+fn given_files_that_are_not_infrastructure_code_are_ignored_silently() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    bicep_stack(dir.path());
+    // Terraform beside them is not linted because of them.
+    write(dir.path(), &[("main.tf", TF_MAIN)]);
+    let out = run_in(
+        dir.path(),
+        &["README.md", "package.json", "--format", "concise"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    assert!(out.stderr.is_empty());
+}

@@ -4,6 +4,7 @@ pub mod arm;
 pub mod arm_shape;
 pub mod bicep;
 pub mod builtins;
+pub mod discover;
 pub mod terraform;
 
 use crate::model::Model;
@@ -109,28 +110,22 @@ type DirFiles = BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>;
 pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError> {
     let mut json_files: Vec<PathBuf> = Vec::new();
     let mut scanned: DirFiles = BTreeMap::new();
+    let mut given_files: Vec<PathBuf> = Vec::new();
     for root in paths {
         let meta =
             std::fs::metadata(root).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
         if meta.is_file() {
-            let dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
-            let dir = if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir
-            };
-            if root
-                .extension()
-                .is_some_and(|e| e == "json" || e == "bicep" || e == "bicepparam")
-                && !is_auto_var_file(root)
-            {
-                json_files.push(root.clone());
-            }
-            collect_dir(&dir, &mut scanned, false, &mut Vec::new());
+            given_files.push(root.clone());
         } else {
             collect_dir(root, &mut scanned, true, &mut json_files);
         }
     }
+    let stacks = discover::stacks(&given_files);
+    for dir in &stacks.terraform_dirs {
+        collect_dir(dir, &mut scanned, false, &mut Vec::new());
+    }
+    json_files.extend(stacks.files);
+    dedup_inputs(&mut scanned, &mut json_files);
     // Excluded paths are dropped before anything is read.
     let mut globs = globset::GlobSetBuilder::new();
     for pattern in &options.exclude {
@@ -235,8 +230,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         }
     }
     json_files.extend(options.parameters.iter().cloned());
-    json_files.sort();
-    json_files.dedup();
+    dedup_files(&mut json_files);
     let (bicep_paths, json_files): (Vec<PathBuf>, Vec<PathBuf>) = json_files
         .into_iter()
         .partition(|p| p.extension().is_some_and(|e| e != "json"));
@@ -283,7 +277,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
     let cli_parameters: Vec<PathBuf> = options
         .parameters
         .iter()
-        .map(|p| terraform::normalize(p))
+        .map(|p| discover::identity(p))
         .collect();
     type Environment<'d> = (
         FileId,
@@ -313,7 +307,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
                 .iter()
                 .filter(|(pf, _)| {
                     let p = &sources.get(*pf).path;
-                    arm::pairs_with(&path, p) || cli_parameters.contains(&terraform::normalize(p))
+                    arm::pairs_with(&path, p) || cli_parameters.contains(&discover::identity(p))
                 })
                 .map(|(pf, params)| {
                     (
@@ -477,7 +471,9 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<
             }
             let path = terraform::normalize(&sources.get(id).path);
             for module in bicep::program::module_paths(&path, &file) {
-                modules.insert(module.clone());
+                // Compared by identity: a module reached from an entry above the current
+                // directory (`../main.bicep` -> `../repo/net.bicep`) is the given `net.bicep`.
+                modules.insert(discover::identity(&module));
                 if !files.by_path.contains_key(&module) && module.is_file() {
                     pending.push(module);
                 }
@@ -493,7 +489,7 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<
         .filter(|p| p.extension().is_some_and(|e| e == "bicepparam"))
     {
         if let Some((template, params)) = bicep::program::bicepparam(&files, path) {
-            with_params.insert(template.clone());
+            with_params.insert(discover::identity(&template));
             let at = files.by_path.get(path).map(|(id, _)| Span::file_start(*id));
             environments.push((template, params, at));
         }
@@ -502,7 +498,8 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
     {
-        if !modules.contains(path) && !with_params.contains(path) {
+        let identity = discover::identity(path);
+        if !modules.contains(&identity) && !with_params.contains(&identity) {
             environments.push((path.clone(), HashMap::new(), None));
         }
     }
@@ -651,6 +648,44 @@ fn read_text(path: &Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// One file, however many times and in whatever spelling it reached the inputs (given twice,
+/// given inside a directory also given, `./a.tf` and `/abs/a.tf`), is read and linted once. A
+/// relative spelling is kept over an absolute one, as reports are read relative to the
+/// checkout.
+fn dedup_inputs(scanned: &mut DirFiles, json_files: &mut Vec<PathBuf>) {
+    let mut dirs: Vec<PathBuf> = scanned.keys().cloned().collect();
+    dirs.sort_by_key(|d| d.is_absolute());
+    let mut first: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for dir in dirs {
+        let identity = discover::dir_identity(&dir);
+        match first.get(&identity) {
+            Some(kept) => {
+                let (tf, vars) = scanned.remove(&dir).unwrap_or_default();
+                let entry = scanned.entry(kept.clone()).or_default();
+                entry.0.extend(tf);
+                entry.1.extend(vars);
+            }
+            None => {
+                first.insert(identity, dir);
+            }
+        }
+    }
+    for (tf, vars) in scanned.values_mut() {
+        dedup_files(tf);
+        dedup_files(vars);
+        vars.sort_by_key(|p| var_file_rank(p));
+    }
+    dedup_files(json_files);
+}
+
+/// Drops later spellings of the same file (relative ones first) and sorts the rest.
+fn dedup_files(files: &mut Vec<PathBuf>) {
+    files.sort_by(|a, b| (a.is_absolute(), a).cmp(&(b.is_absolute(), b)));
+    let mut seen = HashSet::new();
+    files.retain(|p| seen.insert(discover::identity(p)));
+    files.sort();
 }
 
 fn collect_dir(

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The lint step of action.yml, kept in a file so it can be tested outside GitHub. Inputs arrive
+# only as environment variables (INPUT_PATH, INPUT_FORMAT, INPUT_FAIL_ON, INPUT_CONFIG,
+# INPUT_SARIF_FILE): expanded inside a `run:` script, a crafted input would be shell code.
+#
+# One run per output: the chosen format on standard output (annotations by default), Markdown
+# appended to the job summary, SARIF to the sarif file. Only the first decides the exit code
+# (0 clean, 1 findings at or above fail-on, 2 usage or I/O error); the others use --fail-on never.
+set -euo pipefail
+
+path="${INPUT_PATH:-.}"
+format="${INPUT_FORMAT:-github}"
+fail_on="${INPUT_FAIL_ON:-warning}"
+config="${INPUT_CONFIG:-}"
+sarif_file="${INPUT_SARIF_FILE-foundry-lint.sarif}"
+
+# An input echoed into the log could forge workflow commands (`::set-output`); escape it the way
+# the runner decodes command data.
+escape() {
+  local s="${1//%/%25}"
+  s="${s//$'\r'/%0D}"
+  printf '%s' "${s//$'\n'/%0A}"
+}
+
+usage_error() {
+  echo "::error title=foundry-lint::$(escape "$1")"
+  exit 2
+}
+
+case "$fail_on" in
+  error | warning | note | never) ;;
+  *) usage_error "fail-on is '$fail_on'; expected error, warning, note or never" ;;
+esac
+# A newline would let the value add lines of its own to GITHUB_OUTPUT.
+case "$sarif_file" in
+  *$'\n'* | *$'\r'*) usage_error "sarif-file must be a single line" ;;
+esac
+
+cd "${GITHUB_WORKSPACE:-.}"
+args=(-- "$path")
+if [ -n "$config" ]; then
+  args=(--config "$config" "${args[@]}")
+fi
+
+status=0
+foundry-lint --format "$format" --fail-on "$fail_on" "${args[@]}" || status=$?
+if [ "$status" -ge 2 ]; then
+  # A usage or I/O error: the other runs would only repeat it.
+  exit "$status"
+fi
+
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  summary="$(mktemp)"
+  if foundry-lint --format markdown --fail-on never --output "$summary" "${args[@]}"; then
+    cat "$summary" >>"$GITHUB_STEP_SUMMARY"
+  else
+    echo "::warning title=foundry-lint::no job summary: this foundry-lint cannot write Markdown"
+  fi
+  rm -f "$summary"
+fi
+
+written=""
+if [ -n "$sarif_file" ]; then
+  mkdir -p "$(dirname "$sarif_file")"
+  foundry-lint --format sarif --fail-on never --output "$sarif_file" "${args[@]}"
+  written="$sarif_file"
+fi
+if [ -n "${GITHUB_OUTPUT:-}" ]; then
+  echo "sarif-file=$written" >>"$GITHUB_OUTPUT"
+fi
+
+exit "$status"

@@ -1,0 +1,295 @@
+//! The integrations a user copies from the README, run for real: the pre-commit hook
+//! (`.pre-commit-hooks.yaml`) and the GitHub Action (`action.yml`, `scripts/action-run.sh`).
+
+use serde_norway::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// pre-commit builds the hook from this working tree with cargo (minutes on a cold cache; the
+/// venv and the hook's target directory are kept under target/tmp for the next run) and runs it
+/// on a throwaway repository: it must fail on a /28 agent subnet and pass on a correct stack.
+/// Needs python3 and the package registries (or `CARGO_NET_OFFLINE=true` with the crates cached).
+#[test]
+fn the_pre_commit_hook_fails_on_a_broken_stack_and_passes_on_a_correct_one() {
+    let tools = std::env::var_os("FOUNDRY_LINT_TOOLS").unwrap_or_else(|| {
+        Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("integration-tools")
+            .into()
+    });
+    let started = std::time::Instant::now();
+    let out = Command::new("bash")
+        .arg(root().join("tests/integration/pre-commit.sh"))
+        .env("FOUNDRY_LINT_TOOLS", &tools)
+        .output()
+        .expect("run bash");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{log}");
+    eprintln!("pre-commit integration: {:?}", started.elapsed());
+}
+
+fn action() -> Value {
+    let text = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    serde_norway::from_str(&text).expect("action.yml is YAML")
+}
+
+fn steps(action: &Value) -> Vec<&Value> {
+    action["runs"]["steps"]
+        .as_sequence()
+        .expect("runs.steps")
+        .iter()
+        .collect()
+}
+
+/// Inputs reach shell code only through `env:`: an `${{ inputs.x }}` expanded inside a `run:`
+/// script is pasted into it before bash reads it, so a crafted input would run as code.
+#[test]
+fn the_action_is_composite_and_its_inputs_reach_scripts_only_through_env() {
+    let action = action();
+    assert_eq!(action["runs"]["using"], "composite");
+    let inputs = action["inputs"].as_mapping().expect("inputs");
+    let defaults: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().expect("input name"),
+                v["default"].as_str().expect("a string default"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        defaults,
+        [
+            ("path", "."),
+            ("format", "github"),
+            ("fail-on", "warning"),
+            ("config", ""),
+            ("sarif-file", "foundry-lint.sarif"),
+            ("version", ""),
+        ]
+    );
+    let mut used_in_env = Vec::new();
+    for step in steps(&action) {
+        if let Some(run) = step["run"].as_str() {
+            assert!(!run.contains("${{"), "an expression inside run: {run}");
+            assert_eq!(step["shell"], "bash", "{run}");
+        }
+        let mut outside_env = step.clone();
+        if let Some(env) = outside_env
+            .as_mapping_mut()
+            .and_then(|map| map.remove("env"))
+        {
+            for (_, value) in env.as_mapping().expect("env is a mapping") {
+                used_in_env.push(value.as_str().expect("env value").to_string());
+            }
+        }
+        let rest = serde_norway::to_string(&outside_env).expect("yaml");
+        assert!(
+            !rest.contains("inputs."),
+            "an input outside env: in a step: {rest}"
+        );
+    }
+    for (name, _) in &defaults {
+        let expression = format!("${{{{ inputs.{name} }}}}");
+        assert!(
+            used_in_env.contains(&expression),
+            "input `{name}` reaches no step"
+        );
+    }
+    // The lint step is the tested script, given every input it reads.
+    let lint: Vec<&Value> = steps(&action)
+        .into_iter()
+        .filter(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("scripts/action-run.sh"))
+        })
+        .collect();
+    assert_eq!(lint.len(), 1);
+    assert_eq!(lint[0]["id"], "lint");
+    for (var, input) in [
+        ("INPUT_PATH", "path"),
+        ("INPUT_FORMAT", "format"),
+        ("INPUT_FAIL_ON", "fail-on"),
+        ("INPUT_CONFIG", "config"),
+        ("INPUT_SARIF_FILE", "sarif-file"),
+    ] {
+        assert_eq!(
+            lint[0]["env"][var].as_str(),
+            Some(format!("${{{{ inputs.{input} }}}}").as_str())
+        );
+    }
+    assert_eq!(
+        action["outputs"]["sarif-file"]["value"],
+        "${{ steps.lint.outputs.sarif-file }}"
+    );
+}
+
+/// A simulated GitHub runner: the files the runner provides, and the linter built by cargo on
+/// PATH.
+struct Runner {
+    dir: tempfile::TempDir,
+}
+
+struct Run {
+    out: Output,
+    summary: String,
+    output: String,
+}
+
+impl Runner {
+    fn new() -> Runner {
+        Runner {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn sarif(&self) -> PathBuf {
+        self.dir.path().join("reports/foundry-lint.sarif")
+    }
+
+    fn run(&self, inputs: &[(&str, &str)]) -> Run {
+        let summary = self.dir.path().join("summary.md");
+        let output = self.dir.path().join("output.txt");
+        std::fs::write(&summary, "").expect("write");
+        std::fs::write(&output, "").expect("write");
+        let bin = Path::new(env!("CARGO_BIN_EXE_foundry-lint"))
+            .parent()
+            .expect("bin dir");
+        let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))
+        .expect("PATH");
+        let mut command = Command::new("bash");
+        command
+            .arg(root().join("scripts/action-run.sh"))
+            .current_dir(self.dir.path())
+            .env("PATH", path)
+            .env("GITHUB_WORKSPACE", root())
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &output)
+            .env("INPUT_SARIF_FILE", self.sarif());
+        for (name, value) in inputs {
+            command.env(name, value);
+        }
+        let out = command.output().expect("run bash");
+        Run {
+            out,
+            summary: std::fs::read_to_string(&summary).expect("summary"),
+            output: std::fs::read_to_string(&output).expect("output"),
+        }
+    }
+}
+
+fn markdown_available() -> bool {
+    let help = Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+        .arg("--help")
+        .output()
+        .expect("run foundry-lint");
+    String::from_utf8_lossy(&help.stdout).contains("markdown")
+}
+
+#[test]
+fn the_action_script_annotates_summarises_writes_sarif_and_fails_on_findings() {
+    let runner = Runner::new();
+    let run = runner.run(&[
+        ("INPUT_PATH", "fixtures/terraform/agent-subnet-sizing"),
+        ("INPUT_FORMAT", "github"),
+        ("INPUT_FAIL_ON", "warning"),
+    ]);
+    let stdout = String::from_utf8_lossy(&run.out.stdout);
+    assert_eq!(run.out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "::error file=fixtures/terraform/agent-subnet-sizing/network.tf,line=26,col=27"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("title=FL201 agent-subnet-below-minimum"),
+        "{stdout}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(runner.sarif()).expect("sarif file")).expect("json");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(
+        run.output,
+        format!("sarif-file={}\n", runner.sarif().display())
+    );
+    if markdown_available() {
+        assert!(
+            run.summary.lines().any(|l| l.starts_with('#')),
+            "no Markdown heading in the summary: {}",
+            run.summary
+        );
+        assert!(run.summary.contains("FL201"), "{}", run.summary);
+    } else {
+        eprintln!(
+            "skipped the job summary assertion: this foundry-lint has no --format markdown yet"
+        );
+    }
+}
+
+#[test]
+fn the_action_script_exit_code_follows_fail_on() {
+    let runner = Runner::new();
+    let clean = runner.run(&[("INPUT_PATH", "fixtures/terraform/clean")]);
+    assert_eq!(
+        clean.out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.out.stdout)
+    );
+    assert!(runner.sarif().is_file());
+    let never = runner.run(&[
+        ("INPUT_PATH", "fixtures/terraform/agent-subnet-sizing"),
+        ("INPUT_FAIL_ON", "never"),
+    ]);
+    assert_eq!(never.out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&never.out.stdout).contains("::error file="));
+    // FL201 is an error: it fails at error too; the fixture's notes alone would not.
+    let error = runner.run(&[
+        ("INPUT_PATH", "fixtures/terraform/agent-subnet-sizing"),
+        ("INPUT_FAIL_ON", "error"),
+    ]);
+    assert_eq!(error.out.status.code(), Some(1));
+}
+
+#[test]
+fn the_action_script_rejects_bad_inputs_with_2_without_running_them_as_commands() {
+    let runner = Runner::new();
+    let invalid = runner.run(&[("INPUT_FAIL_ON", "sometimes")]);
+    assert_eq!(invalid.out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&invalid.out.stdout).into_owned();
+    assert!(
+        stdout.starts_with("::error title=foundry-lint::fail-on is 'sometimes'"),
+        "{stdout}"
+    );
+    // A value that tries to start a workflow command of its own stays on the error's line.
+    let forged = runner.run(&[("INPUT_FAIL_ON", "x\n::add-mask::secret\n$(touch pwned)")]);
+    assert_eq!(forged.out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&forged.out.stdout).into_owned();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("x%0A::add-mask::secret%0A$(touch pwned)"),
+        "{stdout}"
+    );
+    assert!(!runner.dir.path().join("pwned").exists());
+    let newline = runner.run(&[("INPUT_SARIF_FILE", "a.sarif\nother=1")]);
+    assert_eq!(newline.out.status.code(), Some(2));
+    assert_eq!(newline.output, "");
+    let missing = runner.run(&[("INPUT_PATH", "no/such/dir")]);
+    assert_eq!(missing.out.status.code(), Some(2));
+    let format = runner.run(&[
+        ("INPUT_PATH", "fixtures/terraform/clean"),
+        ("INPUT_FORMAT", "yaml"),
+    ]);
+    assert_eq!(format.out.status.code(), Some(2));
+}
