@@ -12,9 +12,9 @@
 #   --with-checkov         also time checkov on each tree; installs it into bench/.venv
 #                          (python3 -m venv, pip install checkov) when bench/.venv/bin/checkov
 #                          is missing. Without the flag checkov is not run, installed or not.
-#   --checkov-max-scale N  run checkov only on trees of scale <= N (default 10: checkov took about
-#                          a minute at scale 10 on 2 cores, so scale 100 means ten minutes or
-#                          more). Larger trees show "skipped".
+#   --checkov-max-scale N  run checkov only on trees of scale <= N (default 10: on 2 busy cores
+#                          checkov took about a minute at scale 10 and 18 minutes, 2.5 GB, at
+#                          scale 100). Larger trees show "skipped".
 #   --checkov-timeout S    give up on checkov after S seconds (default 1800).
 #   --keep                 keep the generated trees and reports (their path is printed).
 #
