@@ -225,7 +225,7 @@ fn check_model(
         if let Some(resource) = &finding.resource
             && let Some(trace) = model.traces.get(&(resource.clone(), finding.span))
         {
-            finding.trace = trace.clone();
+            finding.trace = trace.to_vec();
         }
     }
     findings

@@ -274,11 +274,24 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             None => {}
         }
     }
-    let cli_parameters: Vec<PathBuf> = options
+    let cli_parameters: HashSet<PathBuf> = options
         .parameters
         .iter()
         .map(|p| discover::identity(p))
         .collect();
+    // Parameter files pair with templates of their own directory (an index, not a scan of every
+    // pair); those given with --parameters pair with every template.
+    let mut parameter_files_by_dir: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    let mut given_parameter_files: Vec<usize> = Vec::new();
+    for (i, (pf, _)) in parameter_files.iter().enumerate() {
+        let p = &sources.get(*pf).path;
+        if !cli_parameters.is_empty() && cli_parameters.contains(&discover::identity(p)) {
+            given_parameter_files.push(i);
+        } else {
+            let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+            parameter_files_by_dir.entry(dir).or_default().push(i);
+        }
+    }
     type Environment<'d> = (
         FileId,
         &'d crate::json::Spanned,
@@ -303,12 +316,14 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         })
         .flat_map(|&(file, doc)| {
             let path = sources.get(file).path.clone();
-            let mut envs: Vec<_> = parameter_files
-                .iter()
-                .filter(|(pf, _)| {
-                    let p = &sources.get(*pf).path;
-                    arm::pairs_with(&path, p) || cli_parameters.contains(&discover::identity(p))
-                })
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let mut envs: Vec<_> = parameter_files_by_dir
+                .get(&dir)
+                .into_iter()
+                .flatten()
+                .filter(|&&i| arm::pairs_with(&path, &sources.get(parameter_files[i].0).path))
+                .chain(given_parameter_files.iter())
+                .map(|&i| &parameter_files[i])
                 .map(|(pf, params)| {
                     (
                         file,

@@ -366,10 +366,13 @@ pub struct Model {
     pub opaque_calls: Vec<OpaqueCall>,
     /// How values were computed, by (resource address, span of the value): the expression, then
     /// the locals and variables it came through.
-    pub traces: std::collections::HashMap<(String, Span), Vec<TraceStep>>,
+    pub traces: std::collections::HashMap<(String, Span), Trace>,
     pub index: Index,
     pub relations: Relations,
 }
+
+/// A value's computation, shared by every instance built from the same expression.
+pub type Trace = std::sync::Arc<Vec<TraceStep>>;
 
 /// One step of a value's computation: an expression or definition and where it is written.
 #[derive(Clone, Debug, PartialEq)]

@@ -75,13 +75,18 @@ pub struct Evaluator<'a> {
     /// Unique per module instance; keeps the markers of unknown names of two instances apart.
     pub marker_prefix: String,
     pub(super) context: ModuleContext<'a>,
-    memo: RefCell<HashMap<String, Value>>,
+    /// Named values computed once; shared, so a reference into a large collection (a resource
+    /// with many instances) copies only the part it reads.
+    memo: RefCell<HashMap<String, std::rc::Rc<Value>>>,
     active: RefCell<HashSet<String>>,
     pub(super) children: RefCell<HashMap<String, Rc<ChildSet<'a>>>>,
     /// Where each input came from (a tfvars entry, a module-call argument), for traces.
     pub(super) input_traces: HashMap<String, Vec<crate::model::TraceStep>>,
     /// Traces of the values built since the last `take_traces`.
-    pub(super) traces: RefCell<Vec<(Span, Vec<crate::model::TraceStep>)>>,
+    pub(super) traces: RefCell<Vec<(Span, crate::model::Trace)>>,
+    /// Traces by expression: an expression's trace is the same in every instance of its block
+    /// (`each` leads to the block's own `for_each`), so it is built once and shared.
+    pub(super) trace_cache: RefCell<HashMap<usize, crate::model::Trace>>,
     /// The `count`/`for_each` of the blocks being evaluated, innermost last.
     pub(super) repetition: RefCell<Vec<Option<(&'a hcl_edit::structure::Attribute, FileId)>>>,
 }
@@ -130,6 +135,7 @@ impl<'a> Evaluator<'a> {
             children: RefCell::default(),
             input_traces: HashMap::new(),
             traces: RefCell::default(),
+            trace_cache: RefCell::default(),
             repetition: RefCell::default(),
         }
     }
@@ -513,7 +519,7 @@ impl<'a> Evaluator<'a> {
             }
             ("local", Some(name)) => {
                 let v = self.local(name);
-                self.traverse(v, rest, scope, None, format!("local.{name}"))
+                self.traverse_shared(&v, rest, scope, None, format!("local.{name}"))
             }
             ("data", Some(ty)) => {
                 let name = rest.first().and_then(|op| match op.value() {
@@ -527,9 +533,9 @@ impl<'a> Evaluator<'a> {
                     .get(&format!("{ty}.{}", name.unwrap_or_default()))
                 {
                     Some(decl) => {
-                        let v = self.memoized(&address, || self.data_value(decl));
-                        self.traverse(
-                            v,
+                        let v = self.memoized_shared(&address, || self.data_value(decl));
+                        self.traverse_shared(
+                            &v,
                             rest.get(1..).unwrap_or(&[]),
                             scope,
                             Some(Root::Data),
@@ -543,8 +549,8 @@ impl<'a> Evaluator<'a> {
             }
             ("module", Some(name)) => {
                 let key = format!("module:{name}");
-                let v = self.memoized(&key, || self.module_value(name));
-                self.traverse(v, rest, scope, None, format!("module.{name}"))
+                let v = self.memoized_shared(&key, || self.module_value(name));
+                self.traverse_shared(&v, rest, scope, None, format!("module.{name}"))
             }
             ("path", Some("module")) => Value::String(self.context.display_dir.clone()),
             ("path", Some("root")) => Value::String(self.context.display_dir.clone()),
@@ -554,12 +560,63 @@ impl<'a> Evaluator<'a> {
             (ty, Some(name)) => match self.decls.resources.get(&format!("{ty}.{name}")) {
                 Some(decl) => {
                     let v = self.resource_value(decl);
-                    self.traverse(v, rest, scope, Some(Root::Resource), format!("{ty}.{name}"))
+                    self.traverse_shared(
+                        &v,
+                        rest,
+                        scope,
+                        Some(Root::Resource),
+                        format!("{ty}.{name}"),
+                    )
                 }
                 None => Value::error(format!("`{ty}.{name}` is not declared in this module")),
             },
             (other, None) => Value::error(format!("`{other}` is not a known reference")),
         }
+    }
+
+    /// `traverse` over a shared value: plain attribute and index steps borrow, so only the part
+    /// that is read is copied.
+    fn traverse_shared(
+        &self,
+        value: &Value,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        scope: &Scope,
+        root: Option<Root>,
+        mut path: String,
+    ) -> Value {
+        let mut current = value;
+        let mut done = 0;
+        for op in ops {
+            let next = match op.value() {
+                TraversalOperator::GetAttr(name) => match current {
+                    Value::Object(map) => map.get(name.as_str()).inspect(|_| {
+                        path.push('.');
+                        path.push_str(name.as_str());
+                    }),
+                    _ => None,
+                },
+                TraversalOperator::Index(expr) => {
+                    let key = self.eval(expr, scope);
+                    let found = match (current, &key) {
+                        (Value::List(items), k) => to_number(k)
+                            .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+                            .and_then(|n| items.get(n as usize)),
+                        (Value::Object(map), k) => k.to_display_string().and_then(|s| map.get(&s)),
+                        _ => None,
+                    };
+                    found.inspect(|_| path.push_str("[...]"))
+                }
+                _ => None,
+            };
+            match next {
+                Some(v) => {
+                    current = v;
+                    done += 1;
+                }
+                None => break,
+            }
+        }
+        self.traverse(current.clone(), &ops[done..], scope, root, path)
     }
 
     fn traverse(
@@ -680,9 +737,9 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn local(&self, name: &str) -> Value {
+    fn local(&self, name: &str) -> std::rc::Rc<Value> {
         let key = format!("local.{name}");
-        self.memoized(&key, || match self.decls.locals.get(name) {
+        self.memoized_shared(&key, || match self.decls.locals.get(name) {
             Some((expr, _)) => self.eval(expr, &Scope::default()),
             None => Value::error(format!("`local.{name}` is not declared")),
         })
@@ -690,18 +747,22 @@ impl<'a> Evaluator<'a> {
 
     /// Memoizes a named value and breaks reference cycles (a cycle is an error in Terraform).
     pub(super) fn memoized(&self, key: &str, compute: impl FnOnce() -> Value) -> Value {
+        (*self.memoized_shared(key, compute)).clone()
+    }
+
+    fn memoized_shared(&self, key: &str, compute: impl FnOnce() -> Value) -> std::rc::Rc<Value> {
         if let Some(v) = self.memo.borrow().get(key) {
             return v.clone();
         }
         if self.active.borrow().len() >= MAX_REFERENCE_DEPTH {
-            return Value::unknown(format!(
+            return std::rc::Rc::new(Value::unknown(format!(
                 "`{key}` is reached through more than {MAX_REFERENCE_DEPTH} nested references"
-            ));
+            )));
         }
         if !self.active.borrow_mut().insert(key.to_string()) {
-            return Value::error(format!("`{key}` refers to itself"));
+            return std::rc::Rc::new(Value::error(format!("`{key}` refers to itself")));
         }
-        let v = compute();
+        let v = std::rc::Rc::new(compute());
         self.active.borrow_mut().remove(key);
         self.memo.borrow_mut().insert(key.to_string(), v.clone());
         v
@@ -822,9 +883,9 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A resource as other expressions see it: an object, a list (`count`) or a map (`for_each`).
-    fn resource_value(&self, decl: &ResourceDecl<'a>) -> Value {
+    fn resource_value(&self, decl: &ResourceDecl<'a>) -> std::rc::Rc<Value> {
         let key = format!("resource:{}.{}", decl.ty, decl.name);
-        self.memoized(&key, || {
+        self.memoized_shared(&key, || {
             let instances = match self.instances(decl) {
                 Ok(i) => i,
                 Err(u) => return Value::Unknown(u),

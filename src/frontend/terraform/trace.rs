@@ -126,14 +126,24 @@ impl<'a> Evaluator<'a> {
         if self.context.sources.is_none() || is_literal(expr) {
             return;
         }
-        let steps = self.trace(expr, file, "");
-        if !steps.is_empty() {
+        let key = expr as *const Expression as usize;
+        let cached = self.trace_cache.borrow().get(&key).cloned();
+        let steps = match cached {
+            Some(steps) => steps,
+            None => {
+                let steps = std::sync::Arc::new(self.trace(expr, file, ""));
+                self.trace_cache.borrow_mut().insert(key, steps.clone());
+                steps
+            }
+        };
+        // A trace of the expression alone repeats what the finding already shows.
+        if steps.len() > 1 {
             self.traces.borrow_mut().push((span, steps));
         }
     }
 
     /// The traces recorded since the last call.
-    pub fn take_traces(&self) -> Vec<(Span, Vec<TraceStep>)> {
+    pub fn take_traces(&self) -> Vec<(Span, crate::model::Trace)> {
         std::mem::take(&mut self.traces.borrow_mut())
     }
 }
