@@ -1,10 +1,5 @@
-//! Bicep files (see the crate documentation for the input format): parsed, evaluated with
-//! their modules and parameter files, linted and reported.
+//! Bicep files: parsed, evaluated with their modules and parameter files, linted and reported.
+//! See `src/lib.rs` for the input format.
 #![no_main]
 
-use foundry_lint_fuzz::{files, is_bicep, lint_files};
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    lint_files(&files(data, "main.bicep", is_bicep));
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| foundry_lint_fuzz::run("bicep", data));
