@@ -112,7 +112,12 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 pub fn load(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let config: Config = toml::from_str(&text).map_err(|e| {
+    parse_str(&text, path)
+}
+
+/// Reads and checks a configuration file's text; `path` only names the file in messages.
+pub fn parse_str(text: &str, path: &Path) -> Result<Config, String> {
+    let config: Config = toml::from_str(text).map_err(|e| {
         let at = e.span().map(|s| {
             let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
             format!(":{line}")

@@ -223,3 +223,63 @@ fn symlink_loops_and_unreadable_files_do_not_stop_the_run() {
     let readable = std::fs::read(dir.path().join("secret.tf")).is_ok();
     assert!(readable || out.contains("secret.tf:1:1: FL001"), "{out}");
 }
+
+/// The fuzz targets' bodies (fuzz/src/lib.rs), so that a saved crash input runs through exactly
+/// what the fuzzer ran.
+#[path = "../fuzz/src/lib.rs"]
+mod fuzz_targets;
+
+/// Every input a fuzz target once crashed, hung or ran out of memory on
+/// (tests/fuzz-regressions/<target>/<name>) goes through the target's body again, and, when it
+/// is a file tree or a configuration, through the CLI: an answer, never a crash or a hang.
+#[test]
+fn fuzz_regressions_are_answered() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let Ok(targets) = std::fs::read_dir(&root) else {
+        return;
+    };
+    for target in targets {
+        let target = target.expect("entry").path();
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        for input in std::fs::read_dir(&target).expect("target dir") {
+            let input = input.expect("entry").path();
+            let data = std::fs::read(&input).expect("read input");
+            let start = Instant::now();
+            fuzz_targets::run(&name, &data);
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "{}: took {:?}",
+                input.display(),
+                start.elapsed()
+            );
+            let dir = tempfile::tempdir().expect("temp dir");
+            if let Some(files) = fuzz_targets::tree(&name, &data) {
+                for (path, text) in files {
+                    let path = dir.path().join(path);
+                    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                    std::fs::write(path, text).expect("write");
+                }
+                lint(dir.path(), &[]);
+            } else if name == "config" {
+                std::fs::write(dir.path().join(".foundry-lint.toml"), &data).expect("write");
+                std::fs::write(dir.path().join("main.tf"), fuzz_targets::STACK).expect("write");
+                let out = Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+                    .arg(dir.path())
+                    .output()
+                    .expect("run foundry-lint");
+                // A configuration the linter rejects is a usage error (exit 2), with a message.
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(
+                    matches!(out.status.code(), Some(0..=2)) && !stderr.contains("panicked"),
+                    "{}: exit {:?}, stderr: {stderr}",
+                    input.display(),
+                    out.status.code()
+                );
+            }
+        }
+    }
+}

@@ -149,3 +149,70 @@ fn the_same_stack_in_terraform_arm_and_bicep_gives_the_same_rule_codes() {
     assert_eq!(codes("fixtures/arm/compiled-bicep"), terraform);
     assert_eq!(codes("fixtures/bicep/private-network"), terraform);
 }
+
+/// The in-memory loader (the entry point of the fuzz targets and the fuzz regression tests)
+/// gives every fixture the findings of its golden file. Fixtures that need what only a directory
+/// has (`.terraform/modules`, a configuration file) are left out.
+#[test]
+fn the_in_memory_loader_agrees_with_the_goldens() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for case in fixture_dirs() {
+        if case.join(".terraform").exists() || case.join(".foundry-lint.toml").exists() {
+            continue;
+        }
+        let mut files: Vec<(String, String)> = Vec::new();
+        let mut stack = vec![case.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixture dir") {
+                let path = entry.expect("entry").path();
+                let name = path.strip_prefix(&case).expect("inside the fixture");
+                let name = name.to_string_lossy().replace('\\', "/");
+                if path.is_dir() {
+                    stack.push(path);
+                } else if !name.starts_with("expected") && !name.starts_with("args.") {
+                    files.push((name, std::fs::read_to_string(&path).expect("utf-8 fixture")));
+                }
+            }
+        }
+        let pairs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let workspace = foundry_lint::frontend::memory::load_texts(&pairs);
+        let settings = foundry_lint::settings::Settings::default();
+        let findings = foundry_lint::engine::run(
+            &workspace,
+            &settings,
+            &foundry_lint::engine::Selection::default(),
+        );
+        let actual = foundry_lint::report::Report {
+            findings: &findings,
+            sources: &workspace.sources,
+            models: &workspace.models,
+            settings: &settings,
+            color: false,
+        }
+        .render(foundry_lint::report::Format::Concise);
+        let prefix = format!(
+            "{}/",
+            case.strip_prefix(root)
+                .expect("inside the crate")
+                .to_string_lossy()
+                .replace('\\', "/")
+        );
+        let expected = std::fs::read_to_string(case.join("expected.txt"))
+            .unwrap_or_default()
+            .replace(&prefix, "");
+        compared += 1;
+        if actual != expected {
+            failures.push(format!(
+                "{}:\n--- expected\n{expected}--- actual\n{actual}",
+                case.display()
+            ));
+        }
+    }
+    assert!(compared > 20, "{compared} fixtures compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -5,6 +5,7 @@ pub mod arm_shape;
 pub mod bicep;
 pub mod builtins;
 pub mod discover;
+pub mod memory;
 pub mod terraform;
 
 use crate::model::Model;
@@ -237,6 +238,62 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
     let (bicep_models, bicep_diagnostics) = load_bicep(bicep_paths, &mut sources);
     diagnostics.extend(bicep_diagnostics);
     let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
+    let cli_parameters: Vec<PathBuf> = options
+        .parameters
+        .iter()
+        .map(|p| discover::identity(p))
+        .collect();
+    let (mut json_models, planned_dirs) = load_json(
+        &sources,
+        &json_ids,
+        &parsed,
+        &cli_parameters,
+        &mut diagnostics,
+    );
+    json_models.extend(bicep_models);
+    let scanned_dirs: HashSet<PathBuf> = scanned.into_keys().collect();
+    let model = evaluate_terraform(
+        &sources,
+        &mut parsed,
+        &scanned_dirs,
+        &called,
+        &planned_dirs,
+        &extra_var_files,
+        &options.vars,
+        &mut diagnostics,
+    );
+    let mut models = vec![model];
+    models.extend(json_models);
+    if let Some(external) = &options.external_networks {
+        let file = sources.add(SourceFile::new(
+            external.path.clone(),
+            display(&external.path),
+            external.text.clone(),
+        ));
+        for model in &mut models {
+            add_external_networks(model, external, file);
+        }
+    }
+    for m in &mut models {
+        m.finish();
+    }
+    Ok(Workspace {
+        sources,
+        models,
+        diagnostics,
+    })
+}
+
+/// Parses the JSON files and evaluates what they hold: Terraform plans, and ARM templates in
+/// each of their environments (the parameter files named after them, and `cli_parameters`).
+/// Returns the models and the directories the plans stand for.
+fn load_json(
+    sources: &SourceMap,
+    json_ids: &[FileId],
+    parsed: &[terraform::ParsedDir],
+    cli_parameters: &[PathBuf],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Model>, HashSet<PathBuf>) {
     // A JSON file that does not parse is reported only when it was meant to be a template;
     // other broken JSON (editor configs, fixtures of other tools) is none of our business.
     let documents: Vec<Result<Option<crate::json::Spanned>, Option<Diagnostic>>> = json_ids
@@ -263,7 +320,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             }
         };
         if terraform::plan::is_plan(doc) {
-            let (model, dir) = load_plan(&sources, file, doc, &parsed, &format!("json{i}"));
+            let (model, dir) = load_plan(sources, file, doc, parsed, &format!("json{i}"));
             json_models.push(model);
             planned_dirs.insert(dir);
             continue;
@@ -274,11 +331,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             None => {}
         }
     }
-    let cli_parameters: HashSet<PathBuf> = options
-        .parameters
-        .iter()
-        .map(|p| discover::identity(p))
-        .collect();
+    let cli_parameters: HashSet<&PathBuf> = cli_parameters.iter().collect();
     // Parameter files pair with templates of their own directory (an index, not a scan of every
     // pair); those given with --parameters pair with every template.
     let mut parameter_files_by_dir: HashMap<PathBuf, Vec<usize>> = HashMap::new();
@@ -364,14 +417,27 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         json_models.push(model);
         diagnostics.extend(diags);
     }
-    json_models.extend(bicep_models);
+    (json_models, planned_dirs)
+}
 
-    // A root is a scanned directory nobody calls, or one with its own variable values.
+/// Evaluates the Terraform root modules into one model. A root is a scanned directory nobody
+/// calls, or one with its own variable values, unless a plan stands for it.
+#[allow(clippy::too_many_arguments)]
+fn evaluate_terraform(
+    sources: &SourceMap,
+    parsed: &mut [terraform::ParsedDir],
+    scanned: &HashSet<PathBuf>,
+    called: &HashSet<PathBuf>,
+    planned_dirs: &HashSet<PathBuf>,
+    extra_var_files: &[FileId],
+    vars: &[(String, String)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Model {
     let roots: Vec<usize> = parsed
         .iter()
         .enumerate()
         .filter(|(_, d)| {
-            scanned.contains_key(&d.dir)
+            scanned.contains(&d.dir)
                 && (!called.contains(&d.dir) || !d.var_files.is_empty())
                 && !planned_dirs.contains(&d.dir)
         })
@@ -384,7 +450,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             true => d
                 .tf_files
                 .iter()
-                .filter_map(|&f| Some((f, terraform::parse(&sources, f).ok()?)))
+                .filter_map(|&f| Some((f, terraform::parse(sources, f).ok()?)))
                 .collect(),
             false => Vec::new(),
         })
@@ -392,7 +458,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
     for (d, trees) in parsed.iter_mut().zip(module_trees) {
         d.bodies = trees;
     }
-    let project = terraform::Project::new(&parsed, &called);
+    let project = terraform::Project::new(parsed, called);
     let results: Vec<(Model, Vec<Diagnostic>)> = roots
         .par_iter()
         .map(|&i| {
@@ -401,11 +467,11 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
             // and the others are still checked.
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 terraform::evaluate_root(
-                    &sources,
+                    sources,
                     &project,
                     root,
-                    &extra_var_files,
-                    &options.vars,
+                    extra_var_files,
+                    vars,
                     format!("tf{i}"),
                 )
             }))
@@ -431,26 +497,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         model.absorb(part);
         diagnostics.extend(diags);
     }
-    let mut models = vec![model];
-    models.extend(json_models);
-    if let Some(external) = &options.external_networks {
-        let file = sources.add(SourceFile::new(
-            external.path.clone(),
-            display(&external.path),
-            external.text.clone(),
-        ));
-        for model in &mut models {
-            add_external_networks(model, external, file);
-        }
-    }
-    for m in &mut models {
-        m.finish();
-    }
-    Ok(Workspace {
-        sources,
-        models,
-        diagnostics,
-    })
+    model
 }
 
 /// Bicep: parses the files (and the local modules they call), pairs each `.bicepparam` with its
@@ -478,24 +525,62 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<
             })
             .collect();
         for (id, file, errors) in parsed {
-            for e in errors {
-                diagnostics.push(Diagnostic {
-                    span: Span::new(id, e.span.clone()),
-                    message: format!("Bicep syntax error: {}", e.message),
-                });
-            }
-            let path = terraform::normalize(&sources.get(id).path);
-            for module in bicep::program::module_paths(&path, &file) {
-                // Compared by identity: a module reached from an entry above the current
-                // directory (`../main.bicep` -> `../repo/net.bicep`) is the given `net.bicep`.
-                modules.insert(discover::identity(&module));
-                if !files.by_path.contains_key(&module) && module.is_file() {
-                    pending.push(module);
-                }
-            }
-            files.by_path.insert(path, (id, file));
+            pending.extend(
+                add_bicep_file(
+                    &mut files,
+                    sources,
+                    id,
+                    file,
+                    errors,
+                    &mut modules,
+                    &mut diagnostics,
+                )
+                .into_iter()
+                .filter(|m| m.is_file()),
+            );
         }
     }
+    (evaluate_bicep(&files, &scanned, &modules), diagnostics)
+}
+
+/// Adds a parsed Bicep file and reports its syntax errors. Returns the modules it calls that
+/// are not among the files yet.
+fn add_bicep_file(
+    files: &mut bicep::program::Files,
+    sources: &SourceMap,
+    id: FileId,
+    file: bicep::ast::File,
+    errors: Vec<bicep::SyntaxError>,
+    modules: &mut HashSet<PathBuf>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    for e in errors {
+        diagnostics.push(Diagnostic {
+            span: Span::new(id, e.span.clone()),
+            message: format!("Bicep syntax error: {}", e.message),
+        });
+    }
+    let path = terraform::normalize(&sources.get(id).path);
+    let mut missing = Vec::new();
+    for module in bicep::program::module_paths(&path, &file) {
+        // Compared by identity: a module reached from an entry above the current directory
+        // (`../main.bicep` -> `../repo/net.bicep`) is the given `net.bicep`.
+        modules.insert(discover::identity(&module));
+        if !files.by_path.contains_key(&module) {
+            missing.push(module);
+        }
+    }
+    files.by_path.insert(path, (id, file));
+    missing
+}
+
+/// Evaluates the Bicep environments: each `.bicepparam` among the scanned files, and every
+/// scanned `.bicep` that no parameter file uses and no file calls as a module.
+fn evaluate_bicep(
+    files: &bicep::program::Files,
+    scanned: &[PathBuf],
+    modules: &HashSet<PathBuf>,
+) -> Vec<Model> {
     let mut environments: Vec<(PathBuf, HashMap<String, crate::value::Value>, Option<Span>)> =
         Vec::new();
     let mut with_params: HashSet<PathBuf> = HashSet::new();
@@ -503,7 +588,7 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "bicepparam"))
     {
-        if let Some((template, params)) = bicep::program::bicepparam(&files, path) {
+        if let Some((template, params)) = bicep::program::bicepparam(files, path) {
             with_params.insert(discover::identity(&template));
             let at = files.by_path.get(path).map(|(id, _)| Span::file_start(*id));
             environments.push((template, params, at));
@@ -518,14 +603,14 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<
             environments.push((path.clone(), HashMap::new(), None));
         }
     }
-    let results: Vec<Model> = environments
+    environments
         .par_iter()
         .map(|(template, params, at)| {
             let mut model = Model {
                 environment: *at,
                 ..Model::default()
             };
-            if let Some(program) = bicep::program::Program::new(&files, template, params.clone()) {
+            if let Some(program) = bicep::program::Program::new(files, template, params.clone()) {
                 let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut m = Model::default();
                     program.lower_into(&mut m);
@@ -537,8 +622,7 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<
             }
             model
         })
-        .collect();
-    (results, diagnostics)
+        .collect()
 }
 
 /// Lowers a Terraform plan; returns its model and its directory.
@@ -566,8 +650,6 @@ fn load_plan(
     (model, dir)
 }
 
-/// Reads files in parallel into the source map (in the given order); an unreadable or non-UTF-8
-/// file becomes a diagnostic. Returns the ids of the files that were read.
 /// The configuration's networks join each model as VNets, unless the stack declares them itself.
 fn add_external_networks(model: &mut Model, external: &ExternalNetworks, file: FileId) {
     use crate::model::{Attr, Origin, VirtualNetwork, ids};
@@ -604,6 +686,8 @@ fn add_external_networks(model: &mut Model, external: &ExternalNetworks, file: F
     }
 }
 
+/// Reads files in parallel into the source map (in the given order); an unreadable or non-UTF-8
+/// file becomes a diagnostic. Returns the ids of the files that were read.
 fn read_files(
     paths: &[PathBuf],
     sources: &mut SourceMap,
@@ -613,46 +697,53 @@ fn read_files(
         .par_iter()
         .map(|p| (p.clone(), read_text(p)))
         .collect();
-    let mut ids = Vec::new();
-    for (path, text) in read {
-        let ok = text.is_ok();
-        let (text, error) = match text {
-            Ok(t) => (t, None),
-            Err(e) => (String::new(), Some(e)),
-        };
-        let mut source = SourceFile::new(path.clone(), display(&path), text);
-        let mut translation_error = None;
-        if ok && path.to_string_lossy().ends_with(".tf.json") {
-            match terraform::json_syntax::translate(&source.text, FileId(sources.len() as u32)) {
-                Ok(t) => source.translation = Some(t),
-                Err(e) => {
-                    // Reported once, here; the parser then reads nothing.
-                    source.translation = Some(crate::source::Translation {
-                        text: String::new(),
-                        segments: Vec::new(),
-                    });
-                    translation_error = Some(e);
-                }
+    read.into_iter()
+        .filter_map(|(path, text)| add_source(path, text, sources, diagnostics))
+        .collect()
+}
+
+/// Adds a file's text (or why it could not be read) to the source map; Terraform JSON syntax is
+/// translated for the HCL parser. Returns its id when the text was read.
+fn add_source(
+    path: PathBuf,
+    text: Result<String, String>,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<FileId> {
+    let ok = text.is_ok();
+    let (text, error) = match text {
+        Ok(t) => (t, None),
+        Err(e) => (String::new(), Some(e)),
+    };
+    let mut source = SourceFile::new(path.clone(), display(&path), text);
+    let mut translation_error = None;
+    if ok && path.to_string_lossy().ends_with(".tf.json") {
+        match terraform::json_syntax::translate(&source.text, FileId(sources.len() as u32)) {
+            Ok(t) => source.translation = Some(t),
+            Err(e) => {
+                // Reported once, here; the parser then reads nothing.
+                source.translation = Some(crate::source::Translation {
+                    text: String::new(),
+                    segments: Vec::new(),
+                });
+                translation_error = Some(e);
             }
         }
-        let id = sources.add(source);
-        if let Some((offset, message)) = translation_error {
-            diagnostics.push(Diagnostic {
-                span: Span::new(id, offset..offset),
-                message: format!("JSON syntax error: {message}"),
-            });
-        }
-        if ok {
-            ids.push(id);
-        }
-        if let Some(message) = error {
-            diagnostics.push(Diagnostic {
-                span: Span::file_start(id),
-                message,
-            });
-        }
     }
-    ids
+    let id = sources.add(source);
+    if let Some((offset, message)) = translation_error {
+        diagnostics.push(Diagnostic {
+            span: Span::new(id, offset..offset),
+            message: format!("JSON syntax error: {message}"),
+        });
+    }
+    if let Some(message) = error {
+        diagnostics.push(Diagnostic {
+            span: Span::file_start(id),
+            message,
+        });
+    }
+    ok.then_some(id)
 }
 
 fn read_text(path: &Path) -> Result<String, String> {

@@ -155,6 +155,28 @@ pub fn lower_template<'j>(
     (model, diagnostics)
 }
 
+/// Evaluates one JSON string of a template (an expression such as `[concat(...)]`, or a
+/// literal) with the template's parameter defaults, variables and user functions, as
+/// [`lower_template`] evaluates the strings it reads. The diagnostics are the expression's
+/// errors, placed as if the string were the file's first.
+pub fn eval_string(template: &Spanned, file: FileId, text: &str) -> (Value, Vec<Diagnostic>) {
+    let linked = Linked::default();
+    let t = template::Template::new(
+        template,
+        file,
+        &linked,
+        &HashMap::new(),
+        template::DeployScope::unknown(),
+        0,
+    );
+    let value = t.eval_string(
+        text,
+        crate::source::Span::file_start(file),
+        &template::Locals::default(),
+    );
+    (value, t.diagnostics.into_inner())
+}
+
 /// A JSON syntax error in a template, at its line and column.
 pub fn syntax_error(file: FileId, offset: usize, message: &str) -> Diagnostic {
     Diagnostic {

@@ -1321,6 +1321,11 @@ fn indent(f: &str, a: &[Value]) -> Res {
         return Err(bad_arg(f, 0, "the number of spaces must not be negative"));
     };
     let lines = s.matches('\n').count();
+    // Without a newline there is nothing to indent: the width is not used (nor its padding
+    // built, however wide).
+    if lines == 0 {
+        return Ok(Value::String(s.to_string()));
+    }
     if lines.saturating_mul(spaces) > MAX_STRING {
         return Err(too_long(f));
     }
@@ -3420,6 +3425,8 @@ mod tests {
         );
         assert!(is_error(&c("indent", vec![n(-1.0), s("a\nb")])));
         assert!(is_deferred(&c("indent", vec![n(1e12), s("a\nb")])));
+        // No newline: nothing to indent, whatever the width.
+        assert_eq!(c("indent", vec![n(1e15), s("a")]), s("a"));
     }
 
     // --- numbers -----------------------------------------------------------------------------

@@ -66,6 +66,12 @@ impl<'a> Project<'a> {
     }
 }
 
+/// Calls a Terraform built-in function on evaluated arguments (`try` and `can`, which take
+/// their arguments unevaluated, are the evaluator's).
+pub fn call_function(name: &str, args: Vec<Value>) -> Value {
+    functions::call(name, args)
+}
+
 /// Parses a `.tf` or `.tfvars` file; a syntax error becomes a diagnostic at its line and column.
 pub fn parse(sources: &SourceMap, file: FileId) -> Result<Body, Diagnostic> {
     let source = sources.get(file);

@@ -1,0 +1,132 @@
+//! Loading from text in memory: what [`load`](super::load) makes of the same files in one
+//! directory tree, without reading the filesystem. The fuzz targets under `fuzz/` and the fuzz
+//! regression tests feed their inputs through here.
+
+use super::{
+    Diagnostic, Workspace, add_bicep_file, add_source, display, evaluate_bicep, evaluate_terraform,
+    is_auto_var_file, is_tf, load_json, terraform, var_file_rank,
+};
+use crate::frontend::bicep;
+use crate::source::{FileId, SourceMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Loads `(relative path, text)` pairs as `load(["."])` loads a directory that holds exactly
+/// these files: the `.tf` and `.tf.json` files of a directory are a module (with its
+/// `terraform.tfvars` and `*.auto.tfvars`), `.json` files are templates, parameter files or
+/// plans, `.bicep` and `.bicepparam` files are Bicep. Local modules are followed to the
+/// directories among the files; nothing is installed (`.terraform/modules` is not read). A later
+/// pair with the same path replaces an earlier one.
+pub fn load_texts(files: &[(&str, &str)]) -> Workspace {
+    let by_path: BTreeMap<PathBuf, &str> = files
+        .iter()
+        .map(|(name, text)| (Path::new(".").join(name), *text))
+        .collect();
+    let mut sources = SourceMap::default();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    type TfDir = (Vec<FileId>, Vec<(PathBuf, FileId)>);
+    let mut tf_dirs: BTreeMap<PathBuf, TfDir> = BTreeMap::new();
+    let mut json_ids = Vec::new();
+    let mut bicep_ids = Vec::new();
+    for (path, text) in by_path {
+        let dir = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
+        let tf = is_tf(&path);
+        let var_file = !tf && is_auto_var_file(&path);
+        let other = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_string);
+        let Some(id) = add_source(
+            path.clone(),
+            Ok(text.to_string()),
+            &mut sources,
+            &mut diagnostics,
+        ) else {
+            continue;
+        };
+        if tf {
+            tf_dirs.entry(dir).or_default().0.push(id);
+        } else if var_file {
+            tf_dirs.entry(dir).or_default().1.push((path, id));
+        } else {
+            match other.as_deref() {
+                Some("json") => json_ids.push(id),
+                Some("bicep" | "bicepparam") => bicep_ids.push(id),
+                _ => {}
+            }
+        }
+    }
+    // A directory with only tfvars is not a module.
+    tf_dirs.retain(|_, (tf, _)| !tf.is_empty());
+
+    let mut parsed: Vec<terraform::ParsedDir> = Vec::new();
+    for (dir, (tf, mut vars)) in tf_dirs {
+        let mut tf_files = Vec::new();
+        let mut calls = Vec::new();
+        for id in tf {
+            match terraform::parse(&sources, id) {
+                Ok(body) => {
+                    calls.extend(terraform::local_calls(&dir, &[(id, body)]));
+                    tf_files.push(id);
+                }
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        vars.sort_by_key(|(path, _)| var_file_rank(path));
+        parsed.push(terraform::ParsedDir {
+            display_dir: display(&dir),
+            dir,
+            tf_files,
+            calls,
+            bodies: Vec::new(),
+            var_files: vars.into_iter().map(|(_, id)| id).collect(),
+            installed: HashMap::new(),
+        });
+    }
+    let scanned: HashSet<PathBuf> = parsed.iter().map(|d| d.dir.clone()).collect();
+    let called: HashSet<PathBuf> = parsed.iter().flat_map(|d| d.calls.clone()).collect();
+
+    let (mut json_models, planned_dirs) =
+        load_json(&sources, &json_ids, &parsed, &[], &mut diagnostics);
+
+    let mut files = bicep::program::Files {
+        by_path: HashMap::new(),
+    };
+    let mut modules = HashSet::new();
+    let mut bicep_paths = Vec::new();
+    for id in bicep_ids {
+        bicep_paths.push(terraform::normalize(&sources.get(id).path));
+        let (file, errors) = bicep::parse(&sources.get(id).text);
+        add_bicep_file(
+            &mut files,
+            &sources,
+            id,
+            file,
+            errors,
+            &mut modules,
+            &mut diagnostics,
+        );
+    }
+    json_models.extend(evaluate_bicep(&files, &bicep_paths, &modules));
+
+    let model = evaluate_terraform(
+        &sources,
+        &mut parsed,
+        &scanned,
+        &called,
+        &planned_dirs,
+        &[],
+        &[],
+        &mut diagnostics,
+    );
+    let mut models = vec![model];
+    models.extend(json_models);
+    for m in &mut models {
+        m.finish();
+    }
+    Workspace {
+        sources,
+        models,
+        diagnostics,
+    }
+}
