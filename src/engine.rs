@@ -222,8 +222,16 @@ fn check_model(
         .collect();
     let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     for finding in &mut findings {
+        // Traces are kept per declaration (`x.y`), findings name an instance (`x.y[2]`).
+        let declaration = |r: &str| match r.strip_suffix(']').and_then(|r| r.rfind('[')) {
+            Some(open) => r[..open].to_string(),
+            None => r.to_string(),
+        };
         if let Some(resource) = &finding.resource
-            && let Some(trace) = model.traces.get(&(resource.clone(), finding.span))
+            && let Some(trace) = model
+                .traces
+                .get(&(resource.clone(), finding.span))
+                .or_else(|| model.traces.get(&(declaration(resource), finding.span)))
         {
             finding.trace = trace.to_vec();
         }

@@ -262,6 +262,9 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                 continue;
             }
         };
+        // Every instance of a declaration computes a value the same way: its traces are kept
+        // once, under the declaration's address.
+        let declaration = format!("{prefix}{}.{}", decl.ty, decl.name);
         for instance in instances {
             let node = evaluator.instance_node(decl, &instance);
             let origin = Origin {
@@ -270,7 +273,10 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                 via: via.to_vec(),
             };
             for (span, steps) in evaluator.take_traces() {
-                model.traces.insert((origin.address.clone(), span), steps);
+                model
+                    .traces
+                    .entry((declaration.clone(), span))
+                    .or_insert(steps);
             }
             lower::lower(&decl.ty, origin, &node, model);
         }
