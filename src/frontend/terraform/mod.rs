@@ -238,6 +238,15 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
         let Ok(instances) = evaluator.instances(decl) else {
             continue;
         };
+        // Resources past the budget are not lowered, as a `count` past its bound is not.
+        if evaluator
+            .context
+            .budget
+            .iterations(instances.len())
+            .is_err()
+        {
+            continue;
+        }
         for instance in instances {
             let node = evaluator.instance_node(decl, &instance);
             let origin = Origin {
