@@ -1,7 +1,73 @@
 //! Argument checks shared by the function libraries of the evaluators (Terraform, ARM, Bicep).
 
-use crate::value::Value;
+use crate::value::{Unknown, Value};
+use std::cell::Cell;
 use std::fmt;
+use std::rc::Rc;
+
+/// Loop iterations one evaluation may run in all: `for` expressions, copy loops, lambda
+/// applications, and the `count`/`for_each` instances of resources (see [`Budget`]).
+pub const MAX_ITERATIONS: usize = 1_000_000;
+/// Module instances (Terraform modules, Bicep modules, ARM nested deployments) one evaluation may
+/// expand in all (see [`Budget`]).
+pub const MAX_MODULE_INSTANCES: usize = 10_000;
+
+/// What one evaluation (a Terraform root with its modules, an ARM template with its nested
+/// deployments, a Bicep program with its modules) may still expand. Each loop and each module
+/// call is bounded on its own (`MAX_INSTANCES`, module depth), but nested loops and modules that
+/// call themselves with `count = 2` multiply those bounds into billions: the budget bounds their
+/// product. Past it, a loop or module call is unknown (the reason says why), as a `count` past its
+/// bound is. Clones share the budget.
+#[derive(Clone, Default)]
+pub struct Budget(Rc<Spent>);
+
+#[derive(Default)]
+struct Spent {
+    iterations: Cell<usize>,
+    modules: Cell<usize>,
+}
+
+impl Budget {
+    /// Err once the loop budget is spent: checked before a loop evaluates its collection, so
+    /// that loops past the bound cost nothing.
+    pub fn check_iterations(&self) -> Result<(), Unknown> {
+        self.iterations(0)
+    }
+
+    /// Spends `n` loop iterations.
+    pub fn iterations(&self, n: usize) -> Result<(), Unknown> {
+        spend(&self.0.iterations, n, MAX_ITERATIONS, "loop iterations")
+    }
+
+    /// Spends the elements of a collection a function built (`range`, `setproduct`), as a loop
+    /// would.
+    pub fn elements(&self, value: &Value) -> Result<(), Unknown> {
+        self.iterations(match value {
+            Value::List(items) => items.len(),
+            Value::Object(map) => map.len(),
+            _ => 0,
+        })
+    }
+
+    /// Spends `n` module instances.
+    pub fn modules(&self, n: usize) -> Result<(), Unknown> {
+        spend(&self.0.modules, n, MAX_MODULE_INSTANCES, "module instances")
+    }
+}
+
+fn spend(spent: &Cell<usize>, n: usize, max: usize, what: &str) -> Result<(), Unknown> {
+    let total = spent.get().saturating_add(n);
+    if total > max {
+        // Stays spent: a later, smaller loop must not run where an earlier one could not.
+        spent.set(max.saturating_add(1));
+        return Err(Unknown::new(format!(
+            "foundry-lint expands at most {max} {what} in one configuration; this one is past \
+             that bound and not evaluated"
+        )));
+    }
+    spent.set(total);
+    Ok(())
+}
 
 /// An error value for function `f`.
 pub fn fail(f: &str, msg: impl fmt::Display) -> Value {
@@ -157,5 +223,24 @@ mod tests {
             unknown
         );
         assert!(lambda_function("map", &|_| items.clone(), &|_| false, &double).is_unknown());
+    }
+
+    #[test]
+    fn a_spent_budget_stays_spent_and_is_shared_by_clones() {
+        let budget = Budget::default();
+        let shared = budget.clone();
+        assert!(budget.iterations(MAX_ITERATIONS).is_ok());
+        assert!(budget.check_iterations().is_ok());
+        assert!(shared.iterations(1).is_err());
+        // A smaller loop after a refused one is refused too.
+        assert!(budget.check_iterations().is_err());
+        assert!(budget.iterations(0).is_err());
+        assert!(budget.modules(MAX_MODULE_INSTANCES).is_ok());
+        assert!(shared.modules(1).is_err());
+        assert!(
+            Budget::default()
+                .elements(&Value::List(vec![Value::Null; 3]))
+                .is_ok()
+        );
     }
 }

@@ -149,6 +149,7 @@ pub fn lower_template<'j>(
         parameters,
         template::DeployScope::unknown(),
         0,
+        Default::default(),
     );
     t.lower_into(template, &mut model, &[]);
     let diagnostics = t.diagnostics.into_inner();
@@ -168,6 +169,7 @@ pub fn eval_string(template: &Spanned, file: FileId, text: &str) -> (Value, Vec<
         &HashMap::new(),
         template::DeployScope::unknown(),
         0,
+        Default::default(),
     );
     let value = t.eval_string(
         text,

@@ -8,6 +8,7 @@ use super::expr::{self, Expr, Parsed};
 use super::functions;
 use crate::frontend::Diagnostic;
 use crate::frontend::arm_shape::{self, ArmResource};
+use crate::frontend::builtins::Budget;
 use crate::json::{Json, Spanned};
 use crate::model::{Attr, Model, Origin, ids};
 use crate::node::Node;
@@ -51,6 +52,8 @@ pub struct Locals {
     lambdas: Vec<(String, Value)>,
     /// User-function parameters.
     params: Vec<(String, Value)>,
+    /// User-function calls under evaluation.
+    function_depth: usize,
 }
 
 impl Locals {
@@ -94,6 +97,9 @@ pub struct Template<'j> {
     /// Copy loops whose length is not known or is past the bound.
     uncounted: RefCell<Vec<crate::model::Uncounted>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
+    /// What the evaluation of the deployed template may still expand, shared by its nested
+    /// deployments.
+    budget: Budget,
 }
 
 fn lower(s: &str) -> String {
@@ -110,6 +116,7 @@ impl<'j> Template<'j> {
         overrides: &HashMap<String, Value>,
         scope: DeployScope,
         depth: usize,
+        budget: Budget,
     ) -> Template<'j> {
         let mut t = Template {
             file,
@@ -125,6 +132,7 @@ impl<'j> Template<'j> {
             declared: RefCell::default(),
             uncounted: RefCell::default(),
             diagnostics: RefCell::default(),
+            budget,
         };
         for (name, value) in json
             .get("variables")
@@ -277,6 +285,7 @@ impl<'j> Template<'j> {
     fn copy_count(&self, count: &Value) -> Result<usize, Unknown> {
         match count {
             Value::Number(n) if *n >= 0.0 && *n <= MAX_COPIES as f64 && n.fract() == 0.0 => {
+                self.budget.iterations(*n as usize)?;
                 Ok(*n as usize)
             }
             Value::Number(n) => Err(Unknown::new(format!(
@@ -515,12 +524,21 @@ impl<'j> Template<'j> {
             }
             _ if lname.contains('.') => self.user_function(&lname, args, locals),
             _ => {
+                if let Err(u) = self.budget.check_iterations() {
+                    return Value::Unknown(u);
+                }
                 let values = self.args(args, locals);
-                functions::call(&lname, values).unwrap_or_else(|| {
+                let result = functions::call(&lname, values).unwrap_or_else(|| {
                     Value::unknown(format!(
                         "function `{name}` is not evaluated by foundry-lint"
                     ))
-                })
+                });
+                // A function that builds a collection (`range`) spends its elements, as a loop
+                // would.
+                match self.budget.elements(&result) {
+                    Ok(()) => result,
+                    Err(u) => Value::Unknown(u),
+                }
             }
         }
     }
@@ -552,11 +570,17 @@ impl<'j> Template<'j> {
         let Some((params, output)) = self.functions.get(name) else {
             return Value::error(format!("function `{name}` is not defined"));
         };
-        if locals.params.len() > MAX_DEPTH {
+        if locals.function_depth >= MAX_DEPTH {
             return Value::unknown(format!("`{name}` recurses too deep"));
+        }
+        // A function that calls itself twice doubles its calls at each level: each call spends
+        // the budget.
+        if let Err(u) = self.budget.iterations(1) {
+            return Value::Unknown(u);
         }
         let mut inner = Locals {
             params: locals.params.clone(),
+            function_depth: locals.function_depth + 1,
             ..Locals::default()
         };
         for (p, v) in params.iter().zip(self.args(args, locals)) {
@@ -567,6 +591,9 @@ impl<'j> Template<'j> {
 
     /// filter/map/reduce/sort/toObject with `lambda('x', body)` arguments.
     fn lambda_call(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        if let Err(u) = self.budget.check_iterations() {
+            return Value::Unknown(u);
+        }
         // `lambda('x', 'y', body)`: the variable names, then the body.
         let lambda = |i: usize| -> Option<(Vec<String>, &Expr)> {
             let Expr::Call { name, args, .. } = args.get(i)? else {
@@ -584,6 +611,9 @@ impl<'j> Template<'j> {
         };
         let apply = |i: usize, values: Vec<Value>| {
             let (vars, body) = lambda(i)?;
+            if let Err(u) = self.budget.iterations(1) {
+                return Some(Value::Unknown(u));
+            }
             let mut inner = locals.clone();
             inner.lambdas.extend(vars.into_iter().zip(values));
             Some(self.eval(body, &inner))
@@ -1021,7 +1051,7 @@ impl<'j> Template<'j> {
                 (*template, *file, true)
             }
         };
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || self.budget.modules(1).is_err() {
             return None;
         }
         let inner_scope = props
@@ -1065,6 +1095,7 @@ impl<'j> Template<'j> {
                     &overrides,
                     scope,
                     self.depth + 1,
+                    self.budget.clone(),
                 ),
                 template,
             ));
@@ -1085,6 +1116,7 @@ impl<'j> Template<'j> {
             declared: RefCell::default(),
             uncounted: RefCell::default(),
             diagnostics: RefCell::default(),
+            budget: self.budget.clone(),
         };
         Some((outer, template))
     }

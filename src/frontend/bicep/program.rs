@@ -8,11 +8,12 @@ use super::ast::{
 };
 use crate::frontend::arm::{self as arm_frontend};
 use crate::frontend::arm_shape::{self, ArmResource};
+use crate::frontend::builtins::Budget;
 use crate::model::{Attr, Model, OpaqueCall, Origin, ids};
 use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -21,6 +22,8 @@ use std::rc::Rc;
 const MAX_MODULE_DEPTH: usize = 32;
 /// The most instances one `for` expands into.
 const MAX_INSTANCES: usize = 10_000;
+/// How deep user-defined function calls may nest (Bicep rejects a function that calls itself).
+const MAX_FUNCTION_DEPTH: usize = 64;
 
 /// Parsed Bicep files of the run, by normalised path.
 pub struct Files {
@@ -71,6 +74,10 @@ pub struct Program<'f> {
     expanding: RefCell<HashSet<usize>>,
     /// Declarations whose loop length or condition is not known: they may deploy anything.
     uncounted: RefCell<Vec<crate::model::Uncounted>>,
+    /// What the entry program's evaluation may still expand, shared by its modules.
+    budget: Budget,
+    /// User-defined function calls under evaluation.
+    function_depth: Cell<usize>,
 }
 
 fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
@@ -101,6 +108,8 @@ impl<'f> Program<'f> {
             resources: RefCell::default(),
             expanding: RefCell::default(),
             uncounted: RefCell::default(),
+            budget: Budget::default(),
+            function_depth: Cell::new(0),
         })
     }
 
@@ -467,18 +476,39 @@ impl<'f> Program<'f> {
                     Statement::Func(f) if f.name.name == name => Some(f),
                     _ => None,
                 }) {
+                    // A function that calls itself would exhaust the stack, and one that calls
+                    // itself twice doubles its calls at each level: both are bounded.
+                    if self.function_depth.get() >= MAX_FUNCTION_DEPTH {
+                        return Value::unknown(format!("`{name}()` recurses too deep"));
+                    }
+                    if let Err(u) = self.budget.iterations(1) {
+                        return Value::Unknown(u);
+                    }
                     let mut inner = Locals::default();
                     for (p, v) in f.params.iter().zip(self.args(args, locals)) {
                         inner = inner.with(&p.name.name, v);
                     }
-                    return self.eval(&f.body, &inner);
+                    self.function_depth.set(self.function_depth.get() + 1);
+                    let value = self.eval(&f.body, &inner);
+                    self.function_depth.set(self.function_depth.get() - 1);
+                    return value;
+                }
+                if let Err(u) = self.budget.check_iterations() {
+                    return Value::Unknown(u);
                 }
                 let values = self.args(args, locals);
-                crate::frontend::arm::call_function(&lname, values).unwrap_or_else(|| {
-                    Value::unknown(format!(
-                        "function `{name}` is not evaluated by foundry-lint"
-                    ))
-                })
+                let result =
+                    crate::frontend::arm::call_function(&lname, values).unwrap_or_else(|| {
+                        Value::unknown(format!(
+                            "function `{name}` is not evaluated by foundry-lint"
+                        ))
+                    });
+                // A function that builds a collection (`range`) spends its elements, as a loop
+                // would.
+                match self.budget.elements(&result) {
+                    Ok(()) => result,
+                    Err(u) => Value::Unknown(u),
+                }
             }
         }
     }
@@ -519,12 +549,18 @@ impl<'f> Program<'f> {
     }
 
     fn lambda_call(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        if let Err(u) = self.budget.check_iterations() {
+            return Value::Unknown(u);
+        }
         let lambda = |i: usize| match &args.get(i)?.kind {
             ExprKind::Lambda { params, body } => Some((params, body.as_ref())),
             _ => None,
         };
         let apply = |i: usize, values: Vec<Value>| {
             let (params, body) = lambda(i)?;
+            if let Err(u) = self.budget.iterations(1) {
+                return Some(Value::Unknown(u));
+            }
             let mut inner = locals.clone();
             for (p, v) in params.iter().zip(values) {
                 inner = inner.with(&p.name.name, v);
@@ -637,6 +673,7 @@ impl<'f> Program<'f> {
         iterable: &Expr,
         locals: &Locals,
     ) -> Result<Vec<Locals>, Unknown> {
+        self.budget.check_iterations()?;
         let values = match self.eval(iterable, locals) {
             Value::List(items) => items,
             Value::Unknown(u) => return Err(u),
@@ -653,6 +690,7 @@ impl<'f> Program<'f> {
                 values.len()
             )));
         }
+        self.budget.iterations(values.len())?;
         Ok(values
             .into_iter()
             .enumerate()
@@ -1005,12 +1043,14 @@ impl<'f> Program<'f> {
             } else {
                 format!("{}module.{}", self.prefix, decl.name.name)
             };
+            self.budget.modules(1)?;
             let Some(mut program) = Program::new(self.files, &path, params) else {
                 return Err(Unknown::new(format!(
                     "module file {} was not found",
                     path.display()
                 )));
             };
+            program.budget = self.budget.clone();
             program.depth = self.depth + 1;
             program.prefix = format!("{address}.");
             program.subscription = self.subscription.clone();

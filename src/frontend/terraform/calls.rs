@@ -122,6 +122,7 @@ impl<'a> Evaluator<'a> {
             ))
         })?;
         let instances = self.instances_of(&format!("module.{name}"), &call.block.body)?;
+        self.context.budget.modules(instances.len())?;
         Ok(instances
             .into_iter()
             .map(|instance| {
@@ -163,6 +164,7 @@ impl<'a> Evaluator<'a> {
                     depth: self.context.depth + 1,
                     installed: self.context.installed,
                     sources: self.context.sources,
+                    budget: self.context.budget.clone(),
                 };
                 let marker_prefix = format!("{}.{}", self.marker_prefix, instance.address);
                 let evaluator = Evaluator::new(decls, inputs, marker_prefix, context)

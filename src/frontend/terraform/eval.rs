@@ -107,6 +107,8 @@ pub struct ModuleContext<'a> {
     pub installed: Option<&'a HashMap<String, PathBuf>>,
     /// The source texts, for the excerpts in traces (None: no traces).
     pub sources: Option<&'a crate::source::SourceMap>,
+    /// What the root module's evaluation may still expand, shared by its modules.
+    pub budget: crate::frontend::builtins::Budget,
 }
 
 /// Whether a traversal's root is a resource: a missing attribute of a resource is computed at
@@ -300,7 +302,10 @@ impl<'a> Evaluator<'a> {
                     },
                     Directive::For(for_dir) => {
                         let f = &for_dir.for_expr;
+                        let budget = &self.context.budget;
+                        budget.check_iterations().map_err(Value::Unknown)?;
                         let pairs = self.iterate(self.eval(&f.collection_expr, scope))?;
+                        budget.iterations(pairs.len()).map_err(Value::Unknown)?;
                         for (key, value) in pairs {
                             let mut inner = scope.with(f.value_var.as_str(), value);
                             if let Some(k) = &f.key_var {
@@ -338,10 +343,16 @@ impl<'a> Evaluator<'a> {
     }
 
     fn for_expr(&self, f: &hcl_edit::expr::ForExpr, scope: &Scope) -> Value {
+        if let Err(u) = self.context.budget.check_iterations() {
+            return Value::Unknown(u);
+        }
         let pairs = match self.iterate(self.eval(&f.intro.collection_expr, scope)) {
             Ok(p) => p,
             Err(u) => return u,
         };
+        if let Err(u) = self.context.budget.iterations(pairs.len()) {
+            return Value::Unknown(u);
+        }
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -482,6 +493,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
             _ => {
+                let budget = &self.context.budget;
+                if let Err(u) = budget.check_iterations() {
+                    return Value::Unknown(u);
+                }
                 let mut values: Vec<Value> = args.iter().map(|a| self.eval(a, scope)).collect();
                 if call.args.expand_final() {
                     match values.pop() {
@@ -491,7 +506,13 @@ impl<'a> Evaluator<'a> {
                         None => {}
                     }
                 }
-                functions::call(name, values)
+                // A function that builds a collection (`range`, `setproduct`) spends its elements,
+                // as a loop would.
+                let result = functions::call(name, values);
+                match budget.elements(&result) {
+                    Ok(()) => result,
+                    Err(u) => Value::Unknown(u),
+                }
             }
         }
     }

@@ -262,6 +262,20 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                 continue;
             }
         };
+        // Resources past the budget are not lowered, as a `count` past its bound is not; like
+        // it, they may stand for anything.
+        if let Err(reason) = evaluator.context.budget.iterations(instances.len()) {
+            model.uncounted.push(Uncounted {
+                origin: Origin {
+                    address: format!("{prefix}{}.{}", decl.ty, decl.name),
+                    span: decl.header_span(),
+                    via: via.to_vec(),
+                },
+                resource_type: arm_type_of(evaluator, decl),
+                reason,
+            });
+            continue;
+        }
         // Every instance of a declaration computes a value the same way: its traces are kept
         // once, under the declaration's address.
         let declaration = format!("{prefix}{}.{}", decl.ty, decl.name);
