@@ -233,12 +233,21 @@ pub fn run(args: &Args) -> Result<i32, String> {
         external_networks,
     };
     let settings = config.settings();
-    let workspace = frontend::load(&args.paths, &options).map_err(|e| e.0)?;
+    // Models are kept only for what shows them: the markdown diagram and the model dump.
+    let keep_models = args.dump_model || args.format == Format::Markdown;
+    let (workspace, outcome) = engine::run(&settings, &selection, keep_models, |sink| {
+        frontend::load(&args.paths, &options, sink)
+    })
+    .map_err(|e| e.0)?;
+    let engine::Outcome {
+        mut findings,
+        capacity,
+        models,
+    } = outcome;
     if args.dump_model {
-        write_output(args, &format!("{:#?}\n", workspace.models))?;
+        write_output(args, &format!("{models:#?}\n"))?;
         return Ok(0);
     }
-    let mut findings = engine::run(&workspace, &settings, &selection);
     if let Some(path) = &args.write_baseline {
         crate::baseline::write(path, &findings, &workspace.sources)?;
         eprintln!(
@@ -257,7 +266,8 @@ pub fn run(args: &Args) -> Result<i32, String> {
     let report = Report {
         findings: &findings,
         sources: &workspace.sources,
-        models: &workspace.models,
+        models: &models,
+        capacity: &capacity,
         settings: &settings,
         color,
     };
@@ -269,6 +279,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
     // ends here and the system takes the memory back at once.
     std::mem::forget(workspace);
     std::mem::forget(findings);
+    std::mem::forget(models);
     Ok(if failed { 1 } else { 0 })
 }
 

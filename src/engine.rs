@@ -1,12 +1,13 @@
 //! The rule engine: the catalogue's types, rule selection, and running the rules over a model.
 
-use crate::frontend::Workspace;
+use crate::frontend::{DeliveryOrder, ModelSink, Workspace};
 use crate::model::Model;
 use crate::settings::Settings;
 use crate::source::Span;
 use crate::value::Unknown;
 use rayon::prelude::*;
 use std::fmt;
+use std::sync::Mutex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -261,45 +262,149 @@ fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
     finding
 }
 
-/// Runs every enabled rule and returns the findings, sorted by place and code, duplicates
-/// removed.
-pub fn run(workspace: &Workspace, settings: &Settings, selection: &Selection) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = Vec::new();
-    let parse_error = &crate::rules::parse_error::RULE;
-    {
-        for d in &workspace.diagnostics {
-            findings.push(Finding {
-                rule: parse_error,
-                severity: parse_error.severity,
-                message: d.message.clone(),
-                help: "fix the syntax; the rest of the tree was still checked".into(),
-                span: d.span,
-                resource: None,
-                related: Vec::new(),
-                trace: Vec::new(),
-                scopes: Vec::new(),
-            });
+/// Checks each model as a front end delivers it, so that a large tree is never held in memory
+/// as a whole: only the findings (and, for reports that draw the network, the models) are kept.
+pub struct Checker<'a> {
+    settings: &'a Settings,
+    want_unresolved: bool,
+    keep_models: bool,
+    deliveries: Mutex<Vec<Delivery>>,
+}
+
+/// A model's findings and the parameter file of its environment.
+type Checked = (Vec<Finding>, Option<Span>);
+
+struct Delivery {
+    order: DeliveryOrder,
+    findings: Vec<Finding>,
+    capacity: Vec<crate::model::CapacityEstimate>,
+    environment: Option<Span>,
+    model: Option<Model>,
+    withdrawn: bool,
+}
+
+impl<'a> Checker<'a> {
+    /// `keep_models`: keep every model for the report (the markdown network diagram) or a dump.
+    pub fn new(settings: &'a Settings, selection: &Selection, keep_models: bool) -> Checker<'a> {
+        Checker {
+            settings,
+            want_unresolved: selection.is_enabled(&crate::rules::unresolved_value::RULE),
+            keep_models,
+            deliveries: Mutex::new(Vec::new()),
         }
     }
-    let want_unresolved = selection.is_enabled(&crate::rules::unresolved_value::RULE);
-    let several_environments = workspace
-        .models
-        .iter()
-        .filter(|m| m.environment.is_some())
-        .count()
-        > 1;
-    // Every rule runs, so that a suppression of a rule not selected this time is not called
-    // unused; the selection applies to what is reported.
-    let everything = Selection {
-        select: Some(vec!["ALL".into()]),
-        ..Selection::default()
-    };
-    for model in &workspace.models {
-        let mut found = check_model(model, settings, &everything, want_unresolved);
-        if want_unresolved {
-            found.extend(model.uncounted.iter().map(uncounted_note));
+
+    /// The findings of the models delivered (and not withdrawn), and the kept models.
+    fn into_parts(self) -> (Vec<Checked>, Outcome) {
+        let deliveries = self
+            .deliveries
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut deliveries: Vec<Delivery> =
+            deliveries.into_iter().filter(|d| !d.withdrawn).collect();
+        // Models arrive in whatever order the threads finish them; reports must not.
+        deliveries.sort_by_key(|d| d.order);
+        let mut checked = Vec::new();
+        let mut outcome = Outcome::default();
+        for d in deliveries {
+            checked.push((d.findings, d.environment));
+            outcome.models.extend(d.model);
+            outcome.capacity.extend(d.capacity);
         }
-        if let (true, Some(environment)) = (several_environments, model.environment) {
+        (checked, outcome)
+    }
+}
+
+impl ModelSink for Checker<'_> {
+    fn accept(&self, model: Model, order: DeliveryOrder) -> usize {
+        // Every rule runs, so that a suppression of a rule not selected this time is not
+        // called unused; the selection applies to what is reported.
+        let everything = Selection {
+            select: Some(vec!["ALL".into()]),
+            ..Selection::default()
+        };
+        let mut findings = check_model(&model, self.settings, &everything, self.want_unresolved);
+        if self.want_unresolved {
+            findings.extend(model.uncounted.iter().map(uncounted_note));
+        }
+        let delivery = Delivery {
+            order,
+            findings,
+            capacity: model.capacity_estimates(&self.settings.agent_subnet),
+            environment: model.environment,
+            model: self.keep_models.then_some(model),
+            withdrawn: false,
+        };
+        let mut deliveries = self
+            .deliveries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        deliveries.push(delivery);
+        deliveries.len() - 1
+    }
+
+    fn withdraw(&self, delivery: usize) {
+        let mut deliveries = self
+            .deliveries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(d) = deliveries.get_mut(delivery) {
+            d.withdrawn = true;
+            d.findings = Vec::new();
+            d.capacity = Vec::new();
+            d.model = None;
+        }
+    }
+}
+
+/// What a run found: the findings, sorted by place and code with duplicates removed, the
+/// agent subnets' capacity estimates, and the models the checker kept.
+#[derive(Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub capacity: Vec<crate::model::CapacityEstimate>,
+    pub models: Vec<Model>,
+}
+
+/// Loads with `load`, which delivers its models to a checker, and returns the workspace and
+/// what was found.
+pub fn run<E>(
+    settings: &Settings,
+    selection: &Selection,
+    keep_models: bool,
+    load: impl FnOnce(&dyn ModelSink) -> Result<Workspace, E>,
+) -> Result<(Workspace, Outcome), E> {
+    let checker = Checker::new(settings, selection, keep_models);
+    let workspace = load(&checker)?;
+    let (checked, mut outcome) = checker.into_parts();
+    outcome.findings = collect_findings(&workspace, checked, selection);
+    Ok((workspace, outcome))
+}
+
+fn collect_findings(
+    workspace: &Workspace,
+    checked: Vec<Checked>,
+    selection: &Selection,
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let parse_error = &crate::rules::parse_error::RULE;
+    for d in &workspace.diagnostics {
+        findings.push(Finding {
+            rule: parse_error,
+            severity: parse_error.severity,
+            message: d.message.clone(),
+            help: "fix the syntax; the rest of the tree was still checked".into(),
+            span: d.span,
+            resource: None,
+            related: Vec::new(),
+            trace: Vec::new(),
+            scopes: Vec::new(),
+        });
+    }
+    let want_unresolved = selection.is_enabled(&crate::rules::unresolved_value::RULE);
+    let several_environments = checked.iter().filter(|(_, e)| e.is_some()).count() > 1;
+    for (mut found, environment) in checked {
+        if let (true, Some(environment)) = (several_environments, environment) {
             for finding in &mut found {
                 finding.related.push(Related {
                     span: environment,

@@ -180,17 +180,23 @@ fn the_in_memory_loader_agrees_with_the_goldens() {
             .iter()
             .map(|(n, t)| (n.as_str(), t.as_str()))
             .collect();
-        let workspace = foundry_lint::frontend::memory::load_texts(&pairs);
         let settings = foundry_lint::settings::Settings::default();
-        let findings = foundry_lint::engine::run(
-            &workspace,
+        let (workspace, outcome) = foundry_lint::engine::run(
             &settings,
             &foundry_lint::engine::Selection::default(),
-        );
+            false,
+            |sink| {
+                Ok::<_, std::convert::Infallible>(foundry_lint::frontend::memory::load_texts(
+                    &pairs, sink,
+                ))
+            },
+        )
+        .unwrap_or_else(|never| match never {});
         let actual = foundry_lint::report::Report {
-            findings: &findings,
+            findings: &outcome.findings,
             sources: &workspace.sources,
-            models: &workspace.models,
+            models: &outcome.models,
+            capacity: &outcome.capacity,
             settings: &settings,
             color: false,
         }

@@ -59,18 +59,16 @@ fn fires(code: &str, example: &Example) -> bool {
     let dir = tempfile::tempdir().expect("temp dir");
     let name = file_name(&example.language).expect("known language");
     std::fs::write(dir.path().join(name), &example.code).expect("write example");
-    let workspace = frontend::load(&[dir.path().to_path_buf()], &Options::default()).expect("load");
     let selection = Selection {
         select: Some(vec![code.to_string()]),
         ..Selection::default()
     };
-    engine::run(
-        &workspace,
-        &foundry_lint::settings::Settings::default(),
-        &selection,
-    )
-    .iter()
-    .any(|f| f.rule.code == code)
+    let settings = foundry_lint::settings::Settings::default();
+    let (_, outcome) = engine::run(&settings, &selection, false, |sink| {
+        frontend::load(&[dir.path().to_path_buf()], &Options::default(), sink)
+    })
+    .expect("load");
+    outcome.findings.iter().any(|f| f.rule.code == code)
 }
 
 #[test]

@@ -13,7 +13,6 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use foundry_lint::engine::{self, Selection, Severity};
-use foundry_lint::frontend::Workspace;
 use foundry_lint::json::Spanned;
 use foundry_lint::report::{Format, Report};
 use foundry_lint::settings::Settings;
@@ -67,23 +66,26 @@ pub fn lint_files(files: &[(String, String)]) {
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    let workspace = foundry_lint::frontend::memory::load_texts(&pairs);
     let selection = Selection {
         select: Some(vec!["ALL".into()]),
         ..Selection::default()
     };
-    lint_workspace(&workspace, &Settings::default(), &selection);
+    lint_texts(&pairs, &Settings::default(), &selection);
 }
 
-/// Every rule on the workspace, then the report formats. SARIF and JUnit are left out: their
-/// time goes to serialising the rule catalogue (third-party code), and they place findings with
-/// the same line and column arithmetic as the formats rendered here.
-pub fn lint_workspace(workspace: &Workspace, settings: &Settings, selection: &Selection) {
-    let findings = engine::run(workspace, settings, selection);
+/// Every rule on the files, then the report formats. SARIF and JUnit are left out: their time
+/// goes to serialising the rule catalogue (third-party code), and they place findings with the
+/// same line and column arithmetic as the formats rendered here.
+pub fn lint_texts(files: &[(&str, &str)], settings: &Settings, selection: &Selection) {
+    let (workspace, outcome) = engine::run(settings, selection, true, |sink| {
+        Ok::<_, std::convert::Infallible>(foundry_lint::frontend::memory::load_texts(files, sink))
+    })
+    .unwrap_or_else(|never| match never {});
     let report = Report {
-        findings: &findings,
+        findings: &outcome.findings,
         sources: &workspace.sources,
-        models: &workspace.models,
+        models: &outcome.models,
+        capacity: &outcome.capacity,
         settings,
         color: false,
     };
@@ -331,11 +333,6 @@ resource "azurerm_private_endpoint" "ai" {
 }
 "#;
 
-fn stack() -> &'static Workspace {
-    static W: OnceLock<Workspace> = OnceLock::new();
-    W.get_or_init(|| foundry_lint::frontend::memory::load_texts(&[("main.tf", STACK)]))
-}
-
 /// `.foundry-lint.toml` text: read and checked; a configuration that is accepted then selects
 /// and tunes the rules on [`STACK`], as the CLI would.
 pub fn config(data: &[u8]) {
@@ -364,7 +361,7 @@ pub fn config(data: &[u8]) {
     if !selection.unknown_selectors().is_empty() {
         return;
     }
-    lint_workspace(stack(), &config.settings(), &selection);
+    lint_texts(&[("main.tf", STACK)], &config.settings(), &selection);
 }
 
 /// The functions `terraform_functions` calls (`Name::Known` indexes this list, modulo its

@@ -3,8 +3,8 @@
 //! regression tests feed their inputs through here.
 
 use super::{
-    Diagnostic, Workspace, add_bicep_file, add_source, display, evaluate_bicep, evaluate_terraform,
-    is_auto_var_file, is_tf, load_json, terraform, var_file_rank,
+    Deliver, Diagnostic, ModelSink, Workspace, add_bicep_file, add_source, display, evaluate_bicep,
+    evaluate_terraform, is_auto_var_file, is_tf, load_json, terraform, var_file_rank,
 };
 use crate::frontend::bicep;
 use crate::source::{FileId, SourceMap};
@@ -17,7 +17,11 @@ use std::path::{Path, PathBuf};
 /// plans, `.bicep` and `.bicepparam` files are Bicep. Local modules are followed to the
 /// directories among the files; nothing is installed (`.terraform/modules` is not read). A later
 /// pair with the same path replaces an earlier one.
-pub fn load_texts(files: &[(&str, &str)]) -> Workspace {
+pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
+    let deliver = Deliver {
+        sink,
+        external: None,
+    };
     let by_path: BTreeMap<PathBuf, &str> = files
         .iter()
         .map(|(name, text)| (Path::new(".").join(name), *text))
@@ -86,8 +90,14 @@ pub fn load_texts(files: &[(&str, &str)]) -> Workspace {
     let scanned: HashSet<PathBuf> = parsed.iter().map(|d| d.dir.clone()).collect();
     let called: HashSet<PathBuf> = parsed.iter().flat_map(|d| d.calls.clone()).collect();
 
-    let (mut json_models, planned_dirs) =
-        load_json(&sources, &json_ids, &parsed, &[], &mut diagnostics);
+    let planned_dirs = load_json(
+        &sources,
+        &json_ids,
+        &parsed,
+        &[],
+        &mut diagnostics,
+        &deliver,
+    );
 
     let mut files = bicep::program::Files {
         by_path: HashMap::new(),
@@ -107,9 +117,9 @@ pub fn load_texts(files: &[(&str, &str)]) -> Workspace {
             &mut diagnostics,
         );
     }
-    json_models.extend(evaluate_bicep(&files, &bicep_paths, &modules));
+    evaluate_bicep(&files, &bicep_paths, &modules, &deliver);
 
-    let model = evaluate_terraform(
+    evaluate_terraform(
         &sources,
         &mut parsed,
         &scanned,
@@ -118,15 +128,10 @@ pub fn load_texts(files: &[(&str, &str)]) -> Workspace {
         &[],
         &[],
         &mut diagnostics,
+        &deliver,
     );
-    let mut models = vec![model];
-    models.extend(json_models);
-    for m in &mut models {
-        m.finish();
-    }
     Workspace {
         sources,
-        models,
         diagnostics,
     }
 }

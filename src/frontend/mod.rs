@@ -48,14 +48,48 @@ pub struct ExternalNetwork {
     pub location: Option<(String, std::ops::Range<usize>)>,
 }
 
-/// Everything loaded from the scanned paths.
+/// What was loaded from the scanned paths, besides the models (which went to the sink).
 pub struct Workspace {
     pub sources: SourceMap,
-    /// One model per environment: all Terraform together, and each ARM template with each of
-    /// its parameter files.
-    pub models: Vec<Model>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// Where the front ends deliver each model as soon as it is finished (one per environment: a
+/// Terraform root or roots that refer to each other, a plan, an ARM template with one of its
+/// parameter files, a Bicep entry or `.bicepparam`), so that no run holds every model at once.
+pub trait ModelSink: Sync {
+    /// Takes a finished model; returns its delivery number.
+    fn accept(&self, model: Model, order: DeliveryOrder) -> usize;
+    /// Withdraws an earlier delivery that a later model stands for (Terraform roots checked
+    /// alone, then found to refer to each other).
+    fn withdraw(&self, delivery: usize);
+}
+
+/// Where a model stands among the others in reports: Terraform roots, plans, ARM environments,
+/// Bicep environments, each in the order of their files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DeliveryOrder(pub u8, pub usize);
+
+/// Finishes models and hands them to the sink.
+struct Deliver<'a> {
+    sink: &'a dyn ModelSink,
+    external: Option<(&'a ExternalNetworks, FileId)>,
+}
+
+impl Deliver<'_> {
+    fn deliver(&self, mut model: Model, order: DeliveryOrder) -> usize {
+        if let Some((external, file)) = self.external {
+            add_external_networks(&mut model, external, file);
+        }
+        model.finish();
+        self.sink.accept(model, order)
+    }
+}
+
+const TERRAFORM: u8 = 0;
+const PLAN: u8 = 1;
+const ARM: u8 = 2;
+const BICEP: u8 = 3;
 
 /// A usage or I/O problem that stops the run (exit code 2).
 #[derive(Debug)]
@@ -108,7 +142,13 @@ const MAX_MODULE_DIRS: usize = 100_000;
 /// Files of module directories: directory -> (tf files, tfvars files).
 type DirFiles = BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>;
 
-pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError> {
+/// Loads the paths and delivers every model to `sink`; returns the sources and the
+/// diagnostics.
+pub fn load(
+    paths: &[PathBuf],
+    options: &Options,
+    sink: &dyn ModelSink,
+) -> Result<Workspace, LoadError> {
     let mut json_files: Vec<PathBuf> = Vec::new();
     let mut scanned: DirFiles = BTreeMap::new();
     let mut given_files: Vec<PathBuf> = Vec::new();
@@ -150,6 +190,15 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         }
     }
     let mut sources = SourceMap::default();
+    let external = options.external_networks.as_ref().map(|external| {
+        let file = sources.add(SourceFile::new(
+            external.path.clone(),
+            display(&external.path),
+            external.text.clone(),
+        ));
+        (external, file)
+    });
+    let deliver = Deliver { sink, external };
     let mut diagnostics = Vec::new();
     let extra_var_files = read_files(&options.var_files, &mut sources, &mut diagnostics);
 
@@ -235,24 +284,23 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
     let (bicep_paths, json_files): (Vec<PathBuf>, Vec<PathBuf>) = json_files
         .into_iter()
         .partition(|p| p.extension().is_some_and(|e| e != "json"));
-    let (bicep_models, bicep_diagnostics) = load_bicep(bicep_paths, &mut sources);
-    diagnostics.extend(bicep_diagnostics);
+    diagnostics.extend(load_bicep(bicep_paths, &mut sources, &deliver));
     let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
     let cli_parameters: Vec<PathBuf> = options
         .parameters
         .iter()
         .map(|p| discover::identity(p))
         .collect();
-    let (mut json_models, planned_dirs) = load_json(
+    let planned_dirs = load_json(
         &sources,
         &json_ids,
         &parsed,
         &cli_parameters,
         &mut diagnostics,
+        &deliver,
     );
-    json_models.extend(bicep_models);
     let scanned_dirs: HashSet<PathBuf> = scanned.into_keys().collect();
-    let model = evaluate_terraform(
+    evaluate_terraform(
         &sources,
         &mut parsed,
         &scanned_dirs,
@@ -261,25 +309,10 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Workspace, LoadError
         &extra_var_files,
         &options.vars,
         &mut diagnostics,
+        &deliver,
     );
-    let mut models = vec![model];
-    models.extend(json_models);
-    if let Some(external) = &options.external_networks {
-        let file = sources.add(SourceFile::new(
-            external.path.clone(),
-            display(&external.path),
-            external.text.clone(),
-        ));
-        for model in &mut models {
-            add_external_networks(model, external, file);
-        }
-    }
-    for m in &mut models {
-        m.finish();
-    }
     Ok(Workspace {
         sources,
-        models,
         diagnostics,
     })
 }
@@ -293,7 +326,8 @@ fn load_json(
     parsed: &[terraform::ParsedDir],
     cli_parameters: &[PathBuf],
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Model>, HashSet<PathBuf>) {
+    deliver: &Deliver,
+) -> HashSet<PathBuf> {
     // A JSON file that does not parse is reported only when it was meant to be a template;
     // other broken JSON (editor configs, fixtures of other tools) is none of our business.
     let documents: Vec<Result<Option<crate::json::Spanned>, Option<Diagnostic>>> = json_ids
@@ -306,7 +340,6 @@ fn load_json(
             })
         })
         .collect();
-    let mut json_models: Vec<Model> = Vec::new();
     let mut planned_dirs = HashSet::new();
     let mut templates = Vec::new();
     let mut parameter_files = Vec::new();
@@ -321,7 +354,7 @@ fn load_json(
         };
         if terraform::plan::is_plan(doc) {
             let (model, dir) = load_plan(sources, file, doc, parsed, &format!("json{i}"));
-            json_models.push(model);
+            deliver.deliver(model, DeliveryOrder(PLAN, i));
             planned_dirs.insert(dir);
             continue;
         }
@@ -392,36 +425,38 @@ fn load_json(
             envs
         })
         .collect();
-    let arm_results: Vec<(Model, Vec<Diagnostic>)> = environments
+    let arm_diagnostics: Vec<Vec<Diagnostic>> = environments
         .par_iter()
-        .map(|(file, doc, params, environment)| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let (mut model, diagnostics) = arm::lower_template(doc, *file, &linked, params);
-                model.environment = *environment;
-                (model, diagnostics)
-            }))
-            .unwrap_or_else(|_| {
-                let message =
-                    "internal error while evaluating this template; please report it".to_string();
-                (
-                    Model::default(),
-                    vec![Diagnostic {
-                        span: Span::file_start(*file),
-                        message,
-                    }],
-                )
-            })
+        .enumerate()
+        .map(|(i, (file, doc, params, environment))| {
+            let (model, diagnostics) =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let (mut model, diagnostics) = arm::lower_template(doc, *file, &linked, params);
+                    model.environment = *environment;
+                    (model, diagnostics)
+                }))
+                .unwrap_or_else(|_| {
+                    let message = "internal error while evaluating this template; please report it"
+                        .to_string();
+                    (
+                        Model::default(),
+                        vec![Diagnostic {
+                            span: Span::file_start(*file),
+                            message,
+                        }],
+                    )
+                });
+            deliver.deliver(model, DeliveryOrder(ARM, i));
+            diagnostics
         })
         .collect();
-    for (model, diags) in arm_results {
-        json_models.push(model);
-        diagnostics.extend(diags);
-    }
-    (json_models, planned_dirs)
+    diagnostics.extend(arm_diagnostics.into_iter().flatten());
+    planned_dirs
 }
 
-/// Evaluates the Terraform root modules into one model. A root is a scanned directory nobody
-/// calls, or one with its own variable values, unless a plan stands for it.
+/// Evaluates the Terraform root modules and delivers a model per root, or per set of roots that
+/// refer to each other. A root is a scanned directory nobody calls, or one with its own
+/// variable values, unless a plan stands for it.
 #[allow(clippy::too_many_arguments)]
 fn evaluate_terraform(
     sources: &SourceMap,
@@ -432,7 +467,8 @@ fn evaluate_terraform(
     extra_var_files: &[FileId],
     vars: &[(String, String)],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Model {
+    deliver: &Deliver,
+) {
     let roots: Vec<usize> = parsed
         .iter()
         .enumerate()
@@ -459,51 +495,106 @@ fn evaluate_terraform(
         d.bodies = trees;
     }
     let project = terraform::Project::new(parsed, called);
-    let results: Vec<(Model, Vec<Diagnostic>)> = roots
+    let evaluate = |i: usize| -> (Model, Vec<Diagnostic>) {
+        let root = &parsed[i];
+        // A bug of ours must not cost the user the rest of the tree: the module is reported
+        // and the others are still checked.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            terraform::evaluate_root(
+                sources,
+                &project,
+                root,
+                extra_var_files,
+                vars,
+                format!("tf{i}"),
+            )
+        }))
+        .unwrap_or_else(|_| {
+            let diagnostics = root
+                .bodies
+                .first()
+                .map(|(file, _)| Diagnostic {
+                    span: Span::file_start(*file),
+                    message: format!(
+                        "internal error while evaluating module `{}`; please report it",
+                        root.display_dir
+                    ),
+                })
+                .into_iter()
+                .collect();
+            (Model::default(), diagnostics)
+        })
+    };
+    // Each root is checked alone as soon as it is evaluated, and only what links it to other
+    // roots is kept.
+    let alone: Vec<(usize, HashSet<String>, HashSet<String>)> = roots
         .par_iter()
-        .map(|&i| {
-            let root = &parsed[i];
-            // A bug of ours must not cost the user the rest of the tree: the module is reported
-            // and the others are still checked.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                terraform::evaluate_root(
-                    sources,
-                    &project,
-                    root,
-                    extra_var_files,
-                    vars,
-                    format!("tf{i}"),
-                )
-            }))
-            .unwrap_or_else(|_| {
-                let diagnostics = root
-                    .bodies
-                    .first()
-                    .map(|(file, _)| Diagnostic {
-                        span: Span::file_start(*file),
-                        message: format!(
-                            "internal error while evaluating module `{}`; please report it",
-                            root.display_dir
-                        ),
-                    })
-                    .into_iter()
-                    .collect();
-                (Model::default(), diagnostics)
-            })
+        .enumerate()
+        .map(|(n, &i)| {
+            let (model, diags) = evaluate(i);
+            let (declared, referenced) = (model.declared_keys(), model.referenced_keys());
+            let delivery = deliver.deliver(model, DeliveryOrder(TERRAFORM, n));
+            (delivery, declared, referenced, diags)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(delivery, declared, referenced, diags)| {
+            diagnostics.extend(diags);
+            (delivery, declared, referenced)
         })
         .collect();
-    let mut model = Model::default();
-    for (part, diags) in results {
-        model.absorb(part);
-        diagnostics.extend(diags);
-    }
-    model
+    // Roots that refer to each other are evaluated again and checked together, in place of
+    // their models alone (links between roots are rare; keeping every model until they are
+    // known would hold the whole tree in memory).
+    let groups = linked_groups(&alone);
+    groups.par_iter().for_each(|members| {
+        let mut joined = Model::default();
+        for &n in members {
+            deliver.sink.withdraw(alone[n].0);
+            joined.absorb(evaluate(roots[n]).0);
+        }
+        deliver.deliver(joined, DeliveryOrder(TERRAFORM, members[0]));
+    });
 }
 
+/// The sets of Terraform roots (by position) that refer to each other's resources, each with
+/// more than one root: a root reading the hub VNet another root declares must see its address
+/// space. A key several roots declare links nothing by itself: that is the same stack deployed
+/// twice (dev and prod), not two halves of one network.
+fn linked_groups(roots: &[(usize, HashSet<String>, HashSet<String>)]) -> Vec<Vec<usize>> {
+    let mut declared_by: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (_, declared, _)) in roots.iter().enumerate() {
+        for key in declared {
+            declared_by.entry(key.as_str()).or_default().push(i);
+        }
+    }
+    let mut parent: Vec<usize> = (0..roots.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, (_, declared, referenced)) in roots.iter().enumerate() {
+        for key in referenced.iter().filter(|k| !declared.contains(*k)) {
+            for &j in declared_by.get(key.as_str()).into_iter().flatten() {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..roots.len() {
+        let leader = root(&mut parent, i);
+        groups.entry(leader).or_default().push(i);
+    }
+    groups.into_values().filter(|g| g.len() > 1).collect()
+}
 /// Bicep: parses the files (and the local modules they call), pairs each `.bicepparam` with its
 /// template, and evaluates every environment: each `.bicepparam`, and every entry `.bicep` that
 /// no parameter file uses and no other file calls as a module (with its defaults).
-fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<Diagnostic>) {
+fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap, deliver: &Deliver) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut files = bicep::program::Files {
         by_path: HashMap::new(),
@@ -540,7 +631,8 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap) -> (Vec<Model>, Vec<
             );
         }
     }
-    (evaluate_bicep(&files, &scanned, &modules), diagnostics)
+    evaluate_bicep(&files, &scanned, &modules, deliver);
+    diagnostics
 }
 
 /// Adds a parsed Bicep file and reports its syntax errors. Returns the modules it calls that
@@ -580,7 +672,8 @@ fn evaluate_bicep(
     files: &bicep::program::Files,
     scanned: &[PathBuf],
     modules: &HashSet<PathBuf>,
-) -> Vec<Model> {
+    deliver: &Deliver,
+) {
     let mut environments: Vec<(PathBuf, HashMap<String, crate::value::Value>, Option<Span>)> =
         Vec::new();
     let mut with_params: HashSet<PathBuf> = HashSet::new();
@@ -605,7 +698,8 @@ fn evaluate_bicep(
     }
     environments
         .par_iter()
-        .map(|(template, params, at)| {
+        .enumerate()
+        .for_each(|(i, (template, params, at))| {
             let mut model = Model {
                 environment: *at,
                 ..Model::default()
@@ -620,9 +714,8 @@ fn evaluate_bicep(
                     model.absorb(m);
                 }
             }
-            model
-        })
-        .collect()
+            deliver.deliver(model, DeliveryOrder(BICEP, i));
+        });
 }
 
 /// Lowers a Terraform plan; returns its model and its directory.

@@ -210,6 +210,14 @@ pub fn client_token(resource_id: &str) -> String {
     format!("⟨client:{}⟩", canonical(resource_id))
 }
 
+/// The identity key of the resource behind a principal or client token.
+pub fn token_resource_key(token: &str) -> Option<&str> {
+    let inner = token.strip_suffix('⟩')?;
+    inner
+        .strip_prefix("⟨principal:")
+        .or_else(|| inner.strip_prefix("⟨client:"))
+}
+
 fn canonical(resource_id: &str) -> String {
     parse(resource_id)
         .map(|id| id.key())

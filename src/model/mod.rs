@@ -7,11 +7,12 @@
 //! unknown.
 
 pub mod ids;
+mod links;
 mod queries;
 mod relations;
 mod resolve;
 
-pub use queries::{AgentRange, CmkPrincipal, Peer, SubnetCapacity};
+pub use queries::{AgentRange, CapacityEstimate, CmkPrincipal, Peer, SubnetCapacity};
 pub use relations::Relations;
 pub use resolve::{Index, Resolved};
 

@@ -184,10 +184,10 @@ impl Model {
             return None;
         };
         let name = cmk.key_name.as_ref()?.get()?;
-        self.keys.iter().position(|k| {
-            k.name.get().is_some_and(|n| n.eq_ignore_ascii_case(name))
-                && self.index.key_vault(&k.vault) == Resolved::Entity(vault)
-        })
+        self.relations
+            .keys_by_vault_and_name
+            .get(&(vault, name.to_ascii_lowercase()))
+            .copied()
     }
 
     /// The identity an account uses to reach its key: the user-assigned one named by the
@@ -201,12 +201,10 @@ impl Model {
             let Some(client) = client.get() else {
                 return CmkPrincipal::Unknown;
             };
-            return match self
-                .managed_identities
-                .iter()
-                .find(|m| ids::client_token(&m.id) == *client)
-            {
-                Some(m) => CmkPrincipal::Known(ids::principal_token(&m.id)),
+            return match self.relations.identities_by_client_token.get(client) {
+                Some(&m) => {
+                    CmkPrincipal::Known(ids::principal_token(&self.managed_identities[m].id))
+                }
                 None => CmkPrincipal::Unknown,
             };
         }
@@ -307,6 +305,44 @@ impl Model {
             });
         }
         out
+    }
+}
+
+/// A capacity estimate that outlives its model, for reports.
+#[derive(Clone, Debug)]
+pub struct CapacityEstimate {
+    /// The subnet's address.
+    pub subnet: String,
+    pub prefix: IpNet,
+    pub prefix_span: crate::source::Span,
+    pub usable: u128,
+    pub projects: usize,
+    pub exact: bool,
+    pub demand: u128,
+    pub limit: u128,
+}
+
+impl Model {
+    /// [`Model::agent_subnet_capacity`], owned.
+    pub fn capacity_estimates(
+        &self,
+        settings: &crate::settings::AgentSubnet,
+    ) -> Vec<CapacityEstimate> {
+        self.agent_subnet_capacity(settings)
+            .into_iter()
+            .filter_map(|c| {
+                Some(CapacityEstimate {
+                    subnet: self.subnets[c.subnet].origin.address.clone(),
+                    prefix: *c.prefix.get()?,
+                    prefix_span: c.prefix.span,
+                    usable: c.usable,
+                    projects: c.projects,
+                    exact: c.exact,
+                    demand: c.demand,
+                    limit: c.limit,
+                })
+            })
+            .collect()
     }
 }
 

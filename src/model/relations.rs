@@ -33,6 +33,10 @@ pub struct Relations {
     pub(super) accounts_passed_to_opaque_calls: std::collections::HashSet<usize>,
     /// Dependencies (Storage, Cosmos DB, AI Search) some connection names.
     pub(super) connected_dependencies: std::collections::HashSet<usize>,
+    /// Keys by (vault, lowercase key name); the first declared wins.
+    pub(super) keys_by_vault_and_name: HashMap<(usize, String), usize>,
+    /// User-assigned identities by the token of their client id.
+    pub(super) identities_by_client_token: HashMap<String, usize>,
 }
 
 impl Relations {
@@ -154,6 +158,20 @@ impl Relations {
                     r.accounts_passed_to_opaque_calls.insert(a);
                 }
             }
+        }
+        for (k, key) in model.keys.iter().enumerate() {
+            if let (Some(name), Resolved::Entity(vault)) =
+                (key.name.get(), index.key_vault(&key.vault))
+            {
+                r.keys_by_vault_and_name
+                    .entry((vault, name.to_ascii_lowercase()))
+                    .or_insert(k);
+            }
+        }
+        for (m, identity) in model.managed_identities.iter().enumerate() {
+            r.identities_by_client_token
+                .entry(ids::client_token(&identity.id))
+                .or_insert(m);
         }
         for (z, zone) in model.dns_zones.iter().enumerate() {
             if let Some(name) = zone.name.get() {

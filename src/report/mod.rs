@@ -26,8 +26,11 @@ pub enum Format {
 pub struct Report<'a> {
     pub findings: &'a [Finding],
     pub sources: &'a SourceMap,
-    /// The evaluated models, for reports that draw the network (markdown).
+    /// The evaluated models, for reports that draw the network (markdown); may be empty for
+    /// other formats.
     pub models: &'a [crate::model::Model],
+    /// The agent subnets' capacity estimates, in model order.
+    pub capacity: &'a [crate::model::CapacityEstimate],
     pub settings: &'a crate::settings::Settings,
     pub color: bool,
 }
@@ -80,28 +83,20 @@ impl Report<'_> {
     /// describe the same subnet).
     pub(crate) fn capacity_rows(&self) -> Vec<CapacityRow> {
         let mut rows: Vec<CapacityRow> = Vec::new();
-        for model in self.models {
-            for c in model.agent_subnet_capacity(&self.settings.agent_subnet) {
-                let subnet = &model.subnets[c.subnet];
-                let Some(prefix) = c.prefix.get() else {
-                    continue;
-                };
-                let at = self.start(c.prefix.span);
-                let row = CapacityRow {
-                    subnet: subnet.origin.address.clone(),
-                    place: format!("{}:{}:{}", self.file(c.prefix.span), at.line, at.column),
-                    prefix: prefix.to_string(),
-                    usable: c.usable,
-                    projects: format!("{}{}", if c.exact { "" } else { ">= " }, c.projects),
-                    demand: c.demand,
-                    limit: c.limit,
-                };
-                if !rows
-                    .iter()
-                    .any(|r| r.place == row.place && r.projects == row.projects)
-                {
-                    rows.push(row);
-                }
+        let mut seen = std::collections::HashSet::new();
+        for c in self.capacity {
+            let at = self.start(c.prefix_span);
+            let row = CapacityRow {
+                subnet: c.subnet.clone(),
+                place: format!("{}:{}:{}", self.file(c.prefix_span), at.line, at.column),
+                prefix: c.prefix.to_string(),
+                usable: c.usable,
+                projects: format!("{}{}", if c.exact { "" } else { ">= " }, c.projects),
+                demand: c.demand,
+                limit: c.limit,
+            };
+            if seen.insert((row.place.clone(), row.projects.clone())) {
+                rows.push(row);
             }
         }
         rows
