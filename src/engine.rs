@@ -62,19 +62,25 @@ pub struct Finding {
     pub rule: &'static Rule,
     pub severity: Severity,
     pub message: String,
-    pub help: String,
+    /// How to fix it; most rules give a fixed sentence, so it is not copied per finding.
+    pub help: std::borrow::Cow<'static, str>,
     pub span: Span,
     pub resource: Option<String>,
     pub related: Vec<Related>,
     /// How the checked value was computed, when it came through variables, locals or modules.
-    pub trace: Vec<crate::model::TraceStep>,
+    pub trace: Option<crate::model::Trace>,
     /// The declaration the finding is in and the module calls leading to it: a suppression
     /// comment on any of them covers the finding.
     pub scopes: Vec<Span>,
 }
 
 impl Finding {
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Finding {
+    /// How the checked value was computed (empty when it was written where it is used).
+    pub fn trace_steps(&self) -> &[crate::model::TraceStep] {
+        self.trace.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    pub fn help(&mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> &mut Finding {
         self.help = help.into();
         self
     }
@@ -124,11 +130,11 @@ impl Reporter {
             rule: self.rule,
             severity: self.rule.severity,
             message: message.into(),
-            help: String::new(),
+            help: "".into(),
             span,
             resource: None,
             related: Vec::new(),
-            trace: Vec::new(),
+            trace: None,
             scopes: Vec::new(),
         });
         self.findings.last_mut().expect("just pushed")
@@ -144,7 +150,7 @@ impl Reporter {
             span,
             resource: None,
             related: Vec::new(),
-            trace: Vec::new(),
+            trace: None,
             scopes: Vec::new(),
         });
     }
@@ -234,7 +240,7 @@ fn check_model(
                 .get(&(resource.clone(), finding.span))
                 .or_else(|| model.traces.get(&(declaration(resource), finding.span)))
         {
-            finding.trace = trace.to_vec();
+            finding.trace = Some(trace.clone());
         }
     }
     findings
@@ -255,7 +261,7 @@ fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
         span: u.origin.span,
         resource: None,
         related: Vec::new(),
-        trace: Vec::new(),
+        trace: None,
         scopes: Vec::new(),
     };
     finding.origin(&u.origin);
@@ -397,7 +403,7 @@ fn collect_findings(
             span: d.span,
             resource: None,
             related: Vec::new(),
-            trace: Vec::new(),
+            trace: None,
             scopes: Vec::new(),
         });
     }

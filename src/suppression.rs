@@ -245,7 +245,7 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)
                     span: d.span,
                     resource: None,
                     related: Vec::new(),
-                    trace: Vec::new(),
+                    trace: None,
                     scopes: Vec::new(),
                 });
             }

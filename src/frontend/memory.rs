@@ -3,10 +3,10 @@
 //! regression tests feed their inputs through here.
 
 use super::{
-    Deliver, Diagnostic, ModelSink, Workspace, add_bicep_file, add_source, display, evaluate_bicep,
-    evaluate_terraform, is_auto_var_file, is_tf, load_json, terraform, var_file_rank,
+    BicepFiles, Deliver, Diagnostic, ModelSink, Workspace, add_source, bicep_references, display,
+    evaluate_bicep, evaluate_terraform, is_auto_var_file, is_tf, load_json, terraform,
+    var_file_rank,
 };
-use crate::frontend::bicep;
 use crate::source::{FileId, SourceMap};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -99,25 +99,12 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
         &deliver,
     );
 
-    let mut files = bicep::program::Files {
-        by_path: HashMap::new(),
-    };
-    let mut modules = HashSet::new();
-    let mut bicep_paths = Vec::new();
-    for id in bicep_ids {
-        bicep_paths.push(terraform::normalize(&sources.get(id).path));
-        let (file, errors) = bicep::parse(&sources.get(id).text);
-        add_bicep_file(
-            &mut files,
-            &sources,
-            id,
-            file,
-            errors,
-            &mut modules,
-            &mut diagnostics,
-        );
-    }
-    evaluate_bicep(&files, &bicep_paths, &modules, &deliver);
+    let read: BicepFiles = bicep_references(&sources, &bicep_ids).into_iter().collect();
+    let bicep_paths: Vec<PathBuf> = bicep_ids
+        .iter()
+        .map(|&id| terraform::normalize(&sources.get(id).path))
+        .collect();
+    diagnostics.extend(evaluate_bicep(&sources, &read, &bicep_paths, &deliver));
 
     evaluate_terraform(
         &sources,

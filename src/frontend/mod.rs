@@ -222,12 +222,18 @@ pub fn load(
         let new_dirs: Vec<(terraform::ParsedDir, Vec<Diagnostic>)> = read
             .into_par_iter()
             .map(|(dir, tf_ids, var_files)| {
-                // Syntax trees are large: keep only what discovery needs (which files parse,
-                // which modules they call); the trees are built again where they are evaluated.
+                // Syntax trees are large: keep only what discovery needs (which modules the
+                // files call); the trees are built again where they are evaluated. A file that
+                // does not say `module` calls none and is not parsed here; its syntax errors
+                // are reported where it is evaluated.
                 let mut tf_files = Vec::new();
                 let mut calls = Vec::new();
                 let mut errors = Vec::new();
                 for id in tf_ids {
+                    if !sources.get(id).parse_text().contains("module") {
+                        tf_files.push(id);
+                        continue;
+                    }
                     match terraform::parse(&sources, id) {
                         Ok(body) => {
                             let body = [(id, body)];
@@ -353,7 +359,8 @@ fn load_json(
             }
         };
         if terraform::plan::is_plan(doc) {
-            let (model, dir) = load_plan(sources, file, doc, parsed, &format!("json{i}"));
+            let (model, dir, errors) = load_plan(sources, file, doc, parsed, &format!("json{i}"));
+            diagnostics.extend(errors);
             deliver.deliver(model, DeliveryOrder(PLAN, i));
             planned_dirs.insert(dir);
             continue;
@@ -480,19 +487,16 @@ fn evaluate_terraform(
         .map(|(i, _)| i)
         .collect();
     // Modules are kept parsed for every root that calls them.
-    let module_trees: Vec<Vec<(FileId, hcl_edit::structure::Body)>> = parsed
+    let module_trees: Vec<(Vec<(FileId, hcl_edit::structure::Body)>, Vec<Diagnostic>)> = parsed
         .par_iter()
         .map(|d| match called.contains(&d.dir) {
-            true => d
-                .tf_files
-                .iter()
-                .filter_map(|&f| Some((f, terraform::parse(sources, f).ok()?)))
-                .collect(),
-            false => Vec::new(),
+            true => terraform::parse_files(sources, &d.tf_files),
+            false => Default::default(),
         })
         .collect();
-    for (d, trees) in parsed.iter_mut().zip(module_trees) {
+    for (d, (trees, errors)) in parsed.iter_mut().zip(module_trees) {
         d.bodies = trees;
+        diagnostics.extend(errors);
     }
     let project = terraform::Project::new(parsed, called);
     let evaluate = |i: usize| -> (Model, Vec<Diagnostic>) {
@@ -527,12 +531,17 @@ fn evaluate_terraform(
     };
     // Each root is checked alone as soon as it is evaluated, and only what links it to other
     // roots is kept.
-    let alone: Vec<(usize, HashSet<String>, HashSet<String>)> = roots
+    let alone: Vec<(usize, HashSet<u64>, HashSet<u64>)> = roots
         .par_iter()
         .enumerate()
         .map(|(n, &i)| {
             let (model, diags) = evaluate(i);
-            let (declared, referenced) = (model.declared_keys(), model.referenced_keys());
+            // Kept as hashes: a root's keys live until every root is evaluated. Two keys
+            // that collide would at worst check two roots together.
+            let (declared, referenced) = (
+                hashed(model.declared_keys()),
+                hashed(model.referenced_keys()),
+            );
             let delivery = deliver.deliver(model, DeliveryOrder(TERRAFORM, n));
             (delivery, declared, referenced, diags)
         })
@@ -557,15 +566,21 @@ fn evaluate_terraform(
     });
 }
 
+fn hashed(keys: HashSet<String>) -> HashSet<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let state = BuildHasherDefault::<DefaultHasher>::default();
+    keys.iter().map(|k| state.hash_one(k)).collect()
+}
+
 /// The sets of Terraform roots (by position) that refer to each other's resources, each with
 /// more than one root: a root reading the hub VNet another root declares must see its address
 /// space. A key several roots declare links nothing by itself: that is the same stack deployed
 /// twice (dev and prod), not two halves of one network.
-fn linked_groups(roots: &[(usize, HashSet<String>, HashSet<String>)]) -> Vec<Vec<usize>> {
-    let mut declared_by: HashMap<&str, Vec<usize>> = HashMap::new();
+fn linked_groups(roots: &[(usize, HashSet<u64>, HashSet<u64>)]) -> Vec<Vec<usize>> {
+    let mut declared_by: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, (_, declared, _)) in roots.iter().enumerate() {
-        for key in declared {
-            declared_by.entry(key.as_str()).or_default().push(i);
+        for &key in declared {
+            declared_by.entry(key).or_default().push(i);
         }
     }
     let mut parent: Vec<usize> = (0..roots.len()).collect();
@@ -578,7 +593,7 @@ fn linked_groups(roots: &[(usize, HashSet<String>, HashSet<String>)]) -> Vec<Vec
     }
     for (i, (_, declared, referenced)) in roots.iter().enumerate() {
         for key in referenced.iter().filter(|k| !declared.contains(*k)) {
-            for &j in declared_by.get(key.as_str()).into_iter().flatten() {
+            for &j in declared_by.get(key).into_iter().flatten() {
                 let (a, b) = (root(&mut parent, i), root(&mut parent, j));
                 parent[a.max(b)] = a.min(b);
             }
@@ -591,100 +606,79 @@ fn linked_groups(roots: &[(usize, HashSet<String>, HashSet<String>)]) -> Vec<Vec
     }
     groups.into_values().filter(|g| g.len() > 1).collect()
 }
-/// Bicep: parses the files (and the local modules they call), pairs each `.bicepparam` with its
-/// template, and evaluates every environment: each `.bicepparam`, and every entry `.bicep` that
-/// no parameter file uses and no other file calls as a module (with its defaults).
+/// Bicep files by path: each file's id and what it names.
+type BicepFiles = HashMap<PathBuf, (FileId, bicep::references::References)>;
+
+/// Bicep: reads the files (and the local modules they call), then parses and evaluates them one
+/// program at a time (see [`evaluate_bicep`]).
 fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap, deliver: &Deliver) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut files = bicep::program::Files {
-        by_path: HashMap::new(),
-    };
-    let mut modules: HashSet<PathBuf> = HashSet::new();
+    let mut read: BicepFiles = HashMap::new();
     let mut pending: Vec<PathBuf> = paths.iter().map(|p| terraform::normalize(p)).collect();
     let scanned: Vec<PathBuf> = pending.clone();
-    while !pending.is_empty() && files.by_path.len() < MAX_MODULE_DIRS {
-        let batch: Vec<PathBuf> = std::mem::take(&mut pending)
+    while !pending.is_empty() && read.len() < MAX_MODULE_DIRS {
+        let mut batch: Vec<PathBuf> = std::mem::take(&mut pending)
             .into_iter()
-            .filter(|p| !files.by_path.contains_key(p))
+            .filter(|p| !read.contains_key(p))
             .collect();
+        batch.sort();
+        batch.dedup();
         let ids = read_files(&batch, sources, &mut diagnostics);
-        let parsed: Vec<(FileId, bicep::ast::File, Vec<bicep::SyntaxError>)> = ids
-            .par_iter()
-            .map(|&id| {
-                let (file, errors) = bicep::parse(&sources.get(id).text);
-                (id, file, errors)
-            })
-            .collect();
-        for (id, file, errors) in parsed {
+        for (path, file) in bicep_references(sources, &ids) {
             pending.extend(
-                add_bicep_file(
-                    &mut files,
-                    sources,
-                    id,
-                    file,
-                    errors,
-                    &mut modules,
-                    &mut diagnostics,
-                )
-                .into_iter()
-                .filter(|m| m.is_file()),
+                file.1
+                    .modules
+                    .iter()
+                    .filter(|m| !read.contains_key(*m) && m.is_file())
+                    .cloned(),
             );
+            read.insert(path, file);
         }
     }
-    evaluate_bicep(&files, &scanned, &modules, deliver);
+    diagnostics.extend(evaluate_bicep(sources, &read, &scanned, deliver));
     diagnostics
 }
 
-/// Adds a parsed Bicep file and reports its syntax errors. Returns the modules it calls that
-/// are not among the files yet.
-fn add_bicep_file(
-    files: &mut bicep::program::Files,
+/// What each Bicep file names, by its normalized path.
+fn bicep_references(
     sources: &SourceMap,
-    id: FileId,
-    file: bicep::ast::File,
-    errors: Vec<bicep::SyntaxError>,
-    modules: &mut HashSet<PathBuf>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<PathBuf> {
-    for e in errors {
-        diagnostics.push(Diagnostic {
-            span: Span::new(id, e.span.clone()),
-            message: format!("Bicep syntax error: {}", e.message),
-        });
-    }
-    let path = terraform::normalize(&sources.get(id).path);
-    let mut missing = Vec::new();
-    for module in bicep::program::module_paths(&path, &file) {
-        // Compared by identity: a module reached from an entry above the current directory
-        // (`../main.bicep` -> `../repo/net.bicep`) is the given `net.bicep`.
-        modules.insert(discover::identity(&module));
-        if !files.by_path.contains_key(&module) {
-            missing.push(module);
-        }
-    }
-    files.by_path.insert(path, (id, file));
-    missing
+    ids: &[FileId],
+) -> Vec<(PathBuf, (FileId, bicep::references::References))> {
+    ids.par_iter()
+        .map(|&id| {
+            let source = sources.get(id);
+            let path = terraform::normalize(&source.path);
+            let references = bicep::references::references(&path, &source.text);
+            (path, (id, references))
+        })
+        .collect()
 }
 
 /// Evaluates the Bicep environments: each `.bicepparam` among the scanned files, and every
-/// scanned `.bicep` that no parameter file uses and no file calls as a module.
+/// scanned `.bicep` that no parameter file uses and no file calls as a module. Files are parsed
+/// one program at a time (an entry, its parameter files and the modules it reaches, transitively
+/// joined), so only the syntax trees of the programs in hand are in memory; every file is parsed
+/// once and its syntax errors are returned.
 fn evaluate_bicep(
-    files: &bicep::program::Files,
+    sources: &SourceMap,
+    read: &BicepFiles,
     scanned: &[PathBuf],
-    modules: &HashSet<PathBuf>,
     deliver: &Deliver,
-) {
-    let mut environments: Vec<(PathBuf, HashMap<String, crate::value::Value>, Option<Span>)> =
-        Vec::new();
+) -> Vec<Diagnostic> {
+    let modules: HashSet<PathBuf> = read
+        .values()
+        .flat_map(|(_, r)| r.modules.iter().map(|m| discover::identity(m)))
+        .collect();
+    // (entry file, its .bicepparam when it is one)
+    let mut environments: Vec<(&PathBuf, bool)> = Vec::new();
     let mut with_params: HashSet<PathBuf> = HashSet::new();
     for path in scanned
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "bicepparam"))
     {
-        if let Some((template, params)) = bicep::program::bicepparam(files, path) {
-            with_params.insert(discover::identity(&template));
-            let at = files.by_path.get(path).map(|(id, _)| Span::file_start(*id));
-            environments.push((template, params, at));
+        if let Some(template) = read.get(path).and_then(|(_, r)| r.using.as_ref()) {
+            with_params.insert(discover::identity(template));
+            environments.push((path, true));
         }
     }
     for path in scanned
@@ -692,55 +686,117 @@ fn evaluate_bicep(
         .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
     {
         let identity = discover::identity(path);
-        if !modules.contains(&identity) && !with_params.contains(&identity) {
-            environments.push((path.clone(), HashMap::new(), None));
+        if read.contains_key(path)
+            && !modules.contains(&identity)
+            && !with_params.contains(&identity)
+        {
+            environments.push((path, false));
         }
     }
-    environments
-        .par_iter()
-        .enumerate()
-        .for_each(|(i, (template, params, at))| {
-            let mut model = Model {
-                environment: *at,
-                ..Model::default()
-            };
-            if let Some(program) = bicep::program::Program::new(files, template, params.clone()) {
-                let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let mut m = Model::default();
-                    program.lower_into(&mut m);
-                    m
-                }));
-                if let Ok(m) = lowered {
-                    model.absorb(m);
-                }
+    // Programs: files joined by the modules and templates they name.
+    let paths: Vec<&PathBuf> = read.keys().collect();
+    let position: HashMap<&PathBuf, usize> =
+        paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let mut parent: Vec<usize> = (0..paths.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, path) in paths.iter().enumerate() {
+        let (_, references) = &read[*path];
+        for target in references.modules.iter().chain(references.using.as_ref()) {
+            if let Some(&j) = position.get(target) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
             }
-            deliver.deliver(model, DeliveryOrder(BICEP, i));
-        });
+        }
+    }
+    let mut programs: BTreeMap<usize, (Vec<&PathBuf>, Vec<usize>)> = BTreeMap::new();
+    for i in 0..paths.len() {
+        let leader = root(&mut parent, i);
+        programs.entry(leader).or_default().0.push(paths[i]);
+    }
+    for (e, (entry, _)) in environments.iter().enumerate() {
+        let leader = root(&mut parent, position[entry]);
+        programs.entry(leader).or_default().1.push(e);
+    }
+    let programs: Vec<(Vec<&PathBuf>, Vec<usize>)> = programs.into_values().collect();
+    programs
+        .par_iter()
+        .flat_map_iter(|(files_of_program, environments_of_program)| {
+            let mut diagnostics = Vec::new();
+            let mut files = bicep::program::Files {
+                by_path: HashMap::new(),
+            };
+            for path in files_of_program {
+                let id = read[*path].0;
+                let (file, errors) = bicep::parse(&sources.get(id).text);
+                diagnostics.extend(errors.into_iter().map(|e| Diagnostic {
+                    span: Span::new(id, e.span.clone()),
+                    message: format!("Bicep syntax error: {}", e.message),
+                }));
+                files.by_path.insert((*path).clone(), (id, file));
+            }
+            for &e in environments_of_program {
+                let (entry, is_param_file) = environments[e];
+                let (template, params, at) = if is_param_file {
+                    match bicep::program::bicepparam(&files, entry) {
+                        Some((template, params)) => {
+                            (template, params, Some(Span::file_start(read[entry].0)))
+                        }
+                        None => continue,
+                    }
+                } else {
+                    (entry.clone(), HashMap::new(), None)
+                };
+                let mut model = Model {
+                    environment: at,
+                    ..Model::default()
+                };
+                if let Some(program) = bicep::program::Program::new(&files, &template, params) {
+                    let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut m = Model::default();
+                        program.lower_into(&mut m);
+                        m
+                    }));
+                    if let Ok(m) = lowered {
+                        model.absorb(m);
+                    }
+                }
+                deliver.deliver(model, DeliveryOrder(BICEP, e));
+            }
+            diagnostics
+        })
+        .collect()
 }
 
-/// Lowers a Terraform plan; returns its model and its directory.
+/// Lowers a Terraform plan; returns its model, its directory and the syntax errors of the
+/// configuration beside it.
 fn load_plan(
     sources: &SourceMap,
     file: FileId,
     plan: &crate::json::Spanned,
     parsed: &[terraform::ParsedDir],
     marker_prefix: &str,
-) -> (Model, PathBuf) {
+) -> (Model, PathBuf, Vec<Diagnostic>) {
     let mut model = Model::default();
     let dir = terraform::normalize(sources.get(file).path.parent().unwrap_or(Path::new(".")));
-    let beside: Vec<(FileId, hcl_edit::structure::Body)> = parsed
+    let files: Vec<FileId> = parsed
         .iter()
         .filter(|d| d.dir == dir)
-        .flat_map(|d| d.tf_files.iter())
-        .filter_map(|&f| Some((f, terraform::parse(sources, f).ok()?)))
+        .flat_map(|d| d.tf_files.iter().copied())
         .collect();
+    let (beside, errors) = terraform::parse_files(sources, &files);
     terraform::plan::lower_plan(
         plan,
         marker_prefix,
         &terraform::plan::block_spans(&beside),
         &mut model,
     );
-    (model, dir)
+    (model, dir, errors)
 }
 
 /// The configuration's networks join each model as VNets, unless the stack declares them itself.

@@ -83,10 +83,10 @@ pub fn render(report: &Report) -> String {
             Some(finding.rule.name.to_string()),
             source_span(file, finding.span.start, finding.span.end),
         )];
-        let mut help = finding.help.clone();
-        if !finding.trace.is_empty() {
+        let mut help = finding.help.to_string();
+        if !finding.trace_steps().is_empty() {
             help.push_str("\ncomputed from:");
-            for step in &finding.trace {
+            for step in finding.trace_steps() {
                 let at = report.start(step.span);
                 help.push_str(&format!(
                     "\n  {} ({}:{}:{})",

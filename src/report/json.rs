@@ -98,7 +98,7 @@ pub fn render(report: &Report) -> String {
                     })
                     .collect(),
                 trace: f
-                    .trace
+                    .trace_steps()
                     .iter()
                     .map(|step| {
                         let at = report.start(step.span);

@@ -5,5 +5,6 @@ pub mod ast;
 pub mod lexer;
 pub mod parser;
 pub mod program;
+pub mod references;
 
 pub use parser::{MAX_DEPTH, SyntaxError, parse};

@@ -988,7 +988,7 @@ impl<'f> Program<'f> {
         let path = decl.path.as_str()?;
         // Registry modules (`br:`, `ts:`) are not downloaded; an ARM JSON module is not read as
         // Bicep (its outputs stay unknown).
-        if path.contains(':') || !path.ends_with(".bicep") {
+        if !super::references::is_local_module(&path) {
             return None;
         }
         let dir = self.path.parent()?;
@@ -1243,20 +1243,4 @@ pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String
         })
         .collect();
     Some((template, values))
-}
-
-/// The local module files a Bicep file calls.
-pub fn module_paths(path: &Path, file: &ast::File) -> Vec<PathBuf> {
-    let Some(dir) = path.parent() else {
-        return Vec::new();
-    };
-    file.statements
-        .iter()
-        .filter_map(|s| match s {
-            Statement::Module(m) => m.path.as_str(),
-            _ => None,
-        })
-        .filter(|p| !p.contains(':') && p.ends_with(".bicep"))
-        .map(|p| crate::frontend::terraform::normalize(&dir.join(p)))
-        .collect()
 }

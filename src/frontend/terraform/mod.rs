@@ -72,6 +72,23 @@ pub fn call_function(name: &str, args: Vec<Value>) -> Value {
     functions::call(name, args)
 }
 
+/// Parses files; the syntax trees of those that parse, and the errors of those that do not (a
+/// file's errors may be reported more than once: findings are deduplicated).
+pub fn parse_files(
+    sources: &SourceMap,
+    files: &[FileId],
+) -> (Vec<(FileId, Body)>, Vec<Diagnostic>) {
+    let mut trees = Vec::with_capacity(files.len());
+    let mut errors = Vec::new();
+    for &file in files {
+        match parse(sources, file) {
+            Ok(body) => trees.push((file, body)),
+            Err(d) => errors.push(d),
+        }
+    }
+    (trees, errors)
+}
+
 /// Parses a `.tf` or `.tfvars` file; a syntax error becomes a diagnostic at its line and column.
 pub fn parse(sources: &SourceMap, file: FileId) -> Result<Body, Diagnostic> {
     let source = sources.get(file);
@@ -205,11 +222,11 @@ pub fn evaluate_root(
     // A root that is also called somewhere was kept parsed; any other parses its files now.
     let own_trees: Vec<(FileId, Body)> = match project.modules.contains_key(&root.dir) {
         true => Vec::new(),
-        false => root
-            .tf_files
-            .iter()
-            .filter_map(|&f| Some((f, parse(sources, f).ok()?)))
-            .collect(),
+        false => {
+            let (trees, errors) = parse_files(sources, &root.tf_files);
+            diagnostics.extend(errors);
+            trees
+        }
     };
     let own_decls = ModuleDecls::collect(&own_trees);
     let (display_dir, decls) = match project.modules.get(&root.dir) {
