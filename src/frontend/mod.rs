@@ -487,7 +487,7 @@ fn evaluate_terraform(
         .map(|(i, _)| i)
         .collect();
     // Modules are kept parsed for every root that calls them.
-    let module_trees: Vec<(Vec<(FileId, hcl_edit::structure::Body)>, Vec<Diagnostic>)> = parsed
+    let module_trees: Vec<terraform::ParsedFiles> = parsed
         .par_iter()
         .map(|d| match called.contains(&d.dir) {
             true => terraform::parse_files(sources, &d.tf_files),
@@ -715,9 +715,9 @@ fn evaluate_bicep(
         }
     }
     let mut programs: BTreeMap<usize, (Vec<&PathBuf>, Vec<usize>)> = BTreeMap::new();
-    for i in 0..paths.len() {
+    for (i, path) in paths.iter().enumerate() {
         let leader = root(&mut parent, i);
-        programs.entry(leader).or_default().0.push(paths[i]);
+        programs.entry(leader).or_default().0.push(path);
     }
     for (e, (entry, _)) in environments.iter().enumerate() {
         let leader = root(&mut parent, position[entry]);

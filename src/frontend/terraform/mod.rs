@@ -72,6 +72,9 @@ pub fn call_function(name: &str, args: Vec<Value>) -> Value {
     functions::call(name, args)
 }
 
+/// Syntax trees of the files that parse, and the errors of the others.
+pub type ParsedFiles = (Vec<(FileId, Body)>, Vec<Diagnostic>);
+
 /// Parses files; the syntax trees of those that parse, and the errors of those that do not (a
 /// file's errors may be reported more than once: findings are deduplicated).
 pub fn parse_files(
