@@ -7,7 +7,7 @@
 use super::terraform::normalize;
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use std::sync::LazyLock;
 
@@ -412,4 +412,87 @@ pub fn identity(path: &Path) -> PathBuf {
 /// The canonical form of a directory (itself when it cannot be resolved).
 pub fn dir_identity(dir: &Path) -> PathBuf {
     std::fs::canonicalize(dir).unwrap_or_else(|_| normalize(dir))
+}
+
+/// [`identity`] and [`dir_identity`] for many paths of one run: each directory is resolved once
+/// (resolving walks every component of the path with a system call).
+#[derive(Default)]
+pub struct Identities(HashMap<PathBuf, PathBuf>);
+
+impl Identities {
+    pub fn dir(&mut self, dir: &Path) -> PathBuf {
+        if let Some(known) = self.0.get(dir) {
+            return known.clone();
+        }
+        if dir.components().any(|c| c == Component::CurDir) && dir != Path::new(".") {
+            let without: PathBuf = dir
+                .components()
+                .filter(|c| *c != Component::CurDir)
+                .collect();
+            let without = if without.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                without
+            };
+            let resolved = self.dir(&without);
+            self.0.insert(dir.to_path_buf(), resolved.clone());
+            return resolved;
+        }
+        // A directory that is not a symbolic link is its resolved parent's child: one `lstat`
+        // instead of resolving the whole path again.
+        let plain = dir
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::RootDir));
+        let resolved = match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(name))
+                if plain
+                    && !parent.as_os_str().is_empty()
+                    && std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) =>
+            {
+                self.dir(parent).join(name)
+            }
+            _ => dir_identity(dir),
+        };
+        self.0.insert(dir.to_path_buf(), resolved.clone());
+        resolved
+    }
+
+    pub fn file(&mut self, path: &Path) -> PathBuf {
+        let dir = self.dir(&parent(path));
+        match path.file_name() {
+            Some(name) => dir.join(name),
+            None => dir,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities_resolve_symlinked_directories_and_dot_components_like_canonicalize() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let real = tmp.path().join("real/nested");
+        std::fs::create_dir_all(&real).expect("dirs");
+        let mut identities = Identities::default();
+        let canonical = std::fs::canonicalize(&real).expect("canonical");
+        assert_eq!(identities.dir(&real), canonical);
+        assert_eq!(
+            identities.dir(&tmp.path().join("./real/./nested")),
+            canonical
+        );
+        assert_eq!(
+            identities.file(&real.join("main.bicep")),
+            canonical.join("main.bicep")
+        );
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("link");
+            std::os::unix::fs::symlink(tmp.path().join("real"), &link).expect("symlink");
+            assert_eq!(identities.dir(&link.join("nested")), canonical);
+        }
+        let missing = tmp.path().join("missing/dir");
+        assert_eq!(identities.dir(&missing), dir_identity(&missing));
+    }
 }

@@ -665,9 +665,11 @@ fn evaluate_bicep(
     scanned: &[PathBuf],
     deliver: &Deliver,
 ) -> Vec<Diagnostic> {
+    let mut identities = discover::Identities::default();
     let modules: HashSet<PathBuf> = read
         .values()
-        .flat_map(|(_, r)| r.modules.iter().map(|m| discover::identity(m)))
+        .flat_map(|(_, r)| r.modules.iter())
+        .map(|m| identities.file(m))
         .collect();
     // (entry file, its .bicepparam when it is one)
     let mut environments: Vec<(&PathBuf, bool)> = Vec::new();
@@ -677,7 +679,7 @@ fn evaluate_bicep(
         .filter(|p| p.extension().is_some_and(|e| e == "bicepparam"))
     {
         if let Some(template) = read.get(path).and_then(|(_, r)| r.using.as_ref()) {
-            with_params.insert(discover::identity(template));
+            with_params.insert(identities.file(template));
             environments.push((path, true));
         }
     }
@@ -685,7 +687,7 @@ fn evaluate_bicep(
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
     {
-        let identity = discover::identity(path);
+        let identity = identities.file(path);
         if read.contains_key(path)
             && !modules.contains(&identity)
             && !with_params.contains(&identity)
@@ -913,8 +915,9 @@ fn dedup_inputs(scanned: &mut DirFiles, json_files: &mut Vec<PathBuf>) {
     let mut dirs: Vec<PathBuf> = scanned.keys().cloned().collect();
     dirs.sort_by_key(|d| d.is_absolute());
     let mut first: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut identities = discover::Identities::default();
     for dir in dirs {
-        let identity = discover::dir_identity(&dir);
+        let identity = identities.dir(&dir);
         match first.get(&identity) {
             Some(kept) => {
                 let (tf, vars) = scanned.remove(&dir).unwrap_or_default();
@@ -928,18 +931,22 @@ fn dedup_inputs(scanned: &mut DirFiles, json_files: &mut Vec<PathBuf>) {
         }
     }
     for (tf, vars) in scanned.values_mut() {
-        dedup_files(tf);
-        dedup_files(vars);
+        dedup_files_with(tf, &mut identities);
+        dedup_files_with(vars, &mut identities);
         vars.sort_by_key(|p| var_file_rank(p));
     }
-    dedup_files(json_files);
+    dedup_files_with(json_files, &mut identities);
 }
 
 /// Drops later spellings of the same file (relative ones first) and sorts the rest.
 fn dedup_files(files: &mut Vec<PathBuf>) {
+    dedup_files_with(files, &mut discover::Identities::default());
+}
+
+fn dedup_files_with(files: &mut Vec<PathBuf>, identities: &mut discover::Identities) {
     files.sort_by(|a, b| (a.is_absolute(), a).cmp(&(b.is_absolute(), b)));
     let mut seen = HashSet::new();
-    files.retain(|p| seen.insert(discover::identity(p)));
+    files.retain(|p| seen.insert(identities.file(p)));
     files.sort();
 }
 
