@@ -290,33 +290,45 @@ pub fn load(
     let (bicep_paths, json_files): (Vec<PathBuf>, Vec<PathBuf>) = json_files
         .into_iter()
         .partition(|p| p.extension().is_some_and(|e| e != "json"));
-    diagnostics.extend(load_bicep(bicep_paths, &mut sources, &deliver));
+    let (bicep_files, bicep_scanned) = read_bicep(bicep_paths, &mut sources, &mut diagnostics);
     let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
     let cli_parameters: Vec<PathBuf> = options
         .parameters
         .iter()
         .map(|p| discover::identity(p))
         .collect();
-    let planned_dirs = load_json(
-        &sources,
-        &json_ids,
-        &parsed,
-        &cli_parameters,
-        &mut diagnostics,
-        &deliver,
-    );
     let scanned_dirs: HashSet<PathBuf> = scanned.into_keys().collect();
-    evaluate_terraform(
-        &sources,
-        &mut parsed,
-        &scanned_dirs,
-        &called,
-        &planned_dirs,
-        &extra_var_files,
-        &options.vars,
-        &mut diagnostics,
-        &deliver,
+    // Every file is read: Bicep is evaluated alongside ARM and Terraform, so that neither
+    // waits for the other's last (or only sequential) steps.
+    let sources_read = &sources;
+    let (bicep_diagnostics, other_diagnostics) = rayon::join(
+        || evaluate_bicep(sources_read, &bicep_files, &bicep_scanned, &deliver),
+        || {
+            let mut diagnostics = Vec::new();
+            let planned_dirs = load_json(
+                sources_read,
+                &json_ids,
+                &parsed,
+                &cli_parameters,
+                &mut diagnostics,
+                &deliver,
+            );
+            evaluate_terraform(
+                sources_read,
+                &mut parsed,
+                &scanned_dirs,
+                &called,
+                &planned_dirs,
+                &extra_var_files,
+                &options.vars,
+                &mut diagnostics,
+                &deliver,
+            );
+            diagnostics
+        },
     );
+    diagnostics.extend(bicep_diagnostics);
+    diagnostics.extend(other_diagnostics);
     Ok(Workspace {
         sources,
         diagnostics,
@@ -609,10 +621,13 @@ fn linked_groups(roots: &[(usize, HashSet<u64>, HashSet<u64>)]) -> Vec<Vec<usize
 /// Bicep files by path: each file's id and what it names.
 type BicepFiles = HashMap<PathBuf, (FileId, bicep::references::References)>;
 
-/// Bicep: reads the files (and the local modules they call), then parses and evaluates them one
-/// program at a time (see [`evaluate_bicep`]).
-fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap, deliver: &Deliver) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+/// Bicep: reads the files and the local modules they call, and what each names; returns them
+/// and the scanned paths (they are parsed and evaluated by [`evaluate_bicep`]).
+fn read_bicep(
+    paths: Vec<PathBuf>,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (BicepFiles, Vec<PathBuf>) {
     let mut read: BicepFiles = HashMap::new();
     let mut pending: Vec<PathBuf> = paths.iter().map(|p| terraform::normalize(p)).collect();
     let scanned: Vec<PathBuf> = pending.clone();
@@ -623,7 +638,7 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap, deliver: &Deliver) -
             .collect();
         batch.sort();
         batch.dedup();
-        let ids = read_files(&batch, sources, &mut diagnostics);
+        let ids = read_files(&batch, sources, diagnostics);
         for (path, file) in bicep_references(sources, &ids) {
             pending.extend(
                 file.1
@@ -635,8 +650,7 @@ fn load_bicep(paths: Vec<PathBuf>, sources: &mut SourceMap, deliver: &Deliver) -
             read.insert(path, file);
         }
     }
-    diagnostics.extend(evaluate_bicep(sources, &read, &scanned, deliver));
-    diagnostics
+    (read, scanned)
 }
 
 /// What each Bicep file names, by its normalized path.
@@ -950,29 +964,54 @@ fn dedup_files_with(files: &mut Vec<PathBuf>, identities: &mut discover::Identit
     files.sort();
 }
 
+/// The regular files in `dir` and, when `recursive`, below it (symbolic links are not followed,
+/// [`SKIPPED_DIRS`] are not entered). Walked level by level, the directories of a level read in
+/// parallel: no recursion, however deep the tree.
+fn walk_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut level = vec![dir.to_path_buf()];
+    while !level.is_empty() {
+        let read: Vec<(Vec<PathBuf>, Vec<PathBuf>)> = level
+            .par_iter()
+            .map(|dir| {
+                let mut files = Vec::new();
+                let mut subdirs = Vec::new();
+                for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                    let Ok(file_type) = entry.file_type() else {
+                        continue;
+                    };
+                    if file_type.is_file() {
+                        files.push(entry.path());
+                    } else if file_type.is_dir()
+                        && recursive
+                        && !entry
+                            .file_name()
+                            .to_str()
+                            .is_some_and(|n| SKIPPED_DIRS.contains(&n))
+                    {
+                        subdirs.push(entry.path());
+                    }
+                }
+                (files, subdirs)
+            })
+            .collect();
+        level = Vec::new();
+        for (f, d) in read {
+            files.extend(f);
+            level.extend(d);
+        }
+    }
+    files
+}
+
 fn collect_dir(
     dir: &Path,
     modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>,
     recursive: bool,
     json_files: &mut Vec<PathBuf>,
 ) {
-    let walker = walkdir::WalkDir::new(dir)
-        .max_depth(if recursive { usize::MAX } else { 1 })
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !e.file_type().is_dir()
-                || !e
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|n| SKIPPED_DIRS.contains(&n))
-        });
-    for entry in walker.flatten() {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
+    for path in walk_files(dir, recursive) {
+        let path = path.as_path();
         let parent = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
         if is_tf(path) {
             modules
