@@ -4,11 +4,14 @@
 #   bash bench/run.sh [SCALE] [--sweep] [--with-checkov] [--checkov-max-scale N]
 #                     [--checkov-timeout SECONDS] [--keep]
 #
-#   SCALE                  1, 10 or 100 (default 10): the tree holds 3 x SCALE teams, each with a
-#                          copy of every fixture case (fixtures/terraform/*/, fixtures/bicep/*/,
-#                          fixtures/arm/*/, 67 files), so about 200, 2,000 or 20,000 files.
-#   --sweep                run scales 1, 10 and 100 in turn (SCALE is ignored) and print wall and
-#                          CPU ms per 1,000 files for each, to check that growth is linear.
+#   SCALE                  a whole number (default 10): the tree holds 3 x SCALE teams, each with
+#                          a copy of every fixture case (fixtures/terraform/*/, fixtures/bicep/*/,
+#                          fixtures/arm/*/, 94 files), so scale 1, 10 and 100 are about 280,
+#                          2,800 and 28,000 files; 36 and 54 are the sizes of the targets (about
+#                          10,000 and 15,000 files).
+#   --sweep                run scales 1, 10, 36, 54 and 100 in turn (SCALE is ignored) and print
+#                          wall and CPU ms per 1,000 files for each, to check that growth is
+#                          linear.
 #   --with-checkov         also time checkov on each tree; installs it into bench/.venv
 #                          (python3 -m venv, pip install checkov) when bench/.venv/bin/checkov
 #                          is missing. Without the flag checkov is not run, installed or not.
@@ -46,7 +49,7 @@ checkov_timeout=1800
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    1 | 10 | 100) scales=("$1") ;;
+    [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) scales=("$1") ;;
     --sweep) sweep=1 ;;
     --with-checkov) with_checkov=1 ;;
     --checkov-max-scale) checkov_max_scale="${2:?--checkov-max-scale needs a number}"; shift ;;
@@ -57,7 +60,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$sweep" = 1 ]; then scales=(1 10 100); fi
+if [ "$sweep" = 1 ]; then scales=(1 10 36 54 100); fi
 
 measure=(python3 "$root/bench/measure.py")
 work="$(mktemp -d "${TMPDIR:-/tmp}/foundry-lint-bench.XXXXXX")"
