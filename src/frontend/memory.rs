@@ -82,7 +82,6 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
             dir,
             tf_files,
             calls,
-            bodies: Vec::new(),
             var_files: vars.into_iter().map(|(_, id)| id).collect(),
             installed: HashMap::new(),
         });

@@ -253,7 +253,6 @@ pub fn load(
                     dir,
                     tf_files,
                     calls,
-                    bodies: Vec::new(),
                     var_files,
                     installed,
                 };
@@ -346,41 +345,64 @@ fn load_json(
     diagnostics: &mut Vec<Diagnostic>,
     deliver: &Deliver,
 ) -> HashSet<PathBuf> {
-    // A JSON file that does not parse is reported only when it was meant to be a template;
-    // other broken JSON (editor configs, fixtures of other tools) is none of our business.
-    let documents: Vec<Result<Option<crate::json::Spanned>, Option<Diagnostic>>> = json_ids
+    // First pass: what each file is. Plans are evaluated at once; of templates and parameter
+    // files only what pairs them is kept (syntax trees are several times the size of the text;
+    // a template is parsed again with the templates it links when it is evaluated). A JSON file
+    // that does not parse is reported only when it was meant to be a template; other broken
+    // JSON (editor configs, fixtures of other tools) is none of our business.
+    enum Read {
+        Skipped,
+        Broken(Diagnostic),
+        Plan(PathBuf, Vec<Diagnostic>),
+        Template(Vec<PathBuf>),
+        Parameters(HashMap<String, crate::value::Value>),
+    }
+    let read: Vec<Read> = json_ids
         .par_iter()
-        .map(|&file| {
+        .enumerate()
+        .map(|(i, &file)| {
             let text = &sources.get(file).text;
-            crate::json::parse(text, file).map_err(|e| {
-                arm::looks_like_template(text)
-                    .then(|| arm::syntax_error(file, e.offset, &e.message))
-            })
+            let doc = match crate::json::parse(text, file) {
+                Ok(Some(doc)) => doc,
+                Ok(None) => return Read::Skipped,
+                Err(e) => {
+                    return match arm::looks_like_template(text) {
+                        true => Read::Broken(arm::syntax_error(file, e.offset, &e.message)),
+                        false => Read::Skipped,
+                    };
+                }
+            };
+            if terraform::plan::is_plan(&doc) {
+                let (model, dir, errors) =
+                    load_plan(sources, file, &doc, parsed, &format!("json{i}"));
+                deliver.deliver(model, DeliveryOrder(PLAN, i));
+                return Read::Plan(dir, errors);
+            }
+            match arm::classify(&doc) {
+                Some(arm::Kind::Template) => {
+                    let path = terraform::normalize(&sources.get(file).path);
+                    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                    Read::Template(arm::linked_paths(&doc, &dir))
+                }
+                Some(arm::Kind::Parameters) => Read::Parameters(arm::parameter_values(&doc)),
+                None => Read::Skipped,
+            }
         })
         .collect();
     let mut planned_dirs = HashSet::new();
-    let mut templates = Vec::new();
+    // (file, literal links)
+    let mut templates: Vec<(FileId, Vec<PathBuf>)> = Vec::new();
     let mut parameter_files = Vec::new();
-    for (i, (&file, doc)) in json_ids.iter().zip(&documents).enumerate() {
-        let doc = match doc {
-            Ok(Some(doc)) => doc,
-            Ok(None) | Err(None) => continue,
-            Err(Some(diagnostic)) => {
-                diagnostics.push(diagnostic.clone());
-                continue;
+    for (&file, r) in json_ids.iter().zip(read) {
+        match r {
+            Read::Skipped => {}
+            Read::Broken(d) => diagnostics.push(d),
+            Read::Plan(dir, errors) => {
+                diagnostics.extend(errors);
+                planned_dirs.insert(dir);
             }
-        };
-        if terraform::plan::is_plan(doc) {
-            let (model, dir, errors) = load_plan(sources, file, doc, parsed, &format!("json{i}"));
-            diagnostics.extend(errors);
-            deliver.deliver(model, DeliveryOrder(PLAN, i));
-            planned_dirs.insert(dir);
-            continue;
-        }
-        match arm::classify(doc) {
-            Some(arm::Kind::Template) => templates.push((file, doc)),
-            Some(arm::Kind::Parameters) => parameter_files.push((file, doc)),
-            None => {}
+            Read::Template(links) => templates.push((file, links)),
+            Read::Parameters(values) => parameter_files.push((file, values)),
         }
     }
     let cli_parameters: HashSet<&PathBuf> = cli_parameters.iter().collect();
@@ -397,77 +419,123 @@ fn load_json(
             parameter_files_by_dir.entry(dir).or_default().push(i);
         }
     }
-    type Environment<'d> = (
-        FileId,
-        &'d crate::json::Spanned,
-        HashMap<String, crate::value::Value>,
-        Option<Span>,
-    );
+    let all = arm::AllTemplates {
+        sources,
+        paths: templates
+            .iter()
+            .map(|(file, _)| (*file, terraform::normalize(&sources.get(*file).path)))
+            .collect(),
+        files: templates
+            .iter()
+            .map(|(file, _)| (terraform::normalize(&sources.get(*file).path), *file))
+            .collect(),
+    };
     // A template that another links (`templateLink.relativePath`) is evaluated through that
     // link, with the parameters it passes, not on its own with defaults.
-    let mut linked = arm::Linked::default();
-    let mut linked_targets = HashSet::new();
-    for &(file, doc) in &templates {
-        let path = terraform::normalize(&sources.get(file).path);
+    let linked_targets: HashSet<&PathBuf> = templates.iter().flat_map(|(_, l)| l).collect();
+    // (template, parameter values, parameter file)
+    type Environment<'p> = (
+        usize,
+        Option<&'p HashMap<String, crate::value::Value>>,
+        Option<Span>,
+    );
+    let mut environments: Vec<Environment> = Vec::new();
+    for (t, (file, _)) in templates.iter().enumerate() {
+        let path = &sources.get(*file).path;
+        if linked_targets.contains(&all.paths[file]) {
+            continue;
+        }
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        linked_targets.extend(arm::linked_paths(doc, &dir));
-        linked.paths.insert(file, path.clone());
-        linked.by_path.insert(path, (file, doc));
-    }
-    let environments: Vec<Environment> = templates
-        .iter()
-        .filter(|(file, _)| {
-            !linked_targets.contains(&terraform::normalize(&sources.get(*file).path))
-        })
-        .flat_map(|&(file, doc)| {
-            let path = sources.get(file).path.clone();
-            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            let mut envs: Vec<_> = parameter_files_by_dir
+        let before = environments.len();
+        environments.extend(
+            parameter_files_by_dir
                 .get(&dir)
                 .into_iter()
                 .flatten()
-                .filter(|&&i| arm::pairs_with(&path, &sources.get(parameter_files[i].0).path))
+                .filter(|&&i| arm::pairs_with(path, &sources.get(parameter_files[i].0).path))
                 .chain(given_parameter_files.iter())
-                .map(|&i| &parameter_files[i])
-                .map(|(pf, params)| {
-                    (
-                        file,
-                        doc,
-                        arm::parameter_values(params),
-                        Some(Span::file_start(*pf)),
-                    )
-                })
-                .collect();
-            if envs.is_empty() {
-                envs.push((file, doc, HashMap::new(), None));
-            }
-            envs
+                .map(|&i| {
+                    let (pf, values) = &parameter_files[i];
+                    (t, Some(values), Some(Span::file_start(*pf)))
+                }),
+        );
+        if environments.len() == before {
+            environments.push((t, None, None));
+        }
+    }
+    // Templates are evaluated in groups joined by their literal links: each group's templates
+    // are parsed once, for all its environments, and dropped after.
+    let position: HashMap<&PathBuf, usize> = templates
+        .iter()
+        .enumerate()
+        .map(|(t, (file, _))| (&all.paths[file], t))
+        .collect();
+    let links: Vec<Vec<usize>> = templates
+        .iter()
+        .enumerate()
+        .map(|(t, (_, l))| {
+            let mut list: Vec<usize> = l.iter().filter_map(|p| position.get(p).copied()).collect();
+            list.push(t);
+            list
         })
         .collect();
-    let arm_diagnostics: Vec<Vec<Diagnostic>> = environments
+    let groups = sets_sharing(&links, templates.len());
+    let mut environments_of: Vec<Vec<usize>> = vec![Vec::new(); templates.len()];
+    for (e, (t, _, _)) in environments.iter().enumerate() {
+        environments_of[*t].push(e);
+    }
+    let arm_diagnostics: Vec<Vec<Diagnostic>> = groups
         .par_iter()
-        .enumerate()
-        .map(|(i, (file, doc, params, environment))| {
-            let (model, diagnostics) =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let (mut model, diagnostics) = arm::lower_template(doc, *file, &linked, params);
-                    model.environment = *environment;
-                    (model, diagnostics)
-                }))
-                .unwrap_or_else(|_| {
-                    let message = "internal error while evaluating this template; please report it"
-                        .to_string();
-                    (
-                        Model::default(),
-                        vec![Diagnostic {
-                            span: Span::file_start(*file),
-                            message,
-                        }],
-                    )
-                });
-            deliver.deliver(model, DeliveryOrder(ARM, i));
-            diagnostics
+        .filter(|group| group.iter().any(|&t| !environments_of[t].is_empty()))
+        .map(|group| {
+            let docs: Vec<(usize, crate::json::Spanned)> = group
+                .iter()
+                .filter_map(|&t| {
+                    let file = templates[t].0;
+                    Some((t, crate::json::parse(&sources.get(file).text, file).ok()??))
+                })
+                .collect();
+            let linked = arm::Linked::new(
+                docs.iter()
+                    .map(|(t, doc)| {
+                        let file = templates[*t].0;
+                        (all.paths[&file].clone(), (file, doc))
+                    })
+                    .collect(),
+                &all,
+            );
+            docs.par_iter()
+                .flat_map_iter(|(t, doc)| environments_of[*t].iter().map(move |&e| (doc, e)))
+                .map(|(doc, e)| {
+                    let (t, params, environment) = environments[e];
+                    let file = templates[t].0;
+                    let no_parameters = HashMap::new();
+                    let params = params.unwrap_or(&no_parameters);
+                    let (model, diagnostics) =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            let (mut model, diagnostics) =
+                                arm::lower_template(doc, file, &linked, params);
+                            model.environment = environment;
+                            (model, diagnostics)
+                        }))
+                        .unwrap_or_else(|_| {
+                            let message =
+                                "internal error while evaluating this template; please report it"
+                                    .to_string();
+                            (
+                                Model::default(),
+                                vec![Diagnostic {
+                                    span: Span::file_start(file),
+                                    message,
+                                }],
+                            )
+                        });
+                    deliver.deliver(model, DeliveryOrder(ARM, e));
+                    diagnostics
+                })
+                .collect::<Vec<_>>()
         })
+        .flatten()
         .collect();
     diagnostics.extend(arm_diagnostics.into_iter().flatten());
     planned_dirs
@@ -498,27 +566,44 @@ fn evaluate_terraform(
         })
         .map(|(i, _)| i)
         .collect();
-    // Modules are kept parsed for every root that calls them.
-    let module_trees: Vec<terraform::ParsedFiles> = parsed
-        .par_iter()
-        .map(|d| match called.contains(&d.dir) {
-            true => terraform::parse_files(sources, &d.tf_files),
-            false => Default::default(),
+    // The module directories each root reaches (itself too when it is also called).
+    let position: HashMap<&Path, usize> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.dir.as_path(), i))
+        .collect();
+    let parsed: &[terraform::ParsedDir] = parsed;
+    let reach: Vec<Vec<usize>> = roots
+        .iter()
+        .map(|&i| {
+            let mut seen: HashSet<usize> = HashSet::new();
+            let mut stack = vec![i];
+            while let Some(j) = stack.pop() {
+                let targets = parsed[j].calls.iter().chain(parsed[j].installed.values());
+                for target in targets {
+                    if let Some(&k) = position.get(target.as_path())
+                        && seen.insert(k)
+                    {
+                        stack.push(k);
+                    }
+                }
+            }
+            if called.contains(&parsed[i].dir) {
+                seen.insert(i);
+            }
+            let mut reached: Vec<usize> = seen.into_iter().collect();
+            reached.sort_unstable();
+            reached
         })
         .collect();
-    for (d, (trees, errors)) in parsed.iter_mut().zip(module_trees) {
-        d.bodies = trees;
-        diagnostics.extend(errors);
-    }
-    let project = terraform::Project::new(parsed, called);
-    let evaluate = |i: usize| -> (Model, Vec<Diagnostic>) {
+    let evaluate = |project: &terraform::Project, i: usize| -> (Model, Vec<Diagnostic>) {
         let root = &parsed[i];
         // A bug of ours must not cost the user the rest of the tree: the module is reported
         // and the others are still checked.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             terraform::evaluate_root(
                 sources,
-                &project,
+                project,
                 root,
                 extra_var_files,
                 vars,
@@ -527,9 +612,9 @@ fn evaluate_terraform(
         }))
         .unwrap_or_else(|_| {
             let diagnostics = root
-                .bodies
+                .tf_files
                 .first()
-                .map(|(file, _)| Diagnostic {
+                .map(|file| Diagnostic {
                     span: Span::file_start(*file),
                     message: format!(
                         "internal error while evaluating module `{}`; please report it",
@@ -541,41 +626,135 @@ fn evaluate_terraform(
             (Model::default(), diagnostics)
         })
     };
-    // Each root is checked alone as soon as it is evaluated, and only what links it to other
-    // roots is kept.
-    let alone: Vec<(usize, HashSet<u64>, HashSet<u64>)> = roots
+    // Roots are evaluated in groups that share module directories: each group's modules are
+    // parsed once, kept while its roots are evaluated, and dropped after. Each root is checked
+    // alone as soon as it is evaluated, and only what links it to other roots is kept.
+    let groups = sets_sharing(&reach, parsed.len());
+    let checked: Vec<(Vec<RootAlone>, Vec<Diagnostic>)> = groups
         .par_iter()
-        .enumerate()
-        .map(|(n, &i)| {
-            let (model, diags) = evaluate(i);
-            // Kept as hashes: a root's keys live until every root is evaluated. Two keys
-            // that collide would at worst check two roots together.
-            let (declared, referenced) = (
-                hashed(model.declared_keys()),
-                hashed(model.referenced_keys()),
-            );
-            let delivery = deliver.deliver(model, DeliveryOrder(TERRAFORM, n));
-            (delivery, declared, referenced, diags)
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|(delivery, declared, referenced, diags)| {
-            diagnostics.extend(diags);
-            (delivery, declared, referenced)
+        .map(|members| {
+            let dirs = union_of(members.iter().map(|&n| &reach[n]));
+            with_modules(sources, parsed, &dirs, |project, mut errors| {
+                let alone: Vec<(RootAlone, Vec<Diagnostic>)> = members
+                    .par_iter()
+                    .map(|&n| {
+                        let (model, diags) = evaluate(project, roots[n]);
+                        // Kept as hashes: a root's keys live until every root is evaluated.
+                        // Two keys that collide would at worst check two roots together.
+                        let declared = hashed(model.declared_keys());
+                        let referenced = hashed(model.referenced_keys());
+                        let delivery = deliver.deliver(model, DeliveryOrder(TERRAFORM, n));
+                        let root = RootAlone {
+                            position: n,
+                            delivery,
+                            declared,
+                            referenced,
+                        };
+                        (root, diags)
+                    })
+                    .collect();
+                let mut roots = Vec::with_capacity(alone.len());
+                for (root, diags) in alone {
+                    roots.push(root);
+                    errors.extend(diags);
+                }
+                (roots, errors)
+            })
         })
         .collect();
+    let mut alone: Vec<RootAlone> = Vec::with_capacity(roots.len());
+    for (roots, errors) in checked {
+        alone.extend(roots);
+        diagnostics.extend(errors);
+    }
+    alone.sort_by_key(|root| root.position);
     // Roots that refer to each other are evaluated again and checked together, in place of
     // their models alone (links between roots are rare; keeping every model until they are
     // known would hold the whole tree in memory).
-    let groups = linked_groups(&alone);
-    groups.par_iter().for_each(|members| {
-        let mut joined = Model::default();
-        for &n in members {
-            deliver.sink.withdraw(alone[n].0);
-            joined.absorb(evaluate(roots[n]).0);
-        }
-        deliver.deliver(joined, DeliveryOrder(TERRAFORM, members[0]));
+    let linked = linked_groups(&alone);
+    linked.par_iter().for_each(|members| {
+        let dirs = union_of(members.iter().map(|&n| &reach[n]));
+        with_modules(sources, parsed, &dirs, |project, _| {
+            let mut joined = Model::default();
+            for &n in members {
+                deliver.sink.withdraw(alone[n].delivery);
+                joined.absorb(evaluate(project, roots[n]).0);
+            }
+            deliver.deliver(joined, DeliveryOrder(TERRAFORM, members[0]));
+        });
     });
+}
+
+/// Parses the module directories `dirs` (positions in `parsed`) and runs `f` with them as the
+/// project, and their syntax errors; the trees are dropped when `f` returns.
+fn with_modules<R>(
+    sources: &SourceMap,
+    parsed: &[terraform::ParsedDir],
+    dirs: &[usize],
+    f: impl FnOnce(&terraform::Project, Vec<Diagnostic>) -> R,
+) -> R {
+    let trees: Vec<terraform::ParsedFiles> = dirs
+        .par_iter()
+        .map(|&d| terraform::parse_files(sources, &parsed[d].tf_files))
+        .collect();
+    let mut errors = Vec::new();
+    let mut modules = Vec::with_capacity(dirs.len());
+    for (&d, (bodies, e)) in dirs.iter().zip(&trees) {
+        errors.extend(e.iter().cloned());
+        modules.push((&parsed[d], bodies.as_slice()));
+    }
+    let project = terraform::Project::new(modules);
+    f(&project, errors)
+}
+
+/// The sorted union of sorted lists.
+fn union_of<'a>(lists: impl Iterator<Item = &'a Vec<usize>>) -> Vec<usize> {
+    let mut out: Vec<usize> = lists.flatten().copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Groups the items (by position) whose lists share an element (`universe` bounds the
+/// elements); each group is sorted, groups are in the order of their first item.
+fn sets_sharing(lists: &[Vec<usize>], universe: usize) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..lists.len()).collect();
+    let mut owner: Vec<Option<usize>> = vec![None; universe];
+    for (i, list) in lists.iter().enumerate() {
+        for &e in list {
+            match owner[e] {
+                Some(j) => {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    parent[a.max(b)] = a.min(b);
+                }
+                None => owner[e] = Some(i),
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..lists.len() {
+        let leader = find(&mut parent, i);
+        groups.entry(leader).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// The representative of `i`'s set in a union-find forest (halving paths on the way).
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+/// A Terraform root checked on its own: its delivery, and the identity keys (hashed) it
+/// declares and refers to.
+struct RootAlone {
+    position: usize,
+    delivery: usize,
+    declared: HashSet<u64>,
+    referenced: HashSet<u64>,
 }
 
 fn hashed(keys: HashSet<String>) -> HashSet<u64> {
@@ -588,36 +767,34 @@ fn hashed(keys: HashSet<String>) -> HashSet<u64> {
 /// more than one root: a root reading the hub VNet another root declares must see its address
 /// space. A key several roots declare links nothing by itself: that is the same stack deployed
 /// twice (dev and prod), not two halves of one network.
-fn linked_groups(roots: &[(usize, HashSet<u64>, HashSet<u64>)]) -> Vec<Vec<usize>> {
+fn linked_groups(roots: &[RootAlone]) -> Vec<Vec<usize>> {
     let mut declared_by: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, (_, declared, _)) in roots.iter().enumerate() {
-        for &key in declared {
+    for (i, root) in roots.iter().enumerate() {
+        for &key in &root.declared {
             declared_by.entry(key).or_default().push(i);
         }
     }
     let mut parent: Vec<usize> = (0..roots.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    for (i, (_, declared, referenced)) in roots.iter().enumerate() {
-        for key in referenced.iter().filter(|k| !declared.contains(*k)) {
+    for (i, root) in roots.iter().enumerate() {
+        for key in root
+            .referenced
+            .iter()
+            .filter(|k| !root.declared.contains(*k))
+        {
             for &j in declared_by.get(key).into_iter().flatten() {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                 parent[a.max(b)] = a.min(b);
             }
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for i in 0..roots.len() {
-        let leader = root(&mut parent, i);
+        let leader = find(&mut parent, i);
         groups.entry(leader).or_default().push(i);
     }
     groups.into_values().filter(|g| g.len() > 1).collect()
 }
+
 /// Bicep files by path: each file's id and what it names.
 type BicepFiles = HashMap<PathBuf, (FileId, bicep::references::References)>;
 
@@ -714,29 +891,22 @@ fn evaluate_bicep(
     let position: HashMap<&PathBuf, usize> =
         paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let mut parent: Vec<usize> = (0..paths.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     for (i, path) in paths.iter().enumerate() {
         let (_, references) = &read[*path];
         for target in references.modules.iter().chain(references.using.as_ref()) {
             if let Some(&j) = position.get(target) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                 parent[a.max(b)] = a.min(b);
             }
         }
     }
     let mut programs: BTreeMap<usize, (Vec<&PathBuf>, Vec<usize>)> = BTreeMap::new();
     for (i, path) in paths.iter().enumerate() {
-        let leader = root(&mut parent, i);
+        let leader = find(&mut parent, i);
         programs.entry(leader).or_default().0.push(path);
     }
     for (e, (entry, _)) in environments.iter().enumerate() {
-        let leader = root(&mut parent, position[entry]);
+        let leader = find(&mut parent, position[entry]);
         programs.entry(leader).or_default().1.push(e);
     }
     let programs: Vec<(Vec<&PathBuf>, Vec<usize>)> = programs.into_values().collect();

@@ -8,7 +8,7 @@ mod expr;
 mod functions;
 mod template;
 
-pub use template::{Linked, environment, extension_id};
+pub use template::{AllTemplates, Linked, environment, extension_id};
 
 /// An ARM template function that needs no deployment context (Bicep's functions are these).
 pub fn call_function(name: &str, args: Vec<Value>) -> Option<Value> {

@@ -74,12 +74,62 @@ struct Declared<'j> {
     existing: bool,
 }
 
-/// The templates of the run by path, for deployments that link one with
-/// `templateLink.relativePath`.
+/// The templates a deployment may link with `templateLink.relativePath`: those parsed for this
+/// evaluation (the template and what it links by literal paths), and every template of the run
+/// for a link whose path is computed.
 #[derive(Default)]
 pub struct Linked<'j> {
     pub by_path: HashMap<std::path::PathBuf, (FileId, &'j Spanned)>,
+    pub all: Option<&'j AllTemplates<'j>>,
+    /// Templates parsed when a computed link named them; kept to the end of the run.
+    on_demand: std::sync::Mutex<HashMap<std::path::PathBuf, &'static Spanned>>,
+}
+
+/// Every template of a run, by file and by path.
+pub struct AllTemplates<'s> {
+    pub sources: &'s crate::source::SourceMap,
     pub paths: HashMap<FileId, std::path::PathBuf>,
+    pub files: HashMap<std::path::PathBuf, FileId>,
+}
+
+impl<'j> Linked<'j> {
+    pub fn new(
+        by_path: HashMap<std::path::PathBuf, (FileId, &'j Spanned)>,
+        all: &'j AllTemplates<'j>,
+    ) -> Linked<'j> {
+        Linked {
+            by_path,
+            all: Some(all),
+            on_demand: Default::default(),
+        }
+    }
+
+    /// The normalized path of a template of the run.
+    pub fn path_of(&self, file: FileId) -> Option<&'j std::path::Path> {
+        self.all?.paths.get(&file).map(|p| p.as_path())
+    }
+
+    /// The template at `path`, parsed.
+    pub fn template(&self, path: &std::path::Path) -> Option<(FileId, &'j Spanned)> {
+        if let Some(&(file, template)) = self.by_path.get(path) {
+            return Some((file, template));
+        }
+        let all = self.all?;
+        let &file = all.files.get(path)?;
+        let mut on_demand = self
+            .on_demand
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(&template) = on_demand.get(path) {
+            return Some((file, template));
+        }
+        let template = crate::json::parse(&all.sources.get(file).text, file).ok()??;
+        // Rare (a computed link to a template outside the evaluation's own): leaked rather than
+        // tied to a lifetime no evaluation outlives.
+        let template: &'static Spanned = Box::leak(Box::new(template));
+        on_demand.insert(path.to_path_buf(), template);
+        Some((file, template))
+    }
 }
 
 pub struct Template<'j> {
@@ -1045,10 +1095,10 @@ impl<'j> Template<'j> {
                 let Value::String(relative) = self.eval_json(link, locals) else {
                     return None;
                 };
-                let base = self.linked.paths.get(&self.file)?.parent()?.to_path_buf();
+                let base = self.linked.path_of(self.file)?.parent()?.to_path_buf();
                 let path = crate::frontend::terraform::normalize(&base.join(relative));
-                let (file, template) = self.linked.by_path.get(&path)?;
-                (*template, *file, true)
+                let (file, template) = self.linked.template(&path)?;
+                (template, file, true)
             }
         };
         if self.depth >= MAX_DEPTH || self.budget.modules(1).is_err() {

@@ -24,41 +24,38 @@ use eval::{Evaluator, ModuleContext};
 use hcl_edit::Span as _;
 use hcl_edit::structure::Body;
 use module::ModuleDecls;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// One parsed module directory.
 pub struct ParsedDir {
     pub dir: PathBuf,
     pub display_dir: String,
-    /// The `.tf` files that parse.
+    /// The `.tf` files (less those discovery found broken).
     pub tf_files: Vec<FileId>,
     /// The directories of the local modules it calls.
     pub calls: Vec<PathBuf>,
-    /// Syntax trees, kept for directories called as modules (roots parse their own when
-    /// evaluated, so that only the trees in use are in memory).
-    pub bodies: Vec<(FileId, Body)>,
     /// tfvars files in precedence order (later wins); used when the directory is a root.
     pub var_files: Vec<FileId>,
     /// Modules `terraform init` installed for this directory as a root (key -> directory).
     pub installed: HashMap<String, PathBuf>,
 }
 
-/// Every module directory loaded, by normalised path, with its display path.
+/// The module directories an evaluation can call, by normalised path, with their display paths.
 pub struct Project<'a> {
     pub modules: HashMap<PathBuf, (String, ModuleDecls<'a>)>,
 }
 
 impl<'a> Project<'a> {
-    pub fn new(dirs: &'a [ParsedDir], called: &HashSet<PathBuf>) -> Project<'a> {
+    /// Module directories with their syntax trees.
+    pub fn new(dirs: Vec<(&'a ParsedDir, &'a [(FileId, Body)])>) -> Project<'a> {
         Project {
             modules: dirs
-                .iter()
-                .filter(|d| called.contains(&d.dir))
-                .map(|d| {
+                .into_iter()
+                .map(|(d, bodies)| {
                     (
                         d.dir.clone(),
-                        (d.display_dir.clone(), ModuleDecls::collect(&d.bodies)),
+                        (d.display_dir.clone(), ModuleDecls::collect(bodies)),
                     )
                 })
                 .collect(),
