@@ -5,7 +5,6 @@ use crate::model::Model;
 use crate::settings::Settings;
 use crate::source::Span;
 use crate::value::Unknown;
-use rayon::prelude::*;
 use std::fmt;
 use std::sync::Mutex;
 
@@ -210,8 +209,11 @@ fn check_model(
     selection: &Selection,
     want_unresolved: bool,
 ) -> Vec<Finding> {
+    // Rules run in sequence: models are checked in parallel as the front ends deliver them, and
+    // a thread waiting on rules here could take up another model's evaluation meanwhile,
+    // holding two models' syntax trees at once.
     let per_rule: Vec<Vec<Finding>> = crate::rules::ALL
-        .par_iter()
+        .iter()
         .filter(|rule| selection.is_enabled(rule) || (want_unresolved && rule.check.is_some()))
         .filter_map(|rule| {
             let check = rule.check?;

@@ -504,8 +504,10 @@ fn load_json(
                     .collect(),
                 &all,
             );
-            docs.par_iter()
-                .flat_map_iter(|(t, doc)| environments_of[*t].iter().map(move |&e| (doc, e)))
+            // In sequence: groups are small and run in parallel; a thread waiting here could
+            // take up another group meanwhile and hold both groups' templates.
+            docs.iter()
+                .flat_map(|(t, doc)| environments_of[*t].iter().map(move |&e| (doc, e)))
                 .map(|(doc, e)| {
                     let (t, params, environment) = environments[e];
                     let file = templates[t].0;
