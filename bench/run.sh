@@ -6,7 +6,7 @@
 #
 #   SCALE                  a whole number (default 10): the tree holds 3 x SCALE teams, each with
 #                          a copy of every fixture case (fixtures/terraform/*/, fixtures/bicep/*/,
-#                          fixtures/arm/*/, 94 files), so scale 1, 10 and 100 are about 280,
+#                          fixtures/arm/*/, 96 files), so scale 1, 10 and 100 are about 290,
 #                          2,800 and 28,000 files; 36 and 54 are the sizes of the targets (about
 #                          10,000 and 15,000 files).
 #   --sweep                run scales 1, 10, 36, 54 and 100 in turn (SCALE is ignored) and print
