@@ -959,7 +959,13 @@ impl<'j> Template<'j> {
             let address = match (&symbolic, r.get("copy"), locals.copies.last()) {
                 (Some(s), Some(_), Some((_, i))) => format!("{s}[{i}]"),
                 (Some(s), _, _) => s.clone(),
-                (None, _, _) => format!("{resource_type}/{name}"),
+                // A name not known statically is shown as written, not as its marker.
+                (None, _, _) => match r.get("name").and_then(Spanned::as_str) {
+                    Some(written) if ids::is_marker(&short_name) => {
+                        format!("{resource_type}/{}", name.replace(&short_name, written))
+                    }
+                    _ => format!("{resource_type}/{name}"),
+                },
             };
             if !existing {
                 out.push(Instance {
