@@ -1,0 +1,177 @@
+//! Bicep: files read with what they name, then parsed, evaluated and checked one program at a
+//! time.
+
+use super::groups::find;
+use super::{
+    BICEP, Deliver, DeliveryOrder, Diagnostic, MAX_MODULE_DIRS, bicep, discover, read_files,
+    terraform,
+};
+use crate::model::Model;
+use crate::source::{FileId, SourceMap, Span};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+/// Bicep files by path: each file's id and what it names.
+pub(super) type BicepFiles = HashMap<PathBuf, (FileId, bicep::references::References)>;
+
+/// Bicep: reads the files and the local modules they call, and what each names; returns them
+/// and the scanned paths (they are parsed and evaluated by [`evaluate_bicep`]).
+pub(super) fn read_bicep(
+    paths: Vec<PathBuf>,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (BicepFiles, Vec<PathBuf>) {
+    let mut read: BicepFiles = HashMap::new();
+    let mut pending: Vec<PathBuf> = paths.iter().map(|p| terraform::normalize(p)).collect();
+    let scanned: Vec<PathBuf> = pending.clone();
+    while !pending.is_empty() && read.len() < MAX_MODULE_DIRS {
+        let mut batch: Vec<PathBuf> = std::mem::take(&mut pending)
+            .into_iter()
+            .filter(|p| !read.contains_key(p))
+            .collect();
+        batch.sort();
+        batch.dedup();
+        let ids = read_files(&batch, sources, diagnostics);
+        for (path, file) in bicep_references(sources, &ids) {
+            pending.extend(
+                file.1
+                    .modules
+                    .iter()
+                    .filter(|m| !read.contains_key(*m) && m.is_file())
+                    .cloned(),
+            );
+            read.insert(path, file);
+        }
+    }
+    (read, scanned)
+}
+
+/// What each Bicep file names, by its normalized path.
+pub(super) fn bicep_references(
+    sources: &SourceMap,
+    ids: &[FileId],
+) -> Vec<(PathBuf, (FileId, bicep::references::References))> {
+    ids.par_iter()
+        .map(|&id| {
+            let source = sources.get(id);
+            let path = terraform::normalize(&source.path);
+            let references = bicep::references::references(&path, &source.text);
+            (path, (id, references))
+        })
+        .collect()
+}
+
+/// Evaluates the Bicep environments: each `.bicepparam` among the scanned files, and every
+/// scanned `.bicep` that no parameter file uses and no file calls as a module. Files are parsed
+/// one program at a time (an entry, its parameter files and the modules it reaches, transitively
+/// joined), so only the syntax trees of the programs in hand are in memory; every file is parsed
+/// once and its syntax errors are returned.
+pub(super) fn evaluate_bicep(
+    sources: &SourceMap,
+    read: &BicepFiles,
+    scanned: &[PathBuf],
+    deliver: &Deliver,
+) -> Vec<Diagnostic> {
+    let mut identities = discover::Identities::default();
+    let modules: HashSet<PathBuf> = read
+        .values()
+        .flat_map(|(_, r)| r.modules.iter())
+        .map(|m| identities.file(m))
+        .collect();
+    // (entry file, its .bicepparam when it is one)
+    let mut environments: Vec<(&PathBuf, bool)> = Vec::new();
+    let mut with_params: HashSet<PathBuf> = HashSet::new();
+    for path in scanned
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "bicepparam"))
+    {
+        if let Some(template) = read.get(path).and_then(|(_, r)| r.using.as_ref()) {
+            with_params.insert(identities.file(template));
+            environments.push((path, true));
+        }
+    }
+    for path in scanned
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
+    {
+        let identity = identities.file(path);
+        if read.contains_key(path)
+            && !modules.contains(&identity)
+            && !with_params.contains(&identity)
+        {
+            environments.push((path, false));
+        }
+    }
+    // Programs: files joined by the modules and templates they name.
+    let paths: Vec<&PathBuf> = read.keys().collect();
+    let position: HashMap<&PathBuf, usize> =
+        paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let mut parent: Vec<usize> = (0..paths.len()).collect();
+    for (i, path) in paths.iter().enumerate() {
+        let (_, references) = &read[*path];
+        for target in references.modules.iter().chain(references.using.as_ref()) {
+            if let Some(&j) = position.get(target) {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut programs: BTreeMap<usize, (Vec<&PathBuf>, Vec<usize>)> = BTreeMap::new();
+    for (i, path) in paths.iter().enumerate() {
+        let leader = find(&mut parent, i);
+        programs.entry(leader).or_default().0.push(path);
+    }
+    for (e, (entry, _)) in environments.iter().enumerate() {
+        let leader = find(&mut parent, position[entry]);
+        programs.entry(leader).or_default().1.push(e);
+    }
+    let programs: Vec<(Vec<&PathBuf>, Vec<usize>)> = programs.into_values().collect();
+    programs
+        .par_iter()
+        .flat_map_iter(|(files_of_program, environments_of_program)| {
+            let mut diagnostics = Vec::new();
+            let mut files = bicep::program::Files {
+                by_path: HashMap::new(),
+            };
+            for path in files_of_program {
+                let id = read[*path].0;
+                let (file, errors) = bicep::parse(&sources.get(id).text);
+                diagnostics.extend(errors.into_iter().map(|e| Diagnostic {
+                    span: Span::new(id, e.span.clone()),
+                    message: format!("Bicep syntax error: {}", e.message),
+                }));
+                files.by_path.insert((*path).clone(), (id, file));
+            }
+            for &e in environments_of_program {
+                let (entry, is_param_file) = environments[e];
+                let (template, params, at) = if is_param_file {
+                    match bicep::program::bicepparam(&files, entry) {
+                        Some((template, params)) => {
+                            (template, params, Some(Span::file_start(read[entry].0)))
+                        }
+                        None => continue,
+                    }
+                } else {
+                    (entry.clone(), HashMap::new(), None)
+                };
+                let mut model = Model {
+                    environment: at,
+                    ..Model::default()
+                };
+                if let Some(program) = bicep::program::Program::new(&files, &template, params) {
+                    let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut m = Model::default();
+                        program.lower_into(&mut m);
+                        m
+                    }));
+                    if let Ok(m) = lowered {
+                        model.absorb(m);
+                    }
+                }
+                deliver.deliver(model, DeliveryOrder(BICEP, e));
+            }
+            diagnostics
+        })
+        .collect()
+}

@@ -1,0 +1,244 @@
+//! JSON inputs: Terraform plans and ARM templates with their parameter files.
+
+use super::groups::sets_sharing;
+use super::{ARM, Deliver, DeliveryOrder, Diagnostic, PLAN, arm, discover, terraform};
+use crate::model::Model;
+use crate::source::{FileId, SourceMap, Span};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Parses the JSON files and evaluates what they hold: Terraform plans, and ARM templates in
+/// each of their environments (the parameter files named after them, and `cli_parameters`).
+/// Delivers their models; returns the directories the plans stand for.
+pub(super) fn load_json(
+    sources: &SourceMap,
+    json_ids: &[FileId],
+    parsed: &[terraform::ParsedDir],
+    cli_parameters: &[PathBuf],
+    diagnostics: &mut Vec<Diagnostic>,
+    deliver: &Deliver,
+) -> HashSet<PathBuf> {
+    // First pass: what each file is. Plans are evaluated at once; of templates and parameter
+    // files only what pairs them is kept (syntax trees are several times the size of the text;
+    // a template is parsed again with the templates it links when it is evaluated). A JSON file
+    // that does not parse is reported only when it was meant to be a template; other broken
+    // JSON (editor configs, fixtures of other tools) is none of our business.
+    enum Read {
+        Skipped,
+        Broken(Diagnostic),
+        Plan(PathBuf, Vec<Diagnostic>),
+        Template(Vec<PathBuf>),
+        Parameters(HashMap<String, crate::value::Value>),
+    }
+    let read: Vec<Read> = json_ids
+        .par_iter()
+        .enumerate()
+        .map(|(i, &file)| {
+            let text = &sources.get(file).text;
+            let doc = match crate::json::parse(text, file) {
+                Ok(Some(doc)) => doc,
+                Ok(None) => return Read::Skipped,
+                Err(e) => {
+                    return match arm::looks_like_template(text) {
+                        true => Read::Broken(arm::syntax_error(file, e.offset, &e.message)),
+                        false => Read::Skipped,
+                    };
+                }
+            };
+            if terraform::plan::is_plan(&doc) {
+                let (model, dir, errors) =
+                    load_plan(sources, file, &doc, parsed, &format!("json{i}"));
+                deliver.deliver(model, DeliveryOrder(PLAN, i));
+                return Read::Plan(dir, errors);
+            }
+            match arm::classify(&doc) {
+                Some(arm::Kind::Template) => {
+                    let path = terraform::normalize(&sources.get(file).path);
+                    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                    Read::Template(arm::linked_paths(&doc, &dir))
+                }
+                Some(arm::Kind::Parameters) => Read::Parameters(arm::parameter_values(&doc)),
+                None => Read::Skipped,
+            }
+        })
+        .collect();
+    let mut planned_dirs = HashSet::new();
+    // (file, literal links)
+    let mut templates: Vec<(FileId, Vec<PathBuf>)> = Vec::new();
+    let mut parameter_files = Vec::new();
+    for (&file, r) in json_ids.iter().zip(read) {
+        match r {
+            Read::Skipped => {}
+            Read::Broken(d) => diagnostics.push(d),
+            Read::Plan(dir, errors) => {
+                diagnostics.extend(errors);
+                planned_dirs.insert(dir);
+            }
+            Read::Template(links) => templates.push((file, links)),
+            Read::Parameters(values) => parameter_files.push((file, values)),
+        }
+    }
+    let cli_parameters: HashSet<&PathBuf> = cli_parameters.iter().collect();
+    // Parameter files pair with templates of their own directory (an index, not a scan of every
+    // pair); those given with --parameters pair with every template.
+    let mut parameter_files_by_dir: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    let mut given_parameter_files: Vec<usize> = Vec::new();
+    for (i, (pf, _)) in parameter_files.iter().enumerate() {
+        let p = &sources.get(*pf).path;
+        if !cli_parameters.is_empty() && cli_parameters.contains(&discover::identity(p)) {
+            given_parameter_files.push(i);
+        } else {
+            let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+            parameter_files_by_dir.entry(dir).or_default().push(i);
+        }
+    }
+    let all = arm::AllTemplates {
+        sources,
+        paths: templates
+            .iter()
+            .map(|(file, _)| (*file, terraform::normalize(&sources.get(*file).path)))
+            .collect(),
+        files: templates
+            .iter()
+            .map(|(file, _)| (terraform::normalize(&sources.get(*file).path), *file))
+            .collect(),
+    };
+    // A template that another links (`templateLink.relativePath`) is evaluated through that
+    // link, with the parameters it passes, not on its own with defaults.
+    let linked_targets: HashSet<&PathBuf> = templates.iter().flat_map(|(_, l)| l).collect();
+    // (template, parameter values, parameter file)
+    type Environment<'p> = (
+        usize,
+        Option<&'p HashMap<String, crate::value::Value>>,
+        Option<Span>,
+    );
+    let mut environments: Vec<Environment> = Vec::new();
+    for (t, (file, _)) in templates.iter().enumerate() {
+        let path = &sources.get(*file).path;
+        if linked_targets.contains(&all.paths[file]) {
+            continue;
+        }
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let before = environments.len();
+        environments.extend(
+            parameter_files_by_dir
+                .get(&dir)
+                .into_iter()
+                .flatten()
+                .filter(|&&i| arm::pairs_with(path, &sources.get(parameter_files[i].0).path))
+                .chain(given_parameter_files.iter())
+                .map(|&i| {
+                    let (pf, values) = &parameter_files[i];
+                    (t, Some(values), Some(Span::file_start(*pf)))
+                }),
+        );
+        if environments.len() == before {
+            environments.push((t, None, None));
+        }
+    }
+    // Templates are evaluated in groups joined by their literal links: each group's templates
+    // are parsed once, for all its environments, and dropped after.
+    let position: HashMap<&PathBuf, usize> = templates
+        .iter()
+        .enumerate()
+        .map(|(t, (file, _))| (&all.paths[file], t))
+        .collect();
+    let links: Vec<Vec<usize>> = templates
+        .iter()
+        .enumerate()
+        .map(|(t, (_, l))| {
+            let mut list: Vec<usize> = l.iter().filter_map(|p| position.get(p).copied()).collect();
+            list.push(t);
+            list
+        })
+        .collect();
+    let groups = sets_sharing(&links, templates.len());
+    let mut environments_of: Vec<Vec<usize>> = vec![Vec::new(); templates.len()];
+    for (e, (t, _, _)) in environments.iter().enumerate() {
+        environments_of[*t].push(e);
+    }
+    let arm_diagnostics: Vec<Vec<Diagnostic>> = groups
+        .par_iter()
+        .filter(|group| group.iter().any(|&t| !environments_of[t].is_empty()))
+        .map(|group| {
+            let docs: Vec<(usize, crate::json::Spanned)> = group
+                .iter()
+                .filter_map(|&t| {
+                    let file = templates[t].0;
+                    Some((t, crate::json::parse(&sources.get(file).text, file).ok()??))
+                })
+                .collect();
+            let linked = arm::Linked::new(
+                docs.iter()
+                    .map(|(t, doc)| {
+                        let file = templates[*t].0;
+                        (all.paths[&file].clone(), (file, doc))
+                    })
+                    .collect(),
+                &all,
+            );
+            // In sequence: groups are small and run in parallel; a thread waiting here could
+            // take up another group meanwhile and hold both groups' templates.
+            docs.iter()
+                .flat_map(|(t, doc)| environments_of[*t].iter().map(move |&e| (doc, e)))
+                .map(|(doc, e)| {
+                    let (t, params, environment) = environments[e];
+                    let file = templates[t].0;
+                    let no_parameters = HashMap::new();
+                    let params = params.unwrap_or(&no_parameters);
+                    let (model, diagnostics) =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            let (mut model, diagnostics) =
+                                arm::lower_template(doc, file, &linked, params);
+                            model.environment = environment;
+                            (model, diagnostics)
+                        }))
+                        .unwrap_or_else(|_| {
+                            let message =
+                                "internal error while evaluating this template; please report it"
+                                    .to_string();
+                            (
+                                Model::default(),
+                                vec![Diagnostic {
+                                    span: Span::file_start(file),
+                                    message,
+                                }],
+                            )
+                        });
+                    deliver.deliver(model, DeliveryOrder(ARM, e));
+                    diagnostics
+                })
+                .collect::<Vec<_>>()
+        })
+        .flatten()
+        .collect();
+    diagnostics.extend(arm_diagnostics.into_iter().flatten());
+    planned_dirs
+}
+
+/// Lowers a Terraform plan; returns its model, its directory and the syntax errors of the
+/// configuration beside it.
+fn load_plan(
+    sources: &SourceMap,
+    file: FileId,
+    plan: &crate::json::Spanned,
+    parsed: &[terraform::ParsedDir],
+    marker_prefix: &str,
+) -> (Model, PathBuf, Vec<Diagnostic>) {
+    let mut model = Model::default();
+    let dir = terraform::normalize(sources.get(file).path.parent().unwrap_or(Path::new(".")));
+    let files: Vec<FileId> = parsed
+        .iter()
+        .filter(|d| d.dir == dir)
+        .flat_map(|d| d.tf_files.iter().copied())
+        .collect();
+    let (beside, errors) = terraform::parse_files(sources, &files);
+    terraform::plan::lower_plan(
+        plan,
+        marker_prefix,
+        &terraform::plan::block_spans(&beside),
+        &mut model,
+    );
+    (model, dir, errors)
+}

@@ -1,0 +1,223 @@
+//! Terraform roots: evaluated in groups that share module directories, checked one by one, and
+//! checked again together where they refer to each other's resources.
+
+use super::groups::{find, sets_sharing, union_of};
+use super::{Deliver, DeliveryOrder, Diagnostic, TERRAFORM, terraform};
+use crate::model::Model;
+use crate::source::{FileId, SourceMap, Span};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Evaluates the Terraform root modules and delivers a model per root, or per set of roots that
+/// refer to each other. A root is a scanned directory nobody calls, or one with its own
+/// variable values, unless a plan stands for it.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn evaluate_terraform(
+    sources: &SourceMap,
+    parsed: &mut [terraform::ParsedDir],
+    scanned: &HashSet<PathBuf>,
+    called: &HashSet<PathBuf>,
+    planned_dirs: &HashSet<PathBuf>,
+    extra_var_files: &[FileId],
+    vars: &[(String, String)],
+    diagnostics: &mut Vec<Diagnostic>,
+    deliver: &Deliver,
+) {
+    let roots: Vec<usize> = parsed
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            scanned.contains(&d.dir)
+                && (!called.contains(&d.dir) || !d.var_files.is_empty())
+                && !planned_dirs.contains(&d.dir)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // The module directories each root reaches (itself too when it is also called).
+    let position: HashMap<&Path, usize> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.dir.as_path(), i))
+        .collect();
+    let parsed: &[terraform::ParsedDir] = parsed;
+    let reach: Vec<Vec<usize>> = roots
+        .iter()
+        .map(|&i| {
+            let mut seen: HashSet<usize> = HashSet::new();
+            let mut stack = vec![i];
+            while let Some(j) = stack.pop() {
+                let targets = parsed[j].calls.iter().chain(parsed[j].installed.values());
+                for target in targets {
+                    if let Some(&k) = position.get(target.as_path())
+                        && seen.insert(k)
+                    {
+                        stack.push(k);
+                    }
+                }
+            }
+            if called.contains(&parsed[i].dir) {
+                seen.insert(i);
+            }
+            let mut reached: Vec<usize> = seen.into_iter().collect();
+            reached.sort_unstable();
+            reached
+        })
+        .collect();
+    let evaluate = |project: &terraform::Project, i: usize| -> (Model, Vec<Diagnostic>) {
+        let root = &parsed[i];
+        // A bug of ours must not cost the user the rest of the tree: the module is reported
+        // and the others are still checked.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            terraform::evaluate_root(
+                sources,
+                project,
+                root,
+                extra_var_files,
+                vars,
+                format!("tf{i}"),
+            )
+        }))
+        .unwrap_or_else(|_| {
+            let diagnostics = root
+                .tf_files
+                .first()
+                .map(|file| Diagnostic {
+                    span: Span::file_start(*file),
+                    message: format!(
+                        "internal error while evaluating module `{}`; please report it",
+                        root.display_dir
+                    ),
+                })
+                .into_iter()
+                .collect();
+            (Model::default(), diagnostics)
+        })
+    };
+    // Roots are evaluated in groups that share module directories: each group's modules are
+    // parsed once, kept while its roots are evaluated, and dropped after. Each root is checked
+    // alone as soon as it is evaluated, and only what links it to other roots is kept.
+    let groups = sets_sharing(&reach, parsed.len());
+    let checked: Vec<(Vec<RootAlone>, Vec<Diagnostic>)> = groups
+        .par_iter()
+        .map(|members| {
+            let dirs = union_of(members.iter().map(|&n| &reach[n]));
+            with_modules(sources, parsed, &dirs, |project, mut errors| {
+                let alone: Vec<(RootAlone, Vec<Diagnostic>)> = members
+                    .par_iter()
+                    .map(|&n| {
+                        let (model, diags) = evaluate(project, roots[n]);
+                        // Kept as hashes: a root's keys live until every root is evaluated.
+                        // Two keys that collide would at worst check two roots together.
+                        let declared = hashed(model.declared_keys());
+                        let referenced = hashed(model.referenced_keys());
+                        let delivery = deliver.deliver(model, DeliveryOrder(TERRAFORM, n));
+                        let root = RootAlone {
+                            position: n,
+                            delivery,
+                            declared,
+                            referenced,
+                        };
+                        (root, diags)
+                    })
+                    .collect();
+                let mut roots = Vec::with_capacity(alone.len());
+                for (root, diags) in alone {
+                    roots.push(root);
+                    errors.extend(diags);
+                }
+                (roots, errors)
+            })
+        })
+        .collect();
+    let mut alone: Vec<RootAlone> = Vec::with_capacity(roots.len());
+    for (roots, errors) in checked {
+        alone.extend(roots);
+        diagnostics.extend(errors);
+    }
+    alone.sort_by_key(|root| root.position);
+    // Roots that refer to each other are evaluated again and checked together, in place of
+    // their models alone (links between roots are rare; keeping every model until they are
+    // known would hold the whole tree in memory).
+    let linked = linked_groups(&alone);
+    linked.par_iter().for_each(|members| {
+        let dirs = union_of(members.iter().map(|&n| &reach[n]));
+        with_modules(sources, parsed, &dirs, |project, _| {
+            let mut joined = Model::default();
+            for &n in members {
+                deliver.sink.withdraw(alone[n].delivery);
+                joined.absorb(evaluate(project, roots[n]).0);
+            }
+            deliver.deliver(joined, DeliveryOrder(TERRAFORM, members[0]));
+        });
+    });
+}
+
+/// Parses the module directories `dirs` (positions in `parsed`) and runs `f` with them as the
+/// project, and their syntax errors; the trees are dropped when `f` returns.
+fn with_modules<R>(
+    sources: &SourceMap,
+    parsed: &[terraform::ParsedDir],
+    dirs: &[usize],
+    f: impl FnOnce(&terraform::Project, Vec<Diagnostic>) -> R,
+) -> R {
+    let trees: Vec<terraform::ParsedFiles> = dirs
+        .par_iter()
+        .map(|&d| terraform::parse_files(sources, &parsed[d].tf_files))
+        .collect();
+    let mut errors = Vec::new();
+    let mut modules = Vec::with_capacity(dirs.len());
+    for (&d, (bodies, e)) in dirs.iter().zip(&trees) {
+        errors.extend(e.iter().cloned());
+        modules.push((&parsed[d], bodies.as_slice()));
+    }
+    let project = terraform::Project::new(modules);
+    f(&project, errors)
+}
+
+/// A Terraform root checked on its own: its delivery, and the identity keys (hashed) it
+/// declares and refers to.
+struct RootAlone {
+    position: usize,
+    delivery: usize,
+    declared: HashSet<u64>,
+    referenced: HashSet<u64>,
+}
+
+fn hashed(keys: HashSet<String>) -> HashSet<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let state = BuildHasherDefault::<DefaultHasher>::default();
+    keys.iter().map(|k| state.hash_one(k)).collect()
+}
+
+/// The sets of Terraform roots (by position) that refer to each other's resources, each with
+/// more than one root: a root reading the hub VNet another root declares must see its address
+/// space. A key several roots declare links nothing by itself: that is the same stack deployed
+/// twice (dev and prod), not two halves of one network.
+fn linked_groups(roots: &[RootAlone]) -> Vec<Vec<usize>> {
+    let mut declared_by: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, root) in roots.iter().enumerate() {
+        for &key in &root.declared {
+            declared_by.entry(key).or_default().push(i);
+        }
+    }
+    let mut parent: Vec<usize> = (0..roots.len()).collect();
+    for (i, root) in roots.iter().enumerate() {
+        for key in root
+            .referenced
+            .iter()
+            .filter(|k| !root.declared.contains(*k))
+        {
+            for &j in declared_by.get(key).into_iter().flatten() {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..roots.len() {
+        let leader = find(&mut parent, i);
+        groups.entry(leader).or_default().push(i);
+    }
+    groups.into_values().filter(|g| g.len() > 1).collect()
+}
