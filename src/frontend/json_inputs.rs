@@ -169,6 +169,7 @@ pub(super) fn load_json(
                     Some((t, crate::json::parse(&sources.get(file).text, file).ok()??))
                 })
                 .collect();
+            let arena = typed_arena::Arena::new();
             let linked = arm::Linked::new(
                 docs.iter()
                     .map(|(t, doc)| {
@@ -177,6 +178,7 @@ pub(super) fn load_json(
                     })
                     .collect(),
                 &all,
+                &arena,
             );
             // In sequence: groups are small and run in parallel; a thread waiting here could
             // take up another group meanwhile and hold both groups' templates.

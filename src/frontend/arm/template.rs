@@ -80,9 +80,10 @@ struct Declared<'j> {
 #[derive(Default)]
 pub struct Linked<'j> {
     pub by_path: HashMap<std::path::PathBuf, (FileId, &'j Spanned)>,
-    pub all: Option<&'j AllTemplates<'j>>,
-    /// Templates parsed when a computed link named them; kept to the end of the run.
-    on_demand: std::sync::Mutex<HashMap<std::path::PathBuf, &'static Spanned>>,
+    all: Option<&'j AllTemplates<'j>>,
+    /// Where templates named by computed links are kept once parsed.
+    arena: Option<&'j typed_arena::Arena<Spanned>>,
+    on_demand: std::cell::RefCell<HashMap<std::path::PathBuf, &'j Spanned>>,
 }
 
 /// Every template of a run, by file and by path.
@@ -93,13 +94,16 @@ pub struct AllTemplates<'s> {
 }
 
 impl<'j> Linked<'j> {
+    /// `arena` keeps what computed links name for as long as the evaluation runs.
     pub fn new(
         by_path: HashMap<std::path::PathBuf, (FileId, &'j Spanned)>,
         all: &'j AllTemplates<'j>,
+        arena: &'j typed_arena::Arena<Spanned>,
     ) -> Linked<'j> {
         Linked {
             by_path,
             all: Some(all),
+            arena: Some(arena),
             on_demand: Default::default(),
         }
     }
@@ -116,18 +120,16 @@ impl<'j> Linked<'j> {
         }
         let all = self.all?;
         let &file = all.files.get(path)?;
-        let mut on_demand = self
-            .on_demand
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(&template) = on_demand.get(path) {
+        if let Some(&template) = self.on_demand.borrow().get(path) {
             return Some((file, template));
         }
+        // A computed link may name a template outside those parsed for this evaluation (rare):
+        // it is parsed now and kept while the evaluation runs.
         let template = crate::json::parse(&all.sources.get(file).text, file).ok()??;
-        // Rare (a computed link to a template outside the evaluation's own): leaked rather than
-        // tied to a lifetime no evaluation outlives.
-        let template: &'static Spanned = Box::leak(Box::new(template));
-        on_demand.insert(path.to_path_buf(), template);
+        let template: &'j Spanned = self.arena?.alloc(template);
+        self.on_demand
+            .borrow_mut()
+            .insert(path.to_path_buf(), template);
         Some((file, template))
     }
 }
