@@ -919,6 +919,18 @@ impl<'f> Program<'f> {
     /// A resource symbol's value: what references read (`vnet.id`, `acct.identity.principalId`,
     /// `kv.properties.vaultUri`, `vnets[0].id` for a loop).
     fn resource_value(&self, decl: &'f ast::ResourceDecl) -> Value {
+        // Reached through `parent::child` as well as by name: the guard against a resource whose
+        // body reads itself is here, not only in `symbol`.
+        let key = format!("resource:{:p}", decl as *const ast::ResourceDecl);
+        if self.active.borrow().len() > 200 || !self.active.borrow_mut().insert(key.clone()) {
+            return Value::error(format!("`{}` refers to itself", decl.name.name));
+        }
+        let value = self.compute_resource_value(decl);
+        self.active.borrow_mut().remove(&key);
+        value
+    }
+
+    fn compute_resource_value(&self, decl: &'f ast::ResourceDecl) -> Value {
         let values: Vec<Value> = self
             .instances_of(decl)
             .iter()
