@@ -286,7 +286,11 @@ impl<'a> Entity<'a> {
 
     fn is_about(&self, finding: &Finding, same_declaration: &HashSet<(Span, &str)>) -> bool {
         let named = finding.resource.as_deref();
-        if named == Some(self.origin.address.as_str()) {
+        // Named, and about this declaration: stacks checked apart may both have an
+        // `azurerm_subnet.agent`.
+        if named == Some(self.origin.address.as_str())
+            && (finding.scopes.is_empty() || finding.scopes.contains(&self.origin.span))
+        {
             return true;
         }
         let within = |s: &Span| {
@@ -483,10 +487,32 @@ impl<'a> Network<'a> {
                 .iter()
                 .map(|e| (e.origin.span, e.origin.address.as_str()))
                 .collect();
-            let offending: Vec<bool> = entities
-                .iter()
-                .map(|e| findings.iter().any(|f| e.is_about(f, &keys)))
-                .collect();
+            // Each finding is compared with the entities it names and those of its file, not
+            // with every entity (a large tree has thousands of both).
+            let mut by_address: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut by_file: HashMap<crate::source::FileId, Vec<usize>> = HashMap::new();
+            for (i, e) in entities.iter().enumerate() {
+                by_address
+                    .entry(e.origin.address.as_str())
+                    .or_default()
+                    .push(i);
+                for span in std::iter::once(&e.origin.span).chain(&e.spans) {
+                    let list = by_file.entry(span.file).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            let mut offending = vec![false; entities.len()];
+            for f in findings {
+                let named = f.resource.as_deref().and_then(|r| by_address.get(r));
+                let in_file = by_file.get(&f.span.file);
+                for &i in named.into_iter().chain(in_file).flatten() {
+                    if !offending[i] && entities[i].is_about(f, &keys) {
+                        offending[i] = true;
+                    }
+                }
+            }
             for (e, offending) in entities.into_iter().zip(offending) {
                 e.offending = offending;
             }
