@@ -153,18 +153,6 @@ pub fn run(args: &Args) -> Result<i32, String> {
         Some(path) => crate::config::load(path)?,
         None => crate::config::Config::default(),
     };
-    let mut severities = std::collections::HashMap::new();
-    for (rule, severity) in &config.rules {
-        if let Some(rule) = crate::rules::find(rule) {
-            let severity = match severity.as_str() {
-                "error" => Some(Severity::Error),
-                "warning" => Some(Severity::Warning),
-                "note" => Some(Severity::Note),
-                _ => None,
-            };
-            severities.insert(rule.code, severity);
-        }
-    }
     let selection = Selection {
         select: if args.select.is_empty() {
             config.select.clone()
@@ -172,7 +160,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
             Some(args.select.clone())
         },
         ignore: args.ignore.iter().chain(&config.ignore).cloned().collect(),
-        severities,
+        severities: config.severities(),
         ignore_suppressions: args.ignore_suppressions,
     };
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {

@@ -64,6 +64,27 @@ pub struct Dns {
 }
 
 impl Config {
+    /// The `[rules]` table as severity overrides by rule code (None: the rule is off); names
+    /// that are no rule are left out.
+    pub fn severities(
+        &self,
+    ) -> std::collections::HashMap<&'static str, Option<crate::engine::Severity>> {
+        use crate::engine::Severity;
+        self.rules
+            .iter()
+            .filter_map(|(rule, severity)| {
+                let rule = crate::rules::find(rule)?;
+                let severity = match severity.as_str() {
+                    "error" => Some(Severity::Error),
+                    "warning" => Some(Severity::Warning),
+                    "note" => Some(Severity::Note),
+                    _ => None,
+                };
+                Some((rule.code, severity))
+            })
+            .collect()
+    }
+
     /// The settings rules read: the documented defaults, with the file's values over them.
     pub fn settings(&self) -> crate::settings::Settings {
         let mut settings = crate::settings::Settings::default();

@@ -202,27 +202,20 @@ impl Selection {
     }
 }
 
-/// The findings of every enabled rule on one model, with the traces of their values.
-fn check_model(
-    model: &Model,
-    settings: &Settings,
-    selection: &Selection,
-    want_unresolved: bool,
-) -> Vec<Finding> {
+/// The findings of every rule on one model, with the traces of their values, and the values
+/// the rules could not check when `want_unresolved`. Every rule runs, so that a suppression of a
+/// rule not selected this time is not called unused; the selection applies to what is reported.
+fn check_model(model: &Model, settings: &Settings, want_unresolved: bool) -> Vec<Finding> {
     // Rules run in sequence: models are checked in parallel as the front ends deliver them, and
     // a thread waiting on rules here could take up another model's evaluation meanwhile,
     // holding two models' syntax trees at once.
     let per_rule: Vec<Vec<Finding>> = crate::rules::ALL
         .iter()
-        .filter(|rule| selection.is_enabled(rule) || (want_unresolved && rule.check.is_some()))
         .filter_map(|rule| {
             let check = rule.check?;
             let mut reporter = Reporter::new(rule);
             check(model, settings, &mut reporter);
-            let mut out = Vec::new();
-            if selection.is_enabled(rule) {
-                out.extend(reporter.findings);
-            }
+            let mut out = reporter.findings;
             if want_unresolved {
                 out.extend(reporter.unresolved);
             }
@@ -325,13 +318,7 @@ impl<'a> Checker<'a> {
 
 impl ModelSink for Checker<'_> {
     fn accept(&self, model: Model, order: DeliveryOrder) -> usize {
-        // Every rule runs, so that a suppression of a rule not selected this time is not
-        // called unused; the selection applies to what is reported.
-        let everything = Selection {
-            select: Some(vec!["ALL".into()]),
-            ..Selection::default()
-        };
-        let mut findings = check_model(&model, self.settings, &everything, self.want_unresolved);
+        let mut findings = check_model(&model, self.settings, self.want_unresolved);
         if self.want_unresolved {
             findings.extend(model.uncounted.iter().map(uncounted_note));
         }

@@ -12,7 +12,7 @@
 //! a [`Call`], built from the input by `arbitrary`.
 
 use arbitrary::{Arbitrary, Unstructured};
-use foundry_lint::engine::{self, Selection, Severity};
+use foundry_lint::engine::{self, Selection};
 use foundry_lint::json::Spanned;
 use foundry_lint::report::{Format, Report};
 use foundry_lint::settings::Settings;
@@ -340,22 +340,10 @@ pub fn config(data: &[u8]) {
     let Ok(config) = foundry_lint::config::parse_str(&text, Path::new(".foundry-lint.toml")) else {
         return;
     };
-    let mut severities = std::collections::HashMap::new();
-    for (rule, severity) in &config.rules {
-        if let Some(rule) = foundry_lint::rules::find(rule) {
-            let severity = match severity.as_str() {
-                "error" => Some(Severity::Error),
-                "warning" => Some(Severity::Warning),
-                "note" => Some(Severity::Note),
-                _ => None,
-            };
-            severities.insert(rule.code, severity);
-        }
-    }
     let selection = Selection {
         select: config.select.clone(),
         ignore: config.ignore.clone(),
-        severities,
+        severities: config.severities(),
         ignore_suppressions: false,
     };
     if !selection.unknown_selectors().is_empty() {

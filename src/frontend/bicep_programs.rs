@@ -1,7 +1,7 @@
 //! Bicep: files read with what they name, then parsed, evaluated and checked one program at a
 //! time.
 
-use super::groups::find;
+use super::groups::sets_sharing;
 use super::{
     BICEP, Deliver, DeliveryOrder, Diagnostic, MAX_MODULE_DIRS, bicep, discover, read_files,
     terraform,
@@ -9,7 +9,7 @@ use super::{
 use crate::model::Model;
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Bicep files by path: each file's id and what it names.
@@ -107,26 +107,31 @@ pub(super) fn evaluate_bicep(
     let paths: Vec<&PathBuf> = read.keys().collect();
     let position: HashMap<&PathBuf, usize> =
         paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-    let mut parent: Vec<usize> = (0..paths.len()).collect();
-    for (i, path) in paths.iter().enumerate() {
-        let (_, references) = &read[*path];
-        for target in references.modules.iter().chain(references.using.as_ref()) {
-            if let Some(&j) = position.get(target) {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                parent[a.max(b)] = a.min(b);
+    let names: Vec<Vec<usize>> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let (_, references) = &read[*path];
+            let targets = references.modules.iter().chain(references.using.as_ref());
+            let mut list: Vec<usize> = targets.filter_map(|t| position.get(t).copied()).collect();
+            list.push(i);
+            list
+        })
+        .collect();
+    let mut program_of = vec![0; paths.len()];
+    let mut programs: Vec<(Vec<&PathBuf>, Vec<usize>)> = sets_sharing(&names, paths.len())
+        .into_iter()
+        .enumerate()
+        .map(|(p, files)| {
+            for &i in &files {
+                program_of[i] = p;
             }
-        }
-    }
-    let mut programs: BTreeMap<usize, (Vec<&PathBuf>, Vec<usize>)> = BTreeMap::new();
-    for (i, path) in paths.iter().enumerate() {
-        let leader = find(&mut parent, i);
-        programs.entry(leader).or_default().0.push(path);
-    }
+            (files.into_iter().map(|i| paths[i]).collect(), Vec::new())
+        })
+        .collect();
     for (e, (entry, _)) in environments.iter().enumerate() {
-        let leader = find(&mut parent, position[entry]);
-        programs.entry(leader).or_default().1.push(e);
+        programs[program_of[position[entry]]].1.push(e);
     }
-    let programs: Vec<(Vec<&PathBuf>, Vec<usize>)> = programs.into_values().collect();
     programs
         .par_iter()
         .flat_map_iter(|(files_of_program, environments_of_program)| {

@@ -14,32 +14,55 @@ pub(super) fn union_of<'a>(lists: impl Iterator<Item = &'a Vec<usize>>) -> Vec<u
 /// Groups the items (by position) whose lists share an element (`universe` bounds the
 /// elements); each group is sorted, groups are in the order of their first item.
 pub(super) fn sets_sharing(lists: &[Vec<usize>], universe: usize) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..lists.len()).collect();
+    let mut sets = Sets::new(lists.len());
     let mut owner: Vec<Option<usize>> = vec![None; universe];
     for (i, list) in lists.iter().enumerate() {
         for &e in list {
             match owner[e] {
-                Some(j) => {
-                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                    parent[a.max(b)] = a.min(b);
-                }
+                Some(j) => sets.join(i, j),
                 None => owner[e] = Some(i),
             }
         }
     }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..lists.len() {
-        let leader = find(&mut parent, i);
-        groups.entry(leader).or_default().push(i);
-    }
-    groups.into_values().collect()
+    sets.groups()
 }
 
-/// The representative of `i`'s set in a union-find forest (halving paths on the way).
-pub(super) fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
+/// Disjoint sets of the items `0..n` (a union-find forest whose roots are each set's smallest
+/// item).
+pub(super) struct Sets {
+    parent: Vec<usize>,
+}
+
+impl Sets {
+    /// Every item alone.
+    pub(super) fn new(n: usize) -> Sets {
+        Sets {
+            parent: (0..n).collect(),
+        }
     }
-    i
+
+    /// Puts `a` and `b` in one set.
+    pub(super) fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        self.parent[a.max(b)] = a.min(b);
+    }
+
+    /// The sets, each sorted, in the order of their first item.
+    pub(super) fn groups(mut self) -> Vec<Vec<usize>> {
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..self.parent.len() {
+            let leader = self.find(i);
+            groups.entry(leader).or_default().push(i);
+        }
+        groups.into_values().collect()
+    }
+
+    /// The representative of `i`'s set (halving paths on the way).
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
 }

@@ -28,7 +28,8 @@ pub(super) fn load_json(
         Skipped,
         Broken(Diagnostic),
         Plan(PathBuf, Vec<Diagnostic>),
-        Template(Vec<PathBuf>),
+        /// Its normalized path and what it links by literal paths.
+        Template(PathBuf, Vec<PathBuf>),
         Parameters(HashMap<String, crate::value::Value>),
     }
     let read: Vec<Read> = json_ids
@@ -56,7 +57,8 @@ pub(super) fn load_json(
                 Some(arm::Kind::Template) => {
                     let path = terraform::normalize(&sources.get(file).path);
                     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                    Read::Template(arm::linked_paths(&doc, &dir))
+                    let links = arm::linked_paths(&doc, &dir);
+                    Read::Template(path, links)
                 }
                 Some(arm::Kind::Parameters) => Read::Parameters(arm::parameter_values(&doc)),
                 None => Read::Skipped,
@@ -64,8 +66,8 @@ pub(super) fn load_json(
         })
         .collect();
     let mut planned_dirs = HashSet::new();
-    // (file, literal links)
-    let mut templates: Vec<(FileId, Vec<PathBuf>)> = Vec::new();
+    // (file, normalized path, literal links)
+    let mut templates: Vec<(FileId, PathBuf, Vec<PathBuf>)> = Vec::new();
     let mut parameter_files = Vec::new();
     for (&file, r) in json_ids.iter().zip(read) {
         match r {
@@ -75,7 +77,7 @@ pub(super) fn load_json(
                 diagnostics.extend(errors);
                 planned_dirs.insert(dir);
             }
-            Read::Template(links) => templates.push((file, links)),
+            Read::Template(path, links) => templates.push((file, path, links)),
             Read::Parameters(values) => parameter_files.push((file, values)),
         }
     }
@@ -97,16 +99,16 @@ pub(super) fn load_json(
         sources,
         paths: templates
             .iter()
-            .map(|(file, _)| (*file, terraform::normalize(&sources.get(*file).path)))
+            .map(|(file, path, _)| (*file, path.clone()))
             .collect(),
         files: templates
             .iter()
-            .map(|(file, _)| (terraform::normalize(&sources.get(*file).path), *file))
+            .map(|(file, path, _)| (path.clone(), *file))
             .collect(),
     };
     // A template that another links (`templateLink.relativePath`) is evaluated through that
     // link, with the parameters it passes, not on its own with defaults.
-    let linked_targets: HashSet<&PathBuf> = templates.iter().flat_map(|(_, l)| l).collect();
+    let linked_targets: HashSet<&PathBuf> = templates.iter().flat_map(|(_, _, l)| l).collect();
     // (template, parameter values, parameter file)
     type Environment<'p> = (
         usize,
@@ -114,9 +116,9 @@ pub(super) fn load_json(
         Option<Span>,
     );
     let mut environments: Vec<Environment> = Vec::new();
-    for (t, (file, _)) in templates.iter().enumerate() {
+    for (t, (file, template_path, _)) in templates.iter().enumerate() {
         let path = &sources.get(*file).path;
-        if linked_targets.contains(&all.paths[file]) {
+        if linked_targets.contains(template_path) {
             continue;
         }
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -142,12 +144,12 @@ pub(super) fn load_json(
     let position: HashMap<&PathBuf, usize> = templates
         .iter()
         .enumerate()
-        .map(|(t, (file, _))| (&all.paths[file], t))
+        .map(|(t, (_, path, _))| (path, t))
         .collect();
     let links: Vec<Vec<usize>> = templates
         .iter()
         .enumerate()
-        .map(|(t, (_, l))| {
+        .map(|(t, (_, _, l))| {
             let mut list: Vec<usize> = l.iter().filter_map(|p| position.get(p).copied()).collect();
             list.push(t);
             list
@@ -173,8 +175,8 @@ pub(super) fn load_json(
             let linked = arm::Linked::new(
                 docs.iter()
                     .map(|(t, doc)| {
-                        let file = templates[*t].0;
-                        (all.paths[&file].clone(), (file, doc))
+                        let (file, path, _) = &templates[*t];
+                        (path.clone(), (*file, doc))
                     })
                     .collect(),
                 &all,

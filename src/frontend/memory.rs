@@ -107,7 +107,7 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
 
     evaluate_terraform(
         &sources,
-        &mut parsed,
+        &parsed,
         &scanned,
         &called,
         &planned_dirs,

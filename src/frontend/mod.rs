@@ -322,7 +322,7 @@ pub fn load(
             );
             evaluate_terraform(
                 sources_read,
-                &mut parsed,
+                &parsed,
                 &scanned_dirs,
                 &called,
                 &planned_dirs,

@@ -1,12 +1,12 @@
 //! Terraform roots: evaluated in groups that share module directories, checked one by one, and
 //! checked again together where they refer to each other's resources.
 
-use super::groups::{find, sets_sharing, union_of};
+use super::groups::{Sets, sets_sharing, union_of};
 use super::{Deliver, DeliveryOrder, Diagnostic, TERRAFORM, terraform};
 use crate::model::Model;
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Evaluates the Terraform root modules and delivers a model per root, or per set of roots that
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 #[allow(clippy::too_many_arguments)]
 pub(super) fn evaluate_terraform(
     sources: &SourceMap,
-    parsed: &mut [terraform::ParsedDir],
+    parsed: &[terraform::ParsedDir],
     scanned: &HashSet<PathBuf>,
     called: &HashSet<PathBuf>,
     planned_dirs: &HashSet<PathBuf>,
@@ -40,7 +40,6 @@ pub(super) fn evaluate_terraform(
         .enumerate()
         .map(|(i, d)| (d.dir.as_path(), i))
         .collect();
-    let parsed: &[terraform::ParsedDir] = parsed;
     let reach: Vec<Vec<usize>> = roots
         .iter()
         .map(|&i| {
@@ -161,18 +160,19 @@ fn with_modules<R>(
     dirs: &[usize],
     f: impl FnOnce(&terraform::Project, Vec<Diagnostic>) -> R,
 ) -> R {
-    let trees: Vec<terraform::ParsedFiles> = dirs
+    let (trees, errors): (Vec<_>, Vec<_>) = dirs
         .par_iter()
         .map(|&d| terraform::parse_files(sources, &parsed[d].tf_files))
+        .unzip();
+    let modules = dirs
+        .iter()
+        .zip(&trees)
+        .map(|(&d, bodies)| (&parsed[d], bodies.as_slice()))
         .collect();
-    let mut errors = Vec::new();
-    let mut modules = Vec::with_capacity(dirs.len());
-    for (&d, (bodies, e)) in dirs.iter().zip(&trees) {
-        errors.extend(e.iter().cloned());
-        modules.push((&parsed[d], bodies.as_slice()));
-    }
-    let project = terraform::Project::new(modules);
-    f(&project, errors)
+    f(
+        &terraform::Project::new(modules),
+        errors.into_iter().flatten().collect(),
+    )
 }
 
 /// A Terraform root checked on its own: its delivery, and the identity keys (hashed) it
@@ -201,7 +201,7 @@ fn linked_groups(roots: &[RootAlone]) -> Vec<Vec<usize>> {
             declared_by.entry(key).or_default().push(i);
         }
     }
-    let mut parent: Vec<usize> = (0..roots.len()).collect();
+    let mut sets = Sets::new(roots.len());
     for (i, root) in roots.iter().enumerate() {
         for key in root
             .referenced
@@ -209,15 +209,11 @@ fn linked_groups(roots: &[RootAlone]) -> Vec<Vec<usize>> {
             .filter(|k| !root.declared.contains(*k))
         {
             for &j in declared_by.get(key).into_iter().flatten() {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                parent[a.max(b)] = a.min(b);
+                sets.join(i, j);
             }
         }
     }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..roots.len() {
-        let leader = find(&mut parent, i);
-        groups.entry(leader).or_default().push(i);
-    }
-    groups.into_values().filter(|g| g.len() > 1).collect()
+    let mut groups = sets.groups();
+    groups.retain(|g| g.len() > 1);
+    groups
 }
