@@ -309,6 +309,18 @@ pub struct OpaqueCall {
     pub origin: Origin,
     /// Every string among its arguments (ids, names).
     pub arguments: Vec<String>,
+    /// Set when the module could be read had its toolchain restored it.
+    pub not_restored: Option<NotRestored>,
+}
+
+/// A registry or git module that no local cache holds: what it is and how to restore it.
+#[derive(Clone, Debug)]
+pub struct NotRestored {
+    /// The source as the call writes it (`Azure/avm-res-network-virtualnetwork/azurerm`,
+    /// `br/public:avm/res/network/virtual-network:0.9.0`).
+    pub source: String,
+    /// The command that restores it (`terraform init -backend=false` in `infra`).
+    pub restore: String,
 }
 
 /// A declaration whose instances could not be counted (`count` or a copy loop of unknown

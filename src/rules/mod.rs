@@ -38,6 +38,7 @@ pub mod cmk_key_vault_soft_delete;
 pub mod custom_subdomain_missing;
 pub mod foundry_region_mismatch;
 pub mod invalid_suppression;
+pub mod module_not_restored;
 pub mod non_rfc1918_range;
 pub mod parse_error;
 pub mod peered_vnet_overlap;
@@ -55,6 +56,7 @@ pub static ALL: &[&Rule] = &[
     &parse_error::RULE,
     &unresolved_value::RULE,
     &invalid_suppression::RULE,
+    &module_not_restored::RULE,
     &non_rfc1918_range::RULE,
     &cgnat_range::RULE,
     &platform_reserved_range::RULE,

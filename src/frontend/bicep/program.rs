@@ -9,7 +9,7 @@ use super::ast::{
 use crate::frontend::arm::{self as arm_frontend};
 use crate::frontend::arm_shape::{self, ArmResource};
 use crate::frontend::builtins::Budget;
-use crate::model::{Attr, Model, OpaqueCall, Origin, ids};
+use crate::model::{Attr, Model, NotRestored, OpaqueCall, Origin, ids};
 use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
@@ -1141,6 +1141,14 @@ impl<'f> Program<'f> {
                             via: self.via.clone(),
                         },
                         arguments: self.registry_call_arguments(m),
+                        not_restored: m
+                            .path
+                            .as_str()
+                            .filter(|p| super::references::is_registry_module(p))
+                            .map(|source| NotRestored {
+                                source: source.to_string(),
+                                restore: format!("run `bicep restore {}`", self.path.display()),
+                            }),
                     });
                 }
                 Err(_) => {}

@@ -62,6 +62,14 @@ pub fn is_local_module(path: &str) -> bool {
     !path.contains(':') && path.ends_with(".bicep")
 }
 
+/// Whether a module path names a registry module or template spec (`br:`, `br/public:`,
+/// `br/<alias>:`, `ts:`, `ts/<alias>:`), which the Bicep CLI restores into its cache.
+pub fn is_registry_module(path: &str) -> bool {
+    ["br:", "br/", "ts:", "ts/"]
+        .iter()
+        .any(|scheme| path.starts_with(scheme))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,6 +79,20 @@ impl<'a> Evaluator<'a> {
             })
     }
 
+    /// The source of a registry or git module call that `terraform init` has not restored
+    /// here (not in modules.json, or its directory is gone).
+    pub fn unrestored_source(&self, call: &ModuleCallDecl) -> Option<String> {
+        let source = call.source().filter(|s| !is_local_source(s))?;
+        let name = call.block.labels.first()?.as_str();
+        let restored = self
+            .context
+            .installed
+            .and_then(|installed| installed.get(&self.child_key(name)))
+            .zip(self.context.project)
+            .is_some_and(|(dir, project)| project.modules.contains_key(dir));
+        (!restored).then(|| source.to_string())
+    }
+
     fn child_key(&self, name: &str) -> String {
         if self.context.key.is_empty() {
             name.to_string()

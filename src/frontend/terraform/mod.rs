@@ -17,7 +17,7 @@ mod trace;
 pub use calls::{is_local_source, normalize};
 
 use super::Diagnostic;
-use crate::model::{Model, OpaqueCall, Origin, TraceStep, Uncounted};
+use crate::model::{Model, NotRestored, OpaqueCall, Origin, TraceStep, Uncounted};
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::Value;
 use eval::{Evaluator, ModuleContext};
@@ -243,7 +243,7 @@ pub fn evaluate_root(
     };
     let evaluator =
         Evaluator::new(decls, inputs, marker_prefix, context).with_input_traces(input_traces);
-    lower_module(&evaluator, &[], &mut model);
+    lower_module(&evaluator, &[], &root.display_dir, &mut model);
     (model, diagnostics)
 }
 
@@ -260,8 +260,9 @@ fn arm_type_of(evaluator: &Evaluator, decl: &module::ResourceDecl) -> String {
 }
 
 /// Lowers the resources of one module instance, then of the modules it calls. `via` is the
-/// chain of module calls that leads here (address and call site).
-fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model) {
+/// chain of module calls that leads here (address and call site); `root_dir` is where
+/// `terraform init` runs.
+fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], root_dir: &str, model: &mut Model) {
     let prefix = evaluator.context.address_prefix.clone();
     for decl in evaluator.decls.resources.values() {
         let instances = match evaluator.instances(decl) {
@@ -327,6 +328,12 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                     .attributes()
                     .flat_map(|a| evaluator.eval(&a.value, &Default::default()).strings())
                     .collect(),
+                not_restored: evaluator.unrestored_source(call).map(|source| NotRestored {
+                    source,
+                    restore: format!(
+                        "run `terraform get` (or `terraform init -backend=false`) in `{root_dir}`"
+                    ),
+                }),
             });
             continue;
         };
@@ -336,7 +343,7 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                 format!("{prefix}{}", child.instance.address),
                 call.header_span(),
             ));
-            lower_module(&child.evaluator, &chain, model);
+            lower_module(&child.evaluator, &chain, root_dir, model);
         }
     }
 }
