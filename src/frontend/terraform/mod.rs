@@ -13,6 +13,7 @@ mod module;
 pub mod plan;
 mod schema;
 mod trace;
+mod types;
 
 pub use calls::{is_local_source, normalize};
 
