@@ -467,10 +467,11 @@ fn collect_findings(
 }
 
 /// A finding inside a module the user restored but does not own (`.terraform/modules`, the
-/// Bicep module cache) is reported where the user's own files lead into it: the first step of
-/// the value's trace written in the user's files (the argument of the module call that carries
-/// the value), or, when the value is the module's own default, the outermost module call in the
-/// user's files. The module's own location stays as a related location.
+/// Bicep module cache) is reported where the user's own files lead into it: the outermost step
+/// of the value's trace written in the user's files (the argument of the module call that
+/// carries the value, or the tfvars line that feeds it), or, when the value is the module's own
+/// default, the outermost module call in the user's files. The module's own location stays as a
+/// related location.
 fn land_in_user_files(finding: &mut Finding, sources: &crate::source::SourceMap) {
     let vendored = |span: Span| sources.get(span.file).vendored;
     if !vendored(finding.span) {
@@ -479,6 +480,7 @@ fn land_in_user_files(finding: &mut Finding, sources: &crate::source::SourceMap)
     let from_trace = finding
         .trace_steps()
         .iter()
+        .rev()
         .map(|step| step.span)
         .find(|&span| !vendored(span));
     let from_call = || {

@@ -279,6 +279,45 @@ fn a_value_computed_through_locals_and_tfvars_carries_its_trace() {
 }
 
 #[test]
+fn a_value_from_an_optional_default_in_an_installed_module_traces_to_the_default() {
+    let dir = "fixtures/terraform/registry-optional-defaults";
+    let out = run(&[dir, "--format", "json", "--select", "FL201"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &doc["findings"][0];
+    assert_eq!(
+        finding["resource"],
+        "module.network.module.subnet[\"agent\"].azurerm_subnet.this"
+    );
+    let steps: Vec<(String, String)> = finding["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or_default().to_string(),
+                s["text"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    // Through the module call's argument to the caller's map, and to the default it omits.
+    assert!(
+        steps.contains(&(
+            format!("{dir}/main.tf"),
+            "module.network.subnets = { agent = { index = 1 } endpoints = { index = 2 prefix_length = \"24\" delegations = [] } }".to_string()
+        )),
+        "{steps:?}"
+    );
+    assert_eq!(
+        steps.last(),
+        Some(&(
+            format!("{dir}/.terraform/modules/network/variables.tf"),
+            "var.subnets type: prefix_length = optional(number, 28)".to_string()
+        )),
+        "{steps:?}"
+    );
+}
+
+#[test]
 fn a_finding_inside_a_module_names_the_call_chain() {
     let out = run(&[
         "fixtures/terraform/module-tree",

@@ -7,6 +7,7 @@ use super::calls::ChildSet;
 use super::functions;
 use super::module::{ModuleDecls, ResourceDecl};
 use super::schema;
+use super::types::{self, Type};
 use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
@@ -536,7 +537,7 @@ impl<'a> Evaluator<'a> {
         match (root, first) {
             ("var", Some(name)) => {
                 let v = self.variable(name);
-                self.traverse(v, rest, scope, None, format!("var.{name}"))
+                self.traverse_shared(&v, rest, scope, None, format!("var.{name}"))
             }
             ("local", Some(name)) => {
                 let v = self.local(name);
@@ -720,42 +721,57 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub(super) fn variable(&self, name: &str) -> Value {
-        if let Some(v) = self.inputs.get(name) {
-            // Values from the command line and tfvars are converted to the declared primitive
-            // type, as Terraform does (`--var enabled=false` is a bool).
-            let declared = self
-                .decls
-                .variables
-                .get(name)
-                .and_then(|d| d.block.body.get_attribute("type"))
-                .and_then(|t| match &t.value {
-                    Expression::Variable(v) => Some(v.as_str().to_string()),
-                    _ => None,
-                });
-            return match (declared.as_deref(), v) {
-                (Some("bool"), Value::String(s)) if s == "true" || s == "false" => {
-                    Value::Bool(s == "true")
-                }
-                (Some("number"), Value::String(s)) if s.trim().parse::<f64>().is_ok() => {
-                    Value::Number(s.trim().parse().unwrap_or_default())
-                }
-                (Some("string"), Value::Bool(b)) => Value::String(b.to_string()),
-                (Some("string"), Value::Number(_)) => {
-                    Value::String(v.to_display_string().unwrap_or_default())
-                }
-                _ => v.clone(),
-            };
-        }
-        match self.decls.variables.get(name) {
-            Some(decl) => match decl.block.body.get_attribute("default") {
-                Some(attr) => self.eval(&attr.value, &Scope::default()),
-                None => Value::unknown(format!(
+    /// A variable's value: the input given for it (tfvars, `--var`, a module call's argument)
+    /// or its default, converted by its `type` constraint as Terraform does (see `types`).
+    fn variable(&self, name: &str) -> std::rc::Rc<Value> {
+        self.memoized_shared(&format!("var.{name}"), || self.variable_value(name))
+    }
+
+    fn variable_value(&self, name: &str) -> Value {
+        let Some(decl) = self.decls.variables.get(name) else {
+            return Value::error(format!("`var.{name}` is not declared"));
+        };
+        let body = &decl.block.body;
+        let ty = match body.get_attribute("type").map(|t| Type::parse(&t.value)) {
+            None => Type::Any,
+            Some(Ok(ty)) => ty,
+            Some(Err(e)) => {
+                return Value::error(format!("`var.{name}` has an invalid type constraint: {e}"));
+            }
+        };
+        // `nullable = false`: a null argument means "use the default".
+        let nullable = !matches!(
+            body.get_attribute("nullable").map(|a| &a.value),
+            Some(Expression::Bool(b)) if !*b.value()
+        );
+        let given = self
+            .inputs
+            .get(name)
+            .filter(|v| nullable || !matches!(v, Value::Null));
+        let (value, what) = match (given, body.get_attribute("default")) {
+            (Some(v), _) => (v.clone(), "value"),
+            (None, Some(attr)) => (self.eval(&attr.value, &Scope::default()), "default"),
+            (None, None) if self.inputs.contains_key(name) => {
+                return Value::error(format!(
+                    "`var.{name}` is not nullable and has no default, but is given null"
+                ));
+            }
+            (None, None) => {
+                return Value::unknown(format!(
                     "`var.{name}` has no default and no value in a tfvars file"
-                )),
-            },
-            None => Value::error(format!("`var.{name}` is not declared")),
+                ));
+            }
+        };
+        if !nullable && value == Value::Null {
+            return Value::error(format!(
+                "`var.{name}` is not nullable, but its default is null"
+            ));
         }
+        types::convert(value, &ty).unwrap_or_else(|e| {
+            Value::Unknown(Unknown::error(format!(
+                "the {what} of `var.{name}` does not match its type: {e}"
+            )))
+        })
     }
 
     fn local(&self, name: &str) -> std::rc::Rc<Value> {

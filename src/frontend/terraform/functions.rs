@@ -261,7 +261,7 @@ fn conv_bool(v: &Value) -> Result<bool, String> {
 }
 
 /// Terraform reads numbers in strings as decimal literals: sign, digits, fraction, exponent.
-fn parse_number(s: &str) -> Option<f64> {
+pub(super) fn parse_number(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let digits = |i: &mut usize| {
         let start = *i;
@@ -398,7 +398,7 @@ fn set_order_at(a: &Value, b: &Value, depth: usize) -> Ordering {
     }
 }
 
-fn sorted_set(mut items: Vec<Value>) -> Vec<Value> {
+pub(super) fn sorted_set(mut items: Vec<Value>) -> Vec<Value> {
     items.sort_by(set_order);
     items.dedup_by(|x, y| set_order(x, y).is_eq());
     items
@@ -406,7 +406,7 @@ fn sorted_set(mut items: Vec<Value>) -> Vec<Value> {
 
 /// Terraform turns a tuple into a list, set or map by finding one element type for all elements:
 /// strings absorb numbers and bools, nothing else mixes.
-fn unify(items: &[Value]) -> Result<Cow<'_, [Value]>, String> {
+pub(super) fn unify(items: &[Value]) -> Result<Cow<'_, [Value]>, String> {
     let (mut strings, mut numbers, mut bools, mut structural) = (false, false, false, false);
     for v in items {
         match v {

@@ -13,6 +13,7 @@ mod module;
 pub mod plan;
 mod schema;
 mod trace;
+mod types;
 
 pub use calls::{is_local_source, normalize};
 
@@ -132,9 +133,17 @@ pub fn local_calls(dir: &Path, bodies: &[(FileId, Body)]) -> Vec<PathBuf> {
 }
 
 /// The modules `terraform init` installed for a root directory, from
-/// `.terraform/modules/modules.json` (key -> directory).
+/// `<data dir>/modules/modules.json` (key -> directory). The data directory is `.terraform`, or
+/// `TF_DATA_DIR` when set, as for Terraform itself (relative to the root it runs in).
 pub fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
-    let manifest = dir.join(".terraform/modules/modules.json");
+    let data_dir = std::env::var_os("TF_DATA_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| PathBuf::from(".terraform"), PathBuf::from);
+    installed_modules_in(dir, &data_dir)
+}
+
+fn installed_modules_in(dir: &Path, data_dir: &Path) -> HashMap<String, PathBuf> {
+    let manifest = dir.join(data_dir).join("modules/modules.json");
     let Ok(text) = std::fs::read_to_string(&manifest) else {
         return HashMap::new();
     };
@@ -345,5 +354,33 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], root_dir: &str, m
             ));
             lower_module(&child.evaluator, &chain, root_dir, model);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn installed_modules_are_read_from_the_data_directory() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let modules = root.path().join("tfdata/modules");
+        std::fs::create_dir_all(&modules).expect("mkdir");
+        std::fs::write(
+            modules.join("modules.json"),
+            r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"net","Source":"registry.terraform.io/a/b/c","Version":"1.0.0","Dir":"tfdata/modules/net"}]}"#,
+        )
+        .expect("write");
+        let found = installed_modules_in(root.path(), Path::new("tfdata"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found["net"],
+            normalize(&root.path().join("tfdata/modules/net"))
+        );
+        assert!(installed_modules_in(root.path(), Path::new(".terraform")).is_empty());
+        // A truncated manifest installs nothing rather than failing.
+        std::fs::write(modules.join("modules.json"), r#"{"Modules":[{"Key":"net","#)
+            .expect("write");
+        assert!(installed_modules_in(root.path(), Path::new("tfdata")).is_empty());
     }
 }
