@@ -57,12 +57,7 @@ impl Relations {
         }
         for (a, account) in model.accounts.iter().enumerate() {
             for (i, injection) in account.network_injections.iter().enumerate() {
-                if injection
-                    .managed_network
-                    .as_ref()
-                    .and_then(|m| m.get().copied())
-                    == Some(true)
-                {
+                if injection.uses_managed_network() {
                     continue;
                 }
                 if let Some(subnet) = &injection.subnet
