@@ -91,7 +91,8 @@ pub const SESSIONS_AT_MINIMUM: u32 = 17;
 /// Concurrent sessions per subscription and region, reachable from a /26.
 pub const SESSION_MAXIMUM: u32 = 50;
 /// Resources the Agent service keeps its state in (thread storage, files, vector stores),
-/// reached through private endpoints in the agent VNet: they must be in the VNet's region.
+/// reached through private endpoints in the agent VNet. Since mid-2026 Learn lets them be in
+/// another region than the VNet (their endpoints may not: FL105).
 pub const AGENT_DEPENDENCY_TYPES: &[&str] = &[
     "Microsoft.Storage/storageAccounts",
     "Microsoft.DocumentDB/databaseAccounts",

@@ -38,12 +38,6 @@ impl Model {
             .unwrap_or(&[])
     }
 
-    /// Whether a connection of an account or project names the dependency (so the Agent
-    /// service uses it).
-    pub fn is_connected(&self, dependency: usize) -> bool {
-        self.relations.connected_dependencies.contains(&dependency)
-    }
-
     /// The subnets of a VNet.
     pub fn subnets_of_vnet(&self, vnet: usize) -> Vec<usize> {
         self.relations
