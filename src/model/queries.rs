@@ -171,6 +171,19 @@ impl Model {
         Some(self.index.key_vault(&cmk.vault))
     }
 
+    /// Each declared vault that holds some account's customer-managed key, once, with the first
+    /// account using it: (account, vault). Vault settings are the vault's, so one finding per
+    /// vault is enough.
+    pub fn cmk_vaults(&self) -> Vec<(usize, usize)> {
+        let mut seen = std::collections::HashSet::new();
+        (0..self.accounts.len())
+            .filter_map(|a| match self.cmk_vault(a)? {
+                Resolved::Entity(v) => seen.insert(v).then_some((a, v)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The key an account's CMK names, when both its vault and name are known.
     pub fn cmk_key(&self, account: usize) -> Option<usize> {
         let cmk = self.accounts[account].customer_managed_key.as_ref()?;

@@ -2,7 +2,7 @@
 //! services.
 
 use crate::engine::Reporter;
-use crate::model::{Attr, Model, Resolved};
+use crate::model::{Attr, Model};
 use crate::settings::Settings;
 
 rule!(
@@ -17,14 +17,8 @@ rule!(
 const TRUSTED_SERVICES: &str = "AzureServices";
 
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
-    let mut reported = Vec::new();
-    for (a, account) in model.accounts.iter().enumerate() {
-        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
-            continue;
-        };
-        if reported.contains(&v) {
-            continue;
-        }
+    for (a, v) in model.cmk_vaults() {
+        let account = &model.accounts[a];
         let vault = &model.key_vaults[v];
         let firewall = &vault.firewall;
         // Absent, the bypass is AzureServices (the Key Vault API's default).
@@ -57,7 +51,6 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
             }
             continue;
         };
-        reported.push(v);
         let cmk_span = account
             .customer_managed_key
             .as_ref()
