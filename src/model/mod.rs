@@ -187,6 +187,19 @@ pub struct KeyVault {
     pub rbac_authorization: Attr<bool>,
     /// Whether the vault is a Managed HSM (always RBAC, purge protection settable).
     pub managed_hsm: bool,
+    pub firewall: KeyVaultFirewall,
+}
+
+/// A vault's network rules (ARM `networkAcls` and `publicNetworkAccess`; azurerm `network_acls`
+/// and `public_network_access_enabled`). Each is None when the template leaves it out.
+#[derive(Clone, Debug, Default)]
+pub struct KeyVaultFirewall {
+    /// Whether traffic no rule allows is denied (`defaultAction: Deny`); absent means Allow.
+    pub deny_by_default: Option<Attr<bool>>,
+    /// Whether public network access is enabled; absent means enabled.
+    pub public_network_access: Option<Attr<bool>>,
+    /// What passes the rules anyway (`AzureServices` or `None`); absent means `AzureServices`.
+    pub bypass: Option<Attr<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -223,9 +236,18 @@ pub struct AccountIdentity {
 
 #[derive(Clone, Debug)]
 pub struct NetworkInjection {
+    /// None when `subnetArmId` is absent, null or empty: no customer subnet.
     pub subnet: Option<Attr<String>>,
     pub managed_network: Option<Attr<bool>>,
     pub span: Span,
+}
+
+impl NetworkInjection {
+    /// Whether the agents run in a Microsoft-managed network (`useMicrosoftManagedNetwork:
+    /// true`): there is no customer subnet, whatever `subnetArmId` says.
+    pub fn uses_managed_network(&self) -> bool {
+        self.managed_network.as_ref().and_then(|m| m.get().copied()) == Some(true)
+    }
 }
 
 #[derive(Clone, Debug)]

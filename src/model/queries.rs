@@ -38,12 +38,6 @@ impl Model {
             .unwrap_or(&[])
     }
 
-    /// Whether a connection of an account or project names the dependency (so the Agent
-    /// service uses it).
-    pub fn is_connected(&self, dependency: usize) -> bool {
-        self.relations.connected_dependencies.contains(&dependency)
-    }
-
     /// The subnets of a VNet.
     pub fn subnets_of_vnet(&self, vnet: usize) -> Vec<usize> {
         self.relations
@@ -175,6 +169,19 @@ impl Model {
     pub fn cmk_vault(&self, account: usize) -> Option<Resolved> {
         let cmk = self.accounts[account].customer_managed_key.as_ref()?;
         Some(self.index.key_vault(&cmk.vault))
+    }
+
+    /// Each declared vault that holds some account's customer-managed key, once, with the first
+    /// account using it: (account, vault). Vault settings are the vault's, so one finding per
+    /// vault is enough.
+    pub fn cmk_vaults(&self) -> Vec<(usize, usize)> {
+        let mut seen = std::collections::HashSet::new();
+        (0..self.accounts.len())
+            .filter_map(|a| match self.cmk_vault(a)? {
+                Resolved::Entity(v) => seen.insert(v).then_some((a, v)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The key an account's CMK names, when both its vault and name are known.

@@ -32,6 +32,7 @@ pub mod class_a_region;
 pub mod cmk_identity_missing;
 pub mod cmk_key_permission_missing;
 pub mod cmk_key_type;
+pub mod cmk_key_vault_firewall;
 pub mod cmk_key_vault_purge_protection;
 pub mod cmk_key_vault_region;
 pub mod cmk_key_vault_soft_delete;
@@ -83,6 +84,7 @@ pub static ALL: &[&Rule] = &[
     &cmk_key_permission_missing::RULE,
     &cmk_identity_missing::RULE,
     &cmk_key_type::RULE,
+    &cmk_key_vault_firewall::RULE,
 ];
 
 /// A rule by code or name (case-insensitive).
