@@ -137,7 +137,11 @@ impl<'j> Linked<'j> {
 pub struct Template<'j> {
     file: FileId,
     linked: &'j Linked<'j>,
-    parameters: HashMap<String, Value>,
+    /// Parameter values, filled in on first use: a default may read a parameter declared after
+    /// it (compiled Bicep does this).
+    parameters: RefCell<HashMap<String, Value>>,
+    /// Defaults not evaluated yet.
+    defaults: RefCell<HashMap<String, &'j Spanned>>,
     variables: HashMap<String, &'j Spanned>,
     variable_copies: HashMap<String, &'j Spanned>,
     functions: HashMap<String, (Vec<String>, &'j Spanned)>,
@@ -173,7 +177,8 @@ impl<'j> Template<'j> {
         let mut t = Template {
             file,
             linked,
-            parameters: HashMap::new(),
+            parameters: RefCell::default(),
+            defaults: RefCell::default(),
             variables: HashMap::new(),
             variable_copies: HashMap::new(),
             functions: HashMap::new(),
@@ -228,28 +233,34 @@ impl<'j> Template<'j> {
                 }
             }
         }
-        // Defaults may use other parameters: evaluate in declaration order.
-        for (name, def) in json
+        let declared = json
             .get("parameters")
             .map(Spanned::members)
-            .unwrap_or_default()
-        {
-            let value = match overrides.get(&lower(name)) {
-                Some(v) => v.clone(),
-                None => match def.get("defaultValue") {
-                    // `utcNow()` and `newGuid()` defaults make a value that is unique per
-                    // deployment but the same wherever the template uses it: an identity marker
-                    // keeps the names built from it (`uniqueString(...)` suffixes) consistent.
-                    Some(default) if is_per_deployment(default) => {
-                        Value::String(ids::marker(&format!("deployment-unique:{name}")))
-                    }
-                    Some(default) => t.eval_json(default, &Locals::default()),
-                    None => Value::unknown(format!(
-                        "parameter `{name}` has no default and no value in a parameter file"
-                    )),
-                },
+            .unwrap_or_default();
+        for (name, def) in declared {
+            let key = lower(name);
+            let value = match (overrides.get(&key), def.get("defaultValue")) {
+                (Some(v), _) => v.clone(),
+                // `utcNow()` and `newGuid()` defaults make a value that is unique per
+                // deployment but the same wherever the template uses it: an identity marker
+                // keeps the names built from it (`uniqueString(...)` suffixes) consistent.
+                (None, Some(default)) if is_per_deployment(default) => {
+                    Value::String(ids::marker(&format!("deployment-unique:{name}")))
+                }
+                (None, Some(default)) => {
+                    t.defaults.get_mut().insert(key, default);
+                    continue;
+                }
+                (None, None) => Value::unknown(format!(
+                    "parameter `{name}` has no default and no value in a parameter file"
+                )),
             };
-            t.parameters.insert(lower(name), value);
+            t.parameters.get_mut().insert(key, value);
+        }
+        // Every default is evaluated now, in declaration order, each reading the others as it
+        // needs them; an outer-scope nested template then shares the finished values.
+        for (name, _) in declared {
+            t.parameter(name);
         }
         t
     }
@@ -424,8 +435,7 @@ impl<'j> Template<'j> {
                     .rev()
                     .find(|(n, _)| n.eq_ignore_ascii_case(p))
                     .map(|(_, v)| v.clone())
-                    .or_else(|| self.parameters.get(&lower(p)).cloned())
-                    .unwrap_or_else(|| Value::error(format!("parameter `{p}` is not declared"))),
+                    .unwrap_or_else(|| self.parameter(p)),
                 [Value::Unknown(u)] => Value::Unknown(u.clone()),
                 _ => Value::error("parameters() takes a name"),
             },
@@ -480,6 +490,9 @@ impl<'j> Template<'j> {
                     _ => Value::error("if() needs a bool condition"),
                 }
             }
+            // ARM stops at the first argument that decides (compiled Bicep relies on it:
+            // `and(passedIn, equals(parts[8], name))` with nothing passed in deploys).
+            "and" | "or" => self.short_circuit(&lname, args, locals),
             "resourceid" => self.resource_id(&self.args(args, locals), false),
             "subscriptionresourceid" => self.resource_id(&self.args(args, locals), true),
             "extensionresourceid" => match self.args(args, locals).as_slice() {
@@ -495,19 +508,6 @@ impl<'j> Template<'j> {
                 values => first_unknown(values).unwrap_or_else(|| {
                     Value::error("extensionResourceId() takes a scope, a type and names")
                 }),
-            },
-            "tenantresourceid" => match self.args(args, locals).as_slice() {
-                [Value::String(ty), names @ ..] => {
-                    let names: Option<Vec<&str>> = names.iter().map(Value::as_str).collect();
-                    match names {
-                        Some(names) => Value::String(extension_id("", ty, &names)),
-                        None => {
-                            Value::unknown("tenantResourceId() with names not known statically")
-                        }
-                    }
-                }
-                values => first_unknown(values)
-                    .unwrap_or_else(|| Value::error("tenantResourceId() takes a type and names")),
             },
             "resourcegroup" => Value::Object(BTreeMap::from([
                 ("id".into(), Value::String(self.scope.resource_group_id())),
@@ -567,8 +567,10 @@ impl<'j> Template<'j> {
                 },
                 _ => Value::error("resourceInfo() takes a symbolic name"),
             },
-            "lambda" => Value::error("a lambda outside filter/map/reduce/sort/toObject"),
-            "filter" | "map" | "reduce" | "sort" | "toobject" | "mapvalues" => {
+            "lambda" => {
+                Value::error("a lambda outside filter/map/reduce/sort/toObject/groupBy/mapValues")
+            }
+            "filter" | "map" | "reduce" | "sort" | "toobject" | "mapvalues" | "groupby" => {
                 self.lambda_call(&lname, args, locals)
             }
             _ if lname.starts_with("list") => {
@@ -593,6 +595,64 @@ impl<'j> Template<'j> {
                 }
             }
         }
+    }
+
+    /// `and`/`or`, evaluating arguments left to right until one decides. An unknown argument
+    /// might have decided, so an error after it is unknown too; a known deciding argument after
+    /// it still decides.
+    fn short_circuit(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        let decisive = name == "or";
+        if args.len() < 2 {
+            return functions::call(name, self.args(args, locals)).unwrap_or(Value::Null);
+        }
+        let mut pending: Option<Value> = None;
+        for (i, arg) in args.iter().enumerate() {
+            match self.eval(arg, locals) {
+                Value::Bool(b) if b == decisive => return Value::Bool(decisive),
+                Value::Bool(_) => {}
+                Value::Unknown(u) if u.is_error() => return pending.unwrap_or(Value::Unknown(u)),
+                v @ Value::Unknown(_) => {
+                    pending.get_or_insert(v);
+                }
+                other => {
+                    return pending.unwrap_or_else(|| {
+                        crate::frontend::builtins::fail(
+                            name,
+                            format!(
+                                "argument {} must be a bool, not {}",
+                                i + 1,
+                                other.type_name()
+                            ),
+                        )
+                    });
+                }
+            }
+        }
+        pending.unwrap_or(Value::Bool(!decisive))
+    }
+
+    /// A parameter's value, its default evaluated on first use.
+    fn parameter(&self, name: &str) -> Value {
+        let key = lower(name);
+        if let Some(v) = self.parameters.borrow().get(&key) {
+            return v.clone();
+        }
+        let Some(default) = self.defaults.borrow().get(&key).copied() else {
+            return Value::error(format!("parameter `{name}` is not declared"));
+        };
+        let guard = format!("parameter:{key}");
+        if self.active.borrow().len() >= MAX_DEPTH
+            || !self.active.borrow_mut().insert(guard.clone())
+        {
+            return Value::error(format!(
+                "the default of parameter `{name}` refers to itself"
+            ));
+        }
+        let value = self.eval_json(default, &Locals::default());
+        self.active.borrow_mut().remove(&guard);
+        self.defaults.borrow_mut().remove(&key);
+        self.parameters.borrow_mut().insert(key, value.clone());
+        value
     }
 
     fn variable(&self, name: &str) -> Value {
@@ -1137,9 +1197,24 @@ impl<'j> Template<'j> {
                 .map(Spanned::members)
                 .unwrap_or_default()
             {
-                let value = match p.get("value") {
-                    Some(v) => self.eval_json(v, locals),
-                    None => Value::unknown(format!(
+                let value = match (p.get("value"), &p.value) {
+                    (Some(v), _) => self.eval_json(v, locals),
+                    // Compiled Bicep writes a whole entry as one expression:
+                    // `"[if(c, createObject('value', x), createObject('value', null()))]"`.
+                    (None, Json::String(_)) => match self.eval_json(p, locals) {
+                        Value::Object(entry) => match entry.get("value") {
+                            Some(v) => v.clone(),
+                            None => Value::unknown(format!(
+                                "parameter `{name}` of a nested deployment is read from a Key Vault"
+                            )),
+                        },
+                        Value::Unknown(u) => Value::Unknown(u),
+                        other => Value::error(format!(
+                            "parameter `{name}` of a nested deployment must be an object with a `value`, not {}",
+                            other.type_name()
+                        )),
+                    },
+                    (None, _) => Value::unknown(format!(
                         "parameter `{name}` of a nested deployment is read from a Key Vault"
                     )),
                 };
@@ -1163,7 +1238,8 @@ impl<'j> Template<'j> {
         let outer = Template {
             file: self.file,
             linked: self.linked,
-            parameters: self.parameters.clone(),
+            parameters: RefCell::new(self.parameters.borrow().clone()),
+            defaults: RefCell::default(),
             variables: self.variables.clone(),
             variable_copies: self.variable_copies.clone(),
             functions: self.functions.clone(),
@@ -1268,9 +1344,117 @@ pub fn environment() -> Value {
     ]))
 }
 
+/// `text` evaluated in `json` after its resources are declared (so `reference` and
+/// `resourceInfo` find them), for tests of the function table.
+#[cfg(test)]
+pub(super) fn eval_declared(json: &Spanned, text: &str) -> Value {
+    let linked = Linked::default();
+    let t = Template::new(
+        json,
+        FileId(0),
+        &linked,
+        &HashMap::new(),
+        DeployScope::unknown(),
+        0,
+        Budget::default(),
+    );
+    t.expand(json);
+    t.eval_string(text, Span::file_start(FileId(0)), &Locals::default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn eval(template: &str, text: &str) -> Value {
+        let json = crate::json::parse(template, FileId(0))
+            .ok()
+            .flatten()
+            .expect("template parses");
+        eval_declared(&json, text)
+    }
+
+    const EMPTY_ID: &str = r#"{"parameters": {"id": {"type": "string", "defaultValue": ""}}}"#;
+
+    #[test]
+    fn an_unselected_branch_is_never_an_error() {
+        let ok = |text: &str, expected: Value| assert_eq!(eval(EMPTY_ID, text), expected);
+        ok(
+            "[if(empty(parameters('id')), 'new', split(parameters('id'), '/')[8])]",
+            Value::str("new"),
+        );
+        // Nested inside calls, property access and indexes on the result.
+        ok(
+            "[concat('x-', if(empty(parameters('id')), 'new', split(parameters('id'), '/')[8]))]",
+            Value::str("x-new"),
+        );
+        ok(
+            "[if(true(), createObject('a', createArray('v')), split(parameters('id'), '/')[8]).a[0]]",
+            Value::str("v"),
+        );
+        ok(
+            "[and(not(empty(parameters('id'))), equals(split(parameters('id'), '/')[8], 'x'))]",
+            Value::Bool(false),
+        );
+        ok(
+            "[or(empty(parameters('id')), equals(split(parameters('id'), '/')[8], 'x'))]",
+            Value::Bool(true),
+        );
+        // The selected branch's error is an error.
+        assert!(
+            eval(
+                EMPTY_ID,
+                "[if(true(), split(parameters('id'), '/')[8], 'x')]"
+            )
+            .first_unknown()
+            .is_some_and(|u| u.is_error())
+        );
+        assert!(
+            eval(
+                EMPTY_ID,
+                "[and(true(), equals(split(parameters('id'), '/')[8], 'x'))]"
+            )
+            .first_unknown()
+            .is_some_and(|u| u.is_error())
+        );
+    }
+
+    #[test]
+    fn an_unknown_argument_of_and_might_have_decided() {
+        let t = r#"{"parameters": {"p": {"type": "bool"}, "id": {"type": "string", "defaultValue": ""}}}"#;
+        // `p` unknown: an error after it may never be reached.
+        assert!(
+            eval(
+                t,
+                "[and(parameters('p'), equals(split(parameters('id'), '/')[8], 'x'))]"
+            )
+            .first_unknown()
+            .is_some_and(|u| !u.is_error())
+        );
+        assert_eq!(
+            eval(t, "[and(parameters('p'), false())]"),
+            Value::Bool(false)
+        );
+        assert_eq!(eval(t, "[or(parameters('p'), true())]"), Value::Bool(true));
+        assert!(eval(t, "[and(parameters('p'), true())]").is_unknown());
+    }
+
+    #[test]
+    fn parameter_defaults_read_parameters_declared_anywhere() {
+        let t = r#"{"parameters": {
+            "config": {"type": "object", "defaultValue": "[if(equals(parameters('os'), 'Windows'), createObject('enabled', true()), createObject('enabled', false()))]"},
+            "os": {"type": "string", "defaultValue": "[parameters('base')]"},
+            "base": {"type": "string", "defaultValue": "Windows"},
+            "loop": {"type": "string", "defaultValue": "[parameters('loop')]"}
+        }}"#;
+        assert_eq!(eval(t, "[parameters('config').enabled]"), Value::Bool(true));
+        assert_eq!(eval(t, "[parameters('os')]"), Value::str("Windows"));
+        assert!(
+            eval(t, "[parameters('loop')]")
+                .first_unknown()
+                .is_some_and(|u| u.is_error())
+        );
+    }
 
     #[test]
     fn extension_ids_nest_under_their_scope() {
