@@ -240,6 +240,11 @@ pub fn run(args: &Args) -> Result<i32, String> {
         var_files: args.var_files.clone(),
         vars,
         external_networks,
+        template_links: config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|dir| crate::config::template_links(&config, dir))
+            .unwrap_or_default(),
     };
     let settings = config.settings();
     // Models are kept only for what shows them: the markdown diagram and the model dump.

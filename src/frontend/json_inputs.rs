@@ -16,6 +16,7 @@ pub(super) fn load_json(
     json_ids: &[FileId],
     parsed: &[terraform::ParsedDir],
     cli_parameters: &[PathBuf],
+    template_links: &[(String, PathBuf)],
     diagnostics: &mut Vec<Diagnostic>,
     deliver: &Deliver,
 ) -> HashSet<PathBuf> {
@@ -105,6 +106,7 @@ pub(super) fn load_json(
             .iter()
             .map(|(file, path, _)| (path.clone(), *file))
             .collect(),
+        template_links,
     };
     // A template that another links (`templateLink.relativePath`) is evaluated through that
     // link, with the parameters it passes, not on its own with defaults.

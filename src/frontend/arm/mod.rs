@@ -19,6 +19,17 @@ pub fn call_function(name: &str, args: Vec<Value>) -> Option<Value> {
     functions::call(name, args)
 }
 
+/// The unknown a call of a function foundry-lint does not evaluate gives: the reason of its
+/// row when it is unknown by design.
+pub fn unevaluated(language: Language, name: &str) -> Value {
+    match reference::status(language, name) {
+        Some(Status::Unknowable(reason)) => Value::unknown(format!("`{name}()`: {reason}")),
+        _ => Value::unknown(format!(
+            "function `{name}` is not evaluated by foundry-lint"
+        )),
+    }
+}
+
 /// A Bicep function that needs no deployment context: ARM's, and the few Bicep adds that
 /// compile away (`any`, `fail`). `name` is lower-cased.
 pub fn call_bicep_function(name: &str, args: Vec<Value>) -> Option<Value> {

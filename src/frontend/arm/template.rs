@@ -91,7 +91,14 @@ pub struct AllTemplates<'s> {
     pub sources: &'s crate::source::SourceMap,
     pub paths: HashMap<FileId, std::path::PathBuf>,
     pub files: HashMap<std::path::PathBuf, FileId>,
+    /// `[template-links]`: URL prefixes and the directories of the repository they stand for.
+    pub template_links: &'s [(String, std::path::PathBuf)],
 }
+
+/// The URL `deployment().properties.templateLink.uri` stands for: the template's own place,
+/// `<prefix><file id>/<file name>`. A link built from it (`uri(...)`, `concat(...)`, the
+/// QuickStart `_artifactsLocation`) resolves relative to the template's directory.
+const OWN_LOCATION: &str = "https://template-location.foundry-lint.invalid/";
 
 impl<'j> Linked<'j> {
     /// `arena` keeps what computed links name for as long as the evaluation runs.
@@ -111,6 +118,52 @@ impl<'j> Linked<'j> {
     /// The normalized path of a template of the run.
     pub fn path_of(&self, file: FileId) -> Option<&'j std::path::Path> {
         self.all?.paths.get(&file).map(|p| p.as_path())
+    }
+
+    /// The local file a template URL names: a place built from a template's own location, or
+    /// under a `[template-links]` prefix (the longest that matches). The query (a SAS token) and
+    /// fragment are not part of the place.
+    fn url_path(&self, url: &str) -> Option<std::path::PathBuf> {
+        let url = url.split(['?', '#']).next()?;
+        let (dir, rest) = match url.strip_prefix(OWN_LOCATION) {
+            Some(own) => {
+                let (id, rest) = own.split_once('/')?;
+                let file = FileId(id.parse().ok()?);
+                (self.path_of(file)?.parent()?.to_path_buf(), rest)
+            }
+            None => {
+                let (prefix, dir) = self
+                    .all?
+                    .template_links
+                    .iter()
+                    .filter(|(prefix, _)| url.starts_with(prefix.as_str()))
+                    .max_by_key(|(prefix, _)| prefix.len())?;
+                (dir.clone(), &url[prefix.len()..])
+            }
+        };
+        if rest.is_empty() || rest.split('/').any(|part| part == "..") {
+            return None;
+        }
+        Some(crate::frontend::terraform::normalize(&dir.join(rest)))
+    }
+
+    /// The template a URL names, when it is one of the run's (see [`Linked::url_path`]).
+    fn template_at_url(&self, url: &str) -> Option<(FileId, &'j Spanned)> {
+        let path = self.url_path(url)?;
+        self.template(&path).or_else(|| {
+            // The configuration's directories are absolute; the run's paths are as given.
+            let cwd = std::env::current_dir().ok()?;
+            match path.strip_prefix(&cwd) {
+                Ok(relative) => self.template(relative),
+                Err(_) => self.template(&crate::frontend::terraform::normalize(&cwd.join(&path))),
+            }
+        })
+    }
+
+    /// What `deployment().properties.templateLink.uri` is for a template of the run.
+    fn own_location(&self, file: FileId) -> Option<String> {
+        let name = self.path_of(file)?.file_name()?.to_str()?;
+        Some(format!("{OWN_LOCATION}{}/{name}", file.0))
     }
 
     /// The template at `path`, parsed.
@@ -345,6 +398,22 @@ impl<'j> Template<'j> {
         ))
     }
 
+    /// An output's `"copy": {"count": n, "input": ...}`: the array of its inputs, `copyIndex()`
+    /// counting.
+    fn output_copy(&self, copy: &Spanned) -> Value {
+        let (Some(count), Some(input)) = (copy.get("count"), copy.get("input")) else {
+            return Value::error("an output's copy needs a count and an input");
+        };
+        match self.copy_count(&self.eval_json(count, &Locals::default())) {
+            Ok(n) => Value::List(
+                (0..n)
+                    .map(|i| self.eval_json(input, &Locals::default().with_copy("", i as i64)))
+                    .collect(),
+            ),
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
     fn copy_count(&self, count: &Value) -> Result<usize, Unknown> {
         match count {
             Value::Number(n) if *n >= 0.0 && *n <= MAX_COPIES as f64 && n.fract() == 0.0 => {
@@ -549,7 +618,17 @@ impl<'j> Template<'j> {
                 ),
                 (
                     "properties".into(),
-                    Value::unknown("`deployment().properties` is known only at deployment"),
+                    match self.linked.own_location(self.file) {
+                        // Templates deployed from a link (QuickStart's `_artifactsLocation`
+                        // default) find what they link beside themselves.
+                        Some(uri) => Value::Object(BTreeMap::from([(
+                            "templateLink".into(),
+                            Value::Object(BTreeMap::from([("uri".into(), Value::String(uri))])),
+                        )])),
+                        None => {
+                            Value::unknown("`deployment().properties` is known only at deployment")
+                        }
+                    },
                 ),
             ])),
             "tenant" | "managementgroup" | "deployer" => {
@@ -582,11 +661,8 @@ impl<'j> Template<'j> {
                     return Value::Unknown(u);
                 }
                 let values = self.args(args, locals);
-                let result = functions::call(&lname, values).unwrap_or_else(|| {
-                    Value::unknown(format!(
-                        "function `{name}` is not evaluated by foundry-lint"
-                    ))
-                });
+                let result = functions::call(&lname, values)
+                    .unwrap_or_else(|| super::unevaluated(super::Language::Arm, name));
                 // A function that builds a collection (`range`) spends its elements, as a loop
                 // would.
                 match self.budget.elements(&result) {
@@ -1157,15 +1233,24 @@ impl<'j> Template<'j> {
         let (template, file, linked) = match props.and_then(|p| p.get("template")) {
             Some(t) => (t, self.file, false),
             None => {
-                let link = props
-                    .and_then(|p| p.get("templateLink"))
-                    .and_then(|l| l.get("relativePath"))?;
-                let Value::String(relative) = self.eval_json(link, locals) else {
-                    return None;
+                let link = props.and_then(|p| p.get("templateLink"))?;
+                let (file, template) = match (link.get("relativePath"), link.get("uri")) {
+                    (Some(relative), _) => {
+                        let Value::String(relative) = self.eval_json(relative, locals) else {
+                            return None;
+                        };
+                        let base = self.linked.path_of(self.file)?.parent()?.to_path_buf();
+                        let path = crate::frontend::terraform::normalize(&base.join(relative));
+                        self.linked.template(&path)?
+                    }
+                    // A remote template: found offline only beside a template that names its
+                    // own location, or through `[template-links]`.
+                    (None, Some(uri)) => match self.eval_json(uri, locals) {
+                        Value::String(url) => self.linked.template_at_url(&url)?,
+                        _ => return None,
+                    },
+                    (None, None) => return None,
                 };
-                let base = self.linked.path_of(self.file)?.parent()?.to_path_buf();
-                let path = crate::frontend::terraform::normalize(&base.join(relative));
-                let (file, template) = self.linked.template(&path)?;
                 (template, file, true)
             }
         };
@@ -1268,12 +1353,11 @@ impl<'j> Template<'j> {
             .unwrap_or_default()
             .iter()
             .map(|(name, output)| {
-                let value = output
-                    .get("value")
-                    .map(|v| inner.eval_json(v, &Locals::default()))
-                    .unwrap_or_else(|| {
-                        Value::unknown(format!("output `{name}` is computed by a copy loop"))
-                    });
+                let value = match (output.get("value"), output.get("copy")) {
+                    (Some(v), _) => inner.eval_json(v, &Locals::default()),
+                    (None, Some(copy)) => inner.output_copy(copy),
+                    (None, None) => Value::error(format!("output `{name}` has no value")),
+                };
                 (
                     name.clone(),
                     Value::Object(BTreeMap::from([("value".to_string(), value)])),

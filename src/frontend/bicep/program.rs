@@ -519,11 +519,9 @@ impl<'f> Program<'f> {
                     return Value::Unknown(u);
                 }
                 let values = self.args(args, locals);
-                let result = crate::frontend::arm::call_bicep_function(&lname, values)
-                    .unwrap_or_else(|| {
-                        Value::unknown(format!(
-                            "function `{name}` is not evaluated by foundry-lint"
-                        ))
+                let result =
+                    arm_frontend::call_bicep_function(&lname, values).unwrap_or_else(|| {
+                        arm_frontend::unevaluated(arm_frontend::Language::Bicep, name)
                     });
                 // A function that builds a collection (`range`) spends its elements, as a loop
                 // would.
