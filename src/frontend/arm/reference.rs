@@ -581,7 +581,6 @@ pub const BICEP: &[(&str, Status)] = &[
             "reads a resource by id at deployment; Bicep reads declared resources through their symbols (`st.properties`), which foundry-lint evaluates",
         ),
     ),
-    ("array", eval("array('a')")),
     ("intersection", eval("intersection([1, 2], [2])")),
     ("union", eval("union([1], [2])")),
     ("coalesce", eval("null ?? 1")),
@@ -601,11 +600,6 @@ pub const BICEP: &[(&str, Status)] = &[
     ("flatten", eval("flatten([[1], [2]])")),
     ("distinct", eval("distinct([1, 1])")),
     ("join", eval("join(['a', 'b'], ',')")),
-    ("deployment", eval("deployment().name")),
-    (
-        "resourceId",
-        eval("resourceId('Microsoft.Storage/storageAccounts', 'st')"),
-    ),
 ];
 
 /// The row of `name` in `language`.

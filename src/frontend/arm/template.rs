@@ -1485,22 +1485,16 @@ mod tests {
             Value::Bool(true),
         );
         // The selected branch's error is an error.
-        assert!(
-            eval(
-                EMPTY_ID,
-                "[if(true(), split(parameters('id'), '/')[8], 'x')]"
-            )
-            .first_unknown()
-            .is_some_and(|u| u.is_error())
-        );
-        assert!(
-            eval(
-                EMPTY_ID,
-                "[and(true(), equals(split(parameters('id'), '/')[8], 'x'))]"
-            )
-            .first_unknown()
-            .is_some_and(|u| u.is_error())
-        );
+        for text in [
+            "[if(true(), split(parameters('id'), '/')[8], 'x')]",
+            "[and(true(), equals(split(parameters('id'), '/')[8], 'x'))]",
+        ] {
+            assert!(is_error(&eval(EMPTY_ID, text)), "{text}");
+        }
+    }
+
+    fn is_error(v: &Value) -> bool {
+        v.first_unknown().is_some_and(|u| u.is_error())
     }
 
     #[test]
@@ -1533,11 +1527,7 @@ mod tests {
         }}"#;
         assert_eq!(eval(t, "[parameters('config').enabled]"), Value::Bool(true));
         assert_eq!(eval(t, "[parameters('os')]"), Value::str("Windows"));
-        assert!(
-            eval(t, "[parameters('loop')]")
-                .first_unknown()
-                .is_some_and(|u| u.is_error())
-        );
+        assert!(is_error(&eval(t, "[parameters('loop')]")));
     }
 
     #[test]
