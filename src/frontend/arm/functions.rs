@@ -39,9 +39,9 @@
 //!   ARM's own hashes (a version-5 UUID, and ARM's 64-bit MurmurHash in base 32), so names a
 //!   template derives from them match the deployed names.
 //!
-//! Lambda functions (`filter`, `map`, `reduce`, `sort`, `toObject`), and everything that needs
-//! the deployment (`parameters`, `variables`, `copyIndex`, `resourceId`, `reference`,
-//! `resourceGroup`, ...), are the caller's: `call` returns `None` for them.
+//! Lambda functions (`filter`, `map`, `reduce`, `sort`, `toObject`, `groupBy`, `mapValues`), and
+//! everything that needs the deployment (`parameters`, `variables`, `copyIndex`, `resourceId`,
+//! `reference`, `resourceGroup`, ...), are the caller's: `call` returns `None` for them.
 
 use crate::frontend::builtins::{arity, fail, known};
 use std::cmp::Ordering;
@@ -2017,15 +2017,84 @@ fn utc_now(f: &str, a: &[Value]) -> Res {
     Err(deferred(f, "the value is known only at deployment"))
 }
 
+/// `dateTimeAdd(base, duration, [format])`: as documented, a year is 365 days and a month 30
+/// (leap years are not considered); the result is written `yyyy-MM-ddTHH:mm:ssZ`, as the
+/// documentation's examples show. A custom output format, a base with fractions of a second or
+/// an offset, and fractional durations are not evaluated.
 fn date_time_add(f: &str, a: &[Value]) -> Res {
     arity(f, a, 2, 3)?;
-    for i in 0..a.len() {
-        str_arg(f, a, i)?;
+    let (base, duration) = (str_arg(f, a, 0)?, str_arg(f, a, 1)?);
+    if a.len() == 3 {
+        str_arg(f, a, 2)?;
+        return Err(deferred(
+            f,
+            "custom output formats are not evaluated by foundry-lint",
+        ));
     }
-    Err(deferred(
-        f,
-        "date arithmetic is not evaluated by foundry-lint",
-    ))
+    let start = match parse_utc(base) {
+        Some(t) if base.len() == 20 => t,
+        _ => {
+            return Err(deferred(
+                f,
+                format!(
+                    "{base:?} is not a UTC time of the form yyyy-MM-ddTHH:mm:ssZ, the only form foundry-lint reads"
+                ),
+            ));
+        }
+    };
+    let seconds = iso_duration(duration).ok_or_else(|| {
+        deferred(
+            f,
+            format!("{duration:?} is not an ISO 8601 duration of whole units"),
+        )
+    })?;
+    date_time_from_epoch(f, &[integer(start.saturating_add(seconds))])
+}
+
+/// Seconds of an ISO 8601 duration (`P1Y2M3W4DT5H6M7S`, optionally negative) with ARM's
+/// year of 365 days and month of 30.
+fn iso_duration(s: &str) -> Option<i64> {
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, s),
+    };
+    let rest = rest.strip_prefix('P')?;
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return None,
+        None => (rest, None),
+    };
+    let part = |text: &str, units: &[(char, i64)]| -> Option<i64> {
+        let mut total: i64 = 0;
+        let mut number = String::new();
+        let mut next_unit = 0;
+        for c in text.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let at = units[next_unit..].iter().position(|(u, _)| *u == c)? + next_unit;
+            let n: i64 = number.parse().ok()?;
+            total = total.checked_add(n.checked_mul(units[at].1)?)?;
+            number.clear();
+            next_unit = at + 1;
+        }
+        number.is_empty().then_some(total)
+    };
+    const DAY: i64 = 86_400;
+    let mut total = part(
+        date,
+        &[
+            ('Y', 365 * DAY),
+            ('M', 30 * DAY),
+            ('W', 7 * DAY),
+            ('D', DAY),
+        ],
+    )?;
+    if let Some(time) = time {
+        total = total.checked_add(part(time, &[('H', 3600), ('M', 60), ('S', 1)])?)?;
+    }
+    (!rest.is_empty()).then_some(sign * total)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
@@ -3803,10 +3872,6 @@ mod tests {
         assert_deferred(c("newguid", vec![]), "known only at deployment");
         assert_deferred(c("utcnow", vec![]), "known only at deployment");
         assert_deferred(c("utcnow", vec![s("u")]), "known only at deployment");
-        assert_deferred(
-            c("datetimeadd", vec![s("2020-04-07 14:53:14Z"), s("P3Y")]),
-            "not evaluated",
-        );
         assert_error(c("newguid", vec![s("x")]), "expects 0 arguments");
         assert_error(c("utcnow", vec![n(1.0)]), "must be a string");
     }
@@ -4678,6 +4743,47 @@ mod tests {
             c(
                 "managementgroupresourceid",
                 vec![s("Microsoft.Authorization/policyDefinitions"), s("p")]
+            )
+            .is_unknown()
+        );
+    }
+
+    #[test]
+    fn date_time_add_counts_years_as_365_days_and_months_as_30() {
+        let add = |base: &str, d: &str| c("datetimeadd", vec![s(base), s(d)]);
+        // The documentation's examples.
+        assert_eq!(
+            add("2023-01-01 00:00:00Z", "P1Y"),
+            s("2024-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            add("2024-01-01 00:00:00Z", "P1Y"),
+            s("2024-12-31T00:00:00Z")
+        );
+        assert_eq!(
+            add("2023-02-01 00:00:00Z", "P1M"),
+            s("2023-03-03T00:00:00Z")
+        );
+        assert_eq!(
+            add("2024-02-01 00:00:00Z", "P1M"),
+            s("2024-03-02T00:00:00Z")
+        );
+        assert_eq!(
+            add("2020-04-07T14:53:14Z", "-PT1H30M"),
+            s("2020-04-07T13:23:14Z")
+        );
+        assert_eq!(
+            add("2020-04-07T14:53:14Z", "P1W"),
+            s("2020-04-14T14:53:14Z")
+        );
+        for bad in ["P", "PT", "1D", "P1H", "PT1D", "P1.5D", "P1D1Y"] {
+            assert!(add("2020-04-07T14:53:14Z", bad).is_unknown(), "{bad}");
+        }
+        assert!(add("2020-04-07T14:53:14.5Z", "P1D").is_unknown());
+        assert!(
+            c(
+                "datetimeadd",
+                vec![s("2020-04-07T14:53:14Z"), s("P1D"), s("yyyy")]
             )
             .is_unknown()
         );
