@@ -292,7 +292,13 @@ impl<'j> Template<'j> {
             .unwrap_or_default();
         for (name, def) in declared {
             let key = lower(name);
-            let value = match (overrides.get(&key), def.get("defaultValue")) {
+            // A null value leaves the default in place: compiled Bicep passes
+            // `tryGet(settings, 'x')` to every optional module parameter, null when unset, and
+            // the module's `if(parameters('x'), ...)` deploys with its default.
+            let given = overrides
+                .get(&key)
+                .filter(|v| !(matches!(v, Value::Null) && def.get("defaultValue").is_some()));
+            let value = match (given, def.get("defaultValue")) {
                 (Some(v), _) => v.clone(),
                 // `utcNow()` and `newGuid()` defaults make a value that is unique per
                 // deployment but the same wherever the template uses it: an identity marker
@@ -556,7 +562,13 @@ impl<'j> Template<'j> {
                             Value::Unknown(u)
                         }
                     }
-                    _ => Value::error("if() needs a bool condition"),
+                    other => Value::error(format!(
+                        "if() needs a bool condition, not {}",
+                        match &other {
+                            Value::String(s) => format!("the string {s:?}"),
+                            other => other.type_name().to_string(),
+                        }
+                    )),
                 }
             }
             // ARM stops at the first argument that decides (compiled Bicep relies on it:
