@@ -1297,20 +1297,25 @@ impl<'j> Template<'j> {
                 let value = match (p.get("value"), &p.value) {
                     (Some(v), _) => self.eval_json(v, locals),
                     // Compiled Bicep writes a whole entry as one expression:
-                    // `"[if(c, createObject('value', x), createObject('value', null()))]"`.
-                    (None, Json::String(_)) => match self.eval_json(p, locals) {
-                        Value::Object(entry) => match entry.get("value") {
-                            Some(v) => v.clone(),
-                            None => Value::unknown(format!(
-                                "parameter `{name}` of a nested deployment is read from a Key Vault"
+                    // `"[if(c, createObject('value', x), createObject('value', null()))]"`, and
+                    // a loop as `{"copy": [{"name": "value", "count": n, "input": ...}]}`.
+                    (None, Json::String(_)) | (None, Json::Object(_))
+                        if p.get("reference").is_none() =>
+                    {
+                        match self.eval_json(p, locals) {
+                            Value::Object(entry) => match entry.get("value") {
+                                Some(v) => v.clone(),
+                                None => Value::unknown(format!(
+                                    "parameter `{name}` of a nested deployment is read from a Key Vault"
+                                )),
+                            },
+                            Value::Unknown(u) => Value::Unknown(u),
+                            other => Value::error(format!(
+                                "parameter `{name}` of a nested deployment must be an object with a `value`, not {}",
+                                other.type_name()
                             )),
-                        },
-                        Value::Unknown(u) => Value::Unknown(u),
-                        other => Value::error(format!(
-                            "parameter `{name}` of a nested deployment must be an object with a `value`, not {}",
-                            other.type_name()
-                        )),
-                    },
+                        }
+                    }
                     (None, _) => Value::unknown(format!(
                         "parameter `{name}` of a nested deployment is read from a Key Vault"
                     )),
