@@ -571,8 +571,10 @@ impl<'j> Template<'j> {
                     )),
                 }
             }
-            // ARM stops at the first argument that decides (compiled Bicep relies on it:
-            // `and(passedIn, equals(parts[8], name))` with nothing passed in deploys).
+            // ARM stops at the first argument that decides. The ARM page of `and`/`or` does not
+            // say so; Bicep's page of `&&` and `||` (operators-logical, which compile to them)
+            // does, with `contains(o, 'four') && o.four == 4` and `empty(a) || a[0] == 0` as
+            // the way to avoid the errors of the right side.
             "and" | "or" => self.short_circuit(&lname, args, locals),
             "resourceid" => self.resource_id(&self.args(args, locals), false),
             "subscriptionresourceid" => self.resource_id(&self.args(args, locals), true),
