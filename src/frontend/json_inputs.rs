@@ -106,7 +106,6 @@ pub(super) fn load_json(
             .iter()
             .map(|(file, path, _)| (path.clone(), *file))
             .collect(),
-        template_links,
     };
     // A template that another links (`templateLink.relativePath`) is evaluated through that
     // link, with the parameters it passes, not on its own with defaults.
@@ -183,7 +182,8 @@ pub(super) fn load_json(
                     .collect(),
                 &all,
                 &arena,
-            );
+            )
+            .with_template_links(template_links);
             // In sequence: groups are small and run in parallel; a thread waiting here could
             // take up another group meanwhile and hold both groups' templates.
             docs.iter()

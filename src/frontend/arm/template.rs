@@ -84,6 +84,8 @@ pub struct Linked<'j> {
     /// Where templates named by computed links are kept once parsed.
     arena: Option<&'j typed_arena::Arena<Spanned>>,
     on_demand: std::cell::RefCell<HashMap<std::path::PathBuf, &'j Spanned>>,
+    /// `[template-links]`: URL prefixes and the directories of the repository they stand for.
+    template_links: &'j [(String, std::path::PathBuf)],
 }
 
 /// Every template of a run, by file and by path.
@@ -91,8 +93,6 @@ pub struct AllTemplates<'s> {
     pub sources: &'s crate::source::SourceMap,
     pub paths: HashMap<FileId, std::path::PathBuf>,
     pub files: HashMap<std::path::PathBuf, FileId>,
-    /// `[template-links]`: URL prefixes and the directories of the repository they stand for.
-    pub template_links: &'s [(String, std::path::PathBuf)],
 }
 
 /// The URL `deployment().properties.templateLink.uri` stands for: the template's own place,
@@ -112,6 +112,15 @@ impl<'j> Linked<'j> {
             all: Some(all),
             arena: Some(arena),
             on_demand: Default::default(),
+            template_links: &[],
+        }
+    }
+
+    /// Resolves template URLs under these prefixes to the directories given.
+    pub fn with_template_links(self, links: &'j [(String, std::path::PathBuf)]) -> Linked<'j> {
+        Linked {
+            template_links: links,
+            ..self
         }
     }
 
@@ -133,7 +142,6 @@ impl<'j> Linked<'j> {
             }
             None => {
                 let (prefix, dir) = self
-                    .all?
                     .template_links
                     .iter()
                     .filter(|(prefix, _)| url.starts_with(prefix.as_str()))
