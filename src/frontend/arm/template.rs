@@ -1558,6 +1558,33 @@ mod tests {
     }
 
     #[test]
+    fn template_urls_resolve_under_the_longest_prefix_without_query_or_parent_steps() {
+        use std::path::PathBuf;
+        let links = [
+            ("https://host/repo/".to_string(), PathBuf::from("/r")),
+            (
+                "https://host/repo/portal/".to_string(),
+                PathBuf::from("/r/ui"),
+            ),
+        ];
+        let linked = Linked::default().with_template_links(&links);
+        let at = |url: &str| linked.url_path(url);
+        assert_eq!(
+            at("https://host/repo/a/b.json"),
+            Some(PathBuf::from("/r/a/b.json"))
+        );
+        assert_eq!(
+            at("https://host/repo/portal/x.json?sv=1&sig=2"),
+            Some(PathBuf::from("/r/ui/x.json"))
+        );
+        assert_eq!(at("https://host/repo/../etc/x.json"), None);
+        assert_eq!(at("https://host/repo/"), None);
+        assert_eq!(at("https://other/repo/a.json"), None);
+        // A template's own place needs the run's paths; without them it names nothing.
+        assert_eq!(at(&format!("{OWN_LOCATION}3/nested/x.json")), None);
+    }
+
+    #[test]
     fn extension_ids_nest_under_their_scope() {
         assert_eq!(
             extension_id(
