@@ -40,6 +40,9 @@ pub struct Options {
     /// Virtual networks outside the repository (a hub the stack peers with), declared in the
     /// configuration file.
     pub external_networks: Option<ExternalNetworks>,
+    /// `[template-links]` of the configuration file: URL prefixes of linked ARM templates and
+    /// the directories that hold them.
+    pub template_links: Vec<(String, PathBuf)>,
 }
 
 /// VNets the configuration file declares: its path and text (findings point into it) and each
@@ -331,6 +334,7 @@ pub fn load(
                 &json_ids,
                 &parsed,
                 &cli_parameters,
+                &options.template_links,
                 &mut diagnostics,
                 &deliver,
             );

@@ -113,6 +113,12 @@ impl<'f> Program<'f> {
         })
     }
 
+    /// A variable's value, for tests of the function table.
+    #[cfg(test)]
+    pub(crate) fn variable(&self, name: &str) -> Value {
+        self.symbol(name, &Locals::default())
+    }
+
     fn statements(&self) -> impl Iterator<Item = &'f Statement> {
         self.ast.statements.iter()
     }
@@ -437,6 +443,22 @@ impl<'f> Program<'f> {
             "tenant" | "managementgroup" | "deployer" => {
                 Value::unknown(format!("`{name}()` is known only at deployment"))
             }
+            // `nameof(x)`, `nameof(a.b)`: the last name written, as Bicep compiles it.
+            "nameof" => match args {
+                [
+                    Expr {
+                        kind: ExprKind::Ident(n),
+                        ..
+                    },
+                ] => Value::String(n.clone()),
+                [
+                    Expr {
+                        kind: ExprKind::Member { name, .. } | ExprKind::ResourceAccess { name, .. },
+                        ..
+                    },
+                ] => Value::String(name.name.clone()),
+                _ => Value::error("nameof() takes a symbol or a property"),
+            },
             "readenvironmentvariable" => match self.args(args, locals).as_slice() {
                 [_, default] => default.clone(),
                 _ => Value::unknown("an environment variable read at deployment"),
@@ -498,10 +520,8 @@ impl<'f> Program<'f> {
                 }
                 let values = self.args(args, locals);
                 let result =
-                    crate::frontend::arm::call_function(&lname, values).unwrap_or_else(|| {
-                        Value::unknown(format!(
-                            "function `{name}` is not evaluated by foundry-lint"
-                        ))
+                    arm_frontend::call_bicep_function(&lname, values).unwrap_or_else(|| {
+                        arm_frontend::unevaluated(arm_frontend::Language::Bicep, name)
                     });
                 // A function that builds a collection (`range`) spends its elements, as a loop
                 // would.
