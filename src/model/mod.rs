@@ -73,6 +73,25 @@ impl<T> Attr<T> {
     }
 }
 
+impl Attr<IpNet> {
+    /// The length of an IPv4 prefix, also when only the length is known (`"${var.base}.0/27"`,
+    /// `cidrSubnet(vnetPrefix, 27, 0)`); None for IPv6 and for a prefix of unknown length.
+    pub fn ipv4_prefix_len(&self) -> Option<u8> {
+        match &self.val {
+            Val::Known(net) => net.addr().is_ipv4().then(|| net.prefix_len()),
+            Val::Unknown(u) => u.prefix_len(),
+        }
+    }
+
+    /// How messages name an IPv4 prefix: `10.0.0.0/27`, or `a /27` when only its length is known.
+    pub fn ipv4_text(&self) -> Option<String> {
+        match &self.val {
+            Val::Known(net) => net.addr().is_ipv4().then(|| net.to_string()),
+            Val::Unknown(u) => u.prefix_len().map(|len| format!("a /{len}")),
+        }
+    }
+}
+
 /// Which declaration an entity came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Origin {

@@ -225,23 +225,34 @@ impl<'f> Program<'f> {
         match &expr.kind {
             ExprKind::String { parts } => {
                 let mut out = String::new();
+                // Past a deferred unknown the string is still built, to find a literal `/NN`
+                // after it; what fails after it is still that unknown.
+                let mut unknown: Option<Unknown> = None;
                 for part in parts {
                     match part {
                         StringPart::Literal(text) => out.push_str(text),
                         StringPart::Interp(e) => match self.eval(e, locals) {
-                            Value::Unknown(u) => return Value::Unknown(u),
+                            Value::Unknown(u) if !u.is_error() => {
+                                crate::value::push_unknown_part(&mut out, &u);
+                                unknown.get_or_insert(u);
+                            }
+                            Value::Unknown(u) => {
+                                return Value::Unknown(unknown.unwrap_or(u).derived());
+                            }
                             Value::String(s) => out.push_str(&s),
                             other => match other.to_display_string() {
                                 Some(s) => out.push_str(&s),
                                 None => match crate::value::to_json(&other) {
                                     Ok(json) => out.push_str(&json.to_string()),
-                                    Err(u) => return Value::Unknown(u),
+                                    Err(u) => {
+                                        return Value::Unknown(unknown.unwrap_or(u).derived());
+                                    }
                                 },
                             },
                         },
                     }
                 }
-                Value::String(out)
+                crate::value::built_string(out, unknown)
             }
             ExprKind::Int(i) => Value::Number(*i as f64),
             ExprKind::Bool(b) => Value::Bool(*b),
@@ -295,7 +306,7 @@ impl<'f> Program<'f> {
                 self.call(callee.as_deref(), &name.name, args, locals)
             }
             ExprKind::Unary { op, operand } => match (op, self.eval(operand, locals)) {
-                (_, Value::Unknown(u)) => Value::Unknown(u),
+                (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                 (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
                 (UnaryOp::Minus, Value::Number(n)) => Value::Number(-n),
                 _ => Value::error("a unary operator of the wrong type"),
@@ -348,7 +359,7 @@ impl<'f> Program<'f> {
                 return match (&l, &r) {
                     (_, Value::Bool(b)) if *b == decisive => r,
                     (Value::Bool(_), Value::Bool(_)) => Value::Bool(!decisive),
-                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                     _ => Value::error("`&&`/`||` need bools"),
                 };
             }
@@ -358,11 +369,11 @@ impl<'f> Program<'f> {
         if let BinaryOp::Eq | BinaryOp::NotEq = op {
             return match crate::value::equals(&l, &r) {
                 Ok(equal) => Value::Bool(equal == (op == BinaryOp::Eq)),
-                Err(u) => Value::Unknown(u),
+                Err(u) => Value::Unknown(u.derived()),
             };
         }
         if let Some(u) = [&l, &r].iter().find_map(|v| v.first_unknown()) {
-            return Value::Unknown(u.clone());
+            return Value::Unknown(u.derived());
         }
         match op {
             BinaryOp::EqInsensitive | BinaryOp::NotEqInsensitive => {

@@ -221,7 +221,7 @@ impl<'a> Evaluator<'a> {
             Expression::UnaryOp(op) => {
                 let v = self.eval(&op.expr, scope);
                 match (op.operator.value(), v) {
-                    (_, Value::Unknown(u)) => Value::Unknown(u),
+                    (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                     (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
                     (UnaryOperator::Neg, v) => match to_number(&v) {
                         Some(n) => Value::Number(-n),
@@ -261,19 +261,32 @@ impl<'a> Evaluator<'a> {
             return self.eval(&only.expr, scope);
         }
         let mut out = String::new();
-        if let Err(u) = self.render(template, scope, &mut out) {
-            return u;
+        let mut unknown = None;
+        match self.render(template, scope, &mut out, &mut unknown) {
+            // Rendering goes on past a deferred unknown (to find a literal `/NN` after it); what
+            // fails after it is still that unknown.
+            Err(e) => unknown.map_or(e, Value::Unknown).derived(),
+            Ok(()) => crate::value::built_string(out, unknown),
         }
-        Value::String(out)
     }
 
-    fn render(&self, template: &Template, scope: &Scope, out: &mut String) -> Result<(), Value> {
+    fn render(
+        &self,
+        template: &Template,
+        scope: &Scope,
+        out: &mut String,
+        unknown: &mut Option<Unknown>,
+    ) -> Result<(), Value> {
         for element in template.iter() {
             match element {
                 Element::Literal(text) => out.push_str(text.value()),
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr, scope);
                     match v {
+                        Value::Unknown(u) if !u.is_error() => {
+                            crate::value::push_unknown_part(out, &u);
+                            unknown.get_or_insert(u);
+                        }
                         Value::Unknown(_) => return Err(v),
                         Value::Null => {
                             return Err(Value::error("a null value cannot be interpolated"));
@@ -291,10 +304,12 @@ impl<'a> Evaluator<'a> {
                 }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(if_dir) => match self.eval(&if_dir.if_expr.cond_expr, scope) {
-                        Value::Bool(true) => self.render(&if_dir.if_expr.template, scope, out)?,
+                        Value::Bool(true) => {
+                            self.render(&if_dir.if_expr.template, scope, out, unknown)?
+                        }
                         Value::Bool(false) => {
                             if let Some(else_expr) = &if_dir.else_expr {
-                                self.render(&else_expr.template, scope, out)?;
+                                self.render(&else_expr.template, scope, out, unknown)?;
                             }
                         }
                         Value::Unknown(u) => return Err(Value::Unknown(u)),
@@ -311,7 +326,7 @@ impl<'a> Evaluator<'a> {
                             if let Some(k) = &f.key_var {
                                 inner = inner.with(k.as_str(), key);
                             }
-                            self.render(&f.template, &inner, out)?;
+                            self.render(&f.template, &inner, out, unknown)?;
                         }
                     }
                 },
@@ -419,7 +434,7 @@ impl<'a> Evaluator<'a> {
                     (Value::Bool(a), _) if *a == decisive => Value::Bool(decisive),
                     (_, Value::Bool(b)) if *b == decisive => Value::Bool(decisive),
                     (Value::Bool(_), Value::Bool(_)) => Value::Bool(!decisive),
-                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                     _ => Value::error(format!("`{}` needs bools", op.as_str())),
                 };
             }
@@ -427,10 +442,10 @@ impl<'a> Evaluator<'a> {
         }
         let r = self.eval(rhs, scope);
         if let Value::Unknown(u) = &l {
-            return Value::Unknown(u.clone());
+            return Value::Unknown(u.derived());
         }
         if let Value::Unknown(u) = &r {
-            return Value::Unknown(u.clone());
+            return Value::Unknown(u.derived());
         }
         match op {
             BinaryOperator::Eq => Value::Bool(values_equal(&l, &r)),
@@ -488,7 +503,7 @@ impl<'a> Evaluator<'a> {
                 let v = self.eval(arg, scope);
                 match v.first_unknown() {
                     Some(u) if u.is_error() => Value::Bool(false),
-                    Some(u) => Value::Unknown(u.clone()),
+                    Some(u) => Value::Unknown(u.derived()),
                     None => Value::Bool(true),
                 }
             }
