@@ -37,6 +37,7 @@ pub mod cmk_key_vault_region;
 pub mod cmk_key_vault_soft_delete;
 pub mod custom_subdomain_missing;
 pub mod foundry_region_mismatch;
+pub mod invalid_configuration;
 pub mod invalid_suppression;
 pub mod non_rfc1918_range;
 pub mod parse_error;
@@ -55,6 +56,7 @@ pub static ALL: &[&Rule] = &[
     &parse_error::RULE,
     &unresolved_value::RULE,
     &invalid_suppression::RULE,
+    &invalid_configuration::RULE,
     &non_rfc1918_range::RULE,
     &cgnat_range::RULE,
     &platform_reserved_range::RULE,

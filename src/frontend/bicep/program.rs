@@ -69,7 +69,8 @@ pub struct Program<'f> {
     prefix: String,
     via: Vec<(String, Span)>,
     memo: RefCell<HashMap<String, Value>>,
-    active: RefCell<HashSet<String>>,
+    /// The symbols and resources being evaluated, innermost last (see `frontend::cycles`).
+    active: RefCell<Vec<String>>,
     resources: RefCell<HashMap<usize, Rc<Vec<ResourceInstance<'f>>>>>,
     expanding: RefCell<HashSet<usize>>,
     /// Declarations whose loop length or condition is not known: they may deploy anything.
@@ -78,6 +79,11 @@ pub struct Program<'f> {
     budget: Budget,
     /// User-defined function calls under evaluation.
     function_depth: Cell<usize>,
+    /// The files of the modules that lead here, outermost first.
+    callers: Vec<PathBuf>,
+    /// What the evaluation found Bicep would reject (reference cycles, modules that use
+    /// themselves), shared by its modules.
+    invalid: Rc<RefCell<Vec<crate::model::InvalidConfiguration>>>,
 }
 
 fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
@@ -110,6 +116,8 @@ impl<'f> Program<'f> {
             uncounted: RefCell::default(),
             budget: Budget::default(),
             function_depth: Cell::new(0),
+            callers: Vec::new(),
+            invalid: Rc::default(),
         })
     }
 
@@ -144,13 +152,68 @@ impl<'f> Program<'f> {
         if let Some(v) = self.memo.borrow().get(&key) {
             return v.clone();
         }
-        if self.active.borrow().len() > 200 || !self.active.borrow_mut().insert(key.clone()) {
+        if self.active.borrow().len() > 200 {
+            return Value::error(format!("`{name}` refers to itself"));
+        }
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, &key) {
+            self.report_cycle(&cycle);
             return Value::error(format!("`{name}` refers to itself"));
         }
         let value = self.compute_symbol(name);
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         self.memo.borrow_mut().insert(key, value.clone());
         value
+    }
+
+    /// Records symbols that refer to each other (keys of `symbol` and `resource_value`) as a
+    /// finding at the one declared first. A resource met by its declaration is the symbol met
+    /// just before it; alone (`parent::child` reading itself) it is named by its declaration.
+    fn report_cycle(&self, keys: &[String]) {
+        use crate::frontend::cycles::{Member, reference_cycle};
+        let names: Vec<&str> = keys
+            .iter()
+            .filter_map(|k| k.strip_prefix("symbol:"))
+            .collect();
+        let members = names
+            .iter()
+            .map(|&name| {
+                let declared = self.statements().find_map(|s| match s {
+                    Statement::Param(p) if p.name.name == name => Some(&p.name),
+                    Statement::Var(v) if v.name.name == name => Some(&v.name),
+                    Statement::Resource(r) if r.name.name == name => Some(&r.name),
+                    Statement::Module(m) if m.name.name == name => Some(&m.name),
+                    _ => None,
+                });
+                let declared = declared.or_else(|| {
+                    let nested = self.nested_resources();
+                    nested
+                        .into_iter()
+                        .find(|r| r.name.name == name)
+                        .map(|r| &r.name)
+                })?;
+                Some(Member {
+                    name: name.to_string(),
+                    span: span(self.file, &declared.span),
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        let count = |kind: fn(&Statement, &str) -> bool| {
+            names
+                .iter()
+                .filter(|n| self.statements().any(|s| kind(s, n)))
+                .count()
+        };
+        let vars = count(|s, n| matches!(s, Statement::Var(v) if v.name.name == n));
+        let params = count(|s, n| matches!(s, Statement::Param(p) if p.name.name == n));
+        let (what, deployed) = match (vars, params) {
+            (v, 0) if v == names.len() => ("variables", false),
+            (0, p) if p == names.len() => ("parameters", false),
+            (v, p) if v + p == names.len() => ("parameters and variables", false),
+            _ => ("declarations", true),
+        };
+        if let Some(problem) = members.and_then(|m| reference_cycle(m, what, deployed)) {
+            self.invalid.borrow_mut().push(problem);
+        }
     }
 
     fn compute_symbol(&self, name: &str) -> Value {
@@ -933,11 +996,15 @@ impl<'f> Program<'f> {
         // Reached through `parent::child` as well as by name: the guard against a resource whose
         // body reads itself is here, not only in `symbol`.
         let key = format!("resource:{:p}", decl as *const ast::ResourceDecl);
-        if self.active.borrow().len() > 200 || !self.active.borrow_mut().insert(key.clone()) {
+        if self.active.borrow().len() > 200 {
+            return Value::error(format!("`{}` refers to itself", decl.name.name));
+        }
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, &key) {
+            self.report_cycle(&cycle);
             return Value::error(format!("`{}` refers to itself", decl.name.name));
         }
         let value = self.compute_resource_value(decl);
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         value
     }
 
@@ -1029,6 +1096,29 @@ impl<'f> Program<'f> {
                 decl.name.name
             ))
         })?;
+        if let Some(at) = self
+            .callers
+            .iter()
+            .chain([&self.path])
+            .position(|c| *c == path)
+        {
+            let entry = self.callers.first().unwrap_or(&self.path);
+            let dir = entry.parent().unwrap_or(Path::new(""));
+            let files: Vec<String> = self.callers[at.min(self.callers.len())..]
+                .iter()
+                .chain([&self.path])
+                .map(|p| crate::frontend::cycles::relative_to(p, dir))
+                .collect();
+            let call = format!("module {}", decl.name.name);
+            let problem = crate::frontend::cycles::module_cycle(
+                &call,
+                span(self.file, &decl.name.span),
+                &files,
+            );
+            let message = problem.message.clone();
+            self.invalid.borrow_mut().push(problem);
+            return Err(Unknown::error(message));
+        }
         if self.depth >= MAX_MODULE_DEPTH {
             return Err(Unknown::new(format!(
                 "module `{}` nests too deep (does it call itself?)",
@@ -1074,6 +1164,8 @@ impl<'f> Program<'f> {
                 )));
             };
             program.budget = self.budget.clone();
+            program.invalid = self.invalid.clone();
+            program.callers = [self.callers.as_slice(), std::slice::from_ref(&self.path)].concat();
             program.depth = self.depth + 1;
             program.prefix = format!("{address}.");
             program.subscription = self.subscription.clone();
@@ -1157,6 +1249,17 @@ impl<'f> Program<'f> {
                 Err(_) => {}
             }
         }
+        // Declarations nothing read, so that a cycle among them is reported too.
+        for statement in self.statements() {
+            if let Statement::Param(ast::ParamDecl { name, .. })
+            | Statement::Var(ast::VarDecl { name, .. }) = statement
+            {
+                self.symbol(&name.name, &Locals::default());
+            }
+        }
+        model
+            .invalid_configurations
+            .append(&mut self.invalid.borrow_mut());
     }
 
     /// The strings among a registry module's `params`, over every iteration of its loop.

@@ -15,7 +15,7 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, U
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -78,7 +78,8 @@ pub struct Evaluator<'a> {
     /// Named values computed once; shared, so a reference into a large collection (a resource
     /// with many instances) copies only the part it reads.
     memo: RefCell<HashMap<String, std::rc::Rc<Value>>>,
-    active: RefCell<HashSet<String>>,
+    /// The names being evaluated, innermost last (see `frontend::cycles`).
+    active: RefCell<Vec<String>>,
     pub(super) children: RefCell<HashMap<String, Rc<ChildSet<'a>>>>,
     /// Where each input came from (a tfvars entry, a module-call argument), for traces.
     pub(super) input_traces: HashMap<String, Vec<crate::model::TraceStep>>,
@@ -109,6 +110,11 @@ pub struct ModuleContext<'a> {
     pub sources: Option<&'a crate::source::SourceMap>,
     /// What the root module's evaluation may still expand, shared by its modules.
     pub budget: crate::frontend::builtins::Budget,
+    /// The directories of the modules that lead here, outermost first (the root's included).
+    pub callers: Vec<PathBuf>,
+    /// What the evaluation found Terraform would reject (reference cycles, modules that call
+    /// themselves), shared by its modules.
+    pub invalid: Rc<RefCell<Vec<crate::model::InvalidConfiguration>>>,
 }
 
 /// Whether a traversal's root is a resource: a missing attribute of a resource is computed at
@@ -795,13 +801,62 @@ impl<'a> Evaluator<'a> {
                 "`{key}` is reached through more than {MAX_REFERENCE_DEPTH} nested references"
             )));
         }
-        if !self.active.borrow_mut().insert(key.to_string()) {
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, key) {
+            self.report_cycle(&cycle);
             return std::rc::Rc::new(Value::error(format!("`{key}` refers to itself")));
         }
         let v = std::rc::Rc::new(compute());
-        self.active.borrow_mut().remove(key);
+        crate::frontend::cycles::leave(&self.active, key);
         self.memo.borrow_mut().insert(key.to_string(), v.clone());
         v
+    }
+
+    /// Records a reference cycle (keys of `memoized`) as a finding at its first declaration. A
+    /// cycle through a module call is not reported: the call's arguments are evaluated together
+    /// here, where Terraform follows each output on its own, so it may be no cycle to Terraform.
+    fn report_cycle(&self, keys: &[String]) {
+        use crate::frontend::cycles::{Member, reference_cycle};
+        let member = |key: &str| -> Option<Member> {
+            let decls = self.decls;
+            let (name, span) = if let Some(name) = key.strip_prefix("local.") {
+                let (expr, file) = decls.locals.get(name)?;
+                (key.to_string(), span_of(expr, *file))
+            } else if let Some(address) = key.strip_prefix("resource:") {
+                (
+                    address.to_string(),
+                    decls.resources.get(address)?.header_span(),
+                )
+            } else if let Some(address) = key.strip_prefix("data.") {
+                (
+                    key.to_string(),
+                    decls.data_sources.get(address)?.header_span(),
+                )
+            } else {
+                return None;
+            };
+            Some(Member { name, span })
+        };
+        let Some(members) = keys.iter().map(|k| member(k)).collect::<Option<Vec<_>>>() else {
+            return;
+        };
+        let locals = keys.iter().filter(|k| k.starts_with("local.")).count();
+        let (what, deployed) = match locals {
+            n if n == keys.len() => ("local values", false),
+            0 => ("resources", true),
+            _ => ("local values and resources", true),
+        };
+        if let Some(problem) = reference_cycle(members, what, deployed) {
+            self.context.invalid.borrow_mut().push(problem);
+        }
+    }
+
+    /// Evaluates the locals nothing read, so that a cycle among them is reported too.
+    pub(super) fn evaluate_unread_locals(&self) {
+        let mut names: Vec<&String> = self.decls.locals.keys().collect();
+        names.sort();
+        for name in names {
+            self.local(name);
+        }
     }
 
     // ----- resources ---------------------------------------------------------------------------

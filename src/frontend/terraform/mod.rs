@@ -239,11 +239,15 @@ pub fn evaluate_root(
         display_dir: display_dir.clone(),
         installed: Some(&root.installed),
         sources: Some(sources),
+        callers: vec![root.dir.clone()],
         ..ModuleContext::default()
     };
     let evaluator =
         Evaluator::new(decls, inputs, marker_prefix, context).with_input_traces(input_traces);
     lower_module(&evaluator, &[], &mut model);
+    model
+        .invalid_configurations
+        .append(&mut evaluator.context.invalid.borrow_mut());
     (model, diagnostics)
 }
 
@@ -339,4 +343,5 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
             lower_module(&child.evaluator, &chain, model);
         }
     }
+    evaluator.evaluate_unread_locals();
 }
