@@ -103,7 +103,7 @@ pub fn call(name: &str, args: Vec<Value>) -> Option<Value> {
 /// Functions whose result may be an unknown prefix of known length: those that compute it, and
 /// those that give an argument back. Any other function computes its result from its arguments,
 /// and an unknown result loses the length (`cidrHost(prefix, 4)` is no prefix).
-const KEEPS_PREFIX_LEN: &[&str] = &["cidrsubnet", "concat", "format", "coalesce", "string"];
+const KEEPS_PREFIX_LEN: &[&str] = &["cidrsubnet", "concat", "format", "coalesce", "if", "string"];
 
 /// The functions of this module: lower-cased name, name as ARM spells it, implementation.
 const FUNCTIONS: &[(&str, &str, Handler)] = &[
