@@ -1189,11 +1189,27 @@ impl<'j> Template<'j> {
                 .map(Spanned::members)
                 .unwrap_or_default()
             {
+                let key_vault = || {
+                    Value::unknown(format!(
+                        "parameter `{name}` of a nested deployment is read from a Key Vault"
+                    ))
+                };
                 let value = match p.get("value") {
                     Some(v) => self.eval_json(v, locals),
-                    None => Value::unknown(format!(
-                        "parameter `{name}` of a nested deployment is read from a Key Vault"
-                    )),
+                    // Compiled Bicep computes a conditional argument whole:
+                    // `[if(cond, createObject('value', a), createObject('value', b))]`.
+                    None if p.as_str().is_some() => match self.eval_json(p, locals) {
+                        Value::Object(map) => map
+                            .into_iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("value"))
+                            .map_or_else(key_vault, |(_, v)| v),
+                        Value::Unknown(u) => Value::Unknown(u),
+                        other => Value::error(format!(
+                            "parameter `{name}` of a nested deployment is a {}, not an object",
+                            other.type_name()
+                        )),
+                    },
+                    None => key_vault(),
                 };
                 overrides.insert(lower(name), value);
             }
