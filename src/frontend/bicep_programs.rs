@@ -1,7 +1,7 @@
 //! Bicep: files read with what they name, then parsed, evaluated and checked one program at a
 //! time.
 
-use super::groups::sets_sharing;
+use super::groups::{components, entries, sets_sharing};
 use super::{
     BICEP, Deliver, DeliveryOrder, Diagnostic, MAX_MODULE_DIRS, bicep, discover, read_files,
     terraform,
@@ -74,10 +74,28 @@ pub(super) fn evaluate_bicep(
     deliver: &Deliver,
 ) -> Vec<Diagnostic> {
     let mut identities = discover::Identities::default();
-    let modules: HashSet<PathBuf> = read
-        .values()
-        .flat_map(|(_, r)| r.modules.iter())
-        .map(|m| identities.file(m))
+    let paths: Vec<&PathBuf> = read.keys().collect();
+    let position: HashMap<&PathBuf, usize> =
+        paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let calls: Vec<Vec<usize>> = paths
+        .iter()
+        .map(|p| {
+            let modules = read[*p].1.modules.iter();
+            modules.filter_map(|m| position.get(m).copied()).collect()
+        })
+        .collect();
+    // A file another file calls is a module, unless the call comes back from the file's own
+    // cycle of modules (a module that uses itself): then the cycle's first file is the entry.
+    let component = components(&calls);
+    let modules: HashSet<PathBuf> = paths
+        .iter()
+        .flat_map(|p| read[*p].1.modules.iter().map(move |m| (*p, m)))
+        .filter(|(p, m)| {
+            position
+                .get(m)
+                .is_none_or(|&t| component[t] != component[position[p]])
+        })
+        .map(|(_, m)| identities.file(m))
         .collect();
     // (entry file, its .bicepparam when it is one)
     let mut environments: Vec<(&PathBuf, bool)> = Vec::new();
@@ -91,22 +109,23 @@ pub(super) fn evaluate_bicep(
             environments.push((path, true));
         }
     }
+    let mut eligible = vec![false; paths.len()];
     for path in scanned
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
     {
         let identity = identities.file(path);
-        if read.contains_key(path)
-            && !modules.contains(&identity)
-            && !with_params.contains(&identity)
-        {
+        if let Some(&i) = position.get(path) {
+            eligible[i] = !modules.contains(&identity) && !with_params.contains(&identity);
+        }
+    }
+    let entry = entries(&calls, &eligible);
+    for path in scanned {
+        if position.get(path).is_some_and(|&i| entry[i]) {
             environments.push((path, false));
         }
     }
     // Programs: files joined by the modules and templates they name.
-    let paths: Vec<&PathBuf> = read.keys().collect();
-    let position: HashMap<&PathBuf, usize> =
-        paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let names: Vec<Vec<usize>> = paths
         .iter()
         .enumerate()

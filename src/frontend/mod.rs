@@ -5,6 +5,7 @@ pub mod arm_shape;
 pub mod bicep;
 mod bicep_programs;
 pub mod builtins;
+mod cycles;
 pub mod discover;
 mod groups;
 mod json_inputs;

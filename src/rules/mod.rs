@@ -38,6 +38,7 @@ pub mod cmk_key_vault_region;
 pub mod cmk_key_vault_soft_delete;
 pub mod custom_subdomain_missing;
 pub mod foundry_region_mismatch;
+pub mod invalid_configuration;
 pub mod invalid_suppression;
 pub mod module_not_restored;
 pub mod non_rfc1918_range;
@@ -57,6 +58,7 @@ pub static ALL: &[&Rule] = &[
     &parse_error::RULE,
     &unresolved_value::RULE,
     &invalid_suppression::RULE,
+    &invalid_configuration::RULE,
     &module_not_restored::RULE,
     &non_rfc1918_range::RULE,
     &cgnat_range::RULE,

@@ -91,10 +91,19 @@ pub fn call(name: &str, args: Vec<Value>) -> Option<Value> {
     {
         return Some(Value::Unknown(u.clone()));
     }
-    Some(match handler(display, &args) {
+    let result = match handler(display, &args) {
         Ok(v) | Err(v) => v,
+    };
+    Some(match KEEPS_PREFIX_LEN.contains(&name) {
+        true => result,
+        false => result.derived(),
     })
 }
+
+/// Functions whose result may be an unknown prefix of known length: those that compute it, and
+/// those that give an argument back. Any other function computes its result from its arguments,
+/// and an unknown result loses the length (`cidrHost(prefix, 4)` is no prefix).
+const KEEPS_PREFIX_LEN: &[&str] = &["cidrsubnet", "concat", "format", "coalesce", "if", "string"];
 
 /// The functions of this module: lower-cased name, name as ARM spells it, implementation.
 const FUNCTIONS: &[(&str, &str, Handler)] = &[
@@ -631,6 +640,10 @@ fn holds<'a>(items: impl IntoIterator<Item = &'a Value>, v: &Value) -> Result<bo
 /// `concat(arg1, ...)`: all arrays (concatenated), or strings. ARM also accepts integers and
 /// booleans among strings (written as .NET writes them, `True`/`False`) and skips nulls.
 fn concat(f: &str, a: &[Value]) -> Res {
+    crate::value::with_built_prefix_len(concat_known(f, a), a, |a| concat_known(f, a))
+}
+
+fn concat_known(f: &str, a: &[Value]) -> Res {
     arity(f, a, 1, usize::MAX)?;
     for v in a {
         known(v)?;
@@ -686,6 +699,10 @@ fn concat(f: &str, a: &[Value]) -> Res {
 /// precision) on integers; other format strings are deferred unknowns. Strings, booleans and
 /// null ignore the format string, as in .NET.
 fn format(f: &str, a: &[Value]) -> Res {
+    crate::value::with_built_prefix_len(format_known(f, a), a, |a| format_known(f, a))
+}
+
+fn format_known(f: &str, a: &[Value]) -> Res {
     arity(f, a, 1, usize::MAX)?;
     let template = str_arg(f, a, 0)?;
     let args = &a[1..];
@@ -3113,12 +3130,33 @@ fn network_arg(f: &str, a: &[Value], i: usize) -> Result<IpNet, Value> {
 /// `cidrSubnet(network, newCIDR, subnetIndex)`: the new prefix length is absolute.
 fn cidr_subnet(f: &str, a: &[Value]) -> Res {
     arity(f, a, 3, 3)?;
+    if let Value::Unknown(u) = arg(a, 0) {
+        return Err(Value::Unknown(unknown_subnet(f, u, a)));
+    }
     let net = network_arg(f, a, 0)?;
     let new_len = int_arg(f, a, 1)?;
     let index = int_arg(f, a, 2)?;
     cidr::arm_subnet(&net, new_len, index)
         .map(|n| Value::String(n.to_string()))
         .map_err(|e| fail(f, e))
+}
+
+/// `cidrSubnet` of a network whose address is unknown: the new length is absolute, so the subnet
+/// is an IPv4 prefix of that length (at most 32) whatever the network, unless the index cannot
+/// fit (a negative one, or one past what the network's length, when known, leaves room for).
+fn unknown_subnet(f: &str, network: &Unknown, a: &[Value]) -> Unknown {
+    let Ok(new_len) = int_arg(f, a, 1) else {
+        return network.derived();
+    };
+    let base = network.prefix_len().map_or(0, i64::from);
+    let fits = match arg(a, 2) {
+        Value::Unknown(u) => !u.is_error(),
+        _ => int_arg(f, a, 2).is_ok_and(|i| i >= 0 && i < 1i64 << (new_len - base).clamp(0, 32)),
+    };
+    match u8::try_from(new_len) {
+        Ok(len) if fits && (base..=32).contains(&new_len) => network.with_prefix_len(len),
+        _ => network.derived(),
+    }
 }
 
 /// `cidrHost(network, hostIndex)`: "Calculates the usable IP address of the host with the
@@ -4413,7 +4451,76 @@ mod tests {
             c("cidrsubnet", vec![s("10.144.0.0"), n(24.0), n(0.0)]),
             "CIDR notation",
         );
-        assert_eq!(c("cidrsubnet", vec![u("vnet"), n(24.0), n(0.0)]), u("vnet"));
+        // An unknown network: the subnet's address is unknown, its length is not.
+        let unknown_len = |v: Value| match v {
+            Value::Unknown(u) => (u.reason().to_string(), u.prefix_len()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![u("vnet"), n(24.0), n(0.0)])),
+            ("vnet".into(), Some(24))
+        );
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![u("vnet"), n(27.0), u("index")])),
+            ("vnet".into(), Some(27))
+        );
+        for (len, index) in [(33.0, 0.0), (24.0, -1.0)] {
+            assert_eq!(
+                unknown_len(c("cidrsubnet", vec![u("vnet"), n(len), n(index)])),
+                ("vnet".into(), None)
+            );
+        }
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![u("vnet"), u("len"), n(0.0)])),
+            ("vnet".into(), None)
+        );
+        // A /26 network of unknown address has four /28s: a fifth does not fit.
+        let quarter = Value::Unknown(Unknown::new("vnet").with_prefix_len(26));
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![quarter.clone(), n(28.0), n(3.0)])),
+            ("vnet".into(), Some(28))
+        );
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![quarter.clone(), n(28.0), n(4.0)])),
+            ("vnet".into(), None)
+        );
+        // A host address or a part of the prefix is no prefix.
+        assert_eq!(
+            unknown_len(c("cidrhost", vec![quarter.clone(), n(4.0)])),
+            ("vnet".into(), None)
+        );
+        assert_eq!(
+            unknown_len(c("substring", vec![quarter, n(0.0), n(3.0)])),
+            ("vnet".into(), None)
+        );
+    }
+
+    #[test]
+    fn strings_built_around_unknown_parts_keep_a_literal_prefix_length() {
+        let unknown_len = |v: Value| match v {
+            Value::Unknown(u) => (u.reason().to_string(), u.prefix_len()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            unknown_len(c("concat", vec![u("base"), s(".0/27")])),
+            ("base".into(), Some(27))
+        );
+        assert_eq!(
+            unknown_len(c("format", vec![s("{0}.{1}.0/24"), s("10"), u("octet")])),
+            ("octet".into(), Some(24))
+        );
+        assert_eq!(
+            unknown_len(c("concat", vec![u("base"), s("/"), u("len")])),
+            ("base".into(), None)
+        );
+        assert_eq!(
+            unknown_len(c("format", vec![s("{0}-snet/27"), u("name")])),
+            ("name".into(), None)
+        );
+        assert_eq!(
+            unknown_len(c("format", vec![s("{0,8}.0/27"), u("padded")])),
+            ("padded".into(), None)
+        );
     }
 
     #[test]

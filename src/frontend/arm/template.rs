@@ -15,7 +15,7 @@ use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The most instances one `copy` loop expands into.
 const MAX_COPIES: usize = 10_000;
@@ -204,16 +204,21 @@ pub struct Template<'j> {
     /// Defaults not evaluated yet.
     defaults: RefCell<HashMap<String, &'j Spanned>>,
     variables: HashMap<String, &'j Spanned>,
+    /// Variable names as declared, by lower-cased name (for messages).
+    variable_names: HashMap<String, &'j str>,
     variable_copies: HashMap<String, &'j Spanned>,
     functions: HashMap<String, (Vec<String>, &'j Spanned)>,
     scope: DeployScope,
     depth: usize,
     memo: RefCell<HashMap<String, Value>>,
-    active: RefCell<HashSet<String>>,
+    /// The variables being evaluated, innermost last (see `frontend::cycles`).
+    active: RefCell<Vec<String>>,
     declared: RefCell<Vec<Declared<'j>>>,
     /// Copy loops whose length is not known or is past the bound.
     uncounted: RefCell<Vec<crate::model::Uncounted>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
+    /// Variables that refer to each other in a cycle (FL004).
+    invalid: RefCell<Vec<crate::model::InvalidConfiguration>>,
     /// What the evaluation of the deployed template may still expand, shared by its nested
     /// deployments.
     budget: Budget,
@@ -241,6 +246,7 @@ impl<'j> Template<'j> {
             parameters: RefCell::default(),
             defaults: RefCell::default(),
             variables: HashMap::new(),
+            variable_names: HashMap::new(),
             variable_copies: HashMap::new(),
             functions: HashMap::new(),
             scope,
@@ -250,6 +256,7 @@ impl<'j> Template<'j> {
             declared: RefCell::default(),
             uncounted: RefCell::default(),
             diagnostics: RefCell::default(),
+            invalid: RefCell::default(),
             budget,
         };
         for (name, value) in json
@@ -265,6 +272,7 @@ impl<'j> Template<'j> {
                 }
             } else {
                 t.variables.insert(lower(name), value);
+                t.variable_names.insert(lower(name), name);
             }
         }
         for namespace in json
@@ -740,14 +748,14 @@ impl<'j> Template<'j> {
         };
         let guard = format!("parameter:{key}");
         if self.active.borrow().len() >= MAX_DEPTH
-            || !self.active.borrow_mut().insert(guard.clone())
+            || crate::frontend::cycles::enter(&self.active, &guard).is_err()
         {
             return Value::error(format!(
                 "the default of parameter `{name}` refers to itself"
             ));
         }
         let value = self.eval_json(default, &Locals::default());
-        self.active.borrow_mut().remove(&guard);
+        crate::frontend::cycles::leave(&self.active, &guard);
         self.defaults.borrow_mut().remove(&key);
         self.parameters.borrow_mut().insert(key, value.clone());
         value
@@ -758,8 +766,11 @@ impl<'j> Template<'j> {
         if let Some(v) = self.memo.borrow().get(&key) {
             return v.clone();
         }
-        if self.active.borrow().len() >= MAX_DEPTH || !self.active.borrow_mut().insert(key.clone())
-        {
+        if self.active.borrow().len() >= MAX_DEPTH {
+            return Value::error(format!("variable `{name}` refers to itself"));
+        }
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, &key) {
+            self.report_cycle(&cycle);
             return Value::error(format!("variable `{name}` refers to itself"));
         }
         let value = if let Some(json) = self.variables.get(&key) {
@@ -771,9 +782,32 @@ impl<'j> Template<'j> {
         } else {
             Value::error(format!("variable `{name}` is not declared"))
         };
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         self.memo.borrow_mut().insert(key, value.clone());
         value
+    }
+
+    /// Records variables that refer to each other (lower-cased names) as a finding at the one
+    /// declared first.
+    fn report_cycle(&self, keys: &[String]) {
+        use crate::frontend::cycles::{Member, reference_cycle};
+        let members = keys
+            .iter()
+            .map(|k| {
+                let json = self
+                    .variables
+                    .get(k)
+                    .or_else(|| self.variable_copies.get(k))?;
+                let name = self.variable_names.get(k).copied().unwrap_or(k);
+                Some(Member {
+                    name: name.to_string(),
+                    span: json.span,
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        if let Some(problem) = members.and_then(|m| reference_cycle(m, "variables", false)) {
+            self.invalid.borrow_mut().push(problem);
+        }
     }
 
     fn user_function(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
@@ -888,11 +922,11 @@ impl<'j> Template<'j> {
         if let Some(v) = self.memo.borrow().get(&key) {
             return v.clone();
         }
-        if !self.active.borrow_mut().insert(key.clone()) {
+        if crate::frontend::cycles::enter(&self.active, &key).is_err() {
             return Value::unknown(format!("`reference('{target}')` refers to itself"));
         }
         let value = self.reference_value(&target, full);
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         self.memo.borrow_mut().insert(key, value.clone());
         value
     }
@@ -1171,6 +1205,24 @@ impl<'j> Template<'j> {
 
     /// Lowers every resource of the template (and of its nested deployments) into `model`.
     pub fn lower_into(&self, json: &'j Spanned, model: &mut Model, via: &[(String, Span)]) {
+        self.lower_resources(json, model, via);
+        // The template's own variables that nothing read, so that a cycle among them is
+        // reported too (a nested deployment with the outer scope has none of its own).
+        for (name, _) in json
+            .get("variables")
+            .map(Spanned::members)
+            .unwrap_or_default()
+        {
+            if !name.eq_ignore_ascii_case("copy") {
+                self.variable(name);
+            }
+        }
+        model
+            .invalid_configurations
+            .append(&mut self.invalid.borrow_mut());
+    }
+
+    fn lower_resources(&self, json: &'j Spanned, model: &mut Model, via: &[(String, Span)]) {
         let instances = self.expand(json);
         for mut uncounted in self.uncounted.borrow_mut().drain(..) {
             uncounted.origin.via = via.to_vec();
@@ -1353,6 +1405,7 @@ impl<'j> Template<'j> {
             parameters: RefCell::new(self.parameters.borrow().clone()),
             defaults: RefCell::default(),
             variables: self.variables.clone(),
+            variable_names: self.variable_names.clone(),
             variable_copies: self.variable_copies.clone(),
             functions: self.functions.clone(),
             scope,
@@ -1362,6 +1415,7 @@ impl<'j> Template<'j> {
             declared: RefCell::default(),
             uncounted: RefCell::default(),
             diagnostics: RefCell::default(),
+            invalid: RefCell::default(),
             budget: self.budget.clone(),
         };
         Some((outer, template))

@@ -69,7 +69,8 @@ pub struct Program<'f> {
     prefix: String,
     via: Vec<(String, Span)>,
     memo: RefCell<HashMap<String, Value>>,
-    active: RefCell<HashSet<String>>,
+    /// The symbols and resources being evaluated, innermost last (see `frontend::cycles`).
+    active: RefCell<Vec<String>>,
     resources: RefCell<HashMap<usize, Rc<Vec<ResourceInstance<'f>>>>>,
     expanding: RefCell<HashSet<usize>>,
     /// Declarations whose loop length or condition is not known: they may deploy anything.
@@ -78,6 +79,11 @@ pub struct Program<'f> {
     budget: Budget,
     /// User-defined function calls under evaluation.
     function_depth: Cell<usize>,
+    /// The files of the modules that lead here, outermost first.
+    callers: Vec<PathBuf>,
+    /// What the evaluation found Bicep would reject (reference cycles, modules that use
+    /// themselves), shared by its modules.
+    invalid: Rc<RefCell<Vec<crate::model::InvalidConfiguration>>>,
 }
 
 fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
@@ -110,6 +116,8 @@ impl<'f> Program<'f> {
             uncounted: RefCell::default(),
             budget: Budget::default(),
             function_depth: Cell::new(0),
+            callers: Vec::new(),
+            invalid: Rc::default(),
         })
     }
 
@@ -150,13 +158,68 @@ impl<'f> Program<'f> {
         if let Some(v) = self.memo.borrow().get(&key) {
             return v.clone();
         }
-        if self.active.borrow().len() > 200 || !self.active.borrow_mut().insert(key.clone()) {
+        if self.active.borrow().len() > 200 {
+            return Value::error(format!("`{name}` refers to itself"));
+        }
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, &key) {
+            self.report_cycle(&cycle);
             return Value::error(format!("`{name}` refers to itself"));
         }
         let value = self.compute_symbol(name);
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         self.memo.borrow_mut().insert(key, value.clone());
         value
+    }
+
+    /// Records symbols that refer to each other (keys of `symbol` and `resource_value`) as a
+    /// finding at the one declared first. A resource met by its declaration is the symbol met
+    /// just before it; alone (`parent::child` reading itself) it is named by its declaration.
+    fn report_cycle(&self, keys: &[String]) {
+        use crate::frontend::cycles::{Member, reference_cycle};
+        let names: Vec<&str> = keys
+            .iter()
+            .filter_map(|k| k.strip_prefix("symbol:"))
+            .collect();
+        let members = names
+            .iter()
+            .map(|&name| {
+                let declared = self.statements().find_map(|s| match s {
+                    Statement::Param(p) if p.name.name == name => Some(&p.name),
+                    Statement::Var(v) if v.name.name == name => Some(&v.name),
+                    Statement::Resource(r) if r.name.name == name => Some(&r.name),
+                    Statement::Module(m) if m.name.name == name => Some(&m.name),
+                    _ => None,
+                });
+                let declared = declared.or_else(|| {
+                    let nested = self.nested_resources();
+                    nested
+                        .into_iter()
+                        .find(|r| r.name.name == name)
+                        .map(|r| &r.name)
+                })?;
+                Some(Member {
+                    name: name.to_string(),
+                    span: span(self.file, &declared.span),
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        let count = |kind: fn(&Statement, &str) -> bool| {
+            names
+                .iter()
+                .filter(|n| self.statements().any(|s| kind(s, n)))
+                .count()
+        };
+        let vars = count(|s, n| matches!(s, Statement::Var(v) if v.name.name == n));
+        let params = count(|s, n| matches!(s, Statement::Param(p) if p.name.name == n));
+        let (what, deployed) = match (vars, params) {
+            (v, 0) if v == names.len() => ("variables", false),
+            (0, p) if p == names.len() => ("parameters", false),
+            (v, p) if v + p == names.len() => ("parameters and variables", false),
+            _ => ("declarations", true),
+        };
+        if let Some(problem) = members.and_then(|m| reference_cycle(m, what, deployed)) {
+            self.invalid.borrow_mut().push(problem);
+        }
     }
 
     fn compute_symbol(&self, name: &str) -> Value {
@@ -231,23 +294,34 @@ impl<'f> Program<'f> {
         match &expr.kind {
             ExprKind::String { parts } => {
                 let mut out = String::new();
+                // Past a deferred unknown the string is still built, to find a literal `/NN`
+                // after it; what fails after it is still that unknown.
+                let mut unknown: Option<Unknown> = None;
                 for part in parts {
                     match part {
                         StringPart::Literal(text) => out.push_str(text),
                         StringPart::Interp(e) => match self.eval(e, locals) {
-                            Value::Unknown(u) => return Value::Unknown(u),
+                            Value::Unknown(u) if !u.is_error() => {
+                                crate::value::push_unknown_part(&mut out, &u);
+                                unknown.get_or_insert(u);
+                            }
+                            Value::Unknown(u) => {
+                                return Value::Unknown(unknown.unwrap_or(u).derived());
+                            }
                             Value::String(s) => out.push_str(&s),
                             other => match other.to_display_string() {
                                 Some(s) => out.push_str(&s),
                                 None => match crate::value::to_json(&other) {
                                     Ok(json) => out.push_str(&json.to_string()),
-                                    Err(u) => return Value::Unknown(u),
+                                    Err(u) => {
+                                        return Value::Unknown(unknown.unwrap_or(u).derived());
+                                    }
                                 },
                             },
                         },
                     }
                 }
-                Value::String(out)
+                crate::value::built_string(out, unknown)
             }
             ExprKind::Int(i) => Value::Number(*i as f64),
             ExprKind::Bool(b) => Value::Bool(*b),
@@ -301,7 +375,7 @@ impl<'f> Program<'f> {
                 self.call(callee.as_deref(), &name.name, args, locals)
             }
             ExprKind::Unary { op, operand } => match (op, self.eval(operand, locals)) {
-                (_, Value::Unknown(u)) => Value::Unknown(u),
+                (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                 (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
                 (UnaryOp::Minus, Value::Number(n)) => Value::Number(-n),
                 _ => Value::error("a unary operator of the wrong type"),
@@ -354,7 +428,7 @@ impl<'f> Program<'f> {
                 return match (&l, &r) {
                     (_, Value::Bool(b)) if *b == decisive => r,
                     (Value::Bool(_), Value::Bool(_)) => Value::Bool(!decisive),
-                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                     _ => Value::error("`&&`/`||` need bools"),
                 };
             }
@@ -364,11 +438,11 @@ impl<'f> Program<'f> {
         if let BinaryOp::Eq | BinaryOp::NotEq = op {
             return match crate::value::equals(&l, &r) {
                 Ok(equal) => Value::Bool(equal == (op == BinaryOp::Eq)),
-                Err(u) => Value::Unknown(u),
+                Err(u) => Value::Unknown(u.derived()),
             };
         }
         if let Some(u) = [&l, &r].iter().find_map(|v| v.first_unknown()) {
-            return Value::Unknown(u.clone());
+            return Value::Unknown(u.derived());
         }
         match op {
             BinaryOp::EqInsensitive | BinaryOp::NotEqInsensitive => {
@@ -942,11 +1016,15 @@ impl<'f> Program<'f> {
         // Reached through `parent::child` as well as by name: the guard against a resource whose
         // body reads itself is here, not only in `symbol`.
         let key = format!("resource:{:p}", decl as *const ast::ResourceDecl);
-        if self.active.borrow().len() > 200 || !self.active.borrow_mut().insert(key.clone()) {
+        if self.active.borrow().len() > 200 {
+            return Value::error(format!("`{}` refers to itself", decl.name.name));
+        }
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, &key) {
+            self.report_cycle(&cycle);
             return Value::error(format!("`{}` refers to itself", decl.name.name));
         }
         let value = self.compute_resource_value(decl);
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         value
     }
 
@@ -1038,6 +1116,29 @@ impl<'f> Program<'f> {
                 decl.name.name
             ))
         })?;
+        if let Some(at) = self
+            .callers
+            .iter()
+            .chain([&self.path])
+            .position(|c| *c == path)
+        {
+            let entry = self.callers.first().unwrap_or(&self.path);
+            let dir = entry.parent().unwrap_or(Path::new(""));
+            let files: Vec<String> = self.callers[at.min(self.callers.len())..]
+                .iter()
+                .chain([&self.path])
+                .map(|p| crate::frontend::cycles::relative_to(p, dir))
+                .collect();
+            let call = format!("module {}", decl.name.name);
+            let problem = crate::frontend::cycles::module_cycle(
+                &call,
+                span(self.file, &decl.name.span),
+                &files,
+            );
+            let message = problem.message.clone();
+            self.invalid.borrow_mut().push(problem);
+            return Err(Unknown::error(message));
+        }
         if self.depth >= MAX_MODULE_DEPTH {
             return Err(Unknown::new(format!(
                 "module `{}` nests too deep (does it call itself?)",
@@ -1083,6 +1184,8 @@ impl<'f> Program<'f> {
                 )));
             };
             program.budget = self.budget.clone();
+            program.invalid = self.invalid.clone();
+            program.callers = [self.callers.as_slice(), std::slice::from_ref(&self.path)].concat();
             program.depth = self.depth + 1;
             program.prefix = format!("{address}.");
             program.subscription = self.subscription.clone();
@@ -1174,6 +1277,17 @@ impl<'f> Program<'f> {
                 Err(_) => {}
             }
         }
+        // Declarations nothing read, so that a cycle among them is reported too.
+        for statement in self.statements() {
+            if let Statement::Param(ast::ParamDecl { name, .. })
+            | Statement::Var(ast::VarDecl { name, .. }) = statement
+            {
+                self.symbol(&name.name, &Locals::default());
+            }
+        }
+        model
+            .invalid_configurations
+            .append(&mut self.invalid.borrow_mut());
     }
 
     /// The strings among a registry module's `params`, over every iteration of its loop.

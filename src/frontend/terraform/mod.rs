@@ -248,11 +248,15 @@ pub fn evaluate_root(
         display_dir: display_dir.clone(),
         installed: Some(&root.installed),
         sources: Some(sources),
+        callers: vec![root.dir.clone()],
         ..ModuleContext::default()
     };
     let evaluator =
         Evaluator::new(decls, inputs, marker_prefix, context).with_input_traces(input_traces);
     lower_module(&evaluator, &[], &root.display_dir, &mut model);
+    model
+        .invalid_configurations
+        .append(&mut evaluator.context.invalid.borrow_mut());
     (model, diagnostics)
 }
 
@@ -355,6 +359,7 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], root_dir: &str, m
             lower_module(&child.evaluator, &chain, root_dir, model);
         }
     }
+    evaluator.evaluate_unread_locals();
 }
 
 #[cfg(test)]
