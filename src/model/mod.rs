@@ -12,7 +12,7 @@ mod queries;
 mod relations;
 mod resolve;
 
-pub use queries::{AgentRange, CapacityEstimate, CmkPrincipal, Peer, SubnetCapacity};
+pub use queries::{AgentRange, CapacityEstimate, CmkPrincipal, NeededZones, Peer, SubnetCapacity};
 pub use relations::Relations;
 pub use resolve::{Index, Resolved};
 
