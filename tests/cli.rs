@@ -695,6 +695,39 @@ fn a_given_arm_parameter_file_brings_its_template_and_a_template_its_parameter_f
 }
 
 #[test]
+fn json_parameter_files_are_environments_of_the_bicep_template_they_are_named_after() {
+    let dir = "fixtures/bicep/json-parameters";
+    let concise = |args: &[&str]| stdout(&run(&[args, &["--format", "concise"]].concat()));
+    let codes = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter_map(|l| l.split(": ").nth(1)?.split(' ').next().map(String::from))
+            .collect()
+    };
+    let whole = concise(&[dir]);
+    // Given on the command line (pre-commit passes the changed file), a parameter file is the
+    // environment its template is linted with.
+    let prod = concise(&[&format!("{dir}/main.parameters.prod.json")]);
+    assert_eq!(codes(&prod), ["FL201"], "{prod}");
+    assert!(whole.contains(prod.trim_end()), "{whole}");
+    let portal = concise(&[&format!("{dir}/azuredeploy.parameters.json")]);
+    assert_eq!(codes(&portal), ["FL102", "FL102"], "{portal}");
+    // A given template comes with every parameter file of its own, JSON and .bicepparam.
+    let main = concise(&[&format!("{dir}/main.bicep")]);
+    assert_eq!(codes(&main), ["FL201", "FL202"], "{main}");
+    // --parameters makes a file an environment of every template, whatever its name.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let infra = tmp.path().join("infra");
+    std::fs::create_dir(&infra).expect("mkdir");
+    std::fs::copy(format!("{dir}/main.bicep"), infra.join("main.bicep")).expect("copy");
+    let renamed = tmp.path().join("prod.json");
+    std::fs::copy(format!("{dir}/main.parameters.prod.json"), &renamed).expect("copy");
+    let infra = infra.to_str().expect("path");
+    assert_eq!(concise(&[infra]), "");
+    let given = concise(&[infra, "--parameters", renamed.to_str().expect("path")]);
+    assert_eq!(codes(&given), ["FL201"], "{given}");
+}
+
+#[test]
 fn given_files_that_are_not_infrastructure_code_are_ignored_silently() {
     let dir = tempfile::tempdir().expect("temp dir");
     bicep_stack(dir.path());

@@ -82,6 +82,8 @@ struct Scan {
 struct Listing {
     bicep: Vec<PathBuf>,
     params: Vec<PathBuf>,
+    /// `.json` files: the candidates for JSON parameter files of its templates.
+    json: Vec<PathBuf>,
 }
 
 /// pre-commit's `--all-files` passes every file of the repository: each directory is listed,
@@ -152,6 +154,7 @@ impl Discovery {
                 match path.extension().and_then(|e| e.to_str()) {
                     Some("bicep") => listing.bicep.push(path),
                     Some("bicepparam") => listing.params.push(path),
+                    Some("json") => listing.json.push(path),
                     _ => {}
                 }
             }
@@ -162,7 +165,8 @@ impl Discovery {
     }
 
     /// A given `.bicep` file, the files that reach it through `module` references
-    /// (transitively), and the `.bicepparam` files that use any of them. Callers are looked for
+    /// (transitively), the `.bicepparam` files that use any of them and the JSON parameter files
+    /// named after any of them. Callers are looked for
     /// among the `.bicep` files of its directory and the directories above it, up to the
     /// repository root; the files those reference are followed wherever they are, so a chain
     /// through a sibling directory is found too.
@@ -193,6 +197,23 @@ impl Discovery {
             {
                 out.push(param.clone());
             }
+        }
+        // JSON parameter files pair with the templates by name, in their directories.
+        let templates: Vec<PathBuf> = out
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
+            .cloned()
+            .collect();
+        for template in templates {
+            let listing = self.listing(&parent(&template));
+            let template = normalize(&template);
+            out.extend(
+                listing
+                    .json
+                    .iter()
+                    .filter(|json| super::arm::pairs_with(&template, json))
+                    .cloned(),
+            );
         }
         out
     }
@@ -261,10 +282,14 @@ impl Discovery {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
+        // A parameter file is an environment of the ARM or Bicep template it is named after.
         let mut siblings: Vec<PathBuf> = entries
             .flatten()
             .map(|e| normalize(&dir.join(e.file_name())))
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| e == "json" || (is_parameters && e == "bicep"))
+            })
             .collect();
         siblings.sort();
         let file = normalize(file);

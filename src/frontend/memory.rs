@@ -103,7 +103,14 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
         .iter()
         .map(|&id| terraform::normalize(&sources.get(id).path))
         .collect();
-    diagnostics.extend(evaluate_bicep(&sources, &read, &bicep_paths, &deliver));
+    let parameters = super::json_inputs::ParameterFiles::new(&sources, json_ids, &[]);
+    diagnostics.extend(evaluate_bicep(
+        &sources,
+        &read,
+        &bicep_paths,
+        &parameters,
+        &deliver,
+    ));
 
     evaluate_terraform(
         &sources,

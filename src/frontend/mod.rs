@@ -308,8 +308,18 @@ pub fn load(
     // Every file is read: Bicep is evaluated alongside ARM and Terraform, so that neither
     // waits for the other's last (or only sequential) steps.
     let sources_read = &sources;
+    let bicep_parameters =
+        json_inputs::ParameterFiles::new(sources_read, json_ids.iter().copied(), &cli_parameters);
     let (bicep_diagnostics, other_diagnostics) = rayon::join(
-        || evaluate_bicep(sources_read, &bicep_files, &bicep_scanned, &deliver),
+        || {
+            evaluate_bicep(
+                sources_read,
+                &bicep_files,
+                &bicep_scanned,
+                &bicep_parameters,
+                &deliver,
+            )
+        },
         || {
             let mut diagnostics = Vec::new();
             let planned_dirs = load_json(
