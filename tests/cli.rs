@@ -728,6 +728,85 @@ fn json_parameter_files_are_environments_of_the_bicep_template_they_are_named_af
 }
 
 #[test]
+fn a_given_tfvars_file_is_the_environment_its_root_is_linted_with() {
+    let dir = "fixtures/terraform/tfvars-environments";
+    let concise = |args: &[&str]| stdout(&run(&[args, &["--format", "concise"]].concat()));
+    let codes = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter_map(|l| l.split(": ").nth(1)?.split(' ').next().map(String::from))
+            .collect()
+    };
+    let whole = concise(&[dir]);
+    assert_eq!(codes(&whole), ["FL201", "FL202", "FL501"], "{whole}");
+    // pre-commit passes the changed variable file: that environment, over terraform.tfvars.
+    let prod = concise(&[&format!("{dir}/prod.tfvars")]);
+    assert_eq!(codes(&prod), ["FL201", "FL501"], "{prod}");
+    let dev = concise(&[&format!("{dir}/dev.tfvars.json")]);
+    assert_eq!(codes(&dev), ["FL202", "FL501"], "{dev}");
+    // A changed .tf file or always-loaded tfvars is linted in every environment.
+    assert_eq!(concise(&[&format!("{dir}/main.tf")]), whole);
+    assert_eq!(concise(&[&format!("{dir}/terraform.tfvars")]), whole);
+    // --var-file gives the values: the other tfvars files are no environments then.
+    let chosen = concise(&[dir, "--var-file", &format!("{dir}/dev.tfvars.json")]);
+    assert_eq!(codes(&chosen), ["FL202", "FL501"], "{chosen}");
+}
+
+#[test]
+fn each_tfvars_environment_is_checked_with_the_roots_it_refers_to() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[
+            (
+                "hub/main.tf",
+                "resource \"azurerm_virtual_network\" \"hub\" {\n  name                = \"vnet-hub\"\n  location            = \"swedencentral\"\n  resource_group_name = \"rg-hub\"\n  address_space       = [\"10.0.0.0/16\"]\n}\n",
+            ),
+            (
+                "spoke/main.tf",
+                r#"variable "space" {
+  type = string
+}
+
+data "azurerm_virtual_network" "hub" {
+  name                = "vnet-hub"
+  resource_group_name = "rg-hub"
+}
+
+resource "azurerm_virtual_network" "spoke" {
+  name                = "vnet-spoke"
+  location            = "swedencentral"
+  resource_group_name = "rg-spoke"
+  address_space       = [var.space]
+}
+
+resource "azurerm_virtual_network_peering" "to_hub" {
+  name                      = "to-hub"
+  resource_group_name       = "rg-spoke"
+  virtual_network_name      = azurerm_virtual_network.spoke.name
+  remote_virtual_network_id = data.azurerm_virtual_network.hub.id
+}
+"#,
+            ),
+            ("spoke/dev.tfvars", "space = \"10.0.0.0/24\"\n"),
+            ("spoke/prod.tfvars", "space = \"10.1.0.0/16\"\n"),
+        ],
+    );
+    let out = stdout(&run_in(dir.path(), &[".", "--format", "json"]));
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{out}");
+    assert_eq!(findings[0]["rule"], "FL401", "{out}");
+    let environments: Vec<&str> = findings[0]["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .filter(|r| r["message"] == "in this environment")
+        .filter_map(|r| r["file"].as_str())
+        .collect();
+    assert_eq!(environments, ["spoke/dev.tfvars"], "{out}");
+}
+
+#[test]
 fn given_files_that_are_not_infrastructure_code_are_ignored_silently() {
     let dir = tempfile::tempdir().expect("temp dir");
     bicep_stack(dir.path());

@@ -16,6 +16,9 @@ use std::sync::LazyLock;
 #[derive(Default, Debug)]
 pub struct Stacks {
     pub terraform_dirs: Vec<PathBuf>,
+    /// Terraform variable files given that are environments (`prod.tfvars`): their directory is
+    /// read with this environment, not its others.
+    pub terraform_environments: Vec<PathBuf>,
     pub files: Vec<PathBuf>,
 }
 
@@ -45,7 +48,9 @@ pub fn stacks(given: &[PathBuf]) -> Stacks {
     for file in given {
         let name = file_name(file);
         let dir = parent(file);
-        if name.ends_with(".tf")
+        if super::is_environment_var_file(file) {
+            out.terraform_environments.push(file.clone());
+        } else if name.ends_with(".tf")
             || name.ends_with(".tf.json")
             || name.ends_with(".tfvars")
             || name.ends_with(".tfvars.json")

@@ -4,8 +4,8 @@
 
 use super::{
     BicepFiles, Deliver, Diagnostic, ModelSink, Workspace, add_source, bicep_references, display,
-    evaluate_bicep, evaluate_terraform, is_auto_var_file, is_tf, load_json, terraform,
-    var_file_rank,
+    evaluate_bicep, evaluate_terraform, is_auto_var_file, is_environment_var_file, is_tf,
+    load_json, split_var_files, terraform, var_file_rank,
 };
 use crate::source::{FileId, SourceMap};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -35,7 +35,7 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
     for (path, text) in by_path {
         let dir = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
         let tf = is_tf(&path);
-        let var_file = !tf && is_auto_var_file(&path);
+        let var_file = !tf && (is_auto_var_file(&path) || is_environment_var_file(&path));
         let other = path
             .extension()
             .and_then(|e| e.to_str())
@@ -77,12 +77,15 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
             }
         }
         vars.sort_by_key(|(path, _)| var_file_rank(path));
+        let (environments, var_files) =
+            split_var_files(vars.into_iter().map(|(_, id)| id).collect(), &sources);
         parsed.push(terraform::ParsedDir {
             display_dir: display(&dir),
             dir,
             tf_files,
             calls,
-            var_files: vars.into_iter().map(|(_, id)| id).collect(),
+            var_files,
+            environments,
             installed: HashMap::new(),
         });
     }
