@@ -694,25 +694,31 @@ fn a_given_arm_parameter_file_brings_its_template_and_a_template_its_parameter_f
     assert_eq!(concise(&format!("{linked}/azuredeploy.json")), whole);
 }
 
+/// The concise report of a run with `args`.
+fn concise_with(args: &[&str]) -> String {
+    stdout(&run(&[args, &["--format", "concise"]].concat()))
+}
+
+/// The rule codes of a concise report, in order.
+fn codes(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| l.split(": ").nth(1)?.split(' ').next().map(String::from))
+        .collect()
+}
+
 #[test]
 fn json_parameter_files_are_environments_of_the_bicep_template_they_are_named_after() {
     let dir = "fixtures/bicep/json-parameters";
-    let concise = |args: &[&str]| stdout(&run(&[args, &["--format", "concise"]].concat()));
-    let codes = |out: &str| -> Vec<String> {
-        out.lines()
-            .filter_map(|l| l.split(": ").nth(1)?.split(' ').next().map(String::from))
-            .collect()
-    };
-    let whole = concise(&[dir]);
+    let whole = concise_with(&[dir]);
     // Given on the command line (pre-commit passes the changed file), a parameter file is the
     // environment its template is linted with.
-    let prod = concise(&[&format!("{dir}/main.parameters.prod.json")]);
+    let prod = concise_with(&[&format!("{dir}/main.parameters.prod.json")]);
     assert_eq!(codes(&prod), ["FL201"], "{prod}");
     assert!(whole.contains(prod.trim_end()), "{whole}");
-    let portal = concise(&[&format!("{dir}/azuredeploy.parameters.json")]);
+    let portal = concise_with(&[&format!("{dir}/azuredeploy.parameters.json")]);
     assert_eq!(codes(&portal), ["FL102", "FL102"], "{portal}");
     // A given template comes with every parameter file of its own, JSON and .bicepparam.
-    let main = concise(&[&format!("{dir}/main.bicep")]);
+    let main = concise_with(&[&format!("{dir}/main.bicep")]);
     assert_eq!(codes(&main), ["FL201", "FL202"], "{main}");
     // --parameters makes a file an environment of every template, whatever its name.
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -722,32 +728,26 @@ fn json_parameter_files_are_environments_of_the_bicep_template_they_are_named_af
     let renamed = tmp.path().join("prod.json");
     std::fs::copy(format!("{dir}/main.parameters.prod.json"), &renamed).expect("copy");
     let infra = infra.to_str().expect("path");
-    assert_eq!(concise(&[infra]), "");
-    let given = concise(&[infra, "--parameters", renamed.to_str().expect("path")]);
+    assert_eq!(concise_with(&[infra]), "");
+    let given = concise_with(&[infra, "--parameters", renamed.to_str().expect("path")]);
     assert_eq!(codes(&given), ["FL201"], "{given}");
 }
 
 #[test]
 fn a_given_tfvars_file_is_the_environment_its_root_is_linted_with() {
     let dir = "fixtures/terraform/tfvars-environments";
-    let concise = |args: &[&str]| stdout(&run(&[args, &["--format", "concise"]].concat()));
-    let codes = |out: &str| -> Vec<String> {
-        out.lines()
-            .filter_map(|l| l.split(": ").nth(1)?.split(' ').next().map(String::from))
-            .collect()
-    };
-    let whole = concise(&[dir]);
+    let whole = concise_with(&[dir]);
     assert_eq!(codes(&whole), ["FL201", "FL202", "FL501"], "{whole}");
     // pre-commit passes the changed variable file: that environment, over terraform.tfvars.
-    let prod = concise(&[&format!("{dir}/prod.tfvars")]);
+    let prod = concise_with(&[&format!("{dir}/prod.tfvars")]);
     assert_eq!(codes(&prod), ["FL201", "FL501"], "{prod}");
-    let dev = concise(&[&format!("{dir}/dev.tfvars.json")]);
+    let dev = concise_with(&[&format!("{dir}/dev.tfvars.json")]);
     assert_eq!(codes(&dev), ["FL202", "FL501"], "{dev}");
     // A changed .tf file or always-loaded tfvars is linted in every environment.
-    assert_eq!(concise(&[&format!("{dir}/main.tf")]), whole);
-    assert_eq!(concise(&[&format!("{dir}/terraform.tfvars")]), whole);
+    assert_eq!(concise_with(&[&format!("{dir}/main.tf")]), whole);
+    assert_eq!(concise_with(&[&format!("{dir}/terraform.tfvars")]), whole);
     // --var-file gives the values: the other tfvars files are no environments then.
-    let chosen = concise(&[dir, "--var-file", &format!("{dir}/dev.tfvars.json")]);
+    let chosen = concise_with(&[dir, "--var-file", &format!("{dir}/dev.tfvars.json")]);
     assert_eq!(codes(&chosen), ["FL202", "FL501"], "{chosen}");
 }
 
