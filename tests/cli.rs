@@ -807,6 +807,50 @@ resource "azurerm_virtual_network_peering" "to_hub" {
 }
 
 #[test]
+fn a_vnet_the_configuration_describes_is_not_the_stacks_own_for_dns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spoke = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-spoke/providers/Microsoft.Network/virtualNetworks/vnet-spoke";
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            &format!(
+                r#"resource "azurerm_private_endpoint" "kv" {{
+  name                = "pe-kv"
+  location            = "swedencentral"
+  resource_group_name = "rg-app"
+  subnet_id           = "{spoke}/subnets/snet-pe"
+
+  private_service_connection {{
+    name                           = "kv"
+    private_connection_resource_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/Microsoft.KeyVault/vaults/kv-app"
+    subresource_names              = ["vault"]
+    is_manual_connection           = false
+  }}
+}}
+"#
+            ),
+        )],
+    );
+    let lint = || stdout(&run_in(dir.path(), &[".", "--format", "concise"]));
+    assert_eq!(lint(), "");
+    // Described in [[networks]] for its address space, the spoke is still the platform's.
+    write(
+        dir.path(),
+        &[(
+            ".foundry-lint.toml",
+            &format!("[[networks]]\nid = \"{spoke}\"\naddress-space = [\"10.1.0.0/16\"]\n"),
+        )],
+    );
+    assert_eq!(lint(), "");
+    write(
+        dir.path(),
+        &[(".foundry-lint.toml", "[dns]\nexisting-vnets = \"check\"\n")],
+    );
+    assert_eq!(codes(&lint()), ["FL501"]);
+}
+
+#[test]
 fn given_files_that_are_not_infrastructure_code_are_ignored_silently() {
     let dir = tempfile::tempdir().expect("temp dir");
     bicep_stack(dir.path());

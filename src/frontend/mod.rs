@@ -410,6 +410,7 @@ fn add_external_networks(model: &mut Model, external: &ExternalNetworks, file: F
             .and_then(|i| i.name().map(str::to_string))
             .unwrap_or_else(|| id.clone());
         let span = Span::new(file, id_range.clone());
+        model.configured_vnets.push(model.virtual_networks.len());
         model.virtual_networks.push(VirtualNetwork {
             origin: Origin::new(format!("{name} (external)"), span),
             id: id.clone(),

@@ -365,6 +365,9 @@ pub struct Model {
     pub connections: Vec<Connection>,
     pub uncounted: Vec<Uncounted>,
     pub opaque_calls: Vec<OpaqueCall>,
+    /// The VNets (by index) the configuration file's `[[networks]]` adds: known to the model,
+    /// but not the stack's own.
+    pub configured_vnets: Vec<usize>,
     /// How values were computed, by (resource address, span of the value): the expression, then
     /// the locals and variables it came through.
     pub traces: std::collections::HashMap<(String, Span), Trace>,

@@ -42,9 +42,10 @@ impl Model {
         self.relations.subnet_vnet[subnet].clone()
     }
 
-    /// The VNet a private endpoint is placed in: the VNet of its subnet, declared or not.
+    /// The VNet a private endpoint is placed in: the VNet of its subnet, declared or not (a VNet
+    /// the configuration file describes is not declared by the stack).
     pub fn endpoint_vnet(&self, endpoint: &PrivateEndpoint) -> Resolved {
-        match self.index.subnet(&endpoint.subnet) {
+        let vnet = match self.index.subnet(&endpoint.subnet) {
             Resolved::Entity(s) => self.vnet_of_subnet(s),
             Resolved::External(raw) => match ids::parse(&raw)
                 .filter(|id| id.is_type("Microsoft.Network/virtualNetworks/subnets"))
@@ -54,6 +55,12 @@ impl Model {
                 None => Resolved::Unknown(Unknown::new(format!("`{raw}` is not a subnet id"))),
             },
             Resolved::Unknown(u) => Resolved::Unknown(u),
+        };
+        match vnet {
+            Resolved::Entity(v) if self.configured_vnets.contains(&v) => {
+                Resolved::External(self.virtual_networks[v].id.clone())
+            }
+            other => other,
         }
     }
 
