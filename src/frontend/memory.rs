@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 /// Loads `(relative path, text)` pairs as `load(["."])` loads a directory that holds exactly
 /// these files: the `.tf` and `.tf.json` files of a directory are a module (with its
-/// `terraform.tfvars` and `*.auto.tfvars`), `.json` files are templates, parameter files or
-/// plans, `.bicep` and `.bicepparam` files are Bicep. Local modules are followed to the
+/// `terraform.tfvars` and `*.auto.tfvars`, and its other `*.tfvars` as environments), `.json`
+/// files are templates, parameter files (of ARM and Bicep templates) or plans, `.bicep` and
+/// `.bicepparam` files are Bicep. Local modules are followed to the
 /// directories among the files; nothing is installed (`.terraform/modules` is not read). A later
 /// pair with the same path replaces an earlier one.
 pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
