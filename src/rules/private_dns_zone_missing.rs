@@ -24,46 +24,19 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
         return;
     }
     for (e, endpoint) in model.private_endpoints.iter().enumerate() {
-        if settings.dns.existing_vnets == ExistingVnets::AssumeProvided
-            && !in_declared_vnet(model, endpoint, out)
-        {
-            continue;
-        }
-        // Zones attached through the endpoint's DNS zone groups, by the name in their id.
-        let Some(groups) = model.zone_groups_of(e) else {
+        // The VNet's owner provides its DNS: say so where a zone would be missing, check nothing.
+        let owner = match settings.dns.existing_vnets {
+            ExistingVnets::Check => None,
+            ExistingVnets::AssumeProvided => outside_owner(model, endpoint),
+        };
+        let Some(attached) = attached_zones(model, e) else {
             continue;
         };
-        let mut attached: Vec<String> = Vec::new();
-        let mut attachments_known = true;
-        for group in groups {
-            for zone in &group.zones {
-                match zone
-                    .get()
-                    .and_then(|id| ids::parse(id))
-                    .and_then(|id| id.name().map(str::to_string))
-                {
-                    Some(name) if !ids::is_marker(&name) => {
-                        attached.push(name.to_ascii_lowercase())
-                    }
-                    _ => match model.index.dns_zone(zone) {
-                        Resolved::Entity(z) => attached.extend(
-                            model.dns_zones[z]
-                                .name
-                                .get()
-                                .map(|n| n.to_ascii_lowercase()),
-                        ),
-                        _ => attachments_known = false,
-                    },
-                }
-            }
-        }
-        if !attachments_known {
-            continue;
-        }
+        let mut assumed: Vec<&str> = Vec::new();
         for connection in &endpoint.connections {
             for group_id in &connection.group_ids {
                 let Some(group) = group_id.get() else {
-                    if let Some(u) = group_id.unknown_reason() {
+                    if let (Some(u), None) = (group_id.unknown_reason(), &owner) {
                         out.unresolved(
                             u,
                             group_id.span,
@@ -79,14 +52,16 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
                     NeededZones::Zones(zones) => zones,
                     NeededZones::Unlisted => continue,
                     NeededZones::Unknown(u) => {
-                        out.unresolved(
-                            &u,
-                            group_id.span,
-                            &format!(
-                                "which private DNS zones `{group}` of private endpoint `{}` needs",
-                                endpoint.origin.address
-                            ),
-                        );
+                        if owner.is_none() {
+                            out.unresolved(
+                                &u,
+                                group_id.span,
+                                &format!(
+                                    "which private DNS zones `{group}` of private endpoint `{}` needs",
+                                    endpoint.origin.address
+                                ),
+                            );
+                        }
                         continue;
                     }
                 };
@@ -95,6 +70,12 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
                         || attached.iter().any(|z| z == zone)
                         || settings.dns.is_central(zone)
                     {
+                        continue;
+                    }
+                    if owner.is_some() {
+                        if !assumed.contains(&zone) {
+                            assumed.push(zone);
+                        }
                         continue;
                     }
                     out.report(
@@ -106,32 +87,62 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
                 }
             }
         }
+        if let (Some(owner), false) = (owner, assumed.is_empty()) {
+            let zones: Vec<String> = assumed.iter().map(|z| format!("`{z}`")).collect();
+            out.assumed(
+                endpoint.subnet.span,
+                &format!(
+                    "private endpoint `{}`, which needs {} that the stack neither declares nor attaches: {owner}, so DNS is assumed to be provided by the VNet's owner",
+                    endpoint.origin.address,
+                    zones.join(", ")
+                ),
+                "to check it anyway, set `existing-vnets = \"check\"` under `[dns]` in .foundry-lint.toml",
+            );
+        }
     }
 }
 
-/// Whether the endpoint is in a VNet the stack declares. When it is not, or that cannot be
-/// told, the endpoint is left to the VNet's owner and a note says so.
-fn in_declared_vnet(model: &Model, endpoint: &PrivateEndpoint, out: &mut Reporter) -> bool {
-    let vnet = match model.endpoint_vnet(endpoint) {
-        Resolved::Entity(_) => return true,
-        Resolved::External(id) => format!(
+/// The zones attached to an endpoint through its DNS zone groups (lower case, by the name in
+/// their id), or None when some attached zone cannot be known.
+fn attached_zones(model: &Model, endpoint: usize) -> Option<Vec<String>> {
+    let mut attached: Vec<String> = Vec::new();
+    for group in model.zone_groups_of(endpoint)? {
+        for zone in &group.zones {
+            match zone
+                .get()
+                .and_then(|id| ids::parse(id))
+                .and_then(|id| id.name().map(str::to_string))
+            {
+                Some(name) if !ids::is_marker(&name) => attached.push(name.to_ascii_lowercase()),
+                _ => match model.index.dns_zone(zone) {
+                    Resolved::Entity(z) => attached.extend(
+                        model.dns_zones[z]
+                            .name
+                            .get()
+                            .map(|n| n.to_ascii_lowercase()),
+                    ),
+                    _ => return None,
+                },
+            }
+        }
+    }
+    Some(attached)
+}
+
+/// Why the endpoint's VNet is someone else's (not declared in the stack, or not known), or None
+/// when the stack declares it.
+fn outside_owner(model: &Model, endpoint: &PrivateEndpoint) -> Option<String> {
+    match model.endpoint_vnet(endpoint) {
+        Resolved::Entity(_) => None,
+        Resolved::External(id) => Some(format!(
             "its VNet `{}` is not declared in this stack",
             ids::parse(&id)
                 .and_then(|i| i.names.first().cloned())
                 .unwrap_or(id)
-        ),
-        Resolved::Unknown(u) => format!(
+        )),
+        Resolved::Unknown(u) => Some(format!(
             "which VNet it is in is not known statically ({})",
             u.reason()
-        ),
-    };
-    out.assumed(
-        endpoint.subnet.span,
-        &format!(
-            "the private DNS zones of private endpoint `{}`: {vnet}, so DNS is assumed to be provided by the VNet's owner",
-            endpoint.origin.address
-        ),
-        "to check it anyway, set `existing-vnets = \"check\"` under `[dns]` in .foundry-lint.toml",
-    );
-    false
+        )),
+    }
 }
