@@ -42,6 +42,14 @@ impl Model {
         self.relations.subnet_vnet[subnet].clone()
     }
 
+    /// Whether a declaration of this (ARM) type could not be counted: it may stand for any
+    /// number of resources, with any names.
+    pub fn has_uncounted(&self, resource_type: &str) -> bool {
+        self.uncounted
+            .iter()
+            .any(|u| u.resource_type.eq_ignore_ascii_case(resource_type))
+    }
+
     /// The VNet a private endpoint is placed in: the VNet of its subnet, declared or not (a VNet
     /// the configuration file describes is not declared by the stack).
     pub fn endpoint_vnet(&self, endpoint: &PrivateEndpoint) -> Resolved {
