@@ -65,6 +65,9 @@ pub struct Dns {
     pub central_zones: Vec<String>,
     #[serde(default)]
     pub assume_central: bool,
+    /// `assume-provided` (default) or `check`: FL501 on endpoints in VNets the stack does not
+    /// declare.
+    pub existing_vnets: Option<toml::Spanned<String>>,
 }
 
 impl Config {
@@ -112,6 +115,14 @@ impl Config {
             .map(|z| z.trim_end_matches('.').to_ascii_lowercase())
             .collect();
         settings.dns.assume_central = self.dns.assume_central;
+        if let Some(v) = self
+            .dns
+            .existing_vnets
+            .as_ref()
+            .and_then(|v| crate::settings::ExistingVnets::parse(v.get_ref()))
+        {
+            settings.dns.existing_vnets = v;
+        }
         settings
     }
 }
@@ -201,10 +212,24 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, String> {
     {
         return invalid("maximum-utilization", "a percentage from 1 to 100");
     }
+    let line =
+        |span: std::ops::Range<usize>| text[..span.start.min(text.len())].matches('\n').count() + 1;
+    if let Some(value) = &config.dns.existing_vnets
+        && crate::settings::ExistingVnets::parse(value.get_ref()).is_none()
+    {
+        let expected: Vec<String> = crate::settings::ExistingVnets::VALUES
+            .iter()
+            .map(|(name, _)| format!("\"{name}\""))
+            .collect();
+        return Err(format!(
+            "{}:{}: [dns] existing-vnets = \"{}\": expected one of {}",
+            path.display(),
+            line(value.span()),
+            value.get_ref(),
+            expected.join(", ")
+        ));
+    }
     for network in &config.networks {
-        let line = |span: std::ops::Range<usize>| {
-            text[..span.start.min(text.len())].matches('\n').count() + 1
-        };
         if crate::model::ids::parse(network.id.get_ref()).is_none_or(|id| {
             !id.resource_type
                 .eq_ignore_ascii_case("Microsoft.Network/virtualNetworks")
@@ -247,6 +272,23 @@ mod tests {
         assert_eq!(c.select, Some(vec!["FL2".to_string()]));
         assert_eq!(c.fail_on.as_deref(), Some("error"));
         assert_eq!(c.rules.get("FL202").map(String::as_str), Some("error"));
+    }
+
+    #[test]
+    fn existing_vnets_takes_one_of_its_values() {
+        use crate::settings::ExistingVnets;
+        let default = parse("[dns]\n").expect("valid");
+        assert_eq!(
+            default.settings().dns.existing_vnets,
+            ExistingVnets::AssumeProvided
+        );
+        let check = parse("[dns]\nexisting-vnets = \"check\"\n").expect("valid");
+        assert_eq!(check.settings().dns.existing_vnets, ExistingVnets::Check);
+        let err = parse("[dns]\n\nexisting-vnets = \"yes\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains(":3:"), "{err}");
+        assert!(err.contains("\"assume-provided\", \"check\""), "{err}");
     }
 
     #[test]

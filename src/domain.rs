@@ -113,17 +113,32 @@ pub const MAXIMUM_SUBNET_UTILIZATION_PERCENT: u32 = 80;
 /// The smallest IPv4 subnet Azure accepts.
 pub const AZURE_MINIMUM_SUBNET_PREFIX: u8 = 29;
 
-/// Private DNS zones each private endpoint group id needs (group ids compare case-insensitively).
-/// Every zone listed for a group id is needed.
-pub const DNS_ZONES_BY_GROUP_ID: &[(&str, &[&str])] = &[
+/// The group id of a Cognitive Services account's endpoint: its zones follow the account's kind
+/// (`ACCOUNT_ZONES_BY_KIND`), not the group id alone.
+pub const ACCOUNT_GROUP_ID: &str = "account";
+
+/// Private DNS zones an account endpoint needs, by the account's kind (compared
+/// case-insensitively): the domains its custom subdomain answers on. A Foundry (`AIServices`)
+/// account answers on all three; an `OpenAI` account only on `<subdomain>.openai.azure.com`.
+pub const ACCOUNT_ZONES_BY_KIND: &[(&str, &[&str])] = &[
     (
-        "account",
+        "AIServices",
         &[
             "privatelink.cognitiveservices.azure.com",
             "privatelink.openai.azure.com",
             "privatelink.services.ai.azure.com",
         ],
     ),
+    ("OpenAI", &["privatelink.openai.azure.com"]),
+];
+
+/// The zone of every other Cognitive Services kind (TextAnalytics, FormRecognizer, ...).
+pub const OTHER_ACCOUNT_KIND_ZONES: &[&str] = &["privatelink.cognitiveservices.azure.com"];
+
+/// Private DNS zones each private endpoint group id needs (group ids compare case-insensitively).
+/// Every zone listed for a group id is needed. `account` is not here: see
+/// `ACCOUNT_ZONES_BY_KIND`.
+pub const DNS_ZONES_BY_GROUP_ID: &[(&str, &[&str])] = &[
     ("searchService", &["privatelink.search.windows.net"]),
     ("Sql", &["privatelink.documents.azure.com"]),
     ("MongoDB", &["privatelink.mongo.cosmos.azure.com"]),
@@ -170,10 +185,31 @@ pub const DNS_ZONES_BY_GROUP_ID: &[(&str, &[&str])] = &[
 pub const STORAGE_TABLE_ZONE: &str = "privatelink.table.core.windows.net";
 pub const COSMOS_TABLE_ZONE: &str = "privatelink.table.cosmos.azure.com";
 
-/// The zones a group id needs, or None when the group id is not in the table.
-pub fn dns_zones_for_group(group_id: &str, target_type: Option<&str>) -> Option<Vec<&'static str>> {
+/// What decides the zones of a group id besides the id itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EndpointTarget<'a> {
+    /// The target's resource type, when known.
+    pub resource_type: Option<&'a str>,
+    /// The target account's kind, when the target is an account whose kind is known.
+    pub account_kind: Option<&'a str>,
+}
+
+/// The zones a group id needs. None when the table cannot tell: the group id is not in it, or
+/// what it depends on (the target's type for `table`, the account's kind for `account`) is not
+/// given.
+pub fn dns_zones_for_group(group_id: &str, target: EndpointTarget) -> Option<Vec<&'static str>> {
+    if group_id.eq_ignore_ascii_case(ACCOUNT_GROUP_ID) {
+        let kind = target.account_kind?;
+        return Some(
+            ACCOUNT_ZONES_BY_KIND
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(kind))
+                .map_or(OTHER_ACCOUNT_KIND_ZONES, |(_, zones)| zones)
+                .to_vec(),
+        );
+    }
     if group_id.eq_ignore_ascii_case("table") {
-        return match target_type {
+        return match target.resource_type {
             Some(t) if t.eq_ignore_ascii_case("Microsoft.DocumentDB/databaseAccounts") => {
                 Some(vec![COSMOS_TABLE_ZONE])
             }
@@ -250,27 +286,68 @@ pub fn is_key_permission_role(role: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn of_type(resource_type: &str) -> EndpointTarget<'_> {
+        EndpointTarget {
+            resource_type: Some(resource_type),
+            account_kind: None,
+        }
+    }
+
+    fn of_kind(kind: &str) -> EndpointTarget<'_> {
+        EndpointTarget {
+            resource_type: Some("Microsoft.CognitiveServices/accounts"),
+            account_kind: Some(kind),
+        }
+    }
+
     #[test]
     fn group_ids_match_case_insensitively() {
         assert_eq!(
-            dns_zones_for_group("BLOB", None),
+            dns_zones_for_group("BLOB", EndpointTarget::default()),
             Some(vec!["privatelink.blob.core.windows.net"])
         );
-        assert_eq!(dns_zones_for_group("account", None).unwrap().len(), 3);
-        assert_eq!(dns_zones_for_group("somethingElse", None), None);
+        assert_eq!(
+            dns_zones_for_group("somethingElse", EndpointTarget::default()),
+            None
+        );
+    }
+
+    #[test]
+    fn account_zones_follow_the_kind() {
+        assert_eq!(
+            dns_zones_for_group("account", of_kind("aiservices"))
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(
+            dns_zones_for_group("Account", of_kind("OpenAI")),
+            Some(vec!["privatelink.openai.azure.com"])
+        );
+        assert_eq!(
+            dns_zones_for_group("account", of_kind("TextAnalytics")),
+            Some(vec!["privatelink.cognitiveservices.azure.com"])
+        );
+        assert_eq!(
+            dns_zones_for_group("account", of_type("Microsoft.CognitiveServices/accounts")),
+            None
+        );
     }
 
     #[test]
     fn table_depends_on_the_target() {
         assert_eq!(
-            dns_zones_for_group("table", Some("Microsoft.Storage/storageAccounts")),
+            dns_zones_for_group("table", of_type("Microsoft.Storage/storageAccounts")),
             Some(vec![STORAGE_TABLE_ZONE])
         );
         assert_eq!(
-            dns_zones_for_group("Table", Some("Microsoft.DocumentDB/databaseAccounts")),
+            dns_zones_for_group("Table", of_type("Microsoft.DocumentDB/databaseAccounts")),
             Some(vec![COSMOS_TABLE_ZONE])
         );
-        assert_eq!(dns_zones_for_group("table", None), None);
+        assert_eq!(
+            dns_zones_for_group("table", EndpointTarget::default()),
+            None
+        );
     }
 
     #[test]

@@ -155,11 +155,32 @@ impl Reporter {
 
     /// The rule needed a value that cannot be known statically (FL002, off by default).
     pub fn unresolved(&mut self, unknown: &Unknown, span: Span, needed: &str) {
+        let message = format!(
+            "{} cannot check {}: {}",
+            self.rule.code,
+            needed,
+            unknown.reason()
+        );
+        self.note(
+            span,
+            message,
+            "give the value in a tfvars file or with --var, or accept that it is checked at deploy time",
+        );
+    }
+
+    /// The rule leaves something unchecked on purpose, by an assumption a setting can lift
+    /// (FL002, off by default): `message` says what and why, `help` names the setting.
+    pub fn assumed(&mut self, span: Span, message: &str, help: &'static str) {
+        let message = format!("{} does not check {message}", self.rule.code);
+        self.note(span, message, help);
+    }
+
+    fn note(&mut self, span: Span, message: String, help: &'static str) {
         self.unresolved.push(Finding {
             rule: &crate::rules::unresolved_value::RULE,
             severity: crate::rules::unresolved_value::RULE.severity,
-            message: format!("{} cannot check {}: {}", self.rule.code, needed, unknown.reason()),
-            help: "give the value in a tfvars file or with --var, or accept that it is checked at deploy time".into(),
+            message,
+            help: help.into(),
             span,
             resource: None,
             related: Vec::new(),

@@ -30,6 +30,34 @@ pub struct Dns {
     pub central_zones: Vec<String>,
     /// Every private DNS zone is provided centrally.
     pub assume_central: bool,
+    /// Whether FL501 checks endpoints placed in a VNet the stack does not declare.
+    pub existing_vnets: ExistingVnets,
+}
+
+/// `[dns] existing-vnets`: who provides DNS for a private endpoint in a VNet the stack does not
+/// declare (an `existing` spoke, a data source, a resource id parameter).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExistingVnets {
+    /// The VNet's owner does (a landing zone's platform team, by policy): FL501 stays silent.
+    #[default]
+    AssumeProvided,
+    /// The stack does, as for its own VNets.
+    Check,
+}
+
+impl ExistingVnets {
+    /// The values `.foundry-lint.toml` accepts, as written there.
+    pub const VALUES: [(&'static str, ExistingVnets); 2] = [
+        ("assume-provided", ExistingVnets::AssumeProvided),
+        ("check", ExistingVnets::Check),
+    ];
+
+    pub fn parse(value: &str) -> Option<ExistingVnets> {
+        Self::VALUES
+            .iter()
+            .find(|(name, _)| *name == value)
+            .map(|(_, v)| *v)
+    }
 }
 
 impl Default for Settings {

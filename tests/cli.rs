@@ -733,6 +733,162 @@ fn a_given_arm_parameter_file_brings_its_template_and_a_template_its_parameter_f
     assert_eq!(concise(&format!("{linked}/azuredeploy.json")), whole);
 }
 
+/// The concise report of a run with `args`.
+fn concise_with(args: &[&str]) -> String {
+    stdout(&run(&[args, &["--format", "concise"]].concat()))
+}
+
+/// The rule codes of a concise report, in order.
+fn codes(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| l.split(": ").nth(1)?.split(' ').next().map(String::from))
+        .collect()
+}
+
+#[test]
+fn json_parameter_files_are_environments_of_the_bicep_template_they_are_named_after() {
+    let dir = "fixtures/bicep/json-parameters";
+    let whole = concise_with(&[dir]);
+    // Given on the command line (pre-commit passes the changed file), a parameter file is the
+    // environment its template is linted with.
+    let prod = concise_with(&[&format!("{dir}/main.parameters.prod.json")]);
+    assert_eq!(codes(&prod), ["FL201"], "{prod}");
+    assert!(whole.contains(prod.trim_end()), "{whole}");
+    let portal = concise_with(&[&format!("{dir}/azuredeploy.parameters.json")]);
+    assert_eq!(codes(&portal), ["FL102", "FL102"], "{portal}");
+    // A given template comes with every parameter file of its own, JSON and .bicepparam.
+    let main = concise_with(&[&format!("{dir}/main.bicep")]);
+    assert_eq!(codes(&main), ["FL201", "FL202"], "{main}");
+    // --parameters makes a file an environment of every template, whatever its name.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let infra = tmp.path().join("infra");
+    std::fs::create_dir(&infra).expect("mkdir");
+    std::fs::copy(format!("{dir}/main.bicep"), infra.join("main.bicep")).expect("copy");
+    let renamed = tmp.path().join("prod.json");
+    std::fs::copy(format!("{dir}/main.parameters.prod.json"), &renamed).expect("copy");
+    let infra = infra.to_str().expect("path");
+    assert_eq!(concise_with(&[infra]), "");
+    let given = concise_with(&[infra, "--parameters", renamed.to_str().expect("path")]);
+    assert_eq!(codes(&given), ["FL201"], "{given}");
+}
+
+#[test]
+fn a_given_tfvars_file_is_the_environment_its_root_is_linted_with() {
+    let dir = "fixtures/terraform/tfvars-environments";
+    let whole = concise_with(&[dir]);
+    assert_eq!(codes(&whole), ["FL201", "FL202", "FL501"], "{whole}");
+    // pre-commit passes the changed variable file: that environment, over terraform.tfvars.
+    let prod = concise_with(&[&format!("{dir}/prod.tfvars")]);
+    assert_eq!(codes(&prod), ["FL201", "FL501"], "{prod}");
+    let dev = concise_with(&[&format!("{dir}/dev.tfvars.json")]);
+    assert_eq!(codes(&dev), ["FL202", "FL501"], "{dev}");
+    // A changed .tf file or always-loaded tfvars is linted in every environment.
+    assert_eq!(concise_with(&[&format!("{dir}/main.tf")]), whole);
+    assert_eq!(concise_with(&[&format!("{dir}/terraform.tfvars")]), whole);
+    // --var-file gives the values: the other tfvars files are no environments then.
+    let chosen = concise_with(&[dir, "--var-file", &format!("{dir}/dev.tfvars.json")]);
+    assert_eq!(codes(&chosen), ["FL202", "FL501"], "{chosen}");
+}
+
+#[test]
+fn each_tfvars_environment_is_checked_with_the_roots_it_refers_to() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[
+            (
+                "hub/main.tf",
+                "resource \"azurerm_virtual_network\" \"hub\" {\n  name                = \"vnet-hub\"\n  location            = \"swedencentral\"\n  resource_group_name = \"rg-hub\"\n  address_space       = [\"10.0.0.0/16\"]\n}\n",
+            ),
+            (
+                "spoke/main.tf",
+                r#"variable "space" {
+  type = string
+}
+
+data "azurerm_virtual_network" "hub" {
+  name                = "vnet-hub"
+  resource_group_name = "rg-hub"
+}
+
+resource "azurerm_virtual_network" "spoke" {
+  name                = "vnet-spoke"
+  location            = "swedencentral"
+  resource_group_name = "rg-spoke"
+  address_space       = [var.space]
+}
+
+resource "azurerm_virtual_network_peering" "to_hub" {
+  name                      = "to-hub"
+  resource_group_name       = "rg-spoke"
+  virtual_network_name      = azurerm_virtual_network.spoke.name
+  remote_virtual_network_id = data.azurerm_virtual_network.hub.id
+}
+"#,
+            ),
+            ("spoke/dev.tfvars", "space = \"10.0.0.0/24\"\n"),
+            ("spoke/prod.tfvars", "space = \"10.1.0.0/16\"\n"),
+        ],
+    );
+    let out = stdout(&run_in(dir.path(), &[".", "--format", "json"]));
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{out}");
+    assert_eq!(findings[0]["rule"], "FL401", "{out}");
+    let environments: Vec<&str> = findings[0]["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .filter(|r| r["message"] == "in this environment")
+        .filter_map(|r| r["file"].as_str())
+        .collect();
+    assert_eq!(environments, ["spoke/dev.tfvars"], "{out}");
+}
+
+#[test]
+fn a_vnet_the_configuration_describes_is_not_the_stacks_own_for_dns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spoke = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-spoke/providers/Microsoft.Network/virtualNetworks/vnet-spoke";
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            &format!(
+                r#"resource "azurerm_private_endpoint" "kv" {{
+  name                = "pe-kv"
+  location            = "swedencentral"
+  resource_group_name = "rg-app"
+  subnet_id           = "{spoke}/subnets/snet-pe"
+
+  private_service_connection {{
+    name                           = "kv"
+    private_connection_resource_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/Microsoft.KeyVault/vaults/kv-app"
+    subresource_names              = ["vault"]
+    is_manual_connection           = false
+  }}
+}}
+"#
+            ),
+        )],
+    );
+    let lint = || stdout(&run_in(dir.path(), &[".", "--format", "concise"]));
+    assert_eq!(lint(), "");
+    // Described in [[networks]] for its address space, the spoke is still the platform's.
+    write(
+        dir.path(),
+        &[(
+            ".foundry-lint.toml",
+            &format!("[[networks]]\nid = \"{spoke}\"\naddress-space = [\"10.1.0.0/16\"]\n"),
+        )],
+    );
+    assert_eq!(lint(), "");
+    write(
+        dir.path(),
+        &[(".foundry-lint.toml", "[dns]\nexisting-vnets = \"check\"\n")],
+    );
+    assert_eq!(codes(&lint()), ["FL501"]);
+}
+
 #[test]
 fn given_files_that_are_not_infrastructure_code_are_ignored_silently() {
     let dir = tempfile::tempdir().expect("temp dir");

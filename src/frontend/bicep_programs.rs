@@ -2,8 +2,9 @@
 //! time.
 
 use super::groups::{components, entries, sets_sharing};
+use super::json_inputs::ParameterFiles;
 use super::{
-    BICEP, Deliver, DeliveryOrder, Diagnostic, MAX_MODULE_DIRS, bicep, discover, read_files,
+    BICEP, Deliver, DeliveryOrder, Diagnostic, MAX_MODULE_DIRS, arm, bicep, discover, read_files,
     terraform,
 };
 use crate::model::Model;
@@ -62,8 +63,28 @@ pub(super) fn bicep_references(
         .collect()
 }
 
-/// Evaluates the Bicep environments: each `.bicepparam` among the scanned files, and every
-/// scanned `.bicep` that no parameter file uses and no file calls as a module. Files are parsed
+/// One environment of a Bicep program: what its entry is evaluated with.
+enum Environment<'p> {
+    /// An entry `.bicep` that no parameter file is for, with its defaults.
+    Defaults(&'p PathBuf),
+    /// A `.bicepparam` file (its template is the one it `using`s).
+    BicepParam(&'p PathBuf),
+    /// An entry `.bicep` with a JSON parameter file (by name or `--parameters`), and its values.
+    Json(&'p PathBuf, FileId, HashMap<String, crate::value::Value>),
+}
+
+impl Environment<'_> {
+    fn entry(&self) -> &PathBuf {
+        match self {
+            Environment::Defaults(p) | Environment::BicepParam(p) | Environment::Json(p, _, _) => p,
+        }
+    }
+}
+
+/// Evaluates the Bicep environments: each `.bicepparam` among the scanned files, each JSON
+/// parameter file of a scanned entry `.bicep` (paired as ARM templates pair with theirs,
+/// `parameters`), and every scanned entry `.bicep` that no parameter file is for; a file another
+/// calls as a module is no entry. Files are parsed
 /// one program at a time (an entry, its parameter files and the modules it reaches, transitively
 /// joined), so only the syntax trees of the programs in hand are in memory; every file is parsed
 /// once and its syntax errors are returned.
@@ -71,6 +92,7 @@ pub(super) fn evaluate_bicep(
     sources: &SourceMap,
     read: &BicepFiles,
     scanned: &[PathBuf],
+    parameters: &ParameterFiles,
     deliver: &Deliver,
 ) -> Vec<Diagnostic> {
     let mut identities = discover::Identities::default();
@@ -97,8 +119,7 @@ pub(super) fn evaluate_bicep(
         })
         .map(|(_, m)| identities.file(m))
         .collect();
-    // (entry file, its .bicepparam when it is one)
-    let mut environments: Vec<(&PathBuf, bool)> = Vec::new();
+    let mut environments: Vec<Environment> = Vec::new();
     let mut with_params: HashSet<PathBuf> = HashSet::new();
     for path in scanned
         .iter()
@@ -106,25 +127,51 @@ pub(super) fn evaluate_bicep(
     {
         if let Some(template) = read.get(path).and_then(|(_, r)| r.using.as_ref()) {
             with_params.insert(identities.file(template));
-            environments.push((path, true));
+            environments.push(Environment::BicepParam(path));
         }
     }
+    // A file is an entry when nothing outside its own cycle of modules calls it.
     let mut eligible = vec![false; paths.len()];
     for path in scanned
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
     {
-        let identity = identities.file(path);
         if let Some(&i) = position.get(path) {
-            eligible[i] = !modules.contains(&identity) && !with_params.contains(&identity);
+            eligible[i] = !modules.contains(&identities.file(path));
         }
     }
     let entry = entries(&calls, &eligible);
-    for path in scanned {
-        if position.get(path).is_some_and(|&i| entry[i]) {
-            environments.push((path, false));
+    // A JSON file pairs by name whatever it holds; only deployment parameter files count.
+    let mut json_values: HashMap<FileId, Option<HashMap<String, crate::value::Value>>> =
+        HashMap::new();
+    let mut defaults = Vec::new();
+    for path in scanned
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
+    {
+        let Some((id, _)) = read.get(path) else {
+            continue;
+        };
+        if !position.get(path).is_some_and(|&i| entry[i]) {
+            continue;
+        }
+        let mut paired = false;
+        for pf in parameters.of_template(sources, &sources.get(*id).path) {
+            let values = json_values.entry(pf).or_insert_with(|| {
+                let doc = crate::json::parse(&sources.get(pf).text, pf).ok()??;
+                (arm::classify(&doc) == Some(arm::Kind::Parameters))
+                    .then(|| arm::parameter_values(&doc))
+            });
+            if let Some(values) = values {
+                environments.push(Environment::Json(path, pf, values.clone()));
+                paired = true;
+            }
+        }
+        if !paired && !with_params.contains(&identities.file(path)) {
+            defaults.push(Environment::Defaults(path));
         }
     }
+    environments.extend(defaults);
     // Programs: files joined by the modules and templates they name.
     let names: Vec<Vec<usize>> = paths
         .iter()
@@ -148,8 +195,10 @@ pub(super) fn evaluate_bicep(
             (files.into_iter().map(|i| paths[i]).collect(), Vec::new())
         })
         .collect();
-    for (e, (entry, _)) in environments.iter().enumerate() {
-        programs[program_of[position[entry]]].1.push(e);
+    for (e, environment) in environments.iter().enumerate() {
+        programs[program_of[position[environment.entry()]]]
+            .1
+            .push(e);
     }
     programs
         .par_iter()
@@ -168,16 +217,21 @@ pub(super) fn evaluate_bicep(
                 files.by_path.insert((*path).clone(), (id, file));
             }
             for &e in environments_of_program {
-                let (entry, is_param_file) = environments[e];
-                let (template, params, at) = if is_param_file {
-                    match bicep::program::bicepparam(&files, entry) {
-                        Some((template, params)) => {
-                            (template, params, Some(Span::file_start(read[entry].0)))
+                let (template, params, at) = match &environments[e] {
+                    Environment::BicepParam(entry) => {
+                        match bicep::program::bicepparam(&files, entry) {
+                            Some((template, params)) => {
+                                (template, params, Some(Span::file_start(read[*entry].0)))
+                            }
+                            None => continue,
                         }
-                        None => continue,
                     }
-                } else {
-                    (entry.clone(), HashMap::new(), None)
+                    Environment::Json(entry, pf, values) => (
+                        (*entry).clone(),
+                        declared_names(&files, entry, values),
+                        Some(Span::file_start(*pf)),
+                    ),
+                    Environment::Defaults(entry) => ((*entry).clone(), HashMap::new(), None),
                 };
                 let mut model = Model {
                     environment: at,
@@ -196,6 +250,28 @@ pub(super) fn evaluate_bicep(
                 deliver.deliver(model, DeliveryOrder(BICEP, e));
             }
             diagnostics
+        })
+        .collect()
+}
+
+/// A JSON parameter file's values (by lower-case name: deployment parameter names are
+/// case-insensitive) under the names the template declares them with.
+fn declared_names(
+    files: &bicep::program::Files,
+    template: &PathBuf,
+    values: &HashMap<String, crate::value::Value>,
+) -> HashMap<String, crate::value::Value> {
+    let Some((_, file)) = files.by_path.get(template) else {
+        return HashMap::new();
+    };
+    file.statements
+        .iter()
+        .filter_map(|s| match s {
+            bicep::ast::Statement::Param(p) => {
+                let value = values.get(&p.name.name.to_ascii_lowercase())?;
+                Some((p.name.name.clone(), value.clone()))
+            }
+            _ => None,
         })
         .collect()
 }

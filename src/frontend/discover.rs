@@ -16,6 +16,9 @@ use std::sync::LazyLock;
 #[derive(Default, Debug)]
 pub struct Stacks {
     pub terraform_dirs: Vec<PathBuf>,
+    /// Terraform variable files given that are environments (`prod.tfvars`): their directory is
+    /// read with this environment, not its others.
+    pub terraform_environments: Vec<PathBuf>,
     pub files: Vec<PathBuf>,
 }
 
@@ -45,7 +48,9 @@ pub fn stacks(given: &[PathBuf]) -> Stacks {
     for file in given {
         let name = file_name(file);
         let dir = parent(file);
-        if name.ends_with(".tf")
+        if super::is_environment_var_file(file) {
+            out.terraform_environments.push(file.clone());
+        } else if name.ends_with(".tf")
             || name.ends_with(".tf.json")
             || name.ends_with(".tfvars")
             || name.ends_with(".tfvars.json")
@@ -82,6 +87,8 @@ struct Scan {
 struct Listing {
     bicep: Vec<PathBuf>,
     params: Vec<PathBuf>,
+    /// `.json` files: the candidates for JSON parameter files of its templates.
+    json: Vec<PathBuf>,
 }
 
 /// pre-commit's `--all-files` passes every file of the repository: each directory is listed,
@@ -152,6 +159,7 @@ impl Discovery {
                 match path.extension().and_then(|e| e.to_str()) {
                     Some("bicep") => listing.bicep.push(path),
                     Some("bicepparam") => listing.params.push(path),
+                    Some("json") => listing.json.push(path),
                     _ => {}
                 }
             }
@@ -162,7 +170,8 @@ impl Discovery {
     }
 
     /// A given `.bicep` file, the files that reach it through `module` references
-    /// (transitively), and the `.bicepparam` files that use any of them. Callers are looked for
+    /// (transitively), the `.bicepparam` files that use any of them and the JSON parameter files
+    /// named after any of them. Callers are looked for
     /// among the `.bicep` files of its directory and the directories above it, up to the
     /// repository root; the files those reference are followed wherever they are, so a chain
     /// through a sibling directory is found too.
@@ -193,6 +202,23 @@ impl Discovery {
             {
                 out.push(param.clone());
             }
+        }
+        // JSON parameter files pair with the templates by name, in their directories.
+        let templates: Vec<PathBuf> = out
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
+            .cloned()
+            .collect();
+        for template in templates {
+            let listing = self.listing(&parent(&template));
+            let template = normalize(&template);
+            out.extend(
+                listing
+                    .json
+                    .iter()
+                    .filter(|json| super::arm::pairs_with(&template, json))
+                    .cloned(),
+            );
         }
         out
     }
@@ -261,10 +287,14 @@ impl Discovery {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
+        // A parameter file is an environment of the ARM or Bicep template it is named after.
         let mut siblings: Vec<PathBuf> = entries
             .flatten()
             .map(|e| normalize(&dir.join(e.file_name())))
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| e == "json" || (is_parameters && e == "bicep"))
+            })
             .collect();
         siblings.sort();
         let file = normalize(file);

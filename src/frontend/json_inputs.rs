@@ -69,7 +69,8 @@ pub(super) fn load_json(
     let mut planned_dirs = HashSet::new();
     // (file, normalized path, literal links)
     let mut templates: Vec<(FileId, PathBuf, Vec<PathBuf>)> = Vec::new();
-    let mut parameter_files = Vec::new();
+    let mut parameter_values: HashMap<FileId, HashMap<String, crate::value::Value>> =
+        HashMap::new();
     for (&file, r) in json_ids.iter().zip(read) {
         match r {
             Read::Skipped => {}
@@ -79,23 +80,14 @@ pub(super) fn load_json(
                 planned_dirs.insert(dir);
             }
             Read::Template(path, links) => templates.push((file, path, links)),
-            Read::Parameters(values) => parameter_files.push((file, values)),
+            Read::Parameters(values) => {
+                parameter_values.insert(file, values);
+            }
         }
     }
-    let cli_parameters: HashSet<&PathBuf> = cli_parameters.iter().collect();
-    // Parameter files pair with templates of their own directory (an index, not a scan of every
-    // pair); those given with --parameters pair with every template.
-    let mut parameter_files_by_dir: HashMap<PathBuf, Vec<usize>> = HashMap::new();
-    let mut given_parameter_files: Vec<usize> = Vec::new();
-    for (i, (pf, _)) in parameter_files.iter().enumerate() {
-        let p = &sources.get(*pf).path;
-        if !cli_parameters.is_empty() && cli_parameters.contains(&discover::identity(p)) {
-            given_parameter_files.push(i);
-        } else {
-            let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
-            parameter_files_by_dir.entry(dir).or_default().push(i);
-        }
-    }
+    let mut parameter_ids: Vec<FileId> = parameter_values.keys().copied().collect();
+    parameter_ids.sort();
+    let parameter_files = ParameterFiles::new(sources, parameter_ids, cli_parameters);
     let all = arm::AllTemplates {
         sources,
         paths: templates
@@ -122,19 +114,11 @@ pub(super) fn load_json(
         if linked_targets.contains(template_path) {
             continue;
         }
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let before = environments.len();
         environments.extend(
-            parameter_files_by_dir
-                .get(&dir)
-                .into_iter()
-                .flatten()
-                .filter(|&&i| arm::pairs_with(path, &sources.get(parameter_files[i].0).path))
-                .chain(given_parameter_files.iter())
-                .map(|&i| {
-                    let (pf, values) = &parameter_files[i];
-                    (t, Some(values), Some(Span::file_start(*pf)))
-                }),
+            parameter_files
+                .of_template(sources, path)
+                .map(|pf| (t, parameter_values.get(&pf), Some(Span::file_start(pf)))),
         );
         if environments.len() == before {
             environments.push((t, None, None));
@@ -221,6 +205,57 @@ pub(super) fn load_json(
         .collect();
     diagnostics.extend(arm_diagnostics.into_iter().flatten());
     planned_dirs
+}
+
+/// Which parameter files make the environments of a template, ARM and Bicep alike: the files
+/// named after it in its directory (`arm::pairs_with`), and those given with `--parameters`,
+/// which are environments of every template and pair with none by name.
+pub(super) struct ParameterFiles {
+    by_dir: HashMap<PathBuf, Vec<FileId>>,
+    given: Vec<FileId>,
+}
+
+impl ParameterFiles {
+    /// Indexes `files` by directory (an index, not a scan of every pair); `cli_parameters` are
+    /// the identities of the files given with `--parameters`.
+    pub(super) fn new(
+        sources: &SourceMap,
+        files: impl IntoIterator<Item = FileId>,
+        cli_parameters: &[PathBuf],
+    ) -> ParameterFiles {
+        let cli: HashSet<&PathBuf> = cli_parameters.iter().collect();
+        let mut out = ParameterFiles {
+            by_dir: HashMap::new(),
+            given: Vec::new(),
+        };
+        for file in files {
+            let path = &sources.get(file).path;
+            if !cli.is_empty() && cli.contains(&discover::identity(path)) {
+                out.given.push(file);
+            } else {
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                out.by_dir.entry(dir).or_default().push(file);
+            }
+        }
+        out
+    }
+
+    /// The parameter files of the template at `path` (as the source map holds it): those named
+    /// after it, then those given with `--parameters`.
+    pub(super) fn of_template<'a>(
+        &'a self,
+        sources: &'a SourceMap,
+        path: &'a Path,
+    ) -> impl Iterator<Item = FileId> + 'a {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.by_dir
+            .get(&dir)
+            .into_iter()
+            .flatten()
+            .filter(move |&&f| arm::pairs_with(path, &sources.get(f).path))
+            .chain(self.given.iter())
+            .copied()
+    }
 }
 
 /// Lowers a Terraform plan; returns its model, its directory and the syntax errors of the

@@ -4,8 +4,8 @@
 
 use super::{
     BicepFiles, Deliver, Diagnostic, ModelSink, Workspace, add_source, bicep_references, display,
-    evaluate_bicep, evaluate_terraform, is_auto_var_file, is_tf, load_json, terraform,
-    var_file_rank,
+    evaluate_bicep, evaluate_terraform, is_auto_var_file, is_environment_var_file, is_tf,
+    load_json, split_var_files, terraform, var_file_rank,
 };
 use crate::source::{FileId, SourceMap};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 /// Loads `(relative path, text)` pairs as `load(["."])` loads a directory that holds exactly
 /// these files: the `.tf` and `.tf.json` files of a directory are a module (with its
-/// `terraform.tfvars` and `*.auto.tfvars`), `.json` files are templates, parameter files or
-/// plans, `.bicep` and `.bicepparam` files are Bicep. Local modules are followed to the
+/// `terraform.tfvars` and `*.auto.tfvars`, and its other `*.tfvars` as environments), `.json`
+/// files are templates, parameter files (of ARM and Bicep templates) or plans, `.bicep` and
+/// `.bicepparam` files are Bicep. Local modules are followed to the
 /// directories among the files; nothing is installed (`.terraform/modules` is not read). A later
 /// pair with the same path replaces an earlier one.
 pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
@@ -35,7 +36,7 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
     for (path, text) in by_path {
         let dir = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
         let tf = is_tf(&path);
-        let var_file = !tf && is_auto_var_file(&path);
+        let var_file = !tf && (is_auto_var_file(&path) || is_environment_var_file(&path));
         let other = path
             .extension()
             .and_then(|e| e.to_str())
@@ -77,12 +78,15 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
             }
         }
         vars.sort_by_key(|(path, _)| var_file_rank(path));
+        let (environments, var_files) =
+            split_var_files(vars.into_iter().map(|(_, id)| id).collect(), &sources);
         parsed.push(terraform::ParsedDir {
             display_dir: display(&dir),
             dir,
             tf_files,
             calls,
-            var_files: vars.into_iter().map(|(_, id)| id).collect(),
+            var_files,
+            environments,
             installed: HashMap::new(),
         });
     }
@@ -104,7 +108,14 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
         .iter()
         .map(|&id| terraform::normalize(&sources.get(id).path))
         .collect();
-    diagnostics.extend(evaluate_bicep(&sources, &read, &bicep_paths, &deliver));
+    let parameters = super::json_inputs::ParameterFiles::new(&sources, json_ids, &[]);
+    diagnostics.extend(evaluate_bicep(
+        &sources,
+        &read,
+        &bicep_paths,
+        &parameters,
+        &deliver,
+    ));
 
     evaluate_terraform(
         &sources,

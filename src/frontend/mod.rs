@@ -127,6 +127,16 @@ fn is_auto_var_file(path: &Path) -> bool {
         || name.ends_with(".auto.tfvars.json")
 }
 
+/// A Terraform variable file that is not always loaded (`prod.tfvars`, `dev.tfvars.json`): an
+/// environment of its root.
+fn is_environment_var_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    (name.ends_with(".tfvars") || name.ends_with(".tfvars.json")) && !is_auto_var_file(path)
+}
+
 fn display(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").unwrap_or(&s).to_string()
@@ -145,6 +155,13 @@ fn var_file_rank(path: &Path) -> (u8, String) {
         "terraform.tfvars.json" => (1, name),
         _ => (2, name),
     }
+}
+
+/// A directory's variable files: (environments, always-loaded files), each in the given order.
+fn split_var_files(files: Vec<FileId>, sources: &SourceMap) -> (Vec<FileId>, Vec<FileId>) {
+    files
+        .into_iter()
+        .partition(|&f| is_environment_var_file(&sources.get(f).path))
 }
 
 /// How many module directories one run follows at most (module sources outside the scanned
@@ -176,6 +193,27 @@ pub fn load(
     let stacks = discover::stacks(&given_files);
     for dir in &stacks.terraform_dirs {
         collect_dir(dir, &mut scanned, false, &mut Vec::new());
+    }
+    // A given environment file is the environment its directory is linted with (unless the
+    // directory came whole, through a directory or another of its files).
+    let mut environments: DirFiles = BTreeMap::new();
+    for file in &stacks.terraform_environments {
+        collect_dir(
+            &discover::parent(file),
+            &mut environments,
+            false,
+            &mut Vec::new(),
+        );
+    }
+    let given: HashSet<PathBuf> = stacks
+        .terraform_environments
+        .iter()
+        .map(|f| discover::identity(f))
+        .collect();
+    for (dir, (tf, mut vars)) in environments {
+        vars.retain(|v| !is_environment_var_file(v) || given.contains(&discover::identity(v)));
+        let entry = scanned.entry(dir).or_insert_with(|| (tf, Vec::new()));
+        entry.1.extend(vars);
     }
     json_files.extend(stacks.files);
     dedup_inputs(&mut scanned, &mut json_files);
@@ -272,12 +310,14 @@ pub fn load(
                 } else {
                     Default::default()
                 };
+                let (environments, var_files) = split_var_files(var_files, &sources);
                 let parsed_dir = terraform::ParsedDir {
                     display_dir: display(&dir),
                     dir,
                     tf_files,
                     calls,
                     var_files,
+                    environments,
                     installed,
                 };
                 (parsed_dir, errors)
@@ -326,8 +366,18 @@ pub fn load(
     // Every file is read: Bicep is evaluated alongside ARM and Terraform, so that neither
     // waits for the other's last (or only sequential) steps.
     let sources_read = &sources;
+    let bicep_parameters =
+        json_inputs::ParameterFiles::new(sources_read, json_ids.iter().copied(), &cli_parameters);
     let (bicep_diagnostics, other_diagnostics) = rayon::join(
-        || evaluate_bicep(sources_read, &bicep_files, &bicep_scanned, &deliver),
+        || {
+            evaluate_bicep(
+                sources_read,
+                &bicep_files,
+                &bicep_scanned,
+                &bicep_parameters,
+                &deliver,
+            )
+        },
         || {
             let mut diagnostics = Vec::new();
             let planned_dirs = load_json(
@@ -379,6 +429,7 @@ fn add_external_networks(model: &mut Model, external: &ExternalNetworks, file: F
             .and_then(|i| i.name().map(str::to_string))
             .unwrap_or_else(|| id.clone());
         let span = Span::new(file, id_range.clone());
+        model.configured_vnets.push(model.virtual_networks.len());
         model.virtual_networks.push(VirtualNetwork {
             origin: Origin::new(format!("{name} (external)"), span),
             id: id.clone(),
@@ -565,7 +616,7 @@ fn collect_dir(
                 .or_default()
                 .0
                 .push(path.to_path_buf());
-        } else if is_auto_var_file(path) {
+        } else if is_auto_var_file(path) || is_environment_var_file(path) {
             modules
                 .entry(parent)
                 .or_default()

@@ -6,12 +6,15 @@ use super::{Deliver, DeliveryOrder, Diagnostic, TERRAFORM, terraform};
 use crate::model::Model;
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// Evaluates the Terraform root modules and delivers a model per root, or per set of roots that
-/// refer to each other. A root is a scanned directory nobody calls, or one with its own
-/// variable values, unless a plan stands for it.
+/// Evaluates the Terraform root modules and delivers a model per root environment, or per set of
+/// roots that refer to each other. A root is a scanned directory nobody calls, or one with its
+/// own variable values, unless a plan stands for it. A root with environment files
+/// (`prod.tfvars`: any `*.tfvars` that Terraform does not load by itself) is evaluated once per
+/// environment, as `terraform plan -var-file` would; with `--var-file` the values are the user's
+/// choice and those files are not environments.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn evaluate_terraform(
     sources: &SourceMap,
@@ -24,6 +27,12 @@ pub(super) fn evaluate_terraform(
     diagnostics: &mut Vec<Diagnostic>,
     deliver: &Deliver,
 ) {
+    let environments_of = |d: &terraform::ParsedDir| -> Vec<Option<FileId>> {
+        match extra_var_files.is_empty() && !d.environments.is_empty() {
+            true => d.environments.iter().copied().map(Some).collect(),
+            false => vec![None],
+        }
+    };
     let position: HashMap<&Path, usize> = parsed
         .iter()
         .enumerate()
@@ -44,13 +53,20 @@ pub(super) fn evaluate_terraform(
         .map(|d| scanned.contains(&d.dir) && !planned_dirs.contains(&d.dir))
         .collect();
     let entries = entries(&calls, &eligible);
-    let roots: Vec<usize> = (0..parsed.len())
-        .filter(|&i| eligible[i] && (entries[i] || !parsed[i].var_files.is_empty()))
+    // (directory, environment file) of each root evaluation.
+    let roots: Vec<(usize, Option<FileId>)> = (0..parsed.len())
+        .filter(|&i| {
+            eligible[i]
+                && (entries[i]
+                    || !parsed[i].var_files.is_empty()
+                    || environments_of(&parsed[i]) != [None])
+        })
+        .flat_map(|i| environments_of(&parsed[i]).into_iter().map(move |e| (i, e)))
         .collect();
     // The module directories each root reaches (itself too when it is also called).
     let reach: Vec<Vec<usize>> = roots
         .iter()
-        .map(|&i| {
+        .map(|&(i, _)| {
             let mut seen: HashSet<usize> = HashSet::new();
             let mut stack = vec![i];
             while let Some(j) = stack.pop() {
@@ -71,19 +87,26 @@ pub(super) fn evaluate_terraform(
             reached
         })
         .collect();
-    let evaluate = |project: &terraform::Project, i: usize| -> (Model, Vec<Diagnostic>) {
+    let evaluate = |project: &terraform::Project, n: usize| -> (Model, Vec<Diagnostic>) {
+        let (i, environment) = roots[n];
         let root = &parsed[i];
+        let var_files: Vec<FileId> = environment
+            .into_iter()
+            .chain(extra_var_files.iter().copied())
+            .collect();
         // A bug of ours must not cost the user the rest of the tree: the module is reported
         // and the others are still checked.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            terraform::evaluate_root(
+            let (mut model, diagnostics) = terraform::evaluate_root(
                 sources,
                 project,
                 root,
-                extra_var_files,
+                &var_files,
                 vars,
                 format!("tf{i}"),
-            )
+            );
+            model.environment = environment.map(Span::file_start);
+            (model, diagnostics)
         }))
         .unwrap_or_else(|_| {
             let diagnostics = root
@@ -113,7 +136,7 @@ pub(super) fn evaluate_terraform(
                 let alone: Vec<(RootAlone, Vec<Diagnostic>)> = members
                     .par_iter()
                     .map(|&n| {
-                        let (model, diags) = evaluate(project, roots[n]);
+                        let (model, diags) = evaluate(project, n);
                         // Kept as hashes: a root's keys live until every root is evaluated.
                         // Two keys that collide would at worst check two roots together.
                         let declared = hashed(model.declared_keys());
@@ -121,6 +144,8 @@ pub(super) fn evaluate_terraform(
                         let delivery = deliver.deliver(model, DeliveryOrder(TERRAFORM, n));
                         let root = RootAlone {
                             position: n,
+                            dir: roots[n].0,
+                            environment: roots[n].1.is_some(),
                             delivery,
                             declared,
                             referenced,
@@ -153,8 +178,11 @@ pub(super) fn evaluate_terraform(
             let mut joined = Model::default();
             for &n in members {
                 deliver.sink.withdraw(alone[n].delivery);
-                joined.absorb(evaluate(project, roots[n]).0);
+                joined.absorb(evaluate(project, n).0);
             }
+            joined.environment = members
+                .iter()
+                .find_map(|&n| roots[n].1.map(Span::file_start));
             deliver.deliver(joined, DeliveryOrder(TERRAFORM, members[0]));
         });
     });
@@ -183,10 +211,12 @@ fn with_modules<R>(
     )
 }
 
-/// A Terraform root checked on its own: its delivery, and the identity keys (hashed) it
-/// declares and refers to.
+/// A Terraform root evaluation checked on its own: its delivery, its directory, whether it is
+/// one environment of its root, and the identity keys (hashed) it declares and refers to.
 struct RootAlone {
     position: usize,
+    dir: usize,
+    environment: bool,
     delivery: usize,
     declared: HashSet<u64>,
     referenced: HashSet<u64>,
@@ -198,10 +228,12 @@ fn hashed(keys: HashSet<String>) -> HashSet<u64> {
     keys.iter().map(|k| state.hash_one(k)).collect()
 }
 
-/// The sets of Terraform roots (by position) that refer to each other's resources, each with
-/// more than one root: a root reading the hub VNet another root declares must see its address
-/// space. A key several roots declare links nothing by itself: that is the same stack deployed
-/// twice (dev and prod), not two halves of one network.
+/// The sets of Terraform root evaluations (by position) that refer to each other's resources,
+/// each with more than one: a root reading the hub VNet another root declares must see its
+/// address space. A key several roots declare links nothing by itself: that is the same stack
+/// deployed twice (dev and prod), not two halves of one network. Environments are separate
+/// deployments: two are never joined (not dev and prod of one root, nor through a hub both
+/// read), so an environment joins the roots it is linked with, each environment its own copy.
 fn linked_groups(roots: &[RootAlone]) -> Vec<Vec<usize>> {
     let mut declared_by: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, root) in roots.iter().enumerate() {
@@ -209,7 +241,7 @@ fn linked_groups(roots: &[RootAlone]) -> Vec<Vec<usize>> {
             declared_by.entry(key).or_default().push(i);
         }
     }
-    let mut sets = Sets::new(roots.len());
+    let mut links: Vec<(usize, usize)> = Vec::new();
     for (i, root) in roots.iter().enumerate() {
         for key in root
             .referenced
@@ -217,11 +249,54 @@ fn linked_groups(roots: &[RootAlone]) -> Vec<Vec<usize>> {
             .filter(|k| !root.declared.contains(*k))
         {
             for &j in declared_by.get(key).into_iter().flatten() {
-                sets.join(i, j);
+                if roots[j].dir != root.dir {
+                    links.push((i, j));
+                }
             }
         }
     }
-    let mut groups = sets.groups();
-    groups.retain(|g| g.len() > 1);
-    groups
+    let mut sets = Sets::new(roots.len());
+    for &(i, j) in &links {
+        if !roots[i].environment && !roots[j].environment {
+            sets.join(i, j);
+        }
+    }
+    let groups = sets.groups();
+    let mut group_of = vec![0; roots.len()];
+    for (g, members) in groups.iter().enumerate() {
+        for &m in members {
+            group_of[m] = g;
+        }
+    }
+    let mut joined_by_environment: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for &(i, j) in &links {
+        match (roots[i].environment, roots[j].environment) {
+            (true, false) => joined_by_environment
+                .entry(i)
+                .or_default()
+                .insert(group_of[j]),
+            (false, true) => joined_by_environment
+                .entry(j)
+                .or_default()
+                .insert(group_of[i]),
+            _ => false,
+        };
+    }
+    let mut out = Vec::new();
+    let mut absorbed: HashSet<usize> = HashSet::new();
+    for (environment, linked) in joined_by_environment {
+        let mut members = vec![environment];
+        for g in linked {
+            members.extend(&groups[g]);
+            absorbed.insert(g);
+        }
+        members.sort_unstable();
+        out.push(members);
+    }
+    for (g, members) in groups.into_iter().enumerate() {
+        if members.len() > 1 && !absorbed.contains(&g) {
+            out.push(members);
+        }
+    }
+    out
 }

@@ -12,7 +12,7 @@ mod queries;
 mod relations;
 mod resolve;
 
-pub use queries::{AgentRange, CapacityEstimate, CmkPrincipal, Peer, SubnetCapacity};
+pub use queries::{AgentRange, CapacityEstimate, CmkPrincipal, NeededZones, Peer, SubnetCapacity};
 pub use relations::Relations;
 pub use resolve::{Index, Resolved};
 
@@ -430,6 +430,9 @@ pub struct Model {
     pub uncounted: Vec<Uncounted>,
     pub opaque_calls: Vec<OpaqueCall>,
     pub invalid_configurations: Vec<InvalidConfiguration>,
+    /// The VNets (by index) the configuration file's `[[networks]]` adds: known to the model,
+    /// but not the stack's own.
+    pub configured_vnets: Vec<usize>,
     /// How values were computed, by (resource address, span of the value): the expression, then
     /// the locals and variables it came through.
     pub traces: std::collections::HashMap<(String, Span), Trace>,

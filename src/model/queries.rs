@@ -1,7 +1,9 @@
 //! Questions several rules ask of the model: which subnets are agent subnets, which VNets are
 //! around them, which VNets are peered.
 
-use super::{Attr, Model, Resolved, ids};
+use super::{Attr, Model, PrivateEndpoint, PrivateLinkConnection, Resolved, Val, ids};
+use crate::domain;
+use crate::value::Unknown;
 use ipnet::IpNet;
 
 /// The other side of a peering, seen from one VNet.
@@ -24,9 +26,102 @@ pub struct AgentRange<'a> {
     pub origin: &'a super::Origin,
 }
 
+/// The private DNS zones a private endpoint's group id needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NeededZones {
+    Zones(Vec<&'static str>),
+    /// The zone table has nothing to say: a group id it does not list, or `table` towards a
+    /// target whose type is not known.
+    Unlisted,
+    /// They depend on what cannot be known statically: the kind of the target account.
+    Unknown(Unknown),
+}
+
 impl Model {
     pub fn vnet_of_subnet(&self, subnet: usize) -> Resolved {
         self.relations.subnet_vnet[subnet].clone()
+    }
+
+    /// Whether a declaration of this (ARM) type could not be counted: it may stand for any
+    /// number of resources, with any names.
+    pub fn has_uncounted(&self, resource_type: &str) -> bool {
+        self.uncounted
+            .iter()
+            .any(|u| u.resource_type.eq_ignore_ascii_case(resource_type))
+    }
+
+    /// The VNet a private endpoint is placed in: the VNet of its subnet, declared or not (a VNet
+    /// the configuration file describes is not declared by the stack).
+    pub fn endpoint_vnet(&self, endpoint: &PrivateEndpoint) -> Resolved {
+        let vnet = match self.index.subnet(&endpoint.subnet) {
+            Resolved::Entity(s) => self.vnet_of_subnet(s),
+            Resolved::External(raw) => match ids::parse(&raw)
+                .filter(|id| id.is_type("Microsoft.Network/virtualNetworks/subnets"))
+                .and_then(|id| id.parent())
+            {
+                Some(vnet) => self.index.virtual_network_id(&vnet, &raw),
+                None => Resolved::Unknown(Unknown::new(format!("`{raw}` is not a subnet id"))),
+            },
+            Resolved::Unknown(u) => Resolved::Unknown(u),
+        };
+        match vnet {
+            Resolved::Entity(v) if self.configured_vnets.contains(&v) => {
+                Resolved::External(self.virtual_networks[v].id.clone())
+            }
+            other => other,
+        }
+    }
+
+    /// The zones one group id of a connection needs (shared by FL501 and FL502): by the group
+    /// id, and for an account by the kind of the account it connects to.
+    pub fn zones_needed(&self, connection: &PrivateLinkConnection, group_id: &str) -> NeededZones {
+        let resource_type = connection
+            .target
+            .get()
+            .and_then(|t| ids::parse(t))
+            .map(|t| t.resource_type);
+        let kind = if group_id.eq_ignore_ascii_case(domain::ACCOUNT_GROUP_ID) {
+            match self.account_kind(&connection.target) {
+                Ok(kind) => Some(kind),
+                Err(u) => return NeededZones::Unknown(u),
+            }
+        } else {
+            None
+        };
+        let target = domain::EndpointTarget {
+            resource_type: resource_type.as_deref(),
+            account_kind: kind,
+        };
+        match domain::dns_zones_for_group(group_id, target) {
+            Some(zones) => NeededZones::Zones(zones),
+            None => NeededZones::Unlisted,
+        }
+    }
+
+    /// The kind of the account a reference names, when the stack declares it with a known kind.
+    fn account_kind(&self, target: &Attr<String>) -> Result<&str, Unknown> {
+        let account = match self.index.account(target) {
+            Resolved::Entity(a) => &self.accounts[a],
+            Resolved::External(id) => {
+                let name = ids::parse(&id)
+                    .and_then(|i| i.name().map(str::to_string))
+                    .unwrap_or(id);
+                return Err(Unknown::new(format!(
+                    "the account `{name}` is not declared in this stack, so its kind is not known"
+                )));
+            }
+            Resolved::Unknown(u) => return Err(u),
+        };
+        match &account.kind {
+            Some(kind) => match &kind.val {
+                Val::Known(k) => Ok(k),
+                Val::Unknown(u) => Err(u.clone()),
+            },
+            None => Err(Unknown::new(format!(
+                "account `{}` states no kind",
+                account.origin.address
+            ))),
+        }
     }
 
     /// Every VNet peered with `vnet`, whichever side declares the peering.

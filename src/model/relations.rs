@@ -111,6 +111,12 @@ impl Relations {
                 Resolved::External(_) => {}
             }
         }
+        // Zone groups or links whose instances could not be counted may belong to anything
+        // (Terraform declarations are named by their ARM type here).
+        r.unplaced_zone_groups |=
+            model.has_uncounted("Microsoft.Network/privateEndpoints/privateDnsZoneGroups");
+        r.unplaced_links |=
+            model.has_uncounted("Microsoft.Network/privateDnsZones/virtualNetworkLinks");
         for (p, project) in model.projects.iter().enumerate() {
             match index.account(&project.account) {
                 Resolved::Entity(a) => r.projects_by_account.entry(a).or_default().push(p),

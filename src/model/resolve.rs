@@ -117,6 +117,11 @@ impl Index {
             .lookup(r, "Microsoft.Network/virtualNetworks")
     }
 
+    /// A VNet by its parsed id (the parent of a subnet id, say); `raw` names it in reasons.
+    pub fn virtual_network_id(&self, id: &ids::ArmId, raw: &str) -> Resolved {
+        self.virtual_networks.lookup_id(id, raw)
+    }
+
     pub fn subnet(&self, r: &Attr<String>) -> Resolved {
         self.subnets
             .lookup(r, "Microsoft.Network/virtualNetworks/subnets")

@@ -1,7 +1,7 @@
 //! The ARM JSON front end. A `.json` file whose `$schema` is a deployment template (any scope)
-//! is a template; a deployment-parameters file is an environment for the template it is named
-//! after (`x.parameters.json`, `x.parameters.prod.json`, `azuredeploy.parameters.json`) or that
-//! `--parameters` gives. Each environment is evaluated into its own model; a template without
+//! is a template; a deployment-parameters file is an environment for the template (ARM or Bicep)
+//! it is named after (`x.parameters.json`, `x.parameters.prod.json`,
+//! `azuredeploy.parameters.json`) or that `--parameters` gives. Each environment is evaluated into its own model; a template without
 //! one is evaluated with its defaults.
 
 mod expr;
@@ -117,7 +117,8 @@ pub fn linked_paths(template: &Spanned, dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// Whether a parameter file belongs to a template, by the naming conventions.
+/// Whether a parameter file belongs to a template (ARM `x.json` or Bicep `x.bicep`), by the
+/// naming conventions: `x.parameters.json` and `x.parameters.<env>.json` in its directory.
 pub fn pairs_with(template: &Path, parameters: &Path) -> bool {
     if template.parent() != parameters.parent() {
         return false;
@@ -130,15 +131,15 @@ pub fn pairs_with(template: &Path, parameters: &Path) -> bool {
     let (Some(t), Some(p)) = (stem(template), stem(parameters)) else {
         return false;
     };
-    let Some(base) = t.strip_suffix(".json") else {
+    let Some(base) = t.strip_suffix(".json").or_else(|| t.strip_suffix(".bicep")) else {
         return false;
     };
     p == format!("{base}.parameters.json")
         || (p.starts_with(&format!("{base}.parameters.")) && p.ends_with(".json"))
 }
 
-/// The values a parameter file gives (`{"parameters": {"x": {"value": ...}}}`); a Key Vault
-/// `reference` is unknown.
+/// The values a parameter file gives (`{"parameters": {"x": {"value": ...}}}`), by lower-case
+/// name (deployment parameter names are case-insensitive); a Key Vault `reference` is unknown.
 pub fn parameter_values(json: &Spanned) -> HashMap<String, Value> {
     json.get("parameters")
         .map(Spanned::members)
@@ -146,12 +147,7 @@ pub fn parameter_values(json: &Spanned) -> HashMap<String, Value> {
         .iter()
         .map(|(name, p)| {
             let value = match p.get("value") {
-                // azd fills `${AZURE_LOCATION}` from its environment at deploy time.
-                Some(v) if v.as_str().is_some_and(|s| s.contains("${")) => Value::unknown(format!(
-                    "parameter `{name}` is `{}`, filled in from the environment at deployment",
-                    v.as_str().unwrap_or_default()
-                )),
-                Some(v) => v.to_value(),
+                Some(v) => without_placeholders(name, v.to_value()),
                 None => Value::unknown(format!(
                     "parameter `{name}` is read from a Key Vault at deployment"
                 )),
@@ -159,6 +155,29 @@ pub fn parameter_values(json: &Spanned) -> HashMap<String, Value> {
             (name.to_ascii_lowercase(), value)
         })
         .collect()
+}
+
+/// azd fills `${VAR}` and `${VAR=default}` from its environment (`.azure/<env>/.env`) when it
+/// deploys; the default applies only when the variable is unset, which cannot be known here, so
+/// every string holding a placeholder is unknown, wherever it is in the value.
+fn without_placeholders(name: &str, value: Value) -> Value {
+    match value {
+        Value::String(s) if s.contains("${") => Value::unknown(format!(
+            "parameter `{name}` is `{s}`, filled in from the environment at deployment"
+        )),
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|v| without_placeholders(name, v))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, without_placeholders(name, v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Evaluates a template in one environment.

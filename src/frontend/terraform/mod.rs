@@ -38,6 +38,9 @@ pub struct ParsedDir {
     pub calls: Vec<PathBuf>,
     /// tfvars files in precedence order (later wins); used when the directory is a root.
     pub var_files: Vec<FileId>,
+    /// The other `*.tfvars` / `*.tfvars.json` files (`prod.tfvars`): when the directory is a
+    /// root, each is an environment, loaded after `var_files` as `-var-file` would be.
+    pub environments: Vec<FileId>,
     /// Modules `terraform init` installed for this directory as a root (key -> directory).
     pub installed: HashMap<String, PathBuf>,
 }
