@@ -11,6 +11,11 @@
 //! `try` and `can` are not here: they need their arguments unevaluated, so the evaluator handles
 //! them itself.
 
+mod crypto;
+mod encoding;
+mod paths;
+
+use super::function_table::{self, FunctionStatus};
 use crate::frontend::builtins::{arity, fail, known};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -121,6 +126,7 @@ fn dispatch(f: &str, a: &[Value]) -> Res {
         "parseint" => parseint(f, a),
         "pow" => pow(f, a),
         "signum" => signum(f, a),
+        "log" => log(f, a),
         // Network addresses.
         "cidrhost" => cidrhost(f, a),
         "cidrnetmask" => cidrnetmask(f, a),
@@ -132,34 +138,33 @@ fn dispatch(f: &str, a: &[Value]) -> Res {
         "jsondecode" => jsondecode(f, a),
         "jsonencode" => jsonencode(f, a),
         "urlencode" => map_string(f, a, url_query_escape),
+        "csvdecode" => encoding::csvdecode(f, a),
+        "textencodebase64" => encoding::textencodebase64(f, a),
+        "textdecodebase64" => encoding::textdecodebase64(f, a),
+        // Hashes.
+        "md5" => crypto::md5(f, a),
+        "sha1" => crypto::sha1(f, a),
+        "sha256" => crypto::sha256(f, a),
+        "sha512" => crypto::sha512(f, a),
+        "base64sha256" => crypto::base64sha256(f, a),
+        "base64sha512" => crypto::base64sha512(f, a),
+        "uuidv5" => crypto::uuidv5(f, a),
+        // Paths.
+        "basename" => paths::basename(f, a),
+        "dirname" => paths::dirname(f, a),
         _ => not_evaluated(f, a),
     }
 }
 
-/// Functions whose result foundry-lint cannot know, with the reason the user is shown.
+/// Functions whose result foundry-lint does not know (see `function_table`), with the reason
+/// the user is shown; removed and console-only functions are the errors Terraform reports.
 fn not_evaluated(f: &str, a: &[Value]) -> Res {
-    let (min, max, reason) = match f {
-        "timestamp" | "uuid" => (0, 0, format!("`{f}()` is known only at apply time")),
-        "bcrypt" => (1, 2, format!("`{f}()` is known only at apply time")),
-        "plantimestamp" => (0, 0, format!("`{f}()` is known only at plan time")),
-        "file" | "fileexists" | "filebase64" | "filebase64sha256" | "filebase64sha512"
-        | "filemd5" | "filesha1" | "filesha256" | "filesha512" => (
-            1,
-            1,
-            format!("`{f}()` reads a file, which foundry-lint does not do"),
-        ),
-        "fileset" | "templatefile" => (
-            2,
-            2,
-            format!("`{f}()` reads files, which foundry-lint does not do"),
-        ),
-        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" | "base64gzip" => {
-            (1, 1, format!("`{f}()` is not computed by foundry-lint"))
+    let reason = match function_table::status(f) {
+        Some(FunctionStatus::Unknowable(why)) => format!("`{f}()` {why}"),
+        Some(FunctionStatus::NotEvaluated(why)) => {
+            format!("`{f}()` is not evaluated: {why}")
         }
-        "uuidv5" | "rsadecrypt" => (2, 2, format!("`{f}()` is not computed by foundry-lint")),
-        "yamlencode" | "yamldecode" => (1, 1, format!("`{f}()` is not evaluated by foundry-lint")),
-        // Removed in Terraform 0.12, so calling them is an error.
-        "list" | "map" => {
+        Some(FunctionStatus::Implemented) if matches!(f, "list" | "map") => {
             let literal = if f == "list" {
                 "tolist([ ... ])"
             } else {
@@ -172,11 +177,27 @@ fn not_evaluated(f: &str, a: &[Value]) -> Res {
                 ),
             ));
         }
+        Some(FunctionStatus::Implemented) if f == "type" => {
+            return Err(fail(
+                f,
+                "the \"type\" function is only available in terraform console",
+            ));
+        }
+        // A built-in the evaluator handles itself (`try`, `convert`, ...) reached with its
+        // arguments already evaluated, or a name Terraform (as of the version the table lists)
+        // does not define: unknown either way, not an error, since a newer Terraform may have it.
         _ => {
             return Err(Value::unknown(format!(
                 "function `{f}` is not evaluated by foundry-lint"
             )));
         }
+    };
+    let (min, max) = match f {
+        "timestamp" | "uuid" | "plantimestamp" => (0, 0),
+        "bcrypt" => (1, 2),
+        "fileset" | "templatefile" | "uuidv5" | "rsadecrypt" | "formatdate" | "timeadd"
+        | "timecmp" => (2, 2),
+        _ => (1, 1),
     };
     arity(f, a, min, max)?;
     // An argument that is already an error makes the call an error, whatever the function does.
@@ -1985,6 +2006,19 @@ fn signum(f: &str, a: &[Value]) -> Res {
     Ok(Value::Number(int_arg(f, a, 0)?.signum() as f64))
 }
 
+/// cty computes it in float64: `ln(num) / ln(base)`.
+fn log(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 2, 2)?;
+    let result = num_arg(f, a, 0)?.ln() / num_arg(f, a, 1)?.ln();
+    if result.is_finite() {
+        Ok(Value::Number(result))
+    } else {
+        Err(Value::unknown(format!(
+            "`{f}()` gives {result}, which foundry-lint does not represent"
+        )))
+    }
+}
+
 fn pow(f: &str, a: &[Value]) -> Res {
     arity(f, a, 2, 2)?;
     let base = num_arg(f, a, 0)?;
@@ -2523,13 +2557,11 @@ mod tests {
         assert!(is_deferred(&c("filebase64", vec![s("a.bin")])));
         assert!(is_deferred(&c("fileexists", vec![s("a.bin")])));
         assert!(is_deferred(&c("bcrypt", vec![s("pw")])));
+        assert!(is_deferred(&c("abspath", vec![s("x")])));
         assert_eq!(
-            reason(&c("md5", vec![s("x")])),
-            "`md5()` is not computed by foundry-lint"
+            reason(&c("yamldecode", vec![s("a: 1")])),
+            "`yamldecode()` is not evaluated: YAML is not decoded by foundry-lint"
         );
-        assert!(is_deferred(&c("sha1", vec![s("x")])));
-        assert!(is_deferred(&c("sha256", vec![s("x")])));
-        assert!(is_deferred(&c("yamldecode", vec![s("a: 1")])));
         assert!(is_deferred(&c("yamlencode", vec![obj(&[])])));
     }
 
@@ -2537,7 +2569,8 @@ mod tests {
     fn deferred_functions_still_check_arity_and_pass_errors_through() {
         assert!(is_error(&c("timestamp", vec![s("now")])));
         let broken = Value::error("lookup: lookup failed to find key \"x\"");
-        assert_eq!(c("md5", vec![broken.clone()]), broken);
+        assert_eq!(c("yamldecode", vec![broken.clone()]), broken);
+        assert!(is_error(&c("type", vec![s("x")])));
     }
 
     #[test]
