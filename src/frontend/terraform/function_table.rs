@@ -86,10 +86,7 @@ pub const FUNCTIONS: &[(&str, FunctionStatus)] = &[
     ("flatten", Implemented),
     ("floor", Implemented),
     ("format", Implemented),
-    (
-        "formatdate",
-        NotEvaluated("date formatting is not evaluated by foundry-lint"),
-    ),
+    ("formatdate", Implemented),
     ("formatlist", Implemented),
     ("indent", Implemented),
     ("index", Implemented),
@@ -153,14 +150,8 @@ pub const FUNCTIONS: &[(&str, FunctionStatus)] = &[
     ("templatestring", Implemented),
     ("textdecodebase64", Implemented),
     ("textencodebase64", Implemented),
-    (
-        "timeadd",
-        NotEvaluated("date arithmetic is not evaluated by foundry-lint"),
-    ),
-    (
-        "timecmp",
-        NotEvaluated("date comparison is not evaluated by foundry-lint"),
-    ),
+    ("timeadd", Implemented),
+    ("timecmp", Implemented),
     ("timestamp", Unknowable("is known only at apply time")),
     ("title", Implemented),
     ("tobool", Implemented),

@@ -12,6 +12,7 @@
 //! them itself.
 
 mod crypto;
+mod datetime;
 mod encoding;
 mod paths;
 
@@ -149,6 +150,10 @@ fn dispatch(f: &str, a: &[Value]) -> Res {
         "base64sha256" => crypto::base64sha256(f, a),
         "base64sha512" => crypto::base64sha512(f, a),
         "uuidv5" => crypto::uuidv5(f, a),
+        // Dates.
+        "formatdate" => datetime::formatdate(f, a),
+        "timeadd" => datetime::timeadd(f, a),
+        "timecmp" => datetime::timecmp(f, a),
         // Paths.
         "basename" => paths::basename(f, a),
         "dirname" => paths::dirname(f, a),
@@ -195,8 +200,7 @@ fn not_evaluated(f: &str, a: &[Value]) -> Res {
     let (min, max) = match f {
         "timestamp" | "uuid" | "plantimestamp" => (0, 0),
         "bcrypt" => (1, 2),
-        "fileset" | "templatefile" | "uuidv5" | "rsadecrypt" | "formatdate" | "timeadd"
-        | "timecmp" => (2, 2),
+        "fileset" | "templatefile" | "rsadecrypt" => (2, 2),
         _ => (1, 1),
     };
     arity(f, a, min, max)?;
