@@ -109,45 +109,41 @@ mod tests {
     use super::super::call;
     use crate::value::Value;
 
-    fn s(v: &str) -> Value {
-        Value::str(v)
-    }
-
     #[test]
     fn hashes_match_the_standard_test_vectors() {
         assert_eq!(
-            call("md5", vec![s("abc")]),
-            s("900150983cd24fb0d6963f7d28e17f72")
+            call("md5", vec![Value::str("abc")]),
+            Value::str("900150983cd24fb0d6963f7d28e17f72")
         );
         assert_eq!(
-            call("sha1", vec![s("abc")]),
-            s("a9993e364706816aba3e25717850c26c9cd0d89d")
+            call("sha1", vec![Value::str("abc")]),
+            Value::str("a9993e364706816aba3e25717850c26c9cd0d89d")
         );
         assert_eq!(
-            call("sha256", vec![s("abc")]),
-            s("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+            call("sha256", vec![Value::str("abc")]),
+            Value::str("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         );
         assert_eq!(
-            call("sha512", vec![s("")]),
-            s(
+            call("sha512", vec![Value::str("")]),
+            Value::str(
                 "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
             )
         );
         // Terraform's documented example.
         assert_eq!(
-            call("base64sha256", vec![s("hello world")]),
-            s("uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=")
+            call("base64sha256", vec![Value::str("hello world")]),
+            Value::str("uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=")
         );
         assert_eq!(
-            call("base64sha512", vec![s("hello world")]),
-            s(
+            call("base64sha512", vec![Value::str("hello world")]),
+            Value::str(
                 "MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw=="
             )
         );
         // Numbers are hashed as their string form; unknowns stay unknown.
         assert_eq!(
             call("md5", vec![Value::Number(1.0)]),
-            call("md5", vec![s("1")])
+            call("md5", vec![Value::str("1")])
         );
         assert!(call("sha256", vec![Value::unknown("later")]).is_unknown());
     }
@@ -156,24 +152,33 @@ mod tests {
     fn uuidv5_names_in_a_namespace() {
         // Terraform's documented examples.
         assert_eq!(
-            call("uuidv5", vec![s("dns"), s("www.terraform.io")]),
-            s("a5008fae-b28c-5ba5-96cd-82b4c53552d6")
+            call(
+                "uuidv5",
+                vec![Value::str("dns"), Value::str("www.terraform.io")]
+            ),
+            Value::str("a5008fae-b28c-5ba5-96cd-82b4c53552d6")
         );
         assert_eq!(
-            call("uuidv5", vec![s("url"), s("https://www.terraform.io/")]),
-            s("9db6f67c-dd95-5ea0-aa5b-e70e5c5f7cf5")
+            call(
+                "uuidv5",
+                vec![Value::str("url"), Value::str("https://www.terraform.io/")]
+            ),
+            Value::str("9db6f67c-dd95-5ea0-aa5b-e70e5c5f7cf5")
         );
         assert_eq!(
             call(
                 "uuidv5",
                 vec![
-                    s("6ba7b810-9dad-11d1-80b4-00c04fd430c8"),
-                    s("www.terraform.io")
+                    Value::str("6ba7b810-9dad-11d1-80b4-00c04fd430c8"),
+                    Value::str("www.terraform.io")
                 ]
             ),
-            call("uuidv5", vec![s("dns"), s("www.terraform.io")])
+            call(
+                "uuidv5",
+                vec![Value::str("dns"), Value::str("www.terraform.io")]
+            )
         );
-        let bad = call("uuidv5", vec![s("nope"), s("x")]);
+        let bad = call("uuidv5", vec![Value::str("nope"), Value::str("x")]);
         assert!(bad.first_unknown().is_some_and(|u| u.is_error()), "{bad:?}");
     }
 }

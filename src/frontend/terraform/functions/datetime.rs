@@ -350,10 +350,6 @@ mod tests {
     use super::super::call;
     use super::*;
 
-    fn s(v: &str) -> Value {
-        Value::str(v)
-    }
-
     #[test]
     fn civil_dates_round_trip() {
         for (y, m, d) in [
@@ -372,23 +368,35 @@ mod tests {
     fn timeadd_keeps_the_offset_and_drops_the_fraction() {
         // Terraform's documented example.
         assert_eq!(
-            call("timeadd", vec![s("2017-11-22T00:00:00Z"), s("10m")]),
-            s("2017-11-22T00:10:00Z")
+            call(
+                "timeadd",
+                vec![Value::str("2017-11-22T00:00:00Z"), Value::str("10m")]
+            ),
+            Value::str("2017-11-22T00:10:00Z")
         );
         assert_eq!(
             call(
                 "timeadd",
-                vec![s("2017-11-22T23:30:00.75+01:00"), s("1h0.5s")]
+                vec![
+                    Value::str("2017-11-22T23:30:00.75+01:00"),
+                    Value::str("1h0.5s")
+                ]
             ),
-            s("2017-11-23T00:30:01+01:00")
+            Value::str("2017-11-23T00:30:01+01:00")
         );
         assert_eq!(
-            call("timeadd", vec![s("2024-03-01T00:00:00-05:30"), s("-24h")]),
-            s("2024-02-29T00:00:00-05:30")
+            call(
+                "timeadd",
+                vec![Value::str("2024-03-01T00:00:00-05:30"), Value::str("-24h")]
+            ),
+            Value::str("2024-02-29T00:00:00-05:30")
         );
         assert_eq!(
-            call("timeadd", vec![s("2024-01-01T00:00:00+00:00"), s("1.5h")]),
-            s("2024-01-01T01:30:00Z")
+            call(
+                "timeadd",
+                vec![Value::str("2024-01-01T00:00:00+00:00"), Value::str("1.5h")]
+            ),
+            Value::str("2024-01-01T01:30:00Z")
         );
         for (ts, d) in [
             ("2017-11-22", "1h"),
@@ -397,7 +405,7 @@ mod tests {
             ("2017-11-22T00:00:00Z", "1y"),
             ("2017-11-22T00:00:00z", "1h"),
         ] {
-            let v = call("timeadd", vec![s(ts), s(d)]);
+            let v = call("timeadd", vec![Value::str(ts), Value::str(d)]);
             assert!(
                 v.first_unknown().is_some_and(|u| u.is_error()),
                 "{ts} {d}: {v:?}"
@@ -410,21 +418,30 @@ mod tests {
         assert_eq!(
             call(
                 "timecmp",
-                vec![s("2017-11-22T00:00:00Z"), s("2017-11-22T01:00:00+01:00")]
+                vec![
+                    Value::str("2017-11-22T00:00:00Z"),
+                    Value::str("2017-11-22T01:00:00+01:00")
+                ]
             ),
             Value::Number(0.0)
         );
         assert_eq!(
             call(
                 "timecmp",
-                vec![s("2017-11-22T00:00:00Z"), s("2017-11-22T00:00:00.1Z")]
+                vec![
+                    Value::str("2017-11-22T00:00:00Z"),
+                    Value::str("2017-11-22T00:00:00.1Z")
+                ]
             ),
             Value::Number(-1.0)
         );
         assert_eq!(
             call(
                 "timecmp",
-                vec![s("2018-01-01T00:00:00Z"), s("2017-12-31T21:00:00-02:00")]
+                vec![
+                    Value::str("2018-01-01T00:00:00Z"),
+                    Value::str("2017-12-31T21:00:00-02:00")
+                ]
             ),
             Value::Number(1.0)
         );
@@ -433,7 +450,7 @@ mod tests {
     #[test]
     fn formatdate_fields_literals_and_offsets() {
         // Terraform's documented examples.
-        let ts = s("2018-01-02T23:12:01Z");
+        let ts = Value::str("2018-01-02T23:12:01Z");
         for (spec, want) in [
             ("DD MMM YYYY hh:mm ZZZ", "02 Jan 2018 23:12 UTC"),
             (
@@ -449,20 +466,23 @@ mod tests {
             ("h 'o''clock' Z", "23 o'clock Z"),
         ] {
             assert_eq!(
-                call("formatdate", vec![s(spec), ts.clone()]),
-                s(want),
+                call("formatdate", vec![Value::str(spec), ts.clone()]),
+                Value::str(want),
                 "{spec}"
             );
         }
         assert_eq!(
             call(
                 "formatdate",
-                vec![s("ZZZZZ ZZZZ ZZZ Z MMMM D"), s("2018-03-09T05:06:07-08:00")]
+                vec![
+                    Value::str("ZZZZZ ZZZZ ZZZ Z MMMM D"),
+                    Value::str("2018-03-09T05:06:07-08:00")
+                ]
             ),
-            s("-08:00 -0800 -0800 -08:00 March 9")
+            Value::str("-08:00 -0800 -0800 -08:00 March 9")
         );
         for spec in ["YYYYY", "T", "'open"] {
-            let v = call("formatdate", vec![s(spec), ts.clone()]);
+            let v = call("formatdate", vec![Value::str(spec), ts.clone()]);
             assert!(
                 v.first_unknown().is_some_and(|u| u.is_error()),
                 "{spec}: {v:?}"

@@ -180,20 +180,22 @@ mod tests {
     use super::super::call;
     use crate::value::Value;
 
-    fn s(v: &str) -> Value {
-        Value::str(v)
-    }
-
     #[test]
     fn csv_rows_become_objects_keyed_by_the_header() {
-        let out = call("csvdecode", vec![s("a,b\n1,\"x, \"\"y\"\"\"\r\n\n2,3\n")]);
+        let out = call(
+            "csvdecode",
+            vec![Value::str("a,b\n1,\"x, \"\"y\"\"\"\r\n\n2,3\n")],
+        );
         let rows = out.as_list().expect("a list");
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].as_object().unwrap()["b"], s("x, \"y\""));
-        assert_eq!(rows[1].as_object().unwrap()["a"], s("2"));
-        assert_eq!(call("csvdecode", vec![s("a,b\n")]), Value::List(vec![]));
+        assert_eq!(rows[0].as_object().unwrap()["b"], Value::str("x, \"y\""));
+        assert_eq!(rows[1].as_object().unwrap()["a"], Value::str("2"));
+        assert_eq!(
+            call("csvdecode", vec![Value::str("a,b\n")]),
+            Value::List(vec![])
+        );
         for bad in ["", "a,b\n1\n", "a,a\n1,2\n", "a\nx\"y\n", "a\n\"x"] {
-            let v = call("csvdecode", vec![s(bad)]);
+            let v = call("csvdecode", vec![Value::str(bad)]);
             assert!(
                 v.first_unknown().is_some_and(|u| u.is_error()),
                 "{bad:?}: {v:?}"
@@ -205,21 +207,33 @@ mod tests {
     fn text_encodings_round_trip() {
         // Terraform's documented example.
         assert_eq!(
-            call("textencodebase64", vec![s("Hello World"), s("UTF-16LE")]),
-            s("SABlAGwAbABvACAAVwBvAHIAbABkAA==")
+            call(
+                "textencodebase64",
+                vec![Value::str("Hello World"), Value::str("UTF-16LE")]
+            ),
+            Value::str("SABlAGwAbABvACAAVwBvAHIAbABkAA==")
         );
         assert_eq!(
             call(
                 "textdecodebase64",
-                vec![s("SABlAGwAbABvACAAVwBvAHIAbABkAA=="), s("UTF-16LE")]
+                vec![
+                    Value::str("SABlAGwAbABvACAAVwBvAHIAbABkAA=="),
+                    Value::str("UTF-16LE")
+                ]
             ),
-            s("Hello World")
+            Value::str("Hello World")
         );
         assert_eq!(
-            call("textencodebase64", vec![s("é"), s("utf-8")]),
-            call("base64encode", vec![s("é")])
+            call(
+                "textencodebase64",
+                vec![Value::str("é"), Value::str("utf-8")]
+            ),
+            call("base64encode", vec![Value::str("é")])
         );
-        let other = call("textencodebase64", vec![s("x"), s("Shift_JIS")]);
+        let other = call(
+            "textencodebase64",
+            vec![Value::str("x"), Value::str("Shift_JIS")],
+        );
         assert!(other.first_unknown().is_some_and(|u| !u.is_error()));
     }
 }
