@@ -1,8 +1,167 @@
-//! `csvdecode`, `textencodebase64` and `textdecodebase64`.
+//! Encodings: base64, JSON, URL query escaping, CSV and text encodings.
 
-use super::{Res, arity, base64_decode, base64_encode, fail, str_arg};
+use super::*;
 use crate::value::Value;
 use std::collections::BTreeMap;
+
+pub(super) fn jsonencode(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 1, 1)?;
+    let v = arg(a, 0);
+    wholly_known(v)?;
+    let mut out = String::new();
+    write_json(v, &mut out, 0).map_err(|m| fail(f, m))?;
+    Ok(Value::String(out))
+}
+
+/// cty's JSON: compact, object keys sorted, numbers without exponent, strings escaped like Go's
+/// `encoding/json` (which also escapes `<`, `>`, `&`, U+2028 and U+2029).
+pub(super) fn write_json(v: &Value, out: &mut String, depth: usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("value is nested more than {MAX_DEPTH} levels deep"));
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) if n.is_finite() => out.push_str(&format_number(*n)),
+        Value::Number(_) => return Err("cannot serialize infinity as JSON".into()),
+        Value::String(s) => out.push_str(&json_string(s)),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out, depth + 1)?;
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&json_string(k));
+                out.push(':');
+                write_json(item, out, depth + 1)?;
+            }
+            out.push('}');
+        }
+        Value::Unknown(_) => return Err("value is not known".into()),
+    }
+    Ok(())
+}
+
+pub(super) fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' | '\0'..='\u{1f}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub(super) fn jsondecode(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 1, 1)?;
+    // azapi 1.x exports `output` as a JSON string, azapi 2.x as an object; both providers'
+    // templates write `jsondecode(x.output)`, so an already decoded value passes through.
+    if let Value::Object(_) | Value::List(_) = &a[0] {
+        return Ok(a[0].clone());
+    }
+    let s = str_arg(f, a, 0)?;
+    serde_json::from_str::<serde_json::Value>(&s)
+        .map(Value::from)
+        .map_err(|e| fail(f, e))
+}
+
+pub(super) const BASE64: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub(super) fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(BASE64[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Go's standard decoder: padding required, line breaks ignored, unused bits not checked.
+pub(super) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = s.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
+    if !clean.len().is_multiple_of(4) {
+        return None;
+    }
+    let quads = clean.len() / 4;
+    let mut out = Vec::with_capacity(quads * 3);
+    for (q, quad) in clean.chunks(4).enumerate() {
+        let data = quad.iter().take_while(|&&c| c != b'=').count();
+        let padding_ok = quad[data..].iter().all(|&c| c == b'=');
+        if data < 4 && (q + 1 < quads || data < 2 || !padding_ok) {
+            return None;
+        }
+        let mut n = 0u32;
+        for (i, &c) in quad[..data].iter().enumerate() {
+            let v = BASE64.iter().position(|&x| x == c)?;
+            n |= (v as u32) << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..data]);
+    }
+    Some(out)
+}
+
+pub(super) fn base64decode(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 1, 1)?;
+    let s = str_arg(f, a, 0)?;
+    let bytes =
+        base64_decode(&s).ok_or_else(|| fail(f, format!("failed to decode base64 data {s}")))?;
+    String::from_utf8(bytes).map(Value::String).map_err(|_| {
+        fail(
+            f,
+            "the result of decoding the provided string is not valid UTF-8",
+        )
+    })
+}
+
+/// Go's `url.QueryEscape`.
+pub(super) fn url_query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b));
+            }
+            b' ' => out.push('+'),
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
 
 /// Go's `encoding/csv` reader with its defaults: `,` separator, `"` quotes with `""` inside,
 /// blank lines skipped, every record as long as the first. `Err` is the reader's complaint.
@@ -177,8 +336,85 @@ pub(super) fn textdecodebase64(f: &str, a: &[Value]) -> Res {
 
 #[cfg(test)]
 mod tests {
-    use super::super::call;
-    use crate::value::Value;
+    use super::super::test_support::*;
+    use super::*;
+
+    // --- encodings ---------------------------------------------------------------------------
+
+    #[test]
+    fn jsonencode_is_compact_with_sorted_keys() {
+        assert_eq!(
+            c("jsonencode", vec![obj(&[("hello", s("world"))])]),
+            s("{\"hello\":\"world\"}")
+        );
+        assert_eq!(
+            c(
+                "jsonencode",
+                vec![obj(&[
+                    ("b", nums(&[1.0, 2.5])),
+                    ("a", Value::Null),
+                    ("c", b(true))
+                ])]
+            ),
+            s("{\"a\":null,\"b\":[1,2.5],\"c\":true}")
+        );
+        assert_eq!(c("jsonencode", vec![n(1e21)]), s("1000000000000000000000"));
+        assert_eq!(
+            c("jsonencode", vec![s("<a&b>\n")]),
+            s("\"\\u003ca\\u0026b\\u003e\\n\"")
+        );
+        let u = unknown("u");
+        assert_eq!(
+            c("jsonencode", vec![obj(&[("a", list(vec![u.clone()]))])]),
+            u
+        );
+    }
+
+    #[test]
+    fn jsondecode_builds_values() {
+        assert_eq!(
+            c("jsondecode", vec![s("{\"hello\": \"world\"}")]),
+            obj(&[("hello", s("world"))])
+        );
+        assert_eq!(c("jsondecode", vec![s("true")]), b(true));
+        let decoded = obj(&[("hello", s("world"))]);
+        assert_eq!(c("jsondecode", vec![decoded.clone()]), decoded);
+        assert_eq!(
+            c("jsondecode", vec![s("[1, null]")]),
+            list(vec![n(1.0), Value::Null])
+        );
+        assert!(is_error(&c("jsondecode", vec![s("{")])));
+    }
+
+    #[test]
+    fn base64_round_trips() {
+        assert_eq!(
+            c("base64encode", vec![s("Hello World")]),
+            s("SGVsbG8gV29ybGQ=")
+        );
+        assert_eq!(c("base64encode", vec![s("")]), s(""));
+        assert_eq!(c("base64encode", vec![s("ab")]), s("YWI="));
+        assert_eq!(
+            c("base64decode", vec![s("SGVsbG8gV29ybGQ=")]),
+            s("Hello World")
+        );
+        assert_eq!(c("base64decode", vec![s("YWI=")]), s("ab"));
+        assert_eq!(c("base64decode", vec![s("YW\nJj")]), s("abc"));
+        assert!(is_error(&c("base64decode", vec![s("YWI")])));
+        assert!(is_error(&c("base64decode", vec![s("Y===")])));
+        assert!(is_error(&c("base64decode", vec![s("YQ==YQ==")])));
+        assert!(is_error(&c("base64decode", vec![s("/w==")])));
+    }
+
+    #[test]
+    fn urlencode_like_go_query_escape() {
+        assert_eq!(c("urlencode", vec![s("Hello World!")]), s("Hello+World%21"));
+        assert_eq!(c("urlencode", vec![s("☃")]), s("%E2%98%83"));
+        assert_eq!(
+            c("urlencode", vec![s("foo:bar@localhost?foo=bar&bar=baz")]),
+            s("foo%3Abar%40localhost%3Ffoo%3Dbar%26bar%3Dbaz")
+        );
+    }
 
     #[test]
     fn csv_rows_become_objects_keyed_by_the_header() {
