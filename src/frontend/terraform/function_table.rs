@@ -24,6 +24,25 @@ pub enum FunctionStatus {
     NotEvaluated(&'static str),
 }
 
+impl FunctionStatus {
+    /// The status as `--list-functions` prints it: `evaluated`, or `unknown` with a reason.
+    pub fn label(self) -> &'static str {
+        match self {
+            Implemented => "evaluated",
+            Unknowable(_) | NotEvaluated(_) => "unknown",
+        }
+    }
+
+    /// Why a call is unknown (empty for an evaluated function), as a sentence about `name`.
+    pub fn reason(self, name: &str) -> String {
+        match self {
+            Implemented => String::new(),
+            Unknowable(why) => format!("`{name}()` {why}"),
+            NotEvaluated(why) => format!("`{name}()` is not evaluated: {why}"),
+        }
+    }
+}
+
 use FunctionStatus::{Implemented, NotEvaluated, Unknowable};
 
 const READS_FILE: FunctionStatus = Unknowable("reads a file, which foundry-lint does not do");

@@ -177,9 +177,8 @@ fn dispatch(f: &str, a: &[Value]) -> Res {
 /// the user is shown; removed and console-only functions are the errors Terraform reports.
 fn not_evaluated(f: &str, a: &[Value]) -> Res {
     let reason = match function_table::status(f) {
-        Some(FunctionStatus::Unknowable(why)) => format!("`{f}()` {why}"),
-        Some(FunctionStatus::NotEvaluated(why)) => {
-            format!("`{f}()` is not evaluated: {why}")
+        Some(status @ (FunctionStatus::Unknowable(_) | FunctionStatus::NotEvaluated(_))) => {
+            status.reason(f)
         }
         Some(FunctionStatus::Implemented) if matches!(f, "list" | "map") => {
             let literal = if f == "list" {
