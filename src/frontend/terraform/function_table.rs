@@ -255,6 +255,12 @@ mod tests {
                 "`{name}` is not in the reference"
             );
         }
+        // As `--list-functions` prints them: evaluated, or unknown with a reason.
+        for (name, status) in FUNCTIONS {
+            let evaluated = *status == Implemented;
+            assert_eq!(status.label() == "evaluated", evaluated, "{name}");
+            assert_eq!(status.reason(name).is_empty(), evaluated, "{name}");
+        }
     }
 
     /// A call with `n` string arguments, evaluated as in a configuration.
