@@ -194,7 +194,9 @@ pub const FUNCTIONS: &[(&str, FunctionStatus)] = &[
     ("values", Implemented),
     (
         "yamldecode",
-        NotEvaluated("YAML is not decoded by foundry-lint"),
+        NotEvaluated(
+            "foundry-lint does not decode YAML as go-cty-yaml does (YAML 1.1 scalars: yes, on and timestamps)",
+        ),
     ),
     (
         "yamlencode",

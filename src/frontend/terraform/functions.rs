@@ -516,7 +516,7 @@ mod tests {
         assert!(is_deferred(&c("abspath", vec![s("x")])));
         assert_eq!(
             reason(&c("yamldecode", vec![s("a: 1")])),
-            "`yamldecode()` is not evaluated: YAML is not decoded by foundry-lint"
+            "`yamldecode()` is not evaluated: foundry-lint does not decode YAML as go-cty-yaml does (YAML 1.1 scalars: yes, on and timestamps)"
         );
         assert!(is_deferred(&c("yamlencode", vec![obj(&[])])));
     }
