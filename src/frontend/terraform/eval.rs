@@ -514,6 +514,18 @@ impl<'a> Evaluator<'a> {
                     None => Value::Bool(true),
                 }
             }
+            // The second argument is a type constraint, not a value.
+            "convert" => {
+                let [value, ty] = args.as_slice() else {
+                    return Value::error("`convert` takes a value and a type");
+                };
+                match Type::parse(ty) {
+                    Ok(ty) => types::convert(self.eval(value, scope), &ty)
+                        .unwrap_or_else(|e| Value::error(format!("`convert()`: {e}"))),
+                    Err(e) => Value::error(format!("`convert()`: invalid type: {e}")),
+                }
+            }
+            "templatestring" => self.template_string(&args, scope),
             _ => {
                 let budget = &self.context.budget;
                 if let Err(u) = budget.check_iterations() {
@@ -536,6 +548,73 @@ impl<'a> Evaluator<'a> {
                     Err(u) => Value::Unknown(u),
                 }
             }
+        }
+    }
+
+    /// `templatestring(ref, vars)`: the string `ref` names, rendered as a template that sees
+    /// only `vars` (and the functions). Terraform requires a reference, not a literal template,
+    /// as the first argument.
+    fn template_string(&self, args: &[&Expression], scope: &Scope) -> Value {
+        let [template, vars] = args else {
+            return Value::error("`templatestring` takes a template and an object of variables");
+        };
+        if !matches!(template, Expression::Variable(_) | Expression::Traversal(_)) {
+            return Value::error(
+                "`templatestring()`: the template must be a reference to a string, not a literal",
+            );
+        }
+        let text = match self.eval(template, scope) {
+            Value::String(s) => s,
+            Value::Unknown(u) => return Value::Unknown(u),
+            other => {
+                return Value::error(format!(
+                    "`templatestring()`: the template must be a string, not a {}",
+                    other.type_name()
+                ));
+            }
+        };
+        let bindings = match self.eval(vars, scope) {
+            Value::Object(map) => map,
+            Value::Unknown(u) => return Value::Unknown(u),
+            other => {
+                return Value::error(format!(
+                    "`templatestring()`: the variables must be an object, not a {}",
+                    other.type_name()
+                ));
+            }
+        };
+        let parsed = match hcl_edit::parser::parse_template(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                return Value::error(format!(
+                    "`templatestring()`: invalid template: {}",
+                    e.message()
+                ));
+            }
+        };
+        // The template sees its variables and nothing of this module.
+        let decls = ModuleDecls::default();
+        let isolated = Evaluator::new(
+            &decls,
+            HashMap::new(),
+            self.marker_prefix.clone(),
+            ModuleContext {
+                budget: self.context.budget.clone(),
+                ..ModuleContext::default()
+            },
+        );
+        let inner = bindings
+            .into_iter()
+            .fold(Scope::default(), |scope, (k, v)| scope.with(&k, v));
+        match isolated.template(&parsed, &inner) {
+            v @ (Value::String(_) | Value::Unknown(_)) => v,
+            v => match v.to_display_string() {
+                Some(s) => Value::String(s),
+                None => Value::error(format!(
+                    "`templatestring()`: the template produced a {}, not a string",
+                    v.type_name()
+                )),
+            },
         }
     }
 
@@ -1301,4 +1380,118 @@ pub fn to_number(v: &Value) -> Option<f64> {
 /// Terraform's `==`: numbers and their string forms differ, collections compare deeply.
 fn values_equal(a: &Value, b: &Value) -> bool {
     a == b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of `local.out` in a module made of `text`.
+    fn local_out(text: &str) -> Value {
+        let body = hcl_edit::parser::parse_body(text).expect("parses");
+        let files = [(FileId(0), body)];
+        let decls = ModuleDecls::collect(&files);
+        let evaluator = Evaluator::new(
+            &decls,
+            HashMap::new(),
+            String::new(),
+            ModuleContext::default(),
+        );
+        (*evaluator.local("out")).clone()
+    }
+
+    #[test]
+    fn templatestring_renders_a_referenced_template_with_its_variables_only() {
+        let out = local_out(
+            r#"locals {
+                tpl = "$${prefix}/$${size}%%{ for s in names }-$${upper(s)}%%{ endfor }"
+                out = templatestring(local.tpl, { prefix = "10.0.0.0", size = 27, names = ["a", "b"] })
+            }"#,
+        );
+        assert_eq!(out, Value::str("10.0.0.0/27-A-B"));
+        let alone = local_out(
+            r#"locals {
+                tpl = "$${n}"
+                out = templatestring(local.tpl, { n = 26 })
+            }"#,
+        );
+        assert_eq!(alone, Value::str("26"));
+        // The module's own names are not visible inside the template.
+        let hidden = local_out(
+            r#"locals {
+                secret = "x"
+                tpl    = "$${local.secret}"
+                out    = templatestring(local.tpl, {})
+            }"#,
+        );
+        assert!(
+            hidden.first_unknown().is_some_and(|u| u.is_error()),
+            "{hidden:?}"
+        );
+        let literal = local_out(r#"locals { out = templatestring("x", {}) }"#);
+        assert!(literal.first_unknown().is_some_and(|u| u.is_error()));
+    }
+
+    #[test]
+    fn convert_applies_a_type_constraint() {
+        let out = local_out(
+            r#"locals {
+                out = convert({ size = "27" }, object({ size = number, name = optional(string, "agent") }))
+            }"#,
+        );
+        assert_eq!(
+            out,
+            Evaluator::eval_constant(
+                &hcl_edit::parser::parse_expr(r#"{ size = 27, name = "agent" }"#).unwrap()
+            )
+        );
+        let bad = local_out(r#"locals { out = convert("x", number) }"#);
+        assert!(bad.first_unknown().is_some_and(|u| u.is_error()));
+    }
+
+    #[test]
+    fn variables_are_converted_by_their_type_and_not_nullable_ones_take_their_default() {
+        let text = r#"
+            variable "subnets" {
+              type = map(object({ size = optional(number, 28) }))
+              default = { agent = {} }
+            }
+            variable "region" {
+              type     = string
+              default  = "swedencentral"
+              nullable = false
+            }
+            variable "count_text" { type = number }
+            locals { out = [var.subnets.agent.size, var.region, var.count_text] }
+        "#;
+        let body = hcl_edit::parser::parse_body(text).expect("parses");
+        let files = [(FileId(0), body)];
+        let decls = ModuleDecls::collect(&files);
+        let inputs = HashMap::from([
+            ("region".to_string(), Value::Null),
+            ("count_text".to_string(), Value::str("3")),
+        ]);
+        let evaluator = Evaluator::new(&decls, inputs, String::new(), ModuleContext::default());
+        assert_eq!(
+            *evaluator.local("out"),
+            Value::List(vec![
+                Value::Number(28.0),
+                Value::str("swedencentral"),
+                Value::Number(3.0)
+            ])
+        );
+        let wrong = Evaluator::new(
+            &decls,
+            HashMap::from([("count_text".to_string(), Value::str("three"))]),
+            String::new(),
+            ModuleContext::default(),
+        );
+        let reason = wrong.variable("count_text");
+        assert!(
+            reason
+                .first_unknown()
+                .is_some_and(|u| u.is_error() && u.reason().contains("does not match its type")),
+            "{reason:?}"
+        );
+    }
 }

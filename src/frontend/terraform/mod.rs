@@ -6,6 +6,7 @@
 
 mod calls;
 mod eval;
+pub mod function_table;
 mod functions;
 pub mod json_syntax;
 mod lower;

@@ -9,6 +9,7 @@
 
 use super::eval::Evaluator;
 use super::functions::{parse_number, sorted_set, unify};
+use crate::model::ids::is_marker;
 use crate::value::{Unknown, Value};
 use hcl_edit::expr::{Expression, ObjectKey};
 use std::collections::BTreeMap;
@@ -166,6 +167,14 @@ fn convert_at(value: Value, ty: &Type, depth: usize) -> Result<Value, String> {
             Ok(Value::String(v.to_display_string().unwrap_or_default()))
         }
         (Type::Number, Value::Number(n)) => Ok(Value::Number(n)),
+        // A resource attribute known only after apply, referenced, is a marker string (see
+        // `Evaluator::marker`): of any type but a string, it is that unknown.
+        (ty, Value::String(s)) if is_marker(&s) && !matches!(ty, Type::String | Type::Any) => {
+            Ok(Value::Unknown(Unknown::new(format!(
+                "`{}` is known only after apply",
+                crate::model::ids::marker_text(&s).unwrap_or(&s)
+            ))))
+        }
         (Type::Number, Value::String(s)) => parse_number(&s)
             .map(Value::Number)
             .ok_or_else(|| format!("a number is required, not {s:?}")),
@@ -213,11 +222,19 @@ fn convert_at(value: Value, ty: &Type, depth: usize) -> Result<Value, String> {
         (Type::Object(attributes), Value::Object(mut map)) => {
             let mut out = BTreeMap::new();
             for attribute in attributes {
+                let absent = !map.contains_key(&attribute.name);
                 let given = map.remove(&attribute.name).unwrap_or(Value::Null);
                 let value = match (given, &attribute.default) {
                     (Value::Null, Some(default)) => default.clone(),
-                    (Value::Null, None) if !attribute.optional => {
-                        return Err(format!("attribute `{}` is required", attribute.name));
+                    // A resource or data source passed whole carries only the attributes
+                    // foundry-lint knows; the provider computes the others. So an absent
+                    // required attribute is unknown here rather than the error Terraform would
+                    // report for an object literal that omits it.
+                    (Value::Null, None) if !attribute.optional && absent => {
+                        Value::Unknown(Unknown::new(format!(
+                            "attribute `{}` is required by the type but not known here",
+                            attribute.name
+                        )))
                     }
                     (given, _) => convert_at(given, &attribute.ty, depth + 1)
                         .map_err(|e| format!("attribute `{}`: {e}", attribute.name))?,
@@ -343,10 +360,17 @@ mod tests {
             conv(r#"{ a = 1, extra = "x" }"#, "object({ a = string })").unwrap(),
             val(r#"{ a = "1" }"#)
         );
+        // Absent: a resource passed whole lacks what the provider computes, so unknown.
+        let absent = conv("{}", "object({ a = string })").unwrap();
         assert!(
-            conv("{}", "object({ a = string })")
-                .unwrap_err()
-                .contains("`a` is required")
+            absent.as_object().unwrap()["a"]
+                .first_unknown()
+                .is_some_and(|u| !u.is_error())
+        );
+        // Null is a value of every type.
+        assert_eq!(
+            conv("{ a = null }", "object({ a = string })").unwrap(),
+            val("{ a = null }")
         );
     }
 
@@ -357,6 +381,15 @@ mod tests {
         assert_eq!(conv("1.5", "string").unwrap(), Value::str("1.5"));
         assert_eq!(conv(r#""1e2""#, "number").unwrap(), Value::Number(100.0));
         assert!(conv(r#""ten""#, "number").is_err());
+        let marker = Value::String(crate::model::ids::marker("azurerm_subnet.a.id"));
+        for t in ["number", "bool", "list(string)", "object({ a = string })"] {
+            let v = convert(marker.clone(), &ty(t)).unwrap();
+            assert!(
+                v.first_unknown().is_some_and(|u| !u.is_error()),
+                "{t}: {v:?}"
+            );
+        }
+        assert_eq!(convert(marker.clone(), &ty("string")).unwrap(), marker);
         assert!(conv(r#""yes""#, "bool").is_err());
         assert!(conv("[1]", "string").is_err());
         assert!(conv("{ a = 1 }", "list(string)").is_err());
