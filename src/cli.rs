@@ -157,6 +157,13 @@ pub fn run(args: &Args) -> Result<i32, String> {
                 language.name()
             ));
         }
+        for &(name, status) in crate::frontend::terraform::function_table::FUNCTIONS {
+            out.push_str(&format!(
+                "terraform\t{name}\t{}\t{}\n",
+                status.label(),
+                status.reason(name)
+            ));
+        }
         write_output(args, &out)?;
         return Ok(0);
     }
