@@ -33,6 +33,17 @@ pub struct Config {
     /// Private DNS zones managed outside the stack.
     #[serde(default)]
     pub dns: Dns,
+    /// Where Bicep registry modules are read from.
+    #[serde(default)]
+    pub bicep: Bicep,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Bicep {
+    /// The Bicep cache root, relative to the configuration file (`bicep restore` fills it),
+    /// instead of `~/.bicep` or `bicepconfig.json`'s `cacheRootDirectory`.
+    pub cache: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,6 +5,7 @@ use crate::model::Model;
 use crate::settings::Settings;
 use crate::source::Span;
 use crate::value::Unknown;
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Mutex;
 
@@ -263,6 +264,32 @@ fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
     finding
 }
 
+/// A module source no cache holds: one note per source for the whole run, at the first place
+/// (in report order) that names it.
+fn unread_module_note(u: &crate::model::UnreadModule) -> Finding {
+    let rule = &crate::rules::unresolved_value::RULE;
+    let mut finding = Finding {
+        rule,
+        severity: rule.severity,
+        message: format!(
+            "module source `{}` is not restored on this machine: what it deploys was not checked",
+            u.source
+        ),
+        help: format!(
+            "run `{}` (or `az bicep restore`) before linting; foundry-lint reads the Bicep cache and never downloads",
+            u.restore
+        )
+        .into(),
+        span: u.origin.span,
+        resource: None,
+        related: Vec::new(),
+        trace: None,
+        scopes: Vec::new(),
+    };
+    finding.origin(&u.origin);
+    finding
+}
+
 /// Checks each model as a front end delivers it, so that a large tree is never held in memory
 /// as a whole: only the findings (and, for reports that draw the network, the models) are kept.
 pub struct Checker<'a> {
@@ -280,6 +307,7 @@ struct Delivery {
     findings: Vec<Finding>,
     capacity: Vec<crate::model::CapacityEstimate>,
     environment: Option<Span>,
+    unread_modules: Vec<crate::model::UnreadModule>,
     model: Option<Model>,
     withdrawn: bool,
 }
@@ -307,7 +335,13 @@ impl<'a> Checker<'a> {
         deliveries.sort_by_key(|d| d.order);
         let mut checked = Vec::new();
         let mut outcome = Outcome::default();
-        for d in deliveries {
+        let mut noted: HashSet<String> = HashSet::new();
+        for mut d in deliveries {
+            for unread in &d.unread_modules {
+                if self.want_unresolved && noted.insert(unread.source.clone()) {
+                    d.findings.push(unread_module_note(unread));
+                }
+            }
             checked.push((d.findings, d.environment));
             outcome.models.extend(d.model);
             outcome.capacity.extend(d.capacity);
@@ -327,6 +361,7 @@ impl ModelSink for Checker<'_> {
             findings,
             capacity: model.capacity_estimates(&self.settings.agent_subnet),
             environment: model.environment,
+            unread_modules: model.unread_modules.clone(),
             model: self.keep_models.then_some(model),
             withdrawn: false,
         };
@@ -346,6 +381,7 @@ impl ModelSink for Checker<'_> {
         if let Some(d) = deliveries.get_mut(delivery) {
             d.withdrawn = true;
             d.findings = Vec::new();
+            d.unread_modules = Vec::new();
             d.capacity = Vec::new();
             d.model = None;
         }

@@ -311,6 +311,18 @@ pub struct OpaqueCall {
     pub arguments: Vec<String>,
 }
 
+/// A module source no local cache holds (a Bicep registry module `bicep restore` has not
+/// fetched): nothing it deploys was read.
+#[derive(Clone, Debug)]
+pub struct UnreadModule {
+    /// Where the source is named (the module call or import).
+    pub origin: Origin,
+    /// The source as written (`br/public:avm/res/network/virtual-network:0.9.0`).
+    pub source: String,
+    /// The command that would restore it.
+    pub restore: String,
+}
+
 /// A declaration whose instances could not be counted (`count` or a copy loop of unknown
 /// length): it may stand for any number of resources.
 #[derive(Clone, Debug)]
@@ -365,6 +377,7 @@ pub struct Model {
     pub connections: Vec<Connection>,
     pub uncounted: Vec<Uncounted>,
     pub opaque_calls: Vec<OpaqueCall>,
+    pub unread_modules: Vec<UnreadModule>,
     /// How values were computed, by (resource address, span of the value): the expression, then
     /// the locals and variables it came through.
     pub traces: std::collections::HashMap<(String, Span), Trace>,
@@ -405,6 +418,7 @@ impl Model {
         self.connections.extend(other.connections);
         self.uncounted.extend(other.uncounted);
         self.opaque_calls.extend(other.opaque_calls);
+        self.unread_modules.extend(other.unread_modules);
         self.traces.extend(other.traces);
     }
 

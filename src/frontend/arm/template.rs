@@ -1179,32 +1179,60 @@ impl<'j> Template<'j> {
         Some((outer, template))
     }
 
-    /// A nested deployment's `outputs`, as `reference(...)` returns them (compiled Bicep passes
-    /// values between modules this way).
-    fn deployment_outputs(&self, json: &'j Spanned, locals: &Locals) -> Value {
-        let Some((inner, template)) = self.deployment_template(json, locals) else {
-            return Value::unknown("the outputs of a linked deployment are not read");
-        };
-        inner.expand(template);
-        let outputs = template
-            .get("outputs")
+    /// The template's outputs by name, once its resources are expanded (for `reference()`): a
+    /// compiled template called as a Bicep module gives them back to its caller.
+    pub(super) fn outputs(&self, json: &'j Spanned) -> BTreeMap<String, Value> {
+        self.expand(json);
+        json.get("outputs")
             .map(Spanned::members)
             .unwrap_or_default()
             .iter()
             .map(|(name, output)| {
                 let value = output
                     .get("value")
-                    .map(|v| inner.eval_json(v, &Locals::default()))
+                    .map(|v| self.eval_json(v, &Locals::default()))
                     .unwrap_or_else(|| {
                         Value::unknown(format!("output `{name}` is computed by a copy loop"))
                     });
-                (
-                    name.clone(),
-                    Value::Object(BTreeMap::from([("value".to_string(), value)])),
-                )
+                (name.clone(), value)
             })
-            .collect();
-        Value::Object(outputs)
+            .collect()
+    }
+
+    /// A variable's value, as `variables('name')` reads it.
+    pub(super) fn variable_value(&self, name: &str) -> Value {
+        self.variable(name)
+    }
+
+    /// A user-defined function (`namespace.member`) applied to values.
+    pub(super) fn apply_function(&self, name: &str, values: Vec<Value>) -> Value {
+        let Some((params, output)) = self.functions.get(&lower(name)) else {
+            return Value::error(format!("function `{name}` is not defined"));
+        };
+        let mut inner = Locals {
+            function_depth: 1,
+            ..Locals::default()
+        };
+        inner.params.extend(params.iter().cloned().zip(values));
+        self.eval_json(output, &inner)
+    }
+
+    /// A nested deployment's `outputs`, as `reference(...)` returns them (compiled Bicep passes
+    /// values between modules this way).
+    fn deployment_outputs(&self, json: &'j Spanned, locals: &Locals) -> Value {
+        let Some((inner, template)) = self.deployment_template(json, locals) else {
+            return Value::unknown("the outputs of a linked deployment are not read");
+        };
+        Value::Object(
+            inner
+                .outputs(template)
+                .into_iter()
+                .map(|(name, value)| {
+                    let wrapped = BTreeMap::from([("value".to_string(), value)]);
+                    (name, Value::Object(wrapped))
+                })
+                .collect(),
+        )
     }
 }
 

@@ -1,22 +1,30 @@
 //! Evaluating a Bicep program: an entry file with the parameter values of one environment
 //! (a `.bicepparam`, or the defaults), its variables, resources (loops, conditions, `parent`,
-//! nested children, `existing`, `scope`), and the local modules it calls, whose outputs flow
-//! back. Bicep's functions are ARM's, so the ARM function library serves both.
+//! nested children, `existing`, `scope`), the modules it calls, whose outputs flow back (Bicep
+//! files, and compiled ARM templates: local `.json` files and registry modules from the Bicep
+//! cache, evaluated by the ARM front end), and the variables and functions it imports from other
+//! files (`import {a} from`, `import * as ns from`), each evaluated in its own file's scope.
+//! Bicep's functions are ARM's, so the ARM function library serves both.
 
 use super::ast::{
-    self, ArrayItem, BinaryOp, Expr, ExprKind, Key, ObjectItem, Statement, StringPart, UnaryOp,
+    self, ArrayItem, BinaryOp, Expr, ExprKind, ImportSymbols, Key, ObjectItem, Statement,
+    StringPart, UnaryOp,
 };
+use super::references::{Target, target};
+use super::registry::Cached;
+use crate::frontend::Diagnostic;
 use crate::frontend::arm::{self as arm_frontend};
 use crate::frontend::arm_shape::{self, ArmResource};
 use crate::frontend::builtins::Budget;
-use crate::model::{Attr, Model, OpaqueCall, Origin, ids};
+use crate::json::Spanned;
+use crate::model::{Attr, Model, OpaqueCall, Origin, UnreadModule, ids};
 use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 /// How deep modules may nest (a module that calls itself stops here).
 const MAX_MODULE_DEPTH: usize = 32;
@@ -25,9 +33,62 @@ const MAX_INSTANCES: usize = 10_000;
 /// How deep user-defined function calls may nest (Bicep rejects a function that calls itself).
 const MAX_FUNCTION_DEPTH: usize = 64;
 
-/// Parsed Bicep files of the run, by normalised path.
+/// Parsed Bicep files of a program, by normalised path, with the compiled templates they use.
+#[derive(Default)]
 pub struct Files {
     pub by_path: HashMap<PathBuf, (FileId, ast::File)>,
+    /// Compiled templates, by path: local `.json` modules and imports, and registry modules read
+    /// from the Bicep cache; `None` when the file is not JSON (a truncated cache entry).
+    pub templates: HashMap<PathBuf, (FileId, Option<Spanned>)>,
+    /// Where the Bicep cache keeps each registry reference, by (file naming it, reference as
+    /// written); `Err` says why a reference names no cache entry.
+    pub registry: HashMap<(PathBuf, String), Result<Cached, String>>,
+}
+
+/// Files imported from, each evaluated once for a program and the modules it calls.
+type Imports<'f> = RefCell<HashMap<PathBuf, Rc<Program<'f>>>>;
+
+/// What a module or import path names, found.
+enum Resolved<'f> {
+    Bicep(PathBuf),
+    Template(FileId, &'f Spanned),
+}
+
+/// An imported file, ready to read symbols from.
+enum Imported<'f> {
+    Bicep(Rc<Program<'f>>),
+    Template(FileId, &'f Spanned),
+}
+
+/// Why a module or import source is not read.
+enum Unread {
+    /// A registry module the Bicep cache does not hold (or holds truncated).
+    NotRestored {
+        reference: String,
+        why: String,
+    },
+    /// A file or cache entry that is JSON but not an ARM template (FL001 at the call).
+    NotTemplate(String),
+    Missing(Unknown),
+}
+
+impl Unread {
+    fn unknown(&self) -> Unknown {
+        match self {
+            Unread::NotRestored { reference, why } => Unknown::new(format!(
+                "`{reference}` is not restored in the Bicep cache ({why}); `bicep restore` fetches it"
+            )),
+            Unread::NotTemplate(message) => Unknown::new(message.clone()),
+            Unread::Missing(u) => u.clone(),
+        }
+    }
+}
+
+/// A module call, expanded: one per loop iteration whose condition holds.
+struct ModuleInstance {
+    address: String,
+    params: HashMap<String, Value>,
+    resource_group: String,
 }
 
 /// Names bound while evaluating: loop items and indexes, lambda parameters, function arguments.
@@ -78,6 +139,12 @@ pub struct Program<'f> {
     budget: Budget,
     /// User-defined function calls under evaluation.
     function_depth: Cell<usize>,
+    /// The imported files of the program tree; the entry program owns them (`imports_owner`),
+    /// the modules and imported files it reaches share them.
+    imports: Weak<Imports<'f>>,
+    imports_owner: Option<Rc<Imports<'f>>>,
+    /// Problems found while evaluating (a module that is not a template): FL001.
+    diagnostics: Rc<RefCell<Vec<Diagnostic>>>,
 }
 
 fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
@@ -92,6 +159,7 @@ impl<'f> Program<'f> {
         params: HashMap<String, Value>,
     ) -> Option<Program<'f>> {
         let (file, ast) = files.by_path.get(path)?;
+        let imports = Rc::new(Imports::default());
         Some(Program {
             files,
             file: *file,
@@ -110,7 +178,29 @@ impl<'f> Program<'f> {
             uncounted: RefCell::default(),
             budget: Budget::default(),
             function_depth: Cell::new(0),
+            imports: Rc::downgrade(&imports),
+            imports_owner: Some(imports),
+            diagnostics: Rc::default(),
         })
+    }
+
+    /// A program for another file of the same tree (a module, an imported file): it shares this
+    /// one's budget, imports and diagnostics, one level deeper.
+    fn child(&self, path: &Path, params: HashMap<String, Value>) -> Option<Program<'f>> {
+        let mut child = Program::new(self.files, path, params)?;
+        child.budget = self.budget.clone();
+        child.depth = self.depth + 1;
+        child.subscription = self.subscription.clone();
+        child.resource_group = self.resource_group.clone();
+        child.imports = self.imports.clone();
+        child.imports_owner = None;
+        child.diagnostics = self.diagnostics.clone();
+        Some(child)
+    }
+
+    /// What evaluating the program found wrong in the files it reads (FL001).
+    pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics.borrow_mut())
     }
 
     fn statements(&self) -> impl Iterator<Item = &'f Statement> {
@@ -164,6 +254,12 @@ impl<'f> Program<'f> {
                 Statement::Module(m) if m.name.name == name => return self.module_value(m),
                 _ => {}
             }
+        }
+        if let Some((from, exported)) = self.import_of(name) {
+            return self.imported_value(from, exported);
+        }
+        if let Some(from) = self.namespace(name) {
+            return self.namespace_value(from);
         }
         // Nested resources are addressed by their own symbolic name too.
         if let Some(r) = self
@@ -249,6 +345,14 @@ impl<'f> Program<'f> {
             ExprKind::Ident(name) => self.symbol(name, locals),
             ExprKind::Object(_) | ExprKind::Array(_) => self.node(expr, locals).value(),
             ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.eval(inner, locals),
+            // `ns.x` after `import * as ns from '...'`: only the symbol read is evaluated.
+            ExprKind::Member { base, name, .. }
+                if let ExprKind::Ident(ns) = &base.kind
+                    && locals.get(ns).is_none()
+                    && let Some(from) = self.namespace(ns) =>
+            {
+                self.imported_value(from, &name.name)
+            }
             ExprKind::Member { base, name, safe } => match self.eval(base, locals) {
                 Value::Object(map) => match map.get(&name.name) {
                     Some(v) => v.clone(),
@@ -396,6 +500,14 @@ impl<'f> Program<'f> {
     }
 
     fn call(&self, callee: Option<&Expr>, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        // `ns.f(...)` after `import * as ns from '...'`.
+        if let Some(base) = callee
+            && let ExprKind::Ident(ns) = &base.kind
+            && locals.get(ns).is_none()
+            && let Some(from) = self.namespace(ns)
+        {
+            return self.call_imported(from, name, self.args(args, locals));
+        }
         // `sys.x(...)` and `az.x(...)` are the built-ins; a call on anything else is a resource
         // method (`kv.getSecret(...)`, `st.listKeys()`): secrets at deployment.
         if let Some(base) = callee
@@ -472,26 +584,11 @@ impl<'f> Program<'f> {
                 Value::unknown(format!("`{name}()` reads secrets at deployment"))
             }
             _ => {
-                if let Some(f) = self.statements().find_map(|s| match s {
-                    Statement::Func(f) if f.name.name == name => Some(f),
-                    _ => None,
-                }) {
-                    // A function that calls itself would exhaust the stack, and one that calls
-                    // itself twice doubles its calls at each level: both are bounded.
-                    if self.function_depth.get() >= MAX_FUNCTION_DEPTH {
-                        return Value::unknown(format!("`{name}()` recurses too deep"));
-                    }
-                    if let Err(u) = self.budget.iterations(1) {
-                        return Value::Unknown(u);
-                    }
-                    let mut inner = Locals::default();
-                    for (p, v) in f.params.iter().zip(self.args(args, locals)) {
-                        inner = inner.with(&p.name.name, v);
-                    }
-                    self.function_depth.set(self.function_depth.get() + 1);
-                    let value = self.eval(&f.body, &inner);
-                    self.function_depth.set(self.function_depth.get() - 1);
+                if let Some(value) = self.apply_function(name, || self.args(args, locals)) {
                     return value;
+                }
+                if let Some((from, exported)) = self.import_of(name) {
+                    return self.call_imported(from, exported, self.args(args, locals));
                 }
                 if let Err(u) = self.budget.check_iterations() {
                     return Value::Unknown(u);
@@ -510,6 +607,204 @@ impl<'f> Program<'f> {
                     Err(u) => Value::Unknown(u),
                 }
             }
+        }
+    }
+
+    /// A user-defined function of this file applied to its arguments; `None` when the file
+    /// declares no function `name`.
+    fn apply_function(&self, name: &str, args: impl FnOnce() -> Vec<Value>) -> Option<Value> {
+        let f = self.statements().find_map(|s| match s {
+            Statement::Func(f) if f.name.name == name => Some(f),
+            _ => None,
+        })?;
+        // A function that calls itself would exhaust the stack, and one that calls itself twice
+        // doubles its calls at each level: both are bounded.
+        if self.function_depth.get() >= MAX_FUNCTION_DEPTH {
+            return Some(Value::unknown(format!("`{name}()` recurses too deep")));
+        }
+        if let Err(u) = self.budget.iterations(1) {
+            return Some(Value::Unknown(u));
+        }
+        let mut inner = Locals::default();
+        for (p, v) in f.params.iter().zip(args()) {
+            inner = inner.with(&p.name.name, v);
+        }
+        self.function_depth.set(self.function_depth.get() + 1);
+        let value = self.eval(&f.body, &inner);
+        self.function_depth.set(self.function_depth.get() - 1);
+        Some(value)
+    }
+
+    // ----- imports -------------------------------------------------------------------------------
+
+    /// `import {exported as name} from ...` (or `{name}`): the source and the exported name.
+    fn import_of(&self, name: &str) -> Option<(&'f Expr, &'f str)> {
+        self.statements().find_map(|s| match s {
+            Statement::Import(i) => match &i.symbols {
+                ImportSymbols::List(items) => items
+                    .iter()
+                    .find(|item| item.alias.as_ref().unwrap_or(&item.name).name == name)
+                    .map(|item| (&i.from, item.name.name.as_str())),
+                ImportSymbols::Wildcard { .. } => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// `import * as name from ...`: the source.
+    fn namespace(&self, name: &str) -> Option<&'f Expr> {
+        self.statements().find_map(|s| match s {
+            Statement::Import(i) => match &i.symbols {
+                ImportSymbols::Wildcard { alias } if alias.name == name => Some(&i.from),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// The file an import names: a Bicep program (evaluated once for the program tree) or a
+    /// compiled template.
+    fn imported_file(&self, from: &Expr) -> Result<Imported<'f>, Unknown> {
+        let Some(reference) = from.as_str() else {
+            return Err(Unknown::error("an import path must be a string literal"));
+        };
+        match self.resolve(&reference).map_err(|u| u.unknown())? {
+            Resolved::Template(file, json) => Ok(Imported::Template(file, json)),
+            Resolved::Bicep(path) => {
+                let imports = self
+                    .imports
+                    .upgrade()
+                    .ok_or_else(|| Unknown::new("imports are read only during evaluation"))?;
+                if let Some(program) = imports.borrow().get(&path) {
+                    return Ok(Imported::Bicep(program.clone()));
+                }
+                if self.depth >= MAX_MODULE_DEPTH {
+                    return Err(Unknown::new(format!(
+                        "imports from {} nest too deep",
+                        path.display()
+                    )));
+                }
+                let program = self.child(&path, HashMap::new()).ok_or_else(|| {
+                    Unknown::new(format!("imported file {} was not found", path.display()))
+                })?;
+                let program = Rc::new(program);
+                imports.borrow_mut().insert(path, program.clone());
+                Ok(Imported::Bicep(program))
+            }
+        }
+    }
+
+    /// An exported variable of the file `from` names, evaluated in that file's scope.
+    fn imported_value(&self, from: &Expr, name: &str) -> Value {
+        match self.imported_file(from) {
+            Ok(Imported::Bicep(program)) => program.symbol(name, &Locals::default()),
+            Ok(Imported::Template(file, json)) => arm_frontend::exported_variable(json, file, name),
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
+    /// `ns` itself after `import * as ns`: an object of the file's exported variables.
+    fn namespace_value(&self, from: &Expr) -> Value {
+        match self.imported_file(from) {
+            Ok(Imported::Bicep(program)) => Value::Object(
+                program
+                    .statements()
+                    .filter_map(|s| match s {
+                        Statement::Var(v) if is_exported(&v.decorators) => Some((
+                            v.name.name.clone(),
+                            program.symbol(&v.name.name, &Locals::default()),
+                        )),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Ok(Imported::Template(file, json)) => Value::Object(
+                arm_frontend::exported_variable_names(json)
+                    .into_iter()
+                    .map(|n| {
+                        let value = arm_frontend::exported_variable(json, file, &n);
+                        (n, value)
+                    })
+                    .collect(),
+            ),
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
+    /// An exported function of the file `from` names, applied in that file's scope.
+    fn call_imported(&self, from: &Expr, name: &str, values: Vec<Value>) -> Value {
+        match self.imported_file(from) {
+            Ok(Imported::Bicep(program)) => {
+                program.apply_function(name, || values).unwrap_or_else(|| {
+                    Value::error(format!("`{name}` is not a function of the imported file"))
+                })
+            }
+            Ok(Imported::Template(file, json)) => {
+                arm_frontend::apply_exported_function(json, file, name, values)
+            }
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
+    /// What a module or import path names: a Bicep file, or a compiled template (a local `.json`
+    /// file, a registry module in the Bicep cache).
+    fn resolve(&self, reference: &str) -> Result<Resolved<'f>, Unread> {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        let local = |p: &str| crate::frontend::terraform::normalize(&dir.join(p));
+        let (path, template_spec) = match target(reference) {
+            Target::Bicep(p) => return Ok(Resolved::Bicep(local(p))),
+            Target::Template(p) => (local(p), false),
+            Target::Registry(r) => {
+                let not_restored = |why: String| Unread::NotRestored {
+                    reference: r.to_string(),
+                    why,
+                };
+                match self.files.registry.get(&(self.path.clone(), r.to_string())) {
+                    Some(Ok(Cached {
+                        main,
+                        template_spec,
+                    })) => match self.files.templates.get(main) {
+                        Some((_, Some(_))) => (main.clone(), *template_spec),
+                        Some((_, None)) => {
+                            return Err(not_restored(format!(
+                                "{} is not readable JSON",
+                                main.display()
+                            )));
+                        }
+                        None => {
+                            return Err(not_restored(format!("no {}", main.display())));
+                        }
+                    },
+                    Some(Err(why)) => return Err(not_restored(why.clone())),
+                    None => return Err(not_restored("the cache is not read here".into())),
+                }
+            }
+        };
+        let not_template = || {
+            Unread::NotTemplate(format!(
+                "{} is not an ARM template: the module cannot be read",
+                path.display()
+            ))
+        };
+        match self.files.templates.get(&path) {
+            Some((file, Some(json))) => {
+                let template = if template_spec {
+                    json.get("properties").and_then(|p| p.get("mainTemplate"))
+                } else {
+                    Some(json)
+                };
+                match template {
+                    Some(t) if arm_frontend::classify(t) == Some(arm_frontend::Kind::Template) => {
+                        Ok(Resolved::Template(*file, t))
+                    }
+                    _ => Err(not_template()),
+                }
+            }
+            Some((_, None)) => Err(not_template()),
+            None => Err(Unread::Missing(Unknown::new(format!(
+                "template {} was not found",
+                path.display()
+            )))),
         }
     }
 
@@ -996,28 +1291,17 @@ impl<'f> Program<'f> {
 
     // ----- modules -------------------------------------------------------------------------------
 
-    fn module_path(&self, decl: &ast::ModuleDecl) -> Option<PathBuf> {
-        let path = decl.path.as_str()?;
-        // Registry modules (`br:`, `ts:`) are not downloaded; an ARM JSON module is not read as
-        // Bicep (its outputs stay unknown).
-        if !super::references::is_local_module(&path) {
-            return None;
+    fn resolve_module(&self, decl: &ast::ModuleDecl) -> Result<Resolved<'f>, Unread> {
+        match decl.path.as_str() {
+            Some(path) => self.resolve(&path),
+            None => Err(Unread::Missing(Unknown::error(
+                "a module path must be a string literal",
+            ))),
         }
-        let dir = self.path.parent()?;
-        Some(crate::frontend::terraform::normalize(&dir.join(path)))
     }
 
-    /// The module's instances, each a program with the module's parameters.
-    fn module_programs(
-        &self,
-        decl: &'f ast::ModuleDecl,
-    ) -> Result<Vec<(String, Program<'f>)>, Unknown> {
-        let path = self.module_path(decl).ok_or_else(|| {
-            Unknown::new(format!(
-                "module `{}` comes from a registry, which foundry-lint does not download",
-                decl.name.name
-            ))
-        })?;
+    /// The module's instances (loop iterations whose condition holds), with their parameters.
+    fn module_instances(&self, decl: &'f ast::ModuleDecl) -> Result<Vec<ModuleInstance>, Unknown> {
         if self.depth >= MAX_MODULE_DEPTH {
             return Err(Unknown::new(format!(
                 "module `{}` nests too deep (does it call itself?)",
@@ -1056,43 +1340,91 @@ impl<'f> Program<'f> {
                 format!("{}module.{}", self.prefix, decl.name.name)
             };
             self.budget.modules(1)?;
-            let Some(mut program) = Program::new(self.files, &path, params) else {
+            let resource_group = match body.property("scope").map(|p| self.eval(&p.value, &locals))
+            {
+                Some(Value::Object(map)) => map
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&self.resource_group)
+                    .to_string(),
+                _ => self.resource_group.clone(),
+            };
+            out.push(ModuleInstance {
+                address,
+                params,
+                resource_group,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The call chain to a module instance.
+    fn via_module(&self, decl: &ast::ModuleDecl, instance: &ModuleInstance) -> Vec<(String, Span)> {
+        let mut via = self.via.clone();
+        via.push((instance.address.clone(), span(self.file, &decl.name.span)));
+        via
+    }
+
+    /// A Bicep module's instances, each a program with the module's parameters.
+    fn module_programs(
+        &self,
+        decl: &'f ast::ModuleDecl,
+        path: &Path,
+    ) -> Result<Vec<Program<'f>>, Unknown> {
+        let mut out = Vec::new();
+        for instance in self.module_instances(decl)? {
+            let via = self.via_module(decl, &instance);
+            let Some(mut program) = self.child(path, instance.params) else {
                 return Err(Unknown::new(format!(
                     "module file {} was not found",
                     path.display()
                 )));
             };
-            program.budget = self.budget.clone();
-            program.depth = self.depth + 1;
-            program.prefix = format!("{address}.");
-            program.subscription = self.subscription.clone();
-            program.resource_group =
-                match body.property("scope").map(|p| self.eval(&p.value, &locals)) {
-                    Some(Value::Object(map)) => map
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or(&self.resource_group)
-                        .to_string(),
-                    _ => self.resource_group.clone(),
-                };
-            program.via = self.via.clone();
-            program
-                .via
-                .push((address.clone(), span(self.file, &decl.name.span)));
-            out.push((address, program));
+            program.prefix = format!("{}.", instance.address);
+            program.resource_group = instance.resource_group;
+            program.via = via;
+            out.push(program);
         }
         Ok(out)
     }
 
+    /// How a compiled template module instance is called.
+    fn template_call<'a>(
+        &'a self,
+        instance: &'a ModuleInstance,
+        params: &'a HashMap<String, Value>,
+    ) -> arm_frontend::ModuleCall<'a> {
+        arm_frontend::ModuleCall {
+            parameters: params,
+            resource_group: &instance.resource_group,
+            subscription: &self.subscription,
+            budget: self.budget.clone(),
+        }
+    }
+
     fn module_value(&self, decl: &'f ast::ModuleDecl) -> Value {
-        let programs = match self.module_programs(decl) {
-            Ok(p) => p,
+        let outputs: Result<Vec<Value>, Unknown> = match self.resolve_module(decl) {
+            Ok(Resolved::Bicep(path)) => self
+                .module_programs(decl, &path)
+                .map(|programs| programs.iter().map(Program::outputs).collect()),
+            Ok(Resolved::Template(file, json)) => self.module_instances(decl).map(|instances| {
+                instances
+                    .iter()
+                    .map(|i| {
+                        let params = arm_parameters(&i.params);
+                        self.template_call(i, &params).outputs(json, file)
+                    })
+                    .collect()
+            }),
+            Err(unread) => Err(unread.unknown()),
+        };
+        let values: Vec<Value> = match outputs {
+            Ok(outputs) => outputs
+                .into_iter()
+                .map(|o| Value::Object(BTreeMap::from([("outputs".to_string(), o)])))
+                .collect(),
             Err(u) => return Value::Unknown(u),
         };
-        let values: Vec<Value> = programs
-            .iter()
-            .map(|(_, p)| Value::Object(BTreeMap::from([("outputs".to_string(), p.outputs())])))
-            .collect();
         match &decl.value.kind {
             ExprKind::For { .. } => Value::List(values),
             _ => values.into_iter().next().unwrap_or_else(|| {
@@ -1124,27 +1456,68 @@ impl<'f> Program<'f> {
         }
         model.uncounted.append(&mut self.uncounted.borrow_mut());
         for statement in self.statements() {
-            let Statement::Module(m) = statement else {
-                continue;
-            };
-            match self.module_programs(m) {
-                Ok(programs) => {
-                    for (_, program) in programs {
-                        program.lower_into(model);
+            match statement {
+                Statement::Module(m) => self.lower_module(m, model),
+                Statement::Import(i) => {
+                    if let Some(reference) = i.from.as_str()
+                        && let Err(unread) = self.resolve(&reference)
+                    {
+                        self.report_unread(unread, &i.from.span, model);
                     }
                 }
-                Err(_) if self.module_path(m).is_none() => {
-                    model.opaque_calls.push(OpaqueCall {
-                        origin: Origin {
-                            address: format!("{}module.{}", self.prefix, m.name.name),
-                            span: span(self.file, &m.name.span),
-                            via: self.via.clone(),
-                        },
-                        arguments: self.registry_call_arguments(m),
-                    });
-                }
-                Err(_) => {}
+                _ => {}
             }
+        }
+    }
+
+    fn lower_module(&self, m: &'f ast::ModuleDecl, model: &mut Model) {
+        match self.resolve_module(m) {
+            Ok(Resolved::Bicep(path)) => {
+                for program in self.module_programs(m, &path).unwrap_or_default() {
+                    program.lower_into(model);
+                }
+            }
+            Ok(Resolved::Template(file, json)) => {
+                for instance in self.module_instances(m).unwrap_or_default() {
+                    let params = arm_parameters(&instance.params);
+                    let via = self.via_module(m, &instance);
+                    self.template_call(&instance, &params)
+                        .lower_into(json, file, &via, model);
+                }
+            }
+            Err(Unread::Missing(_)) => {}
+            Err(unread) => {
+                model.opaque_calls.push(OpaqueCall {
+                    origin: Origin {
+                        address: format!("{}module.{}", self.prefix, m.name.name),
+                        span: span(self.file, &m.name.span),
+                        via: self.via.clone(),
+                    },
+                    arguments: self.registry_call_arguments(m),
+                });
+                self.report_unread(unread, &m.path.span, model);
+            }
+        }
+    }
+
+    /// A registry source the cache does not hold is noted (once per source, by the engine); a
+    /// source that is not a template is FL001 where it is named.
+    fn report_unread(&self, unread: Unread, at: &std::ops::Range<usize>, model: &mut Model) {
+        match unread {
+            Unread::NotRestored { reference, .. } => model.unread_modules.push(UnreadModule {
+                origin: Origin {
+                    address: reference.clone(),
+                    span: span(self.file, at),
+                    via: self.via.clone(),
+                },
+                source: reference,
+                restore: format!("bicep restore {}", self.path.display()),
+            }),
+            Unread::NotTemplate(message) => self.diagnostics.borrow_mut().push(Diagnostic {
+                span: span(self.file, at),
+                message,
+            }),
+            Unread::Missing(_) => {}
         }
     }
 
@@ -1218,6 +1591,19 @@ fn condition(value: &Expr) -> Option<&Expr> {
         ExprKind::For { body, .. } => condition(body),
         _ => None,
     }
+}
+
+/// A module's parameters as an ARM template reads them (names are case-insensitive there).
+fn arm_parameters(params: &HashMap<String, Value>) -> HashMap<String, Value> {
+    params
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect()
+}
+
+/// `@export()` on a declaration.
+fn is_exported(decorators: &[ast::Decorator]) -> bool {
+    decorators.iter().any(|d| d.name() == Some("export"))
 }
 
 /// `utcNow()` and `newGuid()` defaults: unique per deployment, the same everywhere in it.
