@@ -244,49 +244,53 @@ fn check_model(model: &Model, settings: &Settings, want_unresolved: bool) -> Vec
 
 /// A declaration whose instances could not be counted: nothing in it was checked.
 fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
-    let rule = &crate::rules::unresolved_value::RULE;
-    let mut finding = Finding {
-        rule,
-        severity: rule.severity,
-        message: format!(
+    engine_note(
+        &u.origin,
+        format!(
             "`{}` was not checked: its instances cannot be counted ({})",
             u.origin.address,
             u.reason.reason()
         ),
-        help: "give the count in a tfvars file, with --var or a parameter file, or accept that it is checked at deploy time".into(),
-        span: u.origin.span,
-        resource: None,
-        related: Vec::new(),
-        trace: None,
-        scopes: Vec::new(),
-    };
-    finding.origin(&u.origin);
-    finding
+        "give the count in a tfvars file, with --var or a parameter file, or accept that it is checked at deploy time".into(),
+    )
 }
 
 /// A module source no cache holds: one note per source for the whole run, at the first place
 /// (in report order) that names it.
 fn unread_module_note(u: &crate::model::UnreadModule) -> Finding {
-    let rule = &crate::rules::unresolved_value::RULE;
-    let mut finding = Finding {
-        rule,
-        severity: rule.severity,
-        message: format!(
+    engine_note(
+        &u.origin,
+        format!(
             "module source `{}` is not restored on this machine: what it deploys was not checked",
             u.source
         ),
-        help: format!(
+        format!(
             "run `{}` (or `az bicep restore`) before linting; foundry-lint reads the Bicep cache and never downloads",
             u.restore
         )
         .into(),
-        span: u.origin.span,
+    )
+}
+
+/// An FL002 note the engine makes from the model (not from a rule).
+fn engine_note(
+    origin: &crate::model::Origin,
+    message: String,
+    help: std::borrow::Cow<'static, str>,
+) -> Finding {
+    let rule = &crate::rules::unresolved_value::RULE;
+    let mut finding = Finding {
+        rule,
+        severity: rule.severity,
+        message,
+        help,
+        span: origin.span,
         resource: None,
         related: Vec::new(),
         trace: None,
         scopes: Vec::new(),
     };
-    finding.origin(&u.origin);
+    finding.origin(origin);
     finding
 }
 

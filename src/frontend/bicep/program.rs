@@ -1458,11 +1458,13 @@ impl<'f> Program<'f> {
         for statement in self.statements() {
             match statement {
                 Statement::Module(m) => self.lower_module(m, model),
+                // An import that is not restored is not noted: most import only types, which
+                // nothing here evaluates; a value it would give is unknown, and says why.
                 Statement::Import(i) => {
                     if let Some(reference) = i.from.as_str()
-                        && let Err(unread) = self.resolve(&reference)
+                        && let Err(Unread::NotTemplate(message)) = self.resolve(&reference)
                     {
-                        self.report_unread(unread, &i.from.span, model);
+                        self.report_unread(Unread::NotTemplate(message), &i.from.span, model);
                     }
                 }
                 _ => {}
@@ -1641,4 +1643,94 @@ pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String
         })
         .collect();
     Some((template, values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The outputs of `main.bicep` among `files` (path, text), evaluated with its defaults.
+    fn outputs(files: &[(&str, &str)]) -> BTreeMap<String, Value> {
+        let mut parsed = Files::default();
+        for (i, (path, text)) in files.iter().enumerate() {
+            let (file, errors) = super::super::parse(text);
+            assert!(errors.is_empty(), "{path}: {errors:?}");
+            parsed
+                .by_path
+                .insert(PathBuf::from(path), (FileId(i as u32), file));
+        }
+        let program = Program::new(&parsed, Path::new("main.bicep"), HashMap::new()).unwrap();
+        match program.outputs() {
+            Value::Object(map) => map,
+            other => panic!("outputs: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn imported_values_and_functions_evaluate_in_their_own_file() {
+        let out = outputs(&[
+            (
+                "main.bicep",
+                "import * as types from 'lib/types.bicep'\n\
+                 import { prefix as p, zones } from 'lib/types.bicep'\n\
+                 param b string = '${a}-x'\n\
+                 param a string = types.zones[0]\n\
+                 output all object = types\n\
+                 output subnet string = p('10.0.0.0/16')\n\
+                 output viaNs string = types.prefix('10.1.0.0/16')\n\
+                 output b string = b\n\
+                 output count int = length(zones)\n",
+            ),
+            (
+                "lib/types.bicep",
+                "@export()\nvar zones = ['privatelink.${suffix}']\nvar suffix = 'blob.core.windows.net'\n\
+                 @export()\nfunc prefix(base string) string => cidrSubnet(base, size, 0)\nvar size = 24\n",
+            ),
+        ]);
+        let s = |v: &str| Value::String(v.into());
+        assert_eq!(out["subnet"], s("10.0.0.0/24"));
+        assert_eq!(out["viaNs"], s("10.1.0.0/24"));
+        assert_eq!(out["b"], s("privatelink.blob.core.windows.net-x"));
+        assert_eq!(out["count"], Value::Number(1.0));
+        assert_eq!(
+            out["all"],
+            Value::Object(BTreeMap::from([(
+                "zones".into(),
+                Value::List(vec![s("privatelink.blob.core.windows.net")])
+            )]))
+        );
+    }
+
+    #[test]
+    fn files_that_import_each_other_end_in_an_error_not_a_stack_overflow() {
+        let out = outputs(&[
+            (
+                "main.bicep",
+                "import { x } from 'a.bicep'\nimport * as b from 'b.bicep'\n\
+                 output x string = x\noutput y string = b.f('1')\n",
+            ),
+            (
+                "a.bicep",
+                "import { y, f } from 'b.bicep'\n@export()\nvar x = y\n@export()\nfunc g(v string) string => f(v)\n",
+            ),
+            (
+                "b.bicep",
+                "import { x, g } from 'a.bicep'\n@export()\nvar y = x\n@export()\nfunc f(v string) string => g(v)\n",
+            ),
+        ]);
+        assert!(out["x"].is_unknown(), "{:?}", out["x"]);
+        assert!(out["y"].is_unknown(), "{:?}", out["y"]);
+    }
+
+    #[test]
+    fn an_import_that_is_not_restored_is_unknown_and_says_how_to_restore_it() {
+        let out = outputs(&[(
+            "main.bicep",
+            "import { zones } from 'br/public:avm/utl/types/avm-common-types:0.5.1'\noutput z array = zones\n",
+        )]);
+        let Value::Unknown(u) = &out["z"] else {
+            panic!("{:?}", out["z"]);
+        };
+        assert!(u.reason().contains("bicep restore"), "{}", u.reason());
+    }
 }
