@@ -34,6 +34,7 @@ pub(super) struct BicepInputs {
 /// cannot be read is left out: the module is not restored.
 pub(super) fn read_bicep(
     paths: Vec<PathBuf>,
+    json_read: &[FileId],
     cache_root: Option<PathBuf>,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
@@ -65,20 +66,27 @@ pub(super) fn read_bicep(
         files: read,
         ..BicepInputs::default()
     };
-    let mut local: Vec<PathBuf> = inputs
-        .files
-        .values()
-        .flat_map(|(_, r)| r.templates.iter())
-        .filter(|t| t.is_file())
-        .cloned()
+    let already: HashMap<PathBuf, FileId> = json_read
+        .iter()
+        .map(|&id| (terraform::normalize(&sources.get(id).path), id))
         .collect();
+    let mut local: Vec<PathBuf> = Vec::new();
+    for template in inputs.files.values().flat_map(|(_, r)| r.templates.iter()) {
+        match already.get(template) {
+            Some(&id) => {
+                inputs.templates.insert(template.clone(), id);
+            }
+            None if template.is_file() => local.push(template.clone()),
+            None => {}
+        }
+    }
     local.sort();
     local.dedup();
     let ids = read_files(&local, sources, diagnostics);
-    inputs.templates = ids
-        .into_iter()
-        .map(|id| (terraform::normalize(&sources.get(id).path), id))
-        .collect();
+    inputs.templates.extend(
+        ids.into_iter()
+            .map(|id| (terraform::normalize(&sources.get(id).path), id)),
+    );
     let mut cache = bicep::registry::Cache::new(cache_root);
     let mut named: Vec<(&PathBuf, &String)> = inputs
         .files

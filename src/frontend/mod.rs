@@ -307,13 +307,16 @@ pub fn load(
     let (bicep_paths, json_files): (Vec<PathBuf>, Vec<PathBuf>) = json_files
         .into_iter()
         .partition(|p| p.extension().is_some_and(|e| e != "json"));
+    let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
+    // A local `.json` module among the scanned files is the same source for both front ends,
+    // so that a finding both report is reported once.
     let (bicep_files, bicep_scanned) = read_bicep(
         bicep_paths,
+        &json_ids,
         options.bicep_cache.clone(),
         &mut sources,
         &mut diagnostics,
     );
-    let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
     let cli_parameters: Vec<PathBuf> = options
         .parameters
         .iter()
