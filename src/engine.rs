@@ -341,9 +341,12 @@ impl<'a> Checker<'a> {
         let mut outcome = Outcome::default();
         let mut noted: HashSet<String> = HashSet::new();
         for mut d in deliveries {
-            for unread in &d.unread_modules {
-                if self.want_unresolved && noted.insert(unread.source.clone()) {
-                    d.findings.push(unread_module_note(unread));
+            for unread in std::mem::take(&mut d.unread_modules) {
+                if noted.insert(unread.source.clone()) {
+                    if self.want_unresolved {
+                        d.findings.push(unread_module_note(&unread));
+                    }
+                    outcome.unread_modules.push(unread);
                 }
             }
             checked.push((d.findings, d.environment));
@@ -398,6 +401,8 @@ impl ModelSink for Checker<'_> {
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub capacity: Vec<crate::model::CapacityEstimate>,
+    /// Module sources no cache holds, once each, in report order.
+    pub unread_modules: Vec<crate::model::UnreadModule>,
     pub models: Vec<Model>,
 }
 

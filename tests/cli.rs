@@ -735,3 +735,52 @@ fn given_files_that_are_not_infrastructure_code_are_ignored_silently() {
     assert!(out.stdout.is_empty(), "{}", stdout(&out));
     assert!(out.stderr.is_empty());
 }
+
+#[test]
+fn registry_modules_no_cache_holds_are_listed_once_each_with_the_restore_command() {
+    let stack = "fixtures/bicep/registry-modules";
+    let out = run(&[
+        stack,
+        "--bicep-cache",
+        "no-such-cache",
+        "--fail-on",
+        "never",
+    ]);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("not restored: "))
+        .collect();
+    // Six module calls name six sources; the imports are not listed (they give types and
+    // values, whose notes say how to restore them).
+    assert_eq!(lines.len(), 6, "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.ends_with(&format!("(run `bicep restore {stack}/main.bicep`)"))),
+        "{text}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("`br/public:avm/res/network/virtual-network:0.9.0`"))
+            .count(),
+        1,
+        "{text}"
+    );
+    // With the cache, only the source it does not hold is listed.
+    let text = stdout(&run(&[stack, "--fail-on", "never"]));
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("not restored: "))
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains("`br/public:avm/res/insights/component:0.4.0`"),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains("`br/contoso:network/truncated:1.0`"),
+        "{text}"
+    );
+}

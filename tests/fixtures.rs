@@ -201,6 +201,7 @@ fn the_in_memory_loader_agrees_with_the_goldens() {
             sources: &workspace.sources,
             models: &outcome.models,
             capacity: &outcome.capacity,
+            unread_modules: &outcome.unread_modules,
             settings: &settings,
             color: false,
         }
