@@ -239,7 +239,6 @@ pub fn run(args: &Args) -> Result<i32, String> {
     let engine::Outcome {
         mut findings,
         capacity,
-        unread_modules,
         models,
     } = outcome;
     if args.dump_model {
@@ -266,7 +265,6 @@ pub fn run(args: &Args) -> Result<i32, String> {
         sources: &workspace.sources,
         models: &models,
         capacity: &capacity,
-        unread_modules: &unread_modules,
         settings: &settings,
         color,
     };

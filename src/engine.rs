@@ -5,7 +5,6 @@ use crate::model::Model;
 use crate::settings::Settings;
 use crate::source::Span;
 use crate::value::Unknown;
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Mutex;
 
@@ -244,53 +243,23 @@ fn check_model(model: &Model, settings: &Settings, want_unresolved: bool) -> Vec
 
 /// A declaration whose instances could not be counted: nothing in it was checked.
 fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
-    engine_note(
-        &u.origin,
-        format!(
-            "`{}` was not checked: its instances cannot be counted ({})",
-            u.origin.address,
-            u.reason.reason()
-        ),
-        "give the count in a tfvars file, with --var or a parameter file, or accept that it is checked at deploy time".into(),
-    )
-}
-
-/// A module source no cache holds: one note per source for the whole run, at the first place
-/// (in report order) that names it.
-fn unread_module_note(u: &crate::model::UnreadModule) -> Finding {
-    engine_note(
-        &u.origin,
-        format!(
-            "module source `{}` is not restored on this machine: what it deploys was not checked",
-            u.source
-        ),
-        format!(
-            "run `{}` (or `az bicep restore`) before linting; foundry-lint reads the Bicep cache and never downloads",
-            u.restore
-        )
-        .into(),
-    )
-}
-
-/// An FL002 note the engine makes from the model (not from a rule).
-fn engine_note(
-    origin: &crate::model::Origin,
-    message: String,
-    help: std::borrow::Cow<'static, str>,
-) -> Finding {
     let rule = &crate::rules::unresolved_value::RULE;
     let mut finding = Finding {
         rule,
         severity: rule.severity,
-        message,
-        help,
-        span: origin.span,
+        message: format!(
+            "`{}` was not checked: its instances cannot be counted ({})",
+            u.origin.address,
+            u.reason.reason()
+        ),
+        help: "give the count in a tfvars file, with --var or a parameter file, or accept that it is checked at deploy time".into(),
+        span: u.origin.span,
         resource: None,
         related: Vec::new(),
         trace: None,
         scopes: Vec::new(),
     };
-    finding.origin(origin);
+    finding.origin(&u.origin);
     finding
 }
 
@@ -311,7 +280,6 @@ struct Delivery {
     findings: Vec<Finding>,
     capacity: Vec<crate::model::CapacityEstimate>,
     environment: Option<Span>,
-    unread_modules: Vec<crate::model::UnreadModule>,
     model: Option<Model>,
     withdrawn: bool,
 }
@@ -339,16 +307,7 @@ impl<'a> Checker<'a> {
         deliveries.sort_by_key(|d| d.order);
         let mut checked = Vec::new();
         let mut outcome = Outcome::default();
-        let mut noted: HashSet<String> = HashSet::new();
-        for mut d in deliveries {
-            for unread in std::mem::take(&mut d.unread_modules) {
-                if noted.insert(unread.source.clone()) {
-                    if self.want_unresolved {
-                        d.findings.push(unread_module_note(&unread));
-                    }
-                    outcome.unread_modules.push(unread);
-                }
-            }
+        for d in deliveries {
             checked.push((d.findings, d.environment));
             outcome.models.extend(d.model);
             outcome.capacity.extend(d.capacity);
@@ -368,7 +327,6 @@ impl ModelSink for Checker<'_> {
             findings,
             capacity: model.capacity_estimates(&self.settings.agent_subnet),
             environment: model.environment,
-            unread_modules: model.unread_modules.clone(),
             model: self.keep_models.then_some(model),
             withdrawn: false,
         };
@@ -388,7 +346,6 @@ impl ModelSink for Checker<'_> {
         if let Some(d) = deliveries.get_mut(delivery) {
             d.withdrawn = true;
             d.findings = Vec::new();
-            d.unread_modules = Vec::new();
             d.capacity = Vec::new();
             d.model = None;
         }
@@ -401,8 +358,6 @@ impl ModelSink for Checker<'_> {
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub capacity: Vec<crate::model::CapacityEstimate>,
-    /// Module sources no cache holds, once each, in report order.
-    pub unread_modules: Vec<crate::model::UnreadModule>,
     pub models: Vec<Model>,
 }
 

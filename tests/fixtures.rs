@@ -201,7 +201,6 @@ fn the_in_memory_loader_agrees_with_the_goldens() {
             sources: &workspace.sources,
             models: &outcome.models,
             capacity: &outcome.capacity,
-            unread_modules: &outcome.unread_modules,
             settings: &settings,
             color: false,
         }

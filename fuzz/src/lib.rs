@@ -86,7 +86,6 @@ pub fn lint_texts(files: &[(&str, &str)], settings: &Settings, selection: &Selec
         sources: &workspace.sources,
         models: &outcome.models,
         capacity: &outcome.capacity,
-        unread_modules: &outcome.unread_modules,
         settings,
         color: false,
     };

@@ -309,17 +309,17 @@ pub struct OpaqueCall {
     pub origin: Origin,
     /// Every string among its arguments (ids, names).
     pub arguments: Vec<String>,
+    /// Set when the module could be read had its toolchain restored it.
+    pub not_restored: Option<NotRestored>,
 }
 
-/// A module source no local cache holds (a Bicep registry module `bicep restore` has not
-/// fetched): nothing it deploys was read.
+/// A registry or git module that no local cache holds: what it is and how to restore it.
 #[derive(Clone, Debug)]
-pub struct UnreadModule {
-    /// Where the source is named (the module call or import).
-    pub origin: Origin,
-    /// The source as written (`br/public:avm/res/network/virtual-network:0.9.0`).
+pub struct NotRestored {
+    /// The source as the call writes it (`Azure/avm-res-network-virtualnetwork/azurerm`,
+    /// `br/public:avm/res/network/virtual-network:0.9.0`).
     pub source: String,
-    /// The command that would restore it.
+    /// The command that restores it (`terraform init -backend=false` in `infra`).
     pub restore: String,
 }
 
@@ -377,7 +377,6 @@ pub struct Model {
     pub connections: Vec<Connection>,
     pub uncounted: Vec<Uncounted>,
     pub opaque_calls: Vec<OpaqueCall>,
-    pub unread_modules: Vec<UnreadModule>,
     /// How values were computed, by (resource address, span of the value): the expression, then
     /// the locals and variables it came through.
     pub traces: std::collections::HashMap<(String, Span), Trace>,
@@ -418,7 +417,6 @@ impl Model {
         self.connections.extend(other.connections);
         self.uncounted.extend(other.uncounted);
         self.opaque_calls.extend(other.opaque_calls);
-        self.unread_modules.extend(other.unread_modules);
         self.traces.extend(other.traces);
     }
 

@@ -124,7 +124,6 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
     out.push_str(&report.capacity_lines());
-    out.push_str(&report.unread_lines());
     out.push_str(&report.summary_line());
     out.push('\n');
     out

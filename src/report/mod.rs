@@ -31,8 +31,6 @@ pub struct Report<'a> {
     pub models: &'a [crate::model::Model],
     /// The agent subnets' capacity estimates, in model order.
     pub capacity: &'a [crate::model::CapacityEstimate],
-    /// Module sources no cache holds (once each): what they deploy was not checked.
-    pub unread_modules: &'a [crate::model::UnreadModule],
     pub settings: &'a crate::settings::Settings,
     pub color: bool,
 }
@@ -120,19 +118,6 @@ impl Report<'_> {
             ));
         }
         out
-    }
-
-    /// One line per module source that was not read, with the command that restores it.
-    fn unread_lines(&self) -> String {
-        self.unread_modules
-            .iter()
-            .map(|u| {
-                format!(
-                    "not restored: `{}`, so what it deploys was not checked (run `{}`)\n",
-                    u.source, u.restore
-                )
-            })
-            .collect()
     }
 
     fn summary_line(&self) -> String {

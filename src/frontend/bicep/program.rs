@@ -17,7 +17,7 @@ use crate::frontend::arm::{self as arm_frontend};
 use crate::frontend::arm_shape::{self, ArmResource};
 use crate::frontend::builtins::Budget;
 use crate::json::Spanned;
-use crate::model::{Attr, Model, OpaqueCall, Origin, UnreadModule, ids};
+use crate::model::{Attr, Model, NotRestored, OpaqueCall, Origin, ids};
 use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
@@ -1462,9 +1462,9 @@ impl<'f> Program<'f> {
                 // nothing here evaluates; a value it would give is unknown, and says why.
                 Statement::Import(i) => {
                     if let Some(reference) = i.from.as_str()
-                        && let Err(Unread::NotTemplate(message)) = self.resolve(&reference)
+                        && let Err(unread) = self.resolve(&reference)
                     {
-                        self.report_unread(Unread::NotTemplate(message), &i.from.span, model);
+                        self.report_not_template(unread, &i.from.span);
                     }
                 }
                 _ => {}
@@ -1489,6 +1489,13 @@ impl<'f> Program<'f> {
             }
             Err(Unread::Missing(_)) => {}
             Err(unread) => {
+                let not_restored = match &unread {
+                    Unread::NotRestored { reference, .. } => Some(NotRestored {
+                        source: reference.clone(),
+                        restore: format!("run `bicep restore {}`", self.path.display()),
+                    }),
+                    _ => None,
+                };
                 model.opaque_calls.push(OpaqueCall {
                     origin: Origin {
                         address: format!("{}module.{}", self.prefix, m.name.name),
@@ -1496,30 +1503,21 @@ impl<'f> Program<'f> {
                         via: self.via.clone(),
                     },
                     arguments: self.registry_call_arguments(m),
+                    not_restored,
                 });
-                self.report_unread(unread, &m.path.span, model);
+                self.report_not_template(unread, &m.path.span);
             }
         }
     }
 
-    /// A registry source the cache does not hold is noted (once per source, by the engine); a
-    /// source that is not a template is FL001 where it is named.
-    fn report_unread(&self, unread: Unread, at: &std::ops::Range<usize>, model: &mut Model) {
-        match unread {
-            Unread::NotRestored { reference, .. } => model.unread_modules.push(UnreadModule {
-                origin: Origin {
-                    address: reference.clone(),
-                    span: span(self.file, at),
-                    via: self.via.clone(),
-                },
-                source: reference,
-                restore: format!("bicep restore {}", self.path.display()),
-            }),
-            Unread::NotTemplate(message) => self.diagnostics.borrow_mut().push(Diagnostic {
+    /// A module or import source that is JSON but not a template is FL001 where it is named.
+    /// (A registry module the cache does not hold is an opaque call that says so.)
+    fn report_not_template(&self, unread: Unread, at: &std::ops::Range<usize>) {
+        if let Unread::NotTemplate(message) = unread {
+            self.diagnostics.borrow_mut().push(Diagnostic {
                 span: span(self.file, at),
                 message,
-            }),
-            Unread::Missing(_) => {}
+            });
         }
     }
 
@@ -1649,8 +1647,7 @@ pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String
 mod tests {
     use super::*;
 
-    /// The outputs of `main.bicep` among `files` (path, text), evaluated with its defaults.
-    fn outputs(files: &[(&str, &str)]) -> BTreeMap<String, Value> {
+    fn parse(files: &[(&str, &str)]) -> Files {
         let mut parsed = Files::default();
         for (i, (path, text)) in files.iter().enumerate() {
             let (file, errors) = super::super::parse(text);
@@ -1659,6 +1656,12 @@ mod tests {
                 .by_path
                 .insert(PathBuf::from(path), (FileId(i as u32), file));
         }
+        parsed
+    }
+
+    /// The outputs of `main.bicep` among `files` (path, text), evaluated with its defaults.
+    fn outputs(files: &[(&str, &str)]) -> BTreeMap<String, Value> {
+        let parsed = parse(files);
         let program = Program::new(&parsed, Path::new("main.bicep"), HashMap::new()).unwrap();
         match program.outputs() {
             Value::Object(map) => map,
@@ -1732,5 +1735,71 @@ mod tests {
             panic!("{:?}", out["z"]);
         };
         assert!(u.reason().contains("bicep restore"), "{}", u.reason());
+    }
+
+    #[test]
+    fn registry_modules_the_cache_does_not_hold_are_opaque_calls_that_say_how_to_restore_them() {
+        let mut files = parse(&[(
+            "main.bicep",
+            "module a 'br/public:avm/res/network/virtual-network:0.9.0' = {\n  name: 'a'\n}\n\
+             module b 'br/unknown:x:1.0' = {\n  name: 'b'\n}\n\
+             module c 'br:contoso.azurecr.io/broken:1.0' = {\n  name: 'c'\n}\n\
+             module d './missing.json' = {\n  name: 'd'\n}\n",
+        )]);
+        let main = PathBuf::from("main.bicep");
+        let cached = |p: &str| {
+            Ok(Cached {
+                main: PathBuf::from(p),
+                template_spec: false,
+            })
+        };
+        let key = |r: &str| (main.clone(), r.to_string());
+        files.registry.insert(
+            key("br/public:avm/res/network/virtual-network:0.9.0"),
+            cached("cache/vnet/main.json"),
+        );
+        files
+            .registry
+            .insert(key("br/unknown:x:1.0"), Err("no alias `unknown`".into()));
+        files.registry.insert(
+            key("br:contoso.azurecr.io/broken:1.0"),
+            cached("cache/broken/main.json"),
+        );
+        let not_json = crate::json::parse("[1]", FileId(9)).ok().flatten();
+        files.templates.insert(
+            PathBuf::from("cache/broken/main.json"),
+            (FileId(9), not_json),
+        );
+        let program = Program::new(&files, &main, HashMap::new()).unwrap();
+        let mut model = Model::default();
+        program.lower_into(&mut model);
+        let calls: Vec<(&str, Option<&str>)> = model
+            .opaque_calls
+            .iter()
+            .map(|c| {
+                (
+                    c.origin.address.as_str(),
+                    c.not_restored.as_ref().map(|n| n.source.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                (
+                    "module.a",
+                    Some("br/public:avm/res/network/virtual-network:0.9.0")
+                ),
+                ("module.b", Some("br/unknown:x:1.0")),
+                ("module.c", None),
+            ]
+        );
+        assert_eq!(
+            model.opaque_calls[0].not_restored.as_ref().unwrap().restore,
+            "run `bicep restore main.bicep`"
+        );
+        let diagnostics = program.take_diagnostics();
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("is not an ARM template"));
     }
 }

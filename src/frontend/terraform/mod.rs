@@ -327,6 +327,7 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                     .attributes()
                     .flat_map(|a| evaluator.eval(&a.value, &Default::default()).strings())
                     .collect(),
+                not_restored: None,
             });
             continue;
         };
