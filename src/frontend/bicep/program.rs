@@ -1802,4 +1802,37 @@ mod tests {
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert!(diagnostics[0].message.contains("is not an ARM template"));
     }
+
+    #[test]
+    fn parameter_defaults_read_parameters_in_any_order_and_what_the_caller_gave() {
+        let out = outputs(&[
+            (
+                "main.bicep",
+                "module m 'm.bicep' = {\n  name: 'm'\n  params: { a: 'given' }\n}\noutput b string = m.outputs.b\n",
+            ),
+            (
+                "m.bicep",
+                "param b string = '${a}-${c}'\nparam a string = 'default'\nparam c string = a\noutput b string = b\n",
+            ),
+        ]);
+        assert_eq!(out["b"], Value::String("given-given".into()));
+    }
+
+    #[test]
+    fn a_parameter_file_may_import_values() {
+        let files = parse(&[
+            ("main.bicep", "param prefix string\n"),
+            (
+                "main.bicepparam",
+                "using 'main.bicep'\nimport { tiny } from 'shared.bicep'\nparam prefix = tiny\n",
+            ),
+            (
+                "shared.bicep",
+                "@export()\nvar tiny = cidrSubnet(base, 30, 0)\nvar base = '10.0.0.0/24'\n",
+            ),
+        ]);
+        let (template, params) = bicepparam(&files, Path::new("main.bicepparam")).unwrap();
+        assert_eq!(template, PathBuf::from("main.bicep"));
+        assert_eq!(params["prefix"], Value::String("10.0.0.0/30".into()));
+    }
 }
