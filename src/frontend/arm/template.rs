@@ -244,6 +244,13 @@ impl<'j> Template<'j> {
                         Value::String(ids::marker(&format!("deployment-unique:{name}")))
                     }
                     Some(default) => t.eval_json(default, &Locals::default()),
+                    // A nullable parameter left out is null (compiled Bicep's `param x T?`).
+                    None if def
+                        .get("nullable")
+                        .is_some_and(|n| matches!(n.value, Json::Bool(true))) =>
+                    {
+                        Value::Null
+                    }
                     None => Value::unknown(format!(
                         "parameter `{name}` has no default and no value in a parameter file"
                     )),
@@ -1299,6 +1306,23 @@ pub fn environment() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nullable_parameter_left_out_is_null_a_required_one_unknown() {
+        let template = crate::json::parse(
+            r#"{"parameters": {"key": {"type": "object", "nullable": true}, "name": {"type": "string"}}}"#,
+            FileId(0),
+        )
+        .ok()
+        .flatten()
+        .expect("template");
+        let eval = |s: &str| super::super::eval_string(&template, FileId(0), s).0;
+        assert_eq!(
+            eval("[equals(parameters('key'), null())]"),
+            Value::Bool(true)
+        );
+        assert!(eval("[parameters('name')]").is_unknown());
+    }
 
     #[test]
     fn extension_ids_nest_under_their_scope() {
