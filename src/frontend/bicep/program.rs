@@ -219,10 +219,24 @@ impl<'f> Program<'f> {
                 decl.name.name
             ))),
             Some(default) => self.eval(default, &Locals::default()),
+            // `param x T?` left out is null, as Bicep passes it.
+            None if decl.ty.as_ref().is_some_and(|t| self.is_nullable(t, 0)) => Value::Null,
             None => Value::unknown(format!(
                 "parameter `{}` has no default and no value in a .bicepparam file",
                 decl.name.name
             )),
+        }
+    }
+
+    /// `T?`, directly or through the file's type aliases (`type maybe = string?`).
+    fn is_nullable(&self, ty: &ast::Type, depth: usize) -> bool {
+        match &ty.kind {
+            ast::TypeKind::Nullable(_) => true,
+            ast::TypeKind::Paren(inner) => self.is_nullable(inner, depth),
+            ast::TypeKind::Ident(name) if depth < 16 => self.statements().any(|s| {
+                matches!(s, Statement::Type(t) if t.name.name == name.name && self.is_nullable(&t.value, depth + 1))
+            }),
+            _ => false,
         }
     }
 
@@ -1834,5 +1848,17 @@ mod tests {
         let (template, params) = bicepparam(&files, Path::new("main.bicepparam")).unwrap();
         assert_eq!(template, PathBuf::from("main.bicep"));
         assert_eq!(params["prefix"], Value::String("10.0.0.0/30".into()));
+    }
+
+    #[test]
+    fn a_nullable_parameter_left_out_is_null() {
+        let out = outputs(&[(
+            "main.bicep",
+            "type maybe = string?\nparam a string?\nparam b maybe\nparam c string\n\
+             output a bool = a == null\noutput b string = b ?? 'fallback'\noutput c string = c\n",
+        )]);
+        assert_eq!(out["a"], Value::Bool(true));
+        assert_eq!(out["b"], Value::String("fallback".into()));
+        assert!(out["c"].is_unknown());
     }
 }
