@@ -1144,11 +1144,23 @@ impl<'j> Template<'j> {
                 .map(Spanned::members)
                 .unwrap_or_default()
             {
-                let value = match p.get("value") {
-                    Some(v) => self.eval_json(v, locals),
-                    None => Value::unknown(format!(
+                let from_vault = || {
+                    Value::unknown(format!(
                         "parameter `{name}` of a nested deployment is read from a Key Vault"
-                    )),
+                    ))
+                };
+                let value = match (p.get("value"), &p.value) {
+                    (Some(v), _) => self.eval_json(v, locals),
+                    // Compiled Bicep passes a conditional argument as an expression that builds
+                    // the whole entry: `[if(c, createObject('value', x), createObject('value', y))]`.
+                    (None, Json::String(_)) => match self.eval_json(p, locals) {
+                        Value::Object(mut entry) => {
+                            entry.remove("value").unwrap_or_else(from_vault)
+                        }
+                        Value::Unknown(u) => Value::Unknown(u),
+                        _ => from_vault(),
+                    },
+                    (None, _) => from_vault(),
                 };
                 overrides.insert(lower(name), value);
             }
@@ -1306,6 +1318,31 @@ pub fn environment() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nested_deployment_argument_may_be_an_expression_that_builds_its_entry() {
+        let text = r#"{"parameters": {"private": {"type": "bool", "defaultValue": true}},
+          "resources": [{"type": "Microsoft.Resources/deployments", "name": "inner",
+            "properties": {"expressionEvaluationOptions": {"scope": "inner"},
+              "parameters": {"access": "[if(parameters('private'), createObject('value', 'Disabled'), createObject('value', 'Enabled'))]"},
+              "template": {"parameters": {"access": {"type": "string"}},
+                "outputs": {"access": {"type": "string", "value": "[parameters('access')]"}}}}}],
+          "outputs": {"access": {"type": "string", "value": "[reference('inner').outputs.access.value]"}}}"#;
+        let template = crate::json::parse(text, FileId(0))
+            .ok()
+            .flatten()
+            .expect("template");
+        let call = super::super::ModuleCall {
+            parameters: &HashMap::new(),
+            resource_group: "rg",
+            subscription: "sub",
+            budget: Budget::default(),
+        };
+        let Value::Object(outputs) = call.outputs(&template, FileId(0)) else {
+            panic!("outputs");
+        };
+        assert_eq!(outputs["access"], Value::String("Disabled".into()));
+    }
 
     #[test]
     fn a_nullable_parameter_left_out_is_null_a_required_one_unknown() {
