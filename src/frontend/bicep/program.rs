@@ -1861,4 +1861,42 @@ mod tests {
         assert_eq!(out["b"], Value::String("fallback".into()));
         assert!(out["c"].is_unknown());
     }
+
+    #[test]
+    fn values_and_functions_import_from_a_compiled_template() {
+        let mut files = parse(&[(
+            "main.bicep",
+            "import { zone, zoneFor } from 'lib.json'\nimport * as lib from 'lib.json'\n\
+             output a string = zone\noutput b string = zoneFor('search.windows')\noutput all object = lib\n",
+        )]);
+        let compiled = r#"{
+          "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "languageVersion": "2.0",
+          "metadata": {"__bicep_exported_variables!": [{"name": "zone"}]},
+          "functions": [{"namespace": "__bicep", "members": {"zoneFor": {
+            "parameters": [{"type": "string", "name": "service"}],
+            "output": {"type": "string", "value": "[format('{0}.{1}.net', variables('prefix'), parameters('service'))]"},
+            "metadata": {"__bicep_export!": true}}}}],
+          "variables": {"prefix": "privatelink", "zone": "[format('{0}.blob.core.windows.net', variables('prefix'))]"},
+          "resources": {}
+        }"#;
+        let json = crate::json::parse(compiled, FileId(5)).ok().flatten();
+        files
+            .templates
+            .insert(PathBuf::from("lib.json"), (FileId(5), json));
+        let program = Program::new(&files, Path::new("main.bicep"), HashMap::new()).unwrap();
+        let Value::Object(out) = program.outputs() else {
+            panic!("outputs");
+        };
+        let s = |v: &str| Value::String(v.into());
+        assert_eq!(out["a"], s("privatelink.blob.core.windows.net"));
+        assert_eq!(out["b"], s("privatelink.search.windows.net"));
+        assert_eq!(
+            out["all"],
+            Value::Object(BTreeMap::from([(
+                "zone".into(),
+                s("privatelink.blob.core.windows.net")
+            )]))
+        );
+    }
 }
