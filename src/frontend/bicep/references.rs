@@ -7,6 +7,9 @@
 use super::lexer::{StringPiece, TokenKind, lex};
 use std::path::{Path, PathBuf};
 
+/// The longest import statement read, in tokens (a list of some hundred symbols).
+const MAX_IMPORT_TOKENS: usize = 1024;
+
 #[derive(Debug, Default, PartialEq)]
 pub struct References {
     /// Local Bicep module files (`module m './net.bicep' = ...`), resolved against the file's
@@ -65,14 +68,17 @@ pub fn references(path: &Path, text: &str) -> References {
     let resolve = |p: &str| crate::frontend::terraform::normalize(&dir.join(p));
     // `import ... from 'path'`: the path after `from`, within the statement (an import list may
     // span lines inside its braces). The legacy `import 'az@1.0.0'` names an extension.
+    // An unclosed brace ends at the next `import` or after a bound, not at the end of the file,
+    // so that reading the imports stays linear in the file.
     let import_path = |start: usize| {
         let mut depth = 0usize;
         let mut i = start;
-        while let Some(token) = tokens.get(i) {
+        while let Some(token) = tokens.get(i).filter(|_| i - start < MAX_IMPORT_TOKENS) {
             match token.kind {
                 TokenKind::LBrace => depth += 1,
                 TokenKind::RBrace => depth = depth.saturating_sub(1),
                 TokenKind::NewLine if depth == 0 => return None,
+                TokenKind::NewLine if word(i + 1) == Some("import") => return None,
                 _ if depth == 0 && word(i) == Some("from") => return literal(i + 1),
                 _ => {}
             }
@@ -179,5 +185,11 @@ mod tests {
             found.registry,
             ["br/public:avm/utl/types/avm-common-types:0.5.1"]
         );
+    }
+
+    #[test]
+    fn an_unclosed_import_list_ends_at_the_next_import() {
+        let found = refs("import {\n  a\nimport { b } from './b.bicep'\n");
+        assert_eq!(found.imports, [PathBuf::from("infra/b.bicep")]);
     }
 }
