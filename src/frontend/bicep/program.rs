@@ -54,6 +54,13 @@ enum Resolved<'f> {
     Template(FileId, &'f Spanned),
 }
 
+/// A file's imports by local name: `{a as b}` gives `b` -> (source, `a`); `* as ns` gives `ns`.
+#[derive(Default)]
+struct ImportedNames<'f> {
+    symbols: HashMap<&'f str, (&'f Expr, &'f str)>,
+    namespaces: HashMap<&'f str, &'f Expr>,
+}
+
 /// An imported file, ready to read symbols from.
 enum Imported<'f> {
     Bicep(Rc<Program<'f>>),
@@ -143,6 +150,7 @@ pub struct Program<'f> {
     /// the modules and imported files it reaches share them.
     imports: Weak<Imports<'f>>,
     imports_owner: Option<Rc<Imports<'f>>>,
+    imported_names: std::cell::OnceCell<ImportedNames<'f>>,
     /// Problems found while evaluating (a module that is not a template): FL001.
     diagnostics: Rc<RefCell<Vec<Diagnostic>>>,
 }
@@ -180,6 +188,7 @@ impl<'f> Program<'f> {
             function_depth: Cell::new(0),
             imports: Rc::downgrade(&imports),
             imports_owner: Some(imports),
+            imported_names: Default::default(),
             diagnostics: Rc::default(),
         })
     }
@@ -651,29 +660,45 @@ impl<'f> Program<'f> {
 
     // ----- imports -------------------------------------------------------------------------------
 
+    /// The file's import statements by local name, found once (member accesses ask for every
+    /// `x.y`).
+    fn imported_names(&self) -> &ImportedNames<'f> {
+        self.imported_names.get_or_init(|| {
+            let mut names = ImportedNames::default();
+            for statement in self.statements() {
+                let Statement::Import(i) = statement else {
+                    continue;
+                };
+                match &i.symbols {
+                    ImportSymbols::List(items) => {
+                        for item in items {
+                            let local = item.alias.as_ref().unwrap_or(&item.name);
+                            names
+                                .symbols
+                                .entry(local.name.as_str())
+                                .or_insert((&i.from, item.name.name.as_str()));
+                        }
+                    }
+                    ImportSymbols::Wildcard { alias } => {
+                        names
+                            .namespaces
+                            .entry(alias.name.as_str())
+                            .or_insert(&i.from);
+                    }
+                }
+            }
+            names
+        })
+    }
+
     /// `import {exported as name} from ...` (or `{name}`): the source and the exported name.
     fn import_of(&self, name: &str) -> Option<(&'f Expr, &'f str)> {
-        self.statements().find_map(|s| match s {
-            Statement::Import(i) => match &i.symbols {
-                ImportSymbols::List(items) => items
-                    .iter()
-                    .find(|item| item.alias.as_ref().unwrap_or(&item.name).name == name)
-                    .map(|item| (&i.from, item.name.name.as_str())),
-                ImportSymbols::Wildcard { .. } => None,
-            },
-            _ => None,
-        })
+        self.imported_names().symbols.get(name).copied()
     }
 
     /// `import * as name from ...`: the source.
     fn namespace(&self, name: &str) -> Option<&'f Expr> {
-        self.statements().find_map(|s| match s {
-            Statement::Import(i) => match &i.symbols {
-                ImportSymbols::Wildcard { alias } if alias.name == name => Some(&i.from),
-                _ => None,
-            },
-            _ => None,
-        })
+        self.imported_names().namespaces.get(name).copied()
     }
 
     /// The file an import names: a Bicep program (evaluated once for the program tree) or a
