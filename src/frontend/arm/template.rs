@@ -759,6 +759,22 @@ impl<'j> Template<'j> {
                         || (target_key.is_some()
                             && ids::parse(&d.id).map(|i| i.key()) == target_key)
                 })
+                // `name[i]`: instance i of a symbolic resource's copy loop (compiled Bicep reads
+                // a looped module's outputs so).
+                .or_else(|| {
+                    let (name, index) = target.strip_suffix(']')?.rsplit_once('[')?;
+                    let index: usize = index.trim().parse().ok()?;
+                    declared
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| {
+                            d.symbolic
+                                .as_deref()
+                                .is_some_and(|s| s.eq_ignore_ascii_case(name))
+                        })
+                        .nth(index)
+                        .map(|(i, _)| i)
+                })
                 // Language version 1 also names a resource of the template by its bare name.
                 .or_else(|| {
                     let mut by_name = declared.iter().enumerate().filter(|(_, d)| {
@@ -1207,15 +1223,33 @@ impl<'j> Template<'j> {
             .unwrap_or_default()
             .iter()
             .map(|(name, output)| {
-                let value = output
-                    .get("value")
-                    .map(|v| self.eval_json(v, &Locals::default()))
-                    .unwrap_or_else(|| {
-                        Value::unknown(format!("output `{name}` is computed by a copy loop"))
-                    });
+                let value = match (output.get("value"), output.get("copy")) {
+                    (Some(v), _) => self.eval_json(v, &Locals::default()),
+                    (None, Some(copy)) => self.output_copy(copy),
+                    (None, None) => Value::error(format!("output `{name}` has no value")),
+                };
                 (name.clone(), value)
             })
             .collect()
+    }
+
+    /// An output's `copy: {count, input}`: the list of its inputs.
+    fn output_copy(&self, copy: &Spanned) -> Value {
+        let count = copy
+            .get("count")
+            .map(|c| self.eval_json(c, &Locals::default()))
+            .unwrap_or(Value::Null);
+        let Some(input) = copy.get("input") else {
+            return Value::error("an output copy without input");
+        };
+        match self.copy_count(&count) {
+            Ok(n) => Value::List(
+                (0..n)
+                    .map(|i| self.eval_json(input, &Locals::default().with_copy("", i as i64)))
+                    .collect(),
+            ),
+            Err(u) => Value::Unknown(u),
+        }
     }
 
     /// A variable's value, as `variables('name')` reads it.
@@ -1342,6 +1376,37 @@ mod tests {
             panic!("outputs");
         };
         assert_eq!(outputs["access"], Value::String("Disabled".into()));
+    }
+
+    #[test]
+    fn an_output_copy_reads_each_instance_of_a_looped_symbolic_resource() {
+        let text = r#"{"languageVersion": "2.0",
+          "parameters": {"names": {"type": "array", "defaultValue": ["a", "b"]}},
+          "resources": {"subnets": {"copy": {"name": "subnets", "count": "[length(parameters('names'))]"},
+            "type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2024-05-01",
+            "name": "[format('vnet/{0}', parameters('names')[copyIndex()])]", "properties": {}}},
+          "outputs": {"ids": {"type": "array", "copy": {"count": "[length(parameters('names'))]",
+            "input": "[reference(format('subnets[{0}]', copyIndex()), '2024-05-01', 'full').id]"}}}}"#;
+        let template = crate::json::parse(text, FileId(0))
+            .ok()
+            .flatten()
+            .expect("template");
+        let call = super::super::ModuleCall {
+            parameters: &HashMap::new(),
+            resource_group: "rg",
+            subscription: "sub",
+            budget: Budget::default(),
+        };
+        let Value::Object(outputs) = call.outputs(&template, FileId(0)) else {
+            panic!("outputs");
+        };
+        let id = |n: &str| {
+            Value::String(format!(
+                "/subscriptions/{}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/{n}",
+                ids::SUBSCRIPTION_MARKER
+            ))
+        };
+        assert_eq!(outputs["ids"], Value::List(vec![id("a"), id("b")]));
     }
 
     #[test]
