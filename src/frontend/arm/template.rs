@@ -1353,15 +1353,8 @@ pub fn environment() -> Value {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_nested_deployment_argument_may_be_an_expression_that_builds_its_entry() {
-        let text = r#"{"parameters": {"private": {"type": "bool", "defaultValue": true}},
-          "resources": [{"type": "Microsoft.Resources/deployments", "name": "inner",
-            "properties": {"expressionEvaluationOptions": {"scope": "inner"},
-              "parameters": {"access": "[if(parameters('private'), createObject('value', 'Disabled'), createObject('value', 'Enabled'))]"},
-              "template": {"parameters": {"access": {"type": "string"}},
-                "outputs": {"access": {"type": "string", "value": "[parameters('access')]"}}}}}],
-          "outputs": {"access": {"type": "string", "value": "[reference('inner').outputs.access.value]"}}}"#;
+    /// The outputs of a template called as a module with its defaults.
+    fn module_outputs(text: &str) -> BTreeMap<String, Value> {
         let template = crate::json::parse(text, FileId(0))
             .ok()
             .flatten()
@@ -1372,9 +1365,22 @@ mod tests {
             subscription: "sub",
             budget: Budget::default(),
         };
-        let Value::Object(outputs) = call.outputs(&template, FileId(0)) else {
-            panic!("outputs");
-        };
+        match call.outputs(&template, FileId(0)) {
+            Value::Object(outputs) => outputs,
+            other => panic!("outputs: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_nested_deployment_argument_may_be_an_expression_that_builds_its_entry() {
+        let text = r#"{"parameters": {"private": {"type": "bool", "defaultValue": true}},
+          "resources": [{"type": "Microsoft.Resources/deployments", "name": "inner",
+            "properties": {"expressionEvaluationOptions": {"scope": "inner"},
+              "parameters": {"access": "[if(parameters('private'), createObject('value', 'Disabled'), createObject('value', 'Enabled'))]"},
+              "template": {"parameters": {"access": {"type": "string"}},
+                "outputs": {"access": {"type": "string", "value": "[parameters('access')]"}}}}}],
+          "outputs": {"access": {"type": "string", "value": "[reference('inner').outputs.access.value]"}}}"#;
+        let outputs = module_outputs(text);
         assert_eq!(outputs["access"], Value::String("Disabled".into()));
     }
 
@@ -1387,19 +1393,7 @@ mod tests {
             "name": "[format('vnet/{0}', parameters('names')[copyIndex()])]", "properties": {}}},
           "outputs": {"ids": {"type": "array", "copy": {"count": "[length(parameters('names'))]",
             "input": "[reference(format('subnets[{0}]', copyIndex()), '2024-05-01', 'full').id]"}}}}"#;
-        let template = crate::json::parse(text, FileId(0))
-            .ok()
-            .flatten()
-            .expect("template");
-        let call = super::super::ModuleCall {
-            parameters: &HashMap::new(),
-            resource_group: "rg",
-            subscription: "sub",
-            budget: Budget::default(),
-        };
-        let Value::Object(outputs) = call.outputs(&template, FileId(0)) else {
-            panic!("outputs");
-        };
+        let outputs = module_outputs(text);
         let id = |n: &str| {
             Value::String(format!(
                 "/subscriptions/{}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/{n}",
