@@ -341,6 +341,22 @@ impl<'j> Template<'j> {
         ))
     }
 
+    /// An output's `"copy": {"count": n, "input": ...}`: the array of its inputs, `copyIndex()`
+    /// counting.
+    fn output_copy(&self, copy: &Spanned) -> Value {
+        let (Some(count), Some(input)) = (copy.get("count"), copy.get("input")) else {
+            return Value::error("an output's copy needs a count and an input");
+        };
+        match self.copy_count(&self.eval_json(count, &Locals::default())) {
+            Ok(n) => Value::List(
+                (0..n)
+                    .map(|i| self.eval_json(input, &Locals::default().with_copy("", i as i64)))
+                    .collect(),
+            ),
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
     fn copy_count(&self, count: &Value) -> Result<usize, Unknown> {
         match count {
             Value::Number(n) if *n >= 0.0 && *n <= MAX_COPIES as f64 && n.fract() == 0.0 => {
@@ -1160,23 +1176,11 @@ impl<'j> Template<'j> {
                 .map(Spanned::members)
                 .unwrap_or_default()
             {
-                let from_vault = || {
-                    Value::unknown(format!(
+                let value = match p.get("value") {
+                    Some(v) => self.eval_json(v, locals),
+                    None => Value::unknown(format!(
                         "parameter `{name}` of a nested deployment is read from a Key Vault"
-                    ))
-                };
-                let value = match (p.get("value"), &p.value) {
-                    (Some(v), _) => self.eval_json(v, locals),
-                    // Compiled Bicep passes a conditional argument as an expression that builds
-                    // the whole entry: `[if(c, createObject('value', x), createObject('value', y))]`.
-                    (None, Json::String(_)) => match self.eval_json(p, locals) {
-                        Value::Object(mut entry) => {
-                            entry.remove("value").unwrap_or_else(from_vault)
-                        }
-                        Value::Unknown(u) => Value::Unknown(u),
-                        _ => from_vault(),
-                    },
-                    (None, _) => from_vault(),
+                    )),
                 };
                 overrides.insert(lower(name), value);
             }
@@ -1214,6 +1218,36 @@ impl<'j> Template<'j> {
         Some((outer, template))
     }
 
+    /// A nested deployment's `outputs`, as `reference(...)` returns them (compiled Bicep passes
+    /// values between modules this way).
+    fn deployment_outputs(&self, json: &'j Spanned, locals: &Locals) -> Value {
+        let Some((inner, template)) = self.deployment_template(json, locals) else {
+            return Value::unknown("the outputs of a linked deployment are not read");
+        };
+        inner.expand(template);
+        let outputs = template
+            .get("outputs")
+            .map(Spanned::members)
+            .unwrap_or_default()
+            .iter()
+            .map(|(name, output)| {
+                let value = match (output.get("value"), output.get("copy")) {
+                    (Some(v), _) => inner.eval_json(v, &Locals::default()),
+                    (None, Some(copy)) => inner.output_copy(copy),
+                    (None, None) => Value::error(format!("output `{name}` has no value")),
+                };
+                (
+                    name.clone(),
+                    Value::Object(BTreeMap::from([("value".to_string(), value)])),
+                )
+            })
+            .collect();
+        Value::Object(outputs)
+    }
+}
+
+/// Reading a template as a module or a library: what a Bicep program calls or imports from it.
+impl<'j> Template<'j> {
     /// The template's outputs by name, once its resources are expanded (for `reference()`): a
     /// compiled template called as a Bicep module gives them back to its caller.
     pub(super) fn outputs(&self, json: &'j Spanned) -> BTreeMap<String, Value> {
@@ -1233,25 +1267,6 @@ impl<'j> Template<'j> {
             .collect()
     }
 
-    /// An output's `copy: {count, input}`: the list of its inputs.
-    fn output_copy(&self, copy: &Spanned) -> Value {
-        let count = copy
-            .get("count")
-            .map(|c| self.eval_json(c, &Locals::default()))
-            .unwrap_or(Value::Null);
-        let Some(input) = copy.get("input") else {
-            return Value::error("an output copy without input");
-        };
-        match self.copy_count(&count) {
-            Ok(n) => Value::List(
-                (0..n)
-                    .map(|i| self.eval_json(input, &Locals::default().with_copy("", i as i64)))
-                    .collect(),
-            ),
-            Err(u) => Value::Unknown(u),
-        }
-    }
-
     /// A variable's value, as `variables('name')` reads it.
     pub(super) fn variable_value(&self, name: &str) -> Value {
         self.variable(name)
@@ -1268,24 +1283,6 @@ impl<'j> Template<'j> {
         };
         inner.params.extend(params.iter().cloned().zip(values));
         self.eval_json(output, &inner)
-    }
-
-    /// A nested deployment's `outputs`, as `reference(...)` returns them (compiled Bicep passes
-    /// values between modules this way).
-    fn deployment_outputs(&self, json: &'j Spanned, locals: &Locals) -> Value {
-        let Some((inner, template)) = self.deployment_template(json, locals) else {
-            return Value::unknown("the outputs of a linked deployment are not read");
-        };
-        Value::Object(
-            inner
-                .outputs(template)
-                .into_iter()
-                .map(|(name, value)| {
-                    let wrapped = BTreeMap::from([("value".to_string(), value)]);
-                    (name, Value::Object(wrapped))
-                })
-                .collect(),
-        )
     }
 }
 
@@ -1369,19 +1366,6 @@ mod tests {
             Value::Object(outputs) => outputs,
             other => panic!("outputs: {other:?}"),
         }
-    }
-
-    #[test]
-    fn a_nested_deployment_argument_may_be_an_expression_that_builds_its_entry() {
-        let text = r#"{"parameters": {"private": {"type": "bool", "defaultValue": true}},
-          "resources": [{"type": "Microsoft.Resources/deployments", "name": "inner",
-            "properties": {"expressionEvaluationOptions": {"scope": "inner"},
-              "parameters": {"access": "[if(parameters('private'), createObject('value', 'Disabled'), createObject('value', 'Enabled'))]"},
-              "template": {"parameters": {"access": {"type": "string"}},
-                "outputs": {"access": {"type": "string", "value": "[parameters('access')]"}}}}}],
-          "outputs": {"access": {"type": "string", "value": "[reference('inner').outputs.access.value]"}}}"#;
-        let outputs = module_outputs(text);
-        assert_eq!(outputs["access"], Value::String("Disabled".into()));
     }
 
     #[test]
