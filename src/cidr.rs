@@ -50,6 +50,37 @@ fn make(v4: bool, addr: u128, prefix: u8) -> Result<IpNet, String> {
     .map_err(|e| e.to_string())
 }
 
+/// The prefix length of a string built from known text and unknown parts (each written as
+/// `unknown`), when the string is sure to be an IPv4 prefix of that length whatever the unknown
+/// parts are: the known text after the last unknown part ends in a literal `/NN` (at most 32),
+/// and every other known character is a digit or a dot, in at most four octets of at most three
+/// digits (`${base}.0/27`, `10.${x}.0.0/16`). `${a}/${b}` (no literal length), `${name}-snet/27`
+/// and a string without unknown parts give None.
+pub fn partial_prefix_len(text: &str, unknown: char) -> Option<u8> {
+    let (address, len) = text.rsplit_once('/')?;
+    if !address.contains(unknown)
+        || len.is_empty()
+        || len.len() > 2
+        || !len.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let len: u8 = len.parse().ok().filter(|&n| n <= 32)?;
+    let octets: Vec<&str> = address.split('.').collect();
+    let octet_ok = |o: &&str| {
+        let digits: String = o.chars().filter(|&c| c != unknown).collect();
+        o.chars().all(|c| c == unknown || c.is_ascii_digit())
+            && digits.len() <= 3
+            && (o.contains(unknown) || digits.parse::<u8>().is_ok())
+    };
+    (octets.len() <= 4 && octets.iter().all(octet_ok)).then_some(len)
+}
+
+/// Number of addresses in an IPv4 prefix of `len` bits.
+pub fn ipv4_addr_count(len: u8) -> u128 {
+    1u128 << (32 - u32::from(len.min(32)))
+}
+
 /// Terraform's `cidrsubnet(prefix, newbits, netnum)`.
 pub fn subnet(prefix: &IpNet, newbits: i64, netnum: i64) -> Result<IpNet, String> {
     let total = bits(prefix) as i64;
@@ -215,6 +246,27 @@ mod tests {
             n("10.144.3.0/24")
         );
         assert!(arm_subnet(&n("10.144.0.0/20"), 16, 0).is_err());
+    }
+
+    #[test]
+    fn a_literal_length_after_unknown_parts_is_a_prefix_length() {
+        let len = |t: &str| partial_prefix_len(&t.replace('?', "\u{1}"), '\u{1}');
+        assert_eq!(len("?.0/27"), Some(27));
+        assert_eq!(len("10.?.0.0/16"), Some(16));
+        assert_eq!(len("?/24"), Some(24));
+        assert_eq!(len("10.0.?/28"), Some(28));
+        assert_eq!(len("?/?"), None, "no literal length");
+        assert_eq!(len("?/2?"), None);
+        assert_eq!(len("10.0.0.0/16"), None, "nothing unknown");
+        assert_eq!(len("10.XX.?.0/16"), None, "a placeholder, not an address");
+        assert_eq!(len("?-snet/27"), None);
+        assert_eq!(len("?.0/33"), None);
+        assert_eq!(len("?.0/064"), None);
+        assert_eq!(len("10.0.0.0.?/24"), None, "five octets");
+        assert_eq!(len("?.300/24"), None);
+        assert_eq!(len("?::/64"), None, "IPv6");
+        assert_eq!(len("?/?/24"), None, "two slashes");
+        assert_eq!(len("?/24/"), None);
     }
 
     #[test]

@@ -77,6 +77,11 @@ pub struct Args {
     #[arg(long)]
     pub list_rules: bool,
 
+    /// Print every ARM and Bicep function of the official references with what foundry-lint
+    /// does with it (language, function, status, reason) and exit.
+    #[arg(long)]
+    pub list_functions: bool,
+
     /// Print the evaluated network model instead of findings (for debugging a front end).
     #[arg(long, hide = true)]
     pub dump_model: bool,
@@ -139,6 +144,22 @@ pub fn run(args: &Args) -> Result<i32, String> {
                 rule.name,
                 rule.severity.as_str(),
                 rule.summary
+            ));
+        }
+        write_output(args, &out)?;
+        return Ok(0);
+    }
+    if args.list_functions {
+        let mut out = String::new();
+        for (language, name, status) in crate::frontend::arm::listing() {
+            let (status, reason) = match status {
+                Some(crate::frontend::arm::Status::Evaluated { .. }) => ("evaluated", ""),
+                Some(crate::frontend::arm::Status::Unknowable(reason)) => ("unknown", reason),
+                None => ("unclassified", ""),
+            };
+            out.push_str(&format!(
+                "{}\t{name}\t{status}\t{reason}\n",
+                language.name()
             ));
         }
         write_output(args, &out)?;
@@ -228,6 +249,11 @@ pub fn run(args: &Args) -> Result<i32, String> {
             let dir = config_path.as_ref()?.parent()?;
             Some(dir.join(config.bicep.cache.as_ref()?))
         }),
+        template_links: config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|dir| crate::config::template_links(&config, dir))
+            .unwrap_or_default(),
     };
     let settings = config.settings();
     // Models are kept only for what shows them: the markdown diagram and the model dump.

@@ -36,6 +36,10 @@ pub struct Config {
     /// Where Bicep registry modules are read from.
     #[serde(default)]
     pub bicep: Bicep,
+    /// URL prefixes of linked ARM templates and the directories of the repository (relative
+    /// to the configuration file) that hold the same files.
+    #[serde(default)]
+    pub template_links: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,6 +125,18 @@ impl Config {
         settings.dns.assume_central = self.dns.assume_central;
         settings
     }
+}
+
+/// `[template-links]` with each directory relative to `config_dir`, the configuration file's.
+pub fn template_links(config: &Config, config_dir: &Path) -> Vec<(String, PathBuf)> {
+    config
+        .template_links
+        .iter()
+        .map(|(prefix, dir)| {
+            let dir = crate::frontend::terraform::normalize(&config_dir.join(dir));
+            (prefix.clone(), dir)
+        })
+        .collect()
 }
 
 /// The configuration file that applies to `start`: the nearest one in it or above it.

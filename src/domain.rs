@@ -7,9 +7,13 @@ pub const PRIVATE_RANGES: &[&str] = &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.
 /// Carrier-grade NAT (RFC 6598): unsupported for agent networks.
 pub const CGNAT_RANGE: &str = "100.64.0.0/10";
 
-/// Ranges the Agent Service platform reserves (from the Foundry sample READMEs).
+/// Ranges the Agent Service platform reserves: Learn, "Set up private networking for Foundry
+/// Agent Service" (June 2026), which takes them from Azure Container Apps, and 172.17.0.0/16,
+/// Docker's default bridge, which Learn's network isolation page (checked December 2026) says not
+/// to use.
 pub const PLATFORM_RESERVED_RANGES: &[&str] = &[
     "169.254.0.0/16",
+    "172.17.0.0/16",
     "172.30.0.0/16",
     "172.31.0.0/16",
     "192.0.2.0/24",
@@ -21,20 +25,30 @@ pub const PLATFORM_RESERVED_RANGES: &[&str] = &[
     "100.64.0.0/11",
 ];
 
-/// Regions where class A (10.0.0.0/8) agent subnets are generally available. Compared after
-/// normalising the region (lower case, no spaces): "East US 2" and "eastus2" are one region.
-pub const CLASS_A_REGIONS: &[&str] = &[
+/// Where the class A region lists come from. The documents disagree (the June 2026 setup page
+/// lists 18 regions with support and no West Europe), so a rule only trusts the "not supported"
+/// list and stays silent for every other region.
+pub const CLASS_A_SOURCE: &str =
+    "Learn, \"Foundry Agent Service limits, quotas, and regional support\", July 2026";
+
+/// Regions the source marks as supporting class A (10.0.0.0/8) agent subnets. Regions compare
+/// after `normalize_region` ("East US 2" and "eastus2" are one region).
+pub const CLASS_A_SUPPORTED_REGIONS: &[&str] = &[
     "australiaeast",
     "brazilsouth",
     "canadaeast",
+    "centralus",
     "eastus",
     "eastus2",
     "francecentral",
     "germanywestcentral",
     "italynorth",
     "japaneast",
+    "koreacentral",
+    "northcentralus",
     "southafricanorth",
     "southcentralus",
+    "southeastasia",
     "southindia",
     "spaincentral",
     "swedencentral",
@@ -44,6 +58,22 @@ pub const CLASS_A_REGIONS: &[&str] = &[
     "westus",
     "westus3",
 ];
+
+/// Regions the source marks as not supporting class A agent subnets.
+pub const CLASS_A_UNSUPPORTED_REGIONS: &[&str] = &[
+    "canadacentral",
+    "norwayeast",
+    "polandcentral",
+    "switzerlandnorth",
+    "switzerlandwest",
+    "westcentralus",
+];
+
+/// Whether the documents say a region does not support class A agent subnets (false for
+/// regions they support, disagree on or do not list).
+pub fn class_a_unsupported(region: &str) -> bool {
+    CLASS_A_UNSUPPORTED_REGIONS.contains(&normalize_region(region).as_str())
+}
 
 pub const CLASS_A_RANGE: &str = "10.0.0.0/8";
 
@@ -61,7 +91,8 @@ pub const SESSIONS_AT_MINIMUM: u32 = 17;
 /// Concurrent sessions per subscription and region, reachable from a /26.
 pub const SESSION_MAXIMUM: u32 = 50;
 /// Resources the Agent service keeps its state in (thread storage, files, vector stores),
-/// reached through private endpoints in the agent VNet: they must be in the VNet's region.
+/// reached through private endpoints in the agent VNet. Since mid-2026 Learn lets them be in
+/// another region than the VNet (their endpoints may not: FL105).
 pub const AGENT_DEPENDENCY_TYPES: &[&str] = &[
     "Microsoft.Storage/storageAccounts",
     "Microsoft.DocumentDB/databaseAccounts",
@@ -249,6 +280,32 @@ mod tests {
             "/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/12338af0-0e69-4776-bea7-57ae8d297424"
         ));
         assert!(!is_key_permission_role("Reader"));
+    }
+
+    #[test]
+    fn class_a_lists_are_disjoint_and_only_unsupported_regions_count() {
+        for region in CLASS_A_UNSUPPORTED_REGIONS {
+            assert!(!CLASS_A_SUPPORTED_REGIONS.contains(region), "{region}");
+        }
+        assert!(class_a_unsupported("Norway East"));
+        assert!(!class_a_unsupported("westeurope"));
+        // Not listed either way (North Europe): no warning.
+        assert!(!class_a_unsupported("North Europe"));
+    }
+
+    #[test]
+    fn the_class_a_document_names_the_source_and_the_regions() {
+        let doc = include_str!("../rules/FL104-class-a-region.md");
+        assert!(
+            doc.contains(CLASS_A_SOURCE),
+            "FL104 document cites its source"
+        );
+        for region in CLASS_A_SUPPORTED_REGIONS
+            .iter()
+            .chain(CLASS_A_UNSUPPORTED_REGIONS)
+        {
+            assert!(doc.contains(region), "FL104 document lists {region}");
+        }
     }
 
     #[test]

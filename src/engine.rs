@@ -139,6 +139,20 @@ impl Reporter {
         self.findings.last_mut().expect("just pushed")
     }
 
+    /// How many findings this rule has reported so far.
+    pub fn len(&self) -> usize {
+        self.findings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// A finding reported earlier (by its position, from `len`), to add to it.
+    pub fn finding_mut(&mut self, index: usize) -> &mut Finding {
+        &mut self.findings[index]
+    }
+
     /// The rule needed a value that cannot be known statically (FL002, off by default).
     pub fn unresolved(&mut self, unknown: &Unknown, span: Span, needed: &str) {
         self.unresolved.push(Finding {
@@ -409,6 +423,9 @@ fn collect_findings(
         }
         findings.extend(found);
     }
+    for finding in &mut findings {
+        land_in_user_files(finding, &workspace.sources);
+    }
     // The same finding from several environments of one template is reported once, naming
     // the environments it appears in.
     let key = |f: &Finding| {
@@ -447,4 +464,47 @@ fn collect_findings(
         }
     }
     merged
+}
+
+/// A finding inside a module the user restored but does not own (`.terraform/modules`, the
+/// Bicep module cache) is reported where the user's own files lead into it: the outermost step
+/// of the value's trace written in the user's files (the argument of the module call that
+/// carries the value, or the tfvars line that feeds it), or, when the value is the module's own
+/// default, the outermost module call in the user's files. The module's own location stays as a
+/// related location.
+fn land_in_user_files(finding: &mut Finding, sources: &crate::source::SourceMap) {
+    let vendored = |span: Span| sources.get(span.file).vendored;
+    if !vendored(finding.span) {
+        return;
+    }
+    let from_trace = finding
+        .trace_steps()
+        .iter()
+        .rev()
+        .map(|step| step.span)
+        .find(|&span| !vendored(span));
+    let from_call = || {
+        finding
+            .scopes
+            .iter()
+            .copied()
+            .find(|&span| span != finding.span && !vendored(span))
+    };
+    let Some(landing) = from_trace.or_else(from_call) else {
+        return;
+    };
+    let inside = finding.span;
+    let what = match &finding.resource {
+        Some(resource) => format!("in the module's code: `{resource}`"),
+        None => "in the module's code".to_string(),
+    };
+    finding.span = landing;
+    finding.related.retain(|r| r.span != landing);
+    finding.related.insert(
+        0,
+        Related {
+            span: inside,
+            message: what,
+        },
+    );
 }

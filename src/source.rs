@@ -42,6 +42,9 @@ pub struct SourceFile {
     /// parser reads, and where its pieces came from. Spans are in the translated text;
     /// reporting maps them back to `text`.
     pub translation: Option<Translation>,
+    /// A copy of someone else's code that a tool restored (`terraform init` under `.terraform`,
+    /// the Bicep module cache): findings are reported where the user's own files lead into it.
+    pub vendored: bool,
 }
 
 pub struct Translation {
@@ -66,12 +69,16 @@ impl SourceFile {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i as u32 + 1),
         );
+        let vendored = path
+            .components()
+            .any(|c| c.as_os_str() == std::ffi::OsStr::new(".terraform"));
         SourceFile {
             display_path,
             path,
             text,
             line_starts,
             translation: None,
+            vendored,
         }
     }
 
@@ -141,6 +148,11 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Marks a file as restored from someone else's module (see `SourceFile::vendored`).
+    pub fn mark_vendored(&mut self, id: FileId) {
+        self.files[id.0 as usize].vendored = true;
     }
 
     pub fn len(&self) -> usize {

@@ -21,10 +21,16 @@ pub enum Value {
 /// plan time (a missing attribute of a known object, an index out of range, a function given bad
 /// arguments): `try()` and `can()` treat those as failures, while a merely deferred value (a
 /// variable without a value, an attribute known only after apply) stays unknown.
+///
+/// An unknown may still be known to be an IPv4 address prefix of a given length (`"${var.base}.0/27"`,
+/// `cidrSubnet(vnetPrefix, 27, 0)`): the size rules need only that. The length belongs to this
+/// very value: whatever is computed from it (a substring, a comparison, a host address) is
+/// [`Unknown::derived`], without it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Unknown {
     reason: Arc<str>,
     kind: UnknownKind,
+    prefix_len: Option<u8>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,6 +50,7 @@ impl Unknown {
         Unknown {
             reason: reason.into(),
             kind: UnknownKind::Deferred,
+            prefix_len: None,
         }
     }
 
@@ -51,6 +58,7 @@ impl Unknown {
         Unknown {
             reason: reason.into(),
             kind: UnknownKind::Error,
+            prefix_len: None,
         }
     }
 
@@ -58,6 +66,7 @@ impl Unknown {
         Unknown {
             reason: reason.into(),
             kind: UnknownKind::External,
+            prefix_len: None,
         }
     }
 
@@ -71,6 +80,89 @@ impl Unknown {
 
     pub fn is_error(&self) -> bool {
         self.kind == UnknownKind::Error
+    }
+
+    /// The length of the IPv4 prefix this value is known to be, when its address is not known.
+    pub fn prefix_len(&self) -> Option<u8> {
+        self.prefix_len
+    }
+
+    /// The same unknown, known to be an IPv4 prefix of `len` bits (an error stays an error).
+    pub fn with_prefix_len(&self, len: u8) -> Unknown {
+        Unknown {
+            prefix_len: (!self.is_error() && len <= 32).then_some(len),
+            ..self.clone()
+        }
+    }
+
+    /// The unknown of a value computed from this one: the same reason, and no prefix length
+    /// (a part of a prefix, a host address or a comparison is not a prefix of that length).
+    pub fn derived(&self) -> Unknown {
+        Unknown {
+            prefix_len: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// Stands for an unknown part while a string is built from known and unknown parts (a
+/// template, `format()`, `concat()`): a control character no address or template contains. An
+/// unknown part that is itself a prefix is written with its `/`, so the string is not read as one
+/// prefix.
+fn unknown_part(u: &Unknown) -> &'static str {
+    match u.prefix_len {
+        Some(_) => "\u{1}/\u{1}",
+        None => "\u{1}",
+    }
+}
+
+/// The value of a string built with [`push_unknown_part`] for its unknown parts: the text when
+/// every part was known, else the first unknown part, which keeps a prefix length when the text
+/// is an IPv4 prefix with a literal length (see [`crate::cidr::partial_prefix_len`]).
+pub fn built_string(text: String, first_unknown: Option<Unknown>) -> Value {
+    match first_unknown {
+        None => Value::String(text),
+        // The prefix alone (`"${local.cidr}"` written as a template, `format('{0}', cidr)`).
+        Some(u) if text == unknown_part(&u) => Value::Unknown(u),
+        Some(u) => Value::Unknown(match crate::cidr::partial_prefix_len(&text, UNKNOWN_PART) {
+            Some(len) => u.with_prefix_len(len),
+            None => u.derived(),
+        }),
+    }
+}
+
+const UNKNOWN_PART: char = '\u{1}';
+
+/// Writes an unknown part of a string being built (see [`built_string`]).
+pub fn push_unknown_part(out: &mut String, u: &Unknown) {
+    out.push_str(unknown_part(u));
+}
+
+/// A string function (`format`, `concat`) that gave the unknown `result` because some of its
+/// arguments are unknown: `build` runs again with each unknown argument written as an unknown
+/// part, so that a literal `/NN` at the end of the string still gives the prefix length
+/// (`format('{0}.0/27', base)`). Any other result is returned as it is.
+pub fn with_built_prefix_len(
+    result: Result<Value, Value>,
+    args: &[Value],
+    build: impl FnOnce(&[Value]) -> Result<Value, Value>,
+) -> Result<Value, Value> {
+    let (Ok(Value::Unknown(u)) | Err(Value::Unknown(u))) = &result else {
+        return result;
+    };
+    if u.is_error() || !args.iter().any(Value::is_unknown) {
+        return result;
+    }
+    let marked: Vec<Value> = args
+        .iter()
+        .map(|v| match v {
+            Value::Unknown(part) => Value::String(unknown_part(part).to_string()),
+            v => v.clone(),
+        })
+        .collect();
+    match build(&marked) {
+        Ok(Value::String(text)) => Err(built_string(text, Some(u.clone()))),
+        _ => Err(Value::Unknown(u.derived())),
     }
 }
 
@@ -114,6 +206,15 @@ impl Value {
 
     pub fn is_unknown(&self) -> bool {
         matches!(self, Value::Unknown(_))
+    }
+
+    /// This value as the result of an operation on it: an unknown loses its prefix length (see
+    /// [`Unknown::derived`]); anything else is unchanged.
+    pub fn derived(self) -> Value {
+        match self {
+            Value::Unknown(u) if u.prefix_len.is_some() => Value::Unknown(u.derived()),
+            v => v,
+        }
     }
 
     pub fn as_str(&self) -> Option<&str> {

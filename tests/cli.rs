@@ -279,6 +279,45 @@ fn a_value_computed_through_locals_and_tfvars_carries_its_trace() {
 }
 
 #[test]
+fn a_value_from_an_optional_default_in_an_installed_module_traces_to_the_default() {
+    let dir = "fixtures/terraform/registry-optional-defaults";
+    let out = run(&[dir, "--format", "json", "--select", "FL201"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &doc["findings"][0];
+    assert_eq!(
+        finding["resource"],
+        "module.network.module.subnet[\"agent\"].azurerm_subnet.this"
+    );
+    let steps: Vec<(String, String)> = finding["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or_default().to_string(),
+                s["text"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    // Through the module call's argument to the caller's map, and to the default it omits.
+    assert!(
+        steps.contains(&(
+            format!("{dir}/main.tf"),
+            "module.network.subnets = { agent = { index = 1 } endpoints = { index = 2 prefix_length = \"24\" delegations = [] } }".to_string()
+        )),
+        "{steps:?}"
+    );
+    assert_eq!(
+        steps.last(),
+        Some(&(
+            format!("{dir}/.terraform/modules/network/variables.tf"),
+            "var.subnets type: prefix_length = optional(number, 28)".to_string()
+        )),
+        "{steps:?}"
+    );
+}
+
+#[test]
 fn a_finding_inside_a_module_names_the_call_chain() {
     let out = run(&[
         "fixtures/terraform/module-tree",
@@ -734,4 +773,75 @@ fn given_files_that_are_not_infrastructure_code_are_ignored_silently() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty(), "{}", stdout(&out));
     assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn list_functions_classifies_every_function_with_a_reason_for_the_unknown_ones() {
+    let out = run(&["--list-functions"]);
+    assert_eq!(out.status.code(), Some(0));
+    let list = stdout(&out);
+    for line in list.lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        assert_eq!(fields.len(), 4, "{line}");
+        match fields[2] {
+            "evaluated" => assert!(fields[3].is_empty(), "{line}"),
+            "unknown" => assert!(!fields[3].is_empty(), "{line}"),
+            other => panic!("{line}: status {other}"),
+        }
+    }
+    for expected in [
+        "arm\ttryGet\tevaluated\t",
+        "arm\tutcNow\tunknown\treads the clock",
+        "bicep\tloadTextContent\tunknown\treads a file",
+    ] {
+        assert!(list.contains(expected), "{expected}");
+    }
+}
+
+#[test]
+fn template_links_resolve_whatever_the_form_of_the_scanned_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let network = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "parameters": { "prefix": { "type": "string" } },
+  "resources": [{
+    "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "vnet",
+    "properties": {
+      "addressSpace": { "addressPrefixes": ["10.0.0.0/16"] },
+      "subnets": [{ "name": "s", "properties": { "addressPrefix": "[parameters('prefix')]" } }]
+    }
+  }]
+}"#;
+    let main = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "resources": [{
+    "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "net",
+    "properties": {
+      "mode": "Incremental",
+      "templateLink": { "uri": "https://example.com/repo/main/modules/network.json?sv=token" },
+      "parameters": { "prefix": { "value": "10.1.0.0/24" } }
+    }
+  }]
+}"#;
+    write(
+        dir.path(),
+        &[
+            (
+                ".foundry-lint.toml",
+                "[template-links]\n\"https://example.com/repo/main/\" = \"infra\"\n",
+            ),
+            ("infra/modules/network.json", network),
+            ("deploy/azuredeploy.json", main),
+        ],
+    );
+    let absolute = dir.path().to_str().expect("path");
+    for (cwd, path) in [(dir.path(), "."), (dir.path(), absolute)] {
+        let text = String::from_utf8_lossy(&run_in(cwd, &[path, "--format", "concise"]).stdout)
+            .into_owned();
+        assert_eq!(
+            text.lines().filter(|l| l.contains("FL402")).count(),
+            1,
+            "{path}: {text}"
+        );
+    }
 }

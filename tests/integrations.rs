@@ -72,6 +72,7 @@ fn the_action_is_composite_and_its_inputs_reach_scripts_only_through_env() {
             ("fail-on", "warning"),
             ("config", ""),
             ("sarif-file", "foundry-lint.sarif"),
+            ("restore-modules", "true"),
             ("version", ""),
         ]
     );
@@ -292,4 +293,82 @@ fn the_action_script_rejects_bad_inputs_with_2_without_running_them_as_commands(
         ("INPUT_FORMAT", "yaml"),
     ]);
     assert_eq!(format.out.status.code(), Some(2));
+}
+
+/// The restore step runs the runner's own toolchain where a stack calls registry modules, and
+/// only there: `terraform get` in a directory with a registry module call (not in one with only
+/// local calls, nor inside `.terraform`), `bicep restore` on a file with a `br/public:` module.
+/// The toolchain here is a stand-in that records how it was called.
+#[test]
+fn the_restore_step_restores_registry_modules_with_the_toolchain_on_the_runner() {
+    let workspace = tempfile::tempdir().expect("temp dir");
+    let w = workspace.path();
+    let write = |path: &str, text: &str| {
+        let path = w.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "infra/tf/main.tf",
+        "module \"vnet\" {\n  source  = \"Azure/avm-res-network-virtualnetwork/azurerm\"\n  version = \"0.8.1\"\n}\n",
+    );
+    write(
+        "infra/local/main.tf",
+        "module \"net\" {\n  source = \"./modules/net\"\n}\n",
+    );
+    write(
+        "infra/tf/.terraform/modules/vnet/main.tf",
+        "module \"inner\" {\n  source = \"Azure/other/azurerm\"\n}\n",
+    );
+    write(
+        "infra/bicep/main.bicep",
+        "module vnet 'br/public:avm/res/network/virtual-network:0.9.0' = {\n  name: 'vnet'\n}\n",
+    );
+    write(
+        "infra/bicep/local.bicep",
+        "module net './net.bicep' = {\n  name: 'net'\n}\n",
+    );
+    let bin = w.join("bin");
+    let log = w.join("calls.log");
+    for tool in ["terraform", "bicep"] {
+        let script = format!(
+            "#!/usr/bin/env bash\necho \"{tool} $*\" >> '{}'\n",
+            log.display()
+        );
+        write(&format!("bin/{tool}"), &script);
+        let status = Command::new("chmod")
+            .arg("+x")
+            .arg(bin.join(tool))
+            .status()
+            .expect("chmod");
+        assert!(status.success());
+    }
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    let run = |restore: &str| {
+        let _ = std::fs::remove_file(&log);
+        let out = Command::new("bash")
+            .arg(root().join("scripts/restore-modules.sh"))
+            .env("PATH", &path)
+            .env("GITHUB_WORKSPACE", w)
+            .env("INPUT_PATH", "infra")
+            .env("INPUT_RESTORE_MODULES", restore)
+            .output()
+            .expect("run bash");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        std::fs::read_to_string(&log).unwrap_or_default()
+    };
+    let calls = run("true");
+    let mut calls: Vec<&str> = calls.lines().collect();
+    calls.sort();
+    assert_eq!(
+        calls,
+        [
+            "bicep restore infra/bicep/main.bicep",
+            "terraform -chdir=infra/tf get -no-color",
+        ]
+    );
+    assert_eq!(run("false"), "");
 }

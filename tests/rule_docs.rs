@@ -94,6 +94,7 @@ fn every_rule_has_a_document_with_its_code_name_and_severity() {
             "## Why",
             "## How to fix",
             "## Examples",
+            "## Sources",
         ] {
             assert!(
                 rule.doc.contains(section),

@@ -5,9 +5,9 @@
 use crate::model::{
     AccessPolicy, AccountAddition, AccountIdentity, Attr, CAPABILITY_HOST_CONNECTION_LISTS,
     CapabilityHost, CognitiveAccount, CustomerManagedKey, Dependency, DnsZoneGroup, DnsZoneLink,
-    KeyVault, KeyVaultKey, ManagedIdentity, Model, NetworkInjection, Origin, Peering,
-    PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, Project, RoleAssignment, Subnet, Val,
-    VirtualNetwork, ids,
+    KeyVault, KeyVaultFirewall, KeyVaultKey, ManagedIdentity, Model, NetworkInjection, Origin,
+    Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection, Project, RoleAssignment,
+    Subnet, Val, VirtualNetwork, ids,
 };
 use crate::node::{Items, Node};
 use crate::source::Span;
@@ -190,6 +190,11 @@ pub fn lower(res: &ArmResource, model: &mut Model) {
                     .map(|n| n.bool())
                     .unwrap_or_else(|| Attr::known(rbac_default, header)),
                 managed_hsm,
+                firewall: KeyVaultFirewall {
+                    deny_by_default: get("networkAcls.defaultAction").map(|n| deny(&n.string())),
+                    public_network_access: get("publicNetworkAccess").map(|n| enabled(&n)),
+                    bypass: get("networkAcls.bypass").map(|n| n.string()),
+                },
                 id: res.id.clone(),
                 origin: origin.clone(),
             });
@@ -336,6 +341,11 @@ pub fn enabled(node: &Node) -> Attr<bool> {
         ),
         None => node.bool(),
     }
+}
+
+/// Whether a firewall's default action (`Allow` / `Deny`, any case) denies.
+pub fn deny(action: &Attr<String>) -> Attr<bool> {
+    action.clone().map(|a| a.eq_ignore_ascii_case("Deny"))
 }
 
 /// A list of strings, or why the list is not known.

@@ -2,7 +2,7 @@
 //! registry modules from the Bicep cache), then parsed, evaluated and checked one program at a
 //! time.
 
-use super::groups::sets_sharing;
+use super::groups::{components, entries, sets_sharing};
 use super::{
     BICEP, Deliver, DeliveryOrder, Diagnostic, MAX_MODULE_DIRS, bicep, discover, read_files,
     terraform,
@@ -101,6 +101,8 @@ pub(super) fn read_bicep(
             && let Ok(text) = std::fs::read_to_string(&entry.main)
             && let Some(id) = super::add_source(entry.main.clone(), Ok(text), sources, diagnostics)
         {
+            // Someone else's module, restored: findings in it land where the user's files lead.
+            sources.mark_vendored(id);
             inputs.templates.insert(entry.main.clone(), id);
         }
         inputs
@@ -138,10 +140,28 @@ pub(super) fn evaluate_bicep(
 ) -> Vec<Diagnostic> {
     let read = &inputs.files;
     let mut identities = discover::Identities::default();
-    let modules: HashSet<PathBuf> = read
-        .values()
-        .flat_map(|(_, r)| r.modules.iter())
-        .map(|m| identities.file(m))
+    let paths: Vec<&PathBuf> = read.keys().collect();
+    let position: HashMap<&PathBuf, usize> =
+        paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let calls: Vec<Vec<usize>> = paths
+        .iter()
+        .map(|p| {
+            let modules = read[*p].1.modules.iter();
+            modules.filter_map(|m| position.get(m).copied()).collect()
+        })
+        .collect();
+    // A file another file calls is a module, unless the call comes back from the file's own
+    // cycle of modules (a module that uses itself): then the cycle's first file is the entry.
+    let component = components(&calls);
+    let modules: HashSet<PathBuf> = paths
+        .iter()
+        .flat_map(|p| read[*p].1.modules.iter().map(move |m| (*p, m)))
+        .filter(|(p, m)| {
+            position
+                .get(m)
+                .is_none_or(|&t| component[t] != component[position[p]])
+        })
+        .map(|(_, m)| identities.file(m))
         .collect();
     // (entry file, its .bicepparam when it is one)
     let mut environments: Vec<(&PathBuf, bool)> = Vec::new();
@@ -155,22 +175,23 @@ pub(super) fn evaluate_bicep(
             environments.push((path, true));
         }
     }
+    let mut eligible = vec![false; paths.len()];
     for path in scanned
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
     {
         let identity = identities.file(path);
-        if read.contains_key(path)
-            && !modules.contains(&identity)
-            && !with_params.contains(&identity)
-        {
+        if let Some(&i) = position.get(path) {
+            eligible[i] = !modules.contains(&identity) && !with_params.contains(&identity);
+        }
+    }
+    let entry = entries(&calls, &eligible);
+    for path in scanned {
+        if position.get(path).is_some_and(|&i| entry[i]) {
             environments.push((path, false));
         }
     }
     // Programs: files joined by the modules, imports and templates they name.
-    let paths: Vec<&PathBuf> = read.keys().collect();
-    let position: HashMap<&PathBuf, usize> =
-        paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let names: Vec<Vec<usize>> = paths
         .iter()
         .enumerate()

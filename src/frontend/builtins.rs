@@ -104,7 +104,8 @@ pub fn known(v: &Value) -> Result<&Value, Value> {
     }
 }
 
-/// ARM's and Bicep's lambda functions (filter, map, reduce, toObject, mapValues).
+/// ARM's and Bicep's lambda functions (filter, map, reduce, sort, toObject, groupBy,
+/// mapValues).
 /// `arg(i)` evaluates argument `i`, `is_lambda(i)` says whether it is a lambda and
 /// `apply(i, values)` calls that lambda.
 pub fn lambda_function(
@@ -176,6 +177,42 @@ pub fn lambda_function(
             }
             Value::Object(map)
         }
+        "groupby" => {
+            let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+            for item in items {
+                match call(vec![item.clone()]) {
+                    Some(Value::String(k)) => groups.entry(k).or_default().push(item),
+                    Some(Value::Unknown(u)) => return Value::Unknown(u),
+                    _ => return Value::error("groupBy() key must be a string"),
+                }
+            }
+            Value::Object(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            )
+        }
+        // The lambda says whether its first argument sorts before its second.
+        "sort" => {
+            let mut out: Vec<Value> = Vec::with_capacity(items.len());
+            // Insertion keeps equal items in their order (stable), and stops at the first
+            // comparison that is not a known bool.
+            for item in items {
+                let mut at = out.len();
+                while at > 0 {
+                    match call(vec![item.clone(), out[at - 1].clone()]) {
+                        Some(Value::Bool(true)) => at -= 1,
+                        Some(Value::Bool(false)) => break,
+                        Some(Value::Unknown(u)) => return Value::Unknown(u),
+                        _ => return Value::error("sort() lambda must return a bool"),
+                    }
+                }
+                out.insert(at, item);
+            }
+            Value::List(out)
+        }
+        "mapvalues" => Value::error("mapValues() needs an object"),
         _ => Value::unknown(format!("`{name}()` is not evaluated by foundry-lint")),
     }
 }
@@ -183,6 +220,7 @@ pub fn lambda_function(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn n(x: f64) -> Value {
         Value::Number(x)
@@ -216,6 +254,34 @@ mod tests {
                 &sum
             ),
             n(16.0)
+        );
+        let less = |_: usize, v: Vec<Value>| {
+            Some(Value::Bool(
+                v[0].as_f64().unwrap_or(0.0) < v[1].as_f64().unwrap_or(0.0),
+            ))
+        };
+        assert_eq!(
+            lambda_function(
+                "sort",
+                &|_| Value::List(vec![n(3.0), n(1.0), n(2.0)]),
+                &yes,
+                &less
+            ),
+            Value::List(vec![n(1.0), n(2.0), n(3.0)])
+        );
+        let parity = |_: usize, v: Vec<Value>| {
+            Some(Value::str(if v[0].as_f64().unwrap_or(0.0) % 2.0 == 1.0 {
+                "odd"
+            } else {
+                "even"
+            }))
+        };
+        assert_eq!(
+            lambda_function("groupby", &|_| items.clone(), &yes, &parity),
+            Value::Object(BTreeMap::from([
+                ("even".to_string(), Value::List(vec![n(2.0)])),
+                ("odd".to_string(), Value::List(vec![n(1.0), n(3.0)])),
+            ]))
         );
         let unknown = Value::unknown("later");
         assert_eq!(

@@ -66,3 +66,108 @@ impl Sets {
         i
     }
 }
+
+/// The entries of a graph of module calls (`calls[i]`: the items `i` calls): an item is an entry
+/// when nothing outside its cycle of calls (its strongly connected component) calls it, and it is
+/// the first `eligible` item of that cycle. So a module that calls itself, or modules that call
+/// each other and nothing else calls, still have an entry (whose evaluation reports the cycle)
+/// instead of all counting as called and none being evaluated.
+pub(super) fn entries(calls: &[Vec<usize>], eligible: &[bool]) -> Vec<bool> {
+    let component = components(calls);
+    let count = component.iter().max().map_or(0, |&c| c + 1);
+    let mut called = vec![false; count];
+    for (i, targets) in calls.iter().enumerate() {
+        for &t in targets {
+            if component[t] != component[i] {
+                called[component[t]] = true;
+            }
+        }
+    }
+    let mut taken = vec![false; count];
+    (0..calls.len())
+        .map(|i| {
+            let c = component[i];
+            let entry = eligible[i] && !called[c] && !taken[c];
+            taken[c] |= entry;
+            entry
+        })
+        .collect()
+}
+
+/// The strongly connected component of each item (Kosaraju's algorithm, without recursion: the
+/// graph may be as large as the tree).
+pub(super) fn components(calls: &[Vec<usize>]) -> Vec<usize> {
+    let n = calls.len();
+    // Items in the order their depth-first search finishes.
+    let mut finished = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start, 0)];
+        while let Some((i, next)) = stack.pop() {
+            match calls[i].get(next) {
+                Some(&t) => {
+                    stack.push((i, next + 1));
+                    if !seen[t] {
+                        seen[t] = true;
+                        stack.push((t, 0));
+                    }
+                }
+                None => finished.push(i),
+            }
+        }
+    }
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, targets) in calls.iter().enumerate() {
+        for &t in targets {
+            callers[t].push(i);
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    let mut count = 0;
+    for &start in finished.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        component[start] = count;
+        let mut stack = vec![start];
+        while let Some(i) = stack.pop() {
+            for &c in &callers[i] {
+                if component[c] == usize::MAX {
+                    component[c] = count;
+                    stack.push(c);
+                }
+            }
+        }
+        count += 1;
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cycle_nothing_else_calls_has_one_entry() {
+        // 0 calls itself; 1 and 2 call each other; 3 calls 4, which calls 3 and 5.
+        let calls = vec![vec![0], vec![2], vec![1], vec![4], vec![3, 5], vec![]];
+        let all = vec![true; calls.len()];
+        assert_eq!(
+            entries(&calls, &all),
+            [true, true, false, true, false, false]
+        );
+        // The first eligible member of a cycle is its entry.
+        let some = [true, false, true, false, true, true];
+        assert_eq!(
+            entries(&calls, &some),
+            [true, false, true, false, true, false]
+        );
+        // A cycle called from outside has no entry.
+        let calls = vec![vec![1], vec![2], vec![1]];
+        assert_eq!(entries(&calls, &[true; 3]), [true, false, false]);
+    }
+}

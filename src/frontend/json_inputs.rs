@@ -16,6 +16,7 @@ pub(super) fn load_json(
     json_ids: &[FileId],
     parsed: &[terraform::ParsedDir],
     cli_parameters: &[PathBuf],
+    template_links: &[(String, PathBuf)],
     diagnostics: &mut Vec<Diagnostic>,
     deliver: &Deliver,
 ) -> HashSet<PathBuf> {
@@ -181,7 +182,8 @@ pub(super) fn load_json(
                     .collect(),
                 &all,
                 &arena,
-            );
+            )
+            .with_template_links(template_links);
             // In sequence: groups are small and run in parallel; a thread waiting here could
             // take up another group meanwhile and hold both groups' templates.
             docs.iter()

@@ -94,6 +94,7 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
         &json_ids,
         &parsed,
         &[],
+        &[],
         &mut diagnostics,
         &deliver,
     );

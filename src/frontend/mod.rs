@@ -5,6 +5,7 @@ pub mod arm_shape;
 pub mod bicep;
 mod bicep_programs;
 pub mod builtins;
+mod cycles;
 pub mod discover;
 mod groups;
 mod json_inputs;
@@ -42,6 +43,9 @@ pub struct Options {
     pub external_networks: Option<ExternalNetworks>,
     /// The Bicep cache root instead of `~/.bicep` or `bicepconfig.json`'s `cacheRootDirectory`.
     pub bicep_cache: Option<PathBuf>,
+    /// `[template-links]` of the configuration file: URL prefixes of linked ARM templates and
+    /// the directories that hold them.
+    pub template_links: Vec<(String, PathBuf)>,
 }
 
 /// VNets the configuration file declares: its path and text (findings point into it) and each
@@ -226,6 +230,8 @@ pub fn load(
     let mut known: HashSet<PathBuf> = scanned.keys().cloned().collect();
     let mut called: HashSet<PathBuf> = HashSet::new();
     let mut pending: DirFiles = scanned.clone();
+    let mut installed_dirs: HashSet<PathBuf> = HashSet::new();
+    let mut local_dirs: HashSet<PathBuf> = HashSet::new();
     while !pending.is_empty() && parsed.len() < MAX_MODULE_DIRS {
         let batch = std::mem::take(&mut pending);
         let first_new = parsed.len();
@@ -233,6 +239,16 @@ pub fn load(
         for (dir, (tf, vars)) in batch {
             let tf_ids = read_files(&tf, &mut sources, &mut diagnostics);
             let var_ids = read_files(&vars, &mut sources, &mut diagnostics);
+            // What `terraform init` installed is someone else's code, wherever TF_DATA_DIR put it.
+            // (modules.json lists local calls too: those are the user's own.)
+            if installed_dirs
+                .iter()
+                .any(|i| dir.starts_with(i) && !local_dirs.contains(i))
+            {
+                for &id in tf_ids.iter().chain(&var_ids) {
+                    sources.mark_vendored(id);
+                }
+            }
             read.push((dir, tf_ids, var_ids));
         }
         // Parse in parallel; a syntax error is reported once per file, however often the module
@@ -282,6 +298,8 @@ pub fn load(
             diagnostics.extend(errors);
         }
         for d in &parsed[first_new..] {
+            installed_dirs.extend(d.installed.values().cloned());
+            local_dirs.extend(d.calls.iter().cloned());
             let targets = d.calls.iter().chain(d.installed.values()).cloned();
             for target in targets {
                 called.insert(target.clone());
@@ -335,6 +353,7 @@ pub fn load(
                 &json_ids,
                 &parsed,
                 &cli_parameters,
+                &options.template_links,
                 &mut diagnostics,
                 &deliver,
             );

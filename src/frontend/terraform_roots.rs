@@ -1,7 +1,7 @@
 //! Terraform roots: evaluated in groups that share module directories, checked one by one, and
 //! checked again together where they refer to each other's resources.
 
-use super::groups::{Sets, sets_sharing, union_of};
+use super::groups::{Sets, entries, sets_sharing, union_of};
 use super::{Deliver, DeliveryOrder, Diagnostic, TERRAFORM, terraform};
 use crate::model::Model;
 use crate::source::{FileId, SourceMap, Span};
@@ -24,22 +24,30 @@ pub(super) fn evaluate_terraform(
     diagnostics: &mut Vec<Diagnostic>,
     deliver: &Deliver,
 ) {
-    let roots: Vec<usize> = parsed
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| {
-            scanned.contains(&d.dir)
-                && (!called.contains(&d.dir) || !d.var_files.is_empty())
-                && !planned_dirs.contains(&d.dir)
-        })
-        .map(|(i, _)| i)
-        .collect();
-    // The module directories each root reaches (itself too when it is also called).
     let position: HashMap<&Path, usize> = parsed
         .iter()
         .enumerate()
         .map(|(i, d)| (d.dir.as_path(), i))
         .collect();
+    let calls: Vec<Vec<usize>> = parsed
+        .iter()
+        .map(|d| {
+            d.calls
+                .iter()
+                .chain(d.installed.values())
+                .filter_map(|t| position.get(t.as_path()).copied())
+                .collect()
+        })
+        .collect();
+    let eligible: Vec<bool> = parsed
+        .iter()
+        .map(|d| scanned.contains(&d.dir) && !planned_dirs.contains(&d.dir))
+        .collect();
+    let entries = entries(&calls, &eligible);
+    let roots: Vec<usize> = (0..parsed.len())
+        .filter(|&i| eligible[i] && (entries[i] || !parsed[i].var_files.is_empty()))
+        .collect();
+    // The module directories each root reaches (itself too when it is also called).
     let reach: Vec<Vec<usize>> = roots
         .iter()
         .map(|&i| {

@@ -73,6 +73,25 @@ impl<T> Attr<T> {
     }
 }
 
+impl Attr<IpNet> {
+    /// The length of an IPv4 prefix, also when only the length is known (`"${var.base}.0/27"`,
+    /// `cidrSubnet(vnetPrefix, 27, 0)`); None for IPv6 and for a prefix of unknown length.
+    pub fn ipv4_prefix_len(&self) -> Option<u8> {
+        match &self.val {
+            Val::Known(net) => net.addr().is_ipv4().then(|| net.prefix_len()),
+            Val::Unknown(u) => u.prefix_len(),
+        }
+    }
+
+    /// How messages name an IPv4 prefix: `10.0.0.0/27`, or `a /27` when only its length is known.
+    pub fn ipv4_text(&self) -> Option<String> {
+        match &self.val {
+            Val::Known(net) => net.addr().is_ipv4().then(|| net.to_string()),
+            Val::Unknown(u) => u.prefix_len().map(|len| format!("a /{len}")),
+        }
+    }
+}
+
 /// Which declaration an entity came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Origin {
@@ -187,6 +206,19 @@ pub struct KeyVault {
     pub rbac_authorization: Attr<bool>,
     /// Whether the vault is a Managed HSM (always RBAC, purge protection settable).
     pub managed_hsm: bool,
+    pub firewall: KeyVaultFirewall,
+}
+
+/// A vault's network rules (ARM `networkAcls` and `publicNetworkAccess`; azurerm `network_acls`
+/// and `public_network_access_enabled`). Each is None when the template leaves it out.
+#[derive(Clone, Debug, Default)]
+pub struct KeyVaultFirewall {
+    /// Whether traffic no rule allows is denied (`defaultAction: Deny`); absent means Allow.
+    pub deny_by_default: Option<Attr<bool>>,
+    /// Whether public network access is enabled; absent means enabled.
+    pub public_network_access: Option<Attr<bool>>,
+    /// What passes the rules anyway (`AzureServices` or `None`); absent means `AzureServices`.
+    pub bypass: Option<Attr<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -223,9 +255,18 @@ pub struct AccountIdentity {
 
 #[derive(Clone, Debug)]
 pub struct NetworkInjection {
+    /// None when `subnetArmId` is absent, null or empty: no customer subnet.
     pub subnet: Option<Attr<String>>,
     pub managed_network: Option<Attr<bool>>,
     pub span: Span,
+}
+
+impl NetworkInjection {
+    /// Whether the agents run in a Microsoft-managed network (`useMicrosoftManagedNetwork:
+    /// true`): there is no customer subnet, whatever `subnetArmId` says.
+    pub fn uses_managed_network(&self) -> bool {
+        self.managed_network.as_ref().and_then(|m| m.get().copied()) == Some(true)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -334,6 +375,17 @@ pub struct Uncounted {
     pub reason: Unknown,
 }
 
+/// A configuration Terraform, ARM or Bicep would reject, found while evaluating it: values that
+/// refer to each other in a cycle, a module that calls itself. What depends on it has no value;
+/// the rest of the stack is still checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvalidConfiguration {
+    pub span: Span,
+    pub message: String,
+    /// The other declarations involved, with what each is.
+    pub related: Vec<(Span, String)>,
+}
+
 /// Settings declared outside an account's own block (azurerm's separate CMK resource,
 /// azapi_update_resource), merged into the account by `Model::finish`.
 #[derive(Clone, Debug)]
@@ -377,6 +429,7 @@ pub struct Model {
     pub connections: Vec<Connection>,
     pub uncounted: Vec<Uncounted>,
     pub opaque_calls: Vec<OpaqueCall>,
+    pub invalid_configurations: Vec<InvalidConfiguration>,
     /// How values were computed, by (resource address, span of the value): the expression, then
     /// the locals and variables it came through.
     pub traces: std::collections::HashMap<(String, Span), Trace>,
@@ -417,12 +470,23 @@ impl Model {
         self.connections.extend(other.connections);
         self.uncounted.extend(other.uncounted);
         self.opaque_calls.extend(other.opaque_calls);
+        self.invalid_configurations
+            .extend(other.invalid_configurations);
         self.traces.extend(other.traces);
     }
 
     /// Merges duplicate declarations and builds the reference index. Call once, after every
     /// front end has added its entities.
     pub fn finish(&mut self) {
+        // The same cycle is found again by every module instance and nested deployment that
+        // evaluates it.
+        let mut unique: Vec<InvalidConfiguration> = Vec::new();
+        for problem in std::mem::take(&mut self.invalid_configurations) {
+            if !unique.contains(&problem) {
+                unique.push(problem);
+            }
+        }
+        self.invalid_configurations = unique;
         self.merge_duplicate_subnets();
         self.merge_duplicate_accounts();
         self.index = Index::build(self);

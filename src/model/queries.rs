@@ -38,12 +38,6 @@ impl Model {
             .unwrap_or(&[])
     }
 
-    /// Whether a connection of an account or project names the dependency (so the Agent
-    /// service uses it).
-    pub fn is_connected(&self, dependency: usize) -> bool {
-        self.relations.connected_dependencies.contains(&dependency)
-    }
-
     /// The subnets of a VNet.
     pub fn subnets_of_vnet(&self, vnet: usize) -> Vec<usize> {
         self.relations
@@ -177,6 +171,19 @@ impl Model {
         Some(self.index.key_vault(&cmk.vault))
     }
 
+    /// Each declared vault that holds some account's customer-managed key, once, with the first
+    /// account using it: (account, vault). Vault settings are the vault's, so one finding per
+    /// vault is enough.
+    pub fn cmk_vaults(&self) -> Vec<(usize, usize)> {
+        let mut seen = std::collections::HashSet::new();
+        (0..self.accounts.len())
+            .filter_map(|a| match self.cmk_vault(a)? {
+                Resolved::Entity(v) => seen.insert(v).then_some((a, v)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The key an account's CMK names, when both its vault and name are known.
     pub fn cmk_key(&self, account: usize) -> Option<usize> {
         let cmk = self.accounts[account].customer_managed_key.as_ref()?;
@@ -253,7 +260,7 @@ impl Model {
         )
     }
 
-    /// Estimated address demand on each agent subnet with a known IPv4 prefix.
+    /// Estimated address demand on each agent subnet with an IPv4 prefix of known length.
     pub fn agent_subnet_capacity(
         &self,
         settings: &crate::settings::AgentSubnet,
@@ -265,14 +272,13 @@ impl Model {
         let mut out = Vec::new();
         for (s, _, _) in self.agent_subnets() {
             let subnet = &self.subnets[s];
-            let Some(prefix) = subnet
+            let Some((prefix, len)) = subnet
                 .address_prefixes
                 .iter()
-                .find(|p| p.get().is_some_and(|n| n.addr().is_ipv4()))
+                .find_map(|p| Some((p, p.ipv4_prefix_len()?)))
             else {
                 continue;
             };
-            let Some(net) = prefix.get() else { continue };
             let mut accounts: Vec<usize> = self
                 .accounts_injecting_into(s)
                 .into_iter()
@@ -288,7 +294,7 @@ impl Model {
                     None => exact = false,
                 }
             }
-            let usable = crate::cidr::addr_count(net)
+            let usable = crate::cidr::ipv4_addr_count(len)
                 .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
             let replicas = projects as u128 * u128::from(settings.replicas_per_project);
             let pods_per_ip = u128::from(settings.pods_per_ip.max(1));
@@ -313,7 +319,8 @@ impl Model {
 pub struct CapacityEstimate {
     /// The subnet's address.
     pub subnet: String,
-    pub prefix: IpNet,
+    /// `10.0.0.0/24`, or `a /24` when only the length is known.
+    pub prefix: String,
     pub prefix_span: crate::source::Span,
     pub usable: u128,
     pub projects: usize,
@@ -333,7 +340,7 @@ impl Model {
             .filter_map(|c| {
                 Some(CapacityEstimate {
                     subnet: self.subnets[c.subnet].origin.address.clone(),
-                    prefix: *c.prefix.get()?,
+                    prefix: c.prefix.ipv4_text()?,
                     prefix_span: c.prefix.span,
                     usable: c.usable,
                     projects: c.projects,
@@ -349,7 +356,7 @@ impl Model {
 /// An agent subnet's addresses against the estimated demand of the projects that use it.
 pub struct SubnetCapacity<'a> {
     pub subnet: usize,
-    /// The subnet's first IPv4 prefix.
+    /// The subnet's first IPv4 prefix of known length.
     pub prefix: &'a Attr<IpNet>,
     /// Addresses after Azure's five reserved ones.
     pub usable: u128,

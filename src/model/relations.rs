@@ -31,8 +31,6 @@ pub struct Relations {
     /// Accounts whose id is passed to a module foundry-lint cannot read (which may deploy an
     /// endpoint to them).
     pub(super) accounts_passed_to_opaque_calls: std::collections::HashSet<usize>,
-    /// Dependencies (Storage, Cosmos DB, AI Search) some connection names.
-    pub(super) connected_dependencies: std::collections::HashSet<usize>,
     /// Keys by (vault, lowercase key name); the first declared wins.
     pub(super) keys_by_vault_and_name: HashMap<(usize, String), usize>,
     /// User-assigned identities by the token of their client id.
@@ -57,12 +55,7 @@ impl Relations {
         }
         for (a, account) in model.accounts.iter().enumerate() {
             for (i, injection) in account.network_injections.iter().enumerate() {
-                if injection
-                    .managed_network
-                    .as_ref()
-                    .and_then(|m| m.get().copied())
-                    == Some(true)
-                {
+                if injection.uses_managed_network() {
                     continue;
                 }
                 if let Some(subnet) = &injection.subnet
@@ -142,13 +135,6 @@ impl Relations {
                     Resolved::Unknown(_) => r.untargeted_endpoints = true,
                     Resolved::External(_) => {}
                 }
-            }
-        }
-        for connection in &model.connections {
-            if let Some(resource) = &connection.resource
-                && let Resolved::Entity(d) = index.dependency(resource)
-            {
-                r.connected_dependencies.insert(d);
             }
         }
         for call in &model.opaque_calls {

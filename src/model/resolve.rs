@@ -26,7 +26,6 @@ pub struct Index {
     keys: Table,
     accounts: Table,
     identities: Table,
-    dependencies: Table,
 }
 
 /// Entities of one kind by identity key, with their resource group for disambiguation.
@@ -110,7 +109,6 @@ impl Index {
             keys: Table::build(model.keys.iter().map(|e| e.id.as_str())),
             accounts: Table::build(model.accounts.iter().map(|e| e.id.as_str())),
             identities: Table::build(model.managed_identities.iter().map(|e| e.id.as_str())),
-            dependencies: Table::build(model.dependencies.iter().map(|e| e.id.as_str())),
         }
     }
 
@@ -137,20 +135,6 @@ impl Index {
     pub fn account(&self, r: &Attr<String>) -> Resolved {
         self.accounts
             .lookup(r, "Microsoft.CognitiveServices/accounts")
-    }
-
-    /// A Storage account, Cosmos DB account or AI Search service.
-    pub fn dependency(&self, r: &Attr<String>) -> Resolved {
-        let Val::Known(raw) = &r.val else {
-            return self.dependencies.lookup(r, "");
-        };
-        match ids::parse(raw) {
-            Some(id) if crate::domain::is_agent_dependency_type(&id.resource_type) => {
-                self.dependencies.lookup_id(&id, raw)
-            }
-            Some(_) => Resolved::External(raw.clone()),
-            None => self.dependencies.lookup(r, ""),
-        }
     }
 
     pub fn managed_identity(&self, r: &Attr<String>) -> Resolved {

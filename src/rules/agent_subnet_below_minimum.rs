@@ -18,7 +18,7 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         for prefix in &subnet.address_prefixes {
-            let Some(p) = prefix.get() else {
+            let (Some(len), Some(p)) = (prefix.ipv4_prefix_len(), prefix.ipv4_text()) else {
                 if let Some(u) = prefix.unknown_reason() {
                     out.unresolved(
                         u,
@@ -28,12 +28,11 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
                 }
                 continue;
             };
-            let len = p.prefix_len();
             // Past /29 Azure refuses the subnet outright: FL404 says so.
-            if !p.addr().is_ipv4() || len <= minimum || len > AZURE_MINIMUM_SUBNET_PREFIX {
+            if len <= minimum || len > AZURE_MINIMUM_SUBNET_PREFIX {
                 continue;
             }
-            let usable = crate::cidr::addr_count(p)
+            let usable = crate::cidr::ipv4_addr_count(len)
                 .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
             out.report(
                 prefix.span,

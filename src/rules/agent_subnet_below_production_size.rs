@@ -17,15 +17,13 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         for prefix in &subnet.address_prefixes {
-            let Some(p) = prefix.get() else { continue };
-            let len = p.prefix_len();
-            if !p.addr().is_ipv4()
-                || len <= AGENT_SUBNET_PRODUCTION_PREFIX
-                || len > AGENT_SUBNET_SESSION_MAXIMUM_PREFIX
-            {
+            let (Some(len), Some(p)) = (prefix.ipv4_prefix_len(), prefix.ipv4_text()) else {
+                continue;
+            };
+            if len <= AGENT_SUBNET_PRODUCTION_PREFIX || len > AGENT_SUBNET_SESSION_MAXIMUM_PREFIX {
                 continue;
             }
-            let usable = crate::cidr::addr_count(p)
+            let usable = crate::cidr::ipv4_addr_count(len)
                 .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
             out.report(
                 prefix.span,

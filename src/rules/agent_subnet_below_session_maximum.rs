@@ -17,12 +17,11 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
         for prefix in &subnet.address_prefixes {
-            let Some(p) = prefix.get() else { continue };
+            let (Some(len), Some(p)) = (prefix.ipv4_prefix_len(), prefix.ipv4_text()) else {
+                continue;
+            };
             // A team minimum above /27 makes a /27 FL201's finding.
-            if !p.addr().is_ipv4()
-                || p.prefix_len() != AGENT_SUBNET_MINIMUM_PREFIX
-                || p.prefix_len() > settings.agent_subnet.minimum_prefix
-            {
+            if len != AGENT_SUBNET_MINIMUM_PREFIX || len > settings.agent_subnet.minimum_prefix {
                 continue;
             }
             out.report(

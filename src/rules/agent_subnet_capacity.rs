@@ -21,7 +21,7 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
             continue;
         }
         let subnet = &model.subnets[capacity.subnet];
-        let Some(net) = capacity.prefix.get() else {
+        let Some(net) = capacity.prefix.ipv4_text() else {
             continue;
         };
         let at_least = if capacity.exact { "" } else { "at least " };

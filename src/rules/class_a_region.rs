@@ -1,6 +1,6 @@
-//! FL104: a class A agent subnet in a region where class A is not generally available.
+//! FL104: a class A agent subnet in a region the documents say does not support class A.
 
-use crate::domain::{CLASS_A_RANGE, CLASS_A_REGIONS, normalize_region};
+use crate::domain::{CLASS_A_RANGE, CLASS_A_SOURCE, class_a_unsupported};
 use crate::engine::Reporter;
 use crate::model::{Model, Resolved};
 use crate::settings::Settings;
@@ -9,7 +9,7 @@ rule!(
     "FL104",
     "class-a-region",
     Warning,
-    "An agent subnet in 10.0.0.0/8 in a region where class A agent subnets are not generally available",
+    "An agent subnet in 10.0.0.0/8 in a region the Foundry documents mark as not supporting class A agent subnets",
     Some(check)
 );
 
@@ -31,7 +31,9 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
         let Some(region) = location.get() else {
             continue;
         };
-        if CLASS_A_REGIONS.contains(&normalize_region(region).as_str()) {
+        // The documents disagree on some regions and do not list others: only a region they
+        // mark as unsupported is a finding.
+        if !class_a_unsupported(region) {
             continue;
         }
         for prefix in &subnet.address_prefixes {
@@ -39,7 +41,7 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
             if !crate::cidr::contains(&class_a, p) {
                 continue;
             }
-            out.report(prefix.span, format!("agent subnet `{}` uses {p} (class A) in region `{region}`, where class A agent subnets are not generally available", subnet.origin.address))
+            out.report(prefix.span, format!("agent subnet `{}` uses {p} (class A) in region `{region}`, which does not support class A agent subnets ({CLASS_A_SOURCE})", subnet.origin.address))
                 .help("use a class B (172.16.0.0/12) or class C (192.168.0.0/16) range, or deploy to a region that supports class A")
                 .origin(&subnet.origin)
                 .related(location.span, "the region is set here");

@@ -1,7 +1,7 @@
 //! FL601: the vault holding an account's customer-managed key lacks purge protection.
 
 use crate::engine::Reporter;
-use crate::model::{Model, Resolved};
+use crate::model::Model;
 use crate::settings::Settings;
 
 rule!(
@@ -13,14 +13,8 @@ rule!(
 );
 
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
-    let mut reported = Vec::new();
-    for (a, account) in model.accounts.iter().enumerate() {
-        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
-            continue;
-        };
-        if reported.contains(&v) {
-            continue;
-        }
+    for (a, v) in model.cmk_vaults() {
+        let account = &model.accounts[a];
         let vault = &model.key_vaults[v];
         let span = match &vault.purge_protection {
             None => vault.origin.span,
@@ -39,7 +33,6 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
                 }
             },
         };
-        reported.push(v);
         let how = if vault.purge_protection.is_none() {
             " (it is off unless enabled)"
         } else {

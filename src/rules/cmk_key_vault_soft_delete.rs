@@ -1,7 +1,7 @@
 //! FL602: the vault holding an account's customer-managed key has soft delete disabled.
 
 use crate::engine::Reporter;
-use crate::model::{Model, Resolved};
+use crate::model::Model;
 use crate::settings::Settings;
 
 rule!(
@@ -13,20 +13,16 @@ rule!(
 );
 
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
-    let mut reported = Vec::new();
-    for (a, account) in model.accounts.iter().enumerate() {
-        let Some(Resolved::Entity(v)) = model.cmk_vault(a) else {
-            continue;
-        };
+    for (a, v) in model.cmk_vaults() {
+        let account = &model.accounts[a];
         let vault = &model.key_vaults[v];
         // Absent means on: vaults have soft delete unless a template turns it off.
         let Some(setting) = &vault.soft_delete else {
             continue;
         };
-        if setting.get() != Some(&false) || reported.contains(&v) {
+        if setting.get() != Some(&false) {
             continue;
         }
-        reported.push(v);
         out.report(setting.span, format!("Key Vault `{}` holds the customer-managed key of `{}` but has soft delete disabled", vault.origin.address, account.origin.address))
             .help("remove the setting or set it to true (ARM/Bicep: enableSoftDelete: true); customer-managed keys require soft delete")
             .origin(&vault.origin);

@@ -29,17 +29,20 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
         if !kind.eq_ignore_ascii_case(FOUNDRY_ACCOUNT_KIND) {
             continue;
         }
-        let injected = !account.network_injections.is_empty();
+        let injection = account.network_injections.first();
         let endpoint = model
             .endpoints_to(a)
             .and_then(|e| e.first())
             .map(|&e| &model.private_endpoints[e]);
-        let why = match (injected, endpoint) {
-            (true, _) => "injects its agents into a subnet".to_string(),
-            (false, Some(e)) => {
+        let why = match (injection, endpoint) {
+            (Some(i), _) if i.uses_managed_network() => {
+                "runs its agents in a Microsoft-managed network".to_string()
+            }
+            (Some(_), _) => "injects its agents into a subnet".to_string(),
+            (None, Some(e)) => {
                 format!("is reached through private endpoint `{}`", e.origin.address)
             }
-            (false, None) => continue,
+            (None, None) => continue,
         };
         let finding = out.report(
             account.origin.span,

@@ -1,5 +1,8 @@
-//! FL105: the agent network and what the Agent service reaches through it are not in one
-//! region.
+//! FL105: a Foundry account or a private endpoint is not in the region of the VNet it uses.
+//!
+//! The Storage, Cosmos DB and AI Search the agents use may be in other regions (Learn allows it
+//! since mid-2026; it costs cross-region traffic but deploys and works), so they are not checked:
+//! a finding here is a deployment Azure refuses.
 
 use crate::domain::normalize_region;
 use crate::engine::Reporter;
@@ -10,12 +13,17 @@ rule!(
     "FL105",
     "foundry-region-mismatch",
     Error,
-    "A Foundry account, its agent VNet and the resources it reaches through private endpoints there are not in one region",
+    "A Foundry account or a private endpoint is not in the region of the VNet it injects into or sits in",
     Some(check)
 );
 
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
-    let mut reported_dependencies: Vec<usize> = Vec::new();
+    accounts(model, out);
+    endpoints(model, out);
+}
+
+/// An account injects its agents only into a VNet of its own region.
+fn accounts(model: &Model, out: &mut Reporter) {
     let mut reported_accounts: Vec<usize> = Vec::new();
     for (s, _, _) in model.agent_subnets() {
         let Resolved::Entity(v) = model.vnet_of_subnet(s) else {
@@ -50,50 +58,55 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
                     vnet_location.get().map_or("", |l| l.as_str()),
                 ),
             )
-            .help("deploy the account, its project resources and the agent VNet in one region")
+            .help("deploy the account and its agent VNet in one region")
             .origin(&account.origin)
             .related(vnet_location.span, "the VNet's region");
         }
-        // What the agents use (named by a connection) and reach through endpoints in the agent
-        // VNet: their Storage, Cosmos DB and AI Search.
-        for other in model.subnets_of_vnet(v) {
-            for &e in model.endpoints_in(other) {
-                let endpoint = &model.private_endpoints[e];
-                for connection in &endpoint.connections {
-                    let Resolved::Entity(d) = model.index.dependency(&connection.target) else {
-                        continue;
-                    };
-                    // A resource reached from the VNet that no Foundry connection names is not
-                    // the agents' (a data lake in another region is legitimate).
-                    if reported_dependencies.contains(&d) || !model.is_connected(d) {
-                        continue;
-                    }
-                    let dependency = &model.dependencies[d];
-                    let Some((location, dependency_region)) = region(&dependency.location) else {
-                        unresolved(out, &dependency.location, &dependency.origin.address);
-                        continue;
-                    };
-                    if dependency_region == vnet_region {
-                        continue;
-                    }
-                    reported_dependencies.push(d);
-                    out.report(
-                        location.span,
-                        format!(
-                            "`{}` is in `{}` but the agent VNet `{}` that reaches it through private endpoint `{}` is in `{}`",
-                            dependency.origin.address,
-                            location.get().map_or("", |l| l.as_str()),
-                            vnet.origin.address,
-                            endpoint.origin.address,
-                            vnet_location.get().map_or("", |l| l.as_str()),
-                        ),
-                    )
-                    .help("the Agent service's Storage, Cosmos DB and AI Search must be in the agent VNet's region; move the resource or the VNet")
-                    .origin(&dependency.origin)
-                    .related(vnet_location.span, "the VNet's region")
-                    .related(connection.span, "connected here");
+    }
+}
+
+/// A private endpoint must be in its VNet's region; Azure refuses one elsewhere.
+fn endpoints(model: &Model, out: &mut Reporter) {
+    let mut unknown_vnets: Vec<usize> = Vec::new();
+    for s in 0..model.subnets.len() {
+        let Resolved::Entity(v) = model.vnet_of_subnet(s) else {
+            continue;
+        };
+        let vnet = &model.virtual_networks[v];
+        let vnet_region = region(&vnet.location);
+        for &e in model.endpoints_in(s) {
+            let endpoint = &model.private_endpoints[e];
+            // One side unknown: say which value is missing; both unknown (typically the same
+            // `resourceGroup().location`): nothing to compare and nothing worth a note.
+            let endpoint_region = region(&endpoint.location);
+            let (Some((vnet_location, vnet_region)), Some((location, endpoint_region))) =
+                (&vnet_region, &endpoint_region)
+            else {
+                if vnet_region.is_some() {
+                    unresolved(out, &endpoint.location, &endpoint.origin.address);
+                } else if endpoint_region.is_some() && !unknown_vnets.contains(&v) {
+                    unknown_vnets.push(v);
+                    unresolved(out, &vnet.location, &vnet.origin.address);
                 }
+                continue;
+            };
+            if endpoint_region == vnet_region {
+                continue;
             }
+            out.report(
+                location.span,
+                format!(
+                    "private endpoint `{}` is in `{}` but its subnet `{}` belongs to VNet `{}` in `{}`: Azure refuses an endpoint outside its VNet's region",
+                    endpoint.origin.address,
+                    location.get().map_or("", |l| l.as_str()),
+                    model.subnets[s].origin.address,
+                    vnet.origin.address,
+                    vnet_location.get().map_or("", |l| l.as_str()),
+                ),
+            )
+            .help("give the private endpoint its VNet's location; the resource it connects to may stay in its own region")
+            .origin(&endpoint.origin)
+            .related(vnet_location.span, "the VNet's region");
         }
     }
 }

@@ -32,12 +32,15 @@ pub mod class_a_region;
 pub mod cmk_identity_missing;
 pub mod cmk_key_permission_missing;
 pub mod cmk_key_type;
+pub mod cmk_key_vault_firewall;
 pub mod cmk_key_vault_purge_protection;
 pub mod cmk_key_vault_region;
 pub mod cmk_key_vault_soft_delete;
 pub mod custom_subdomain_missing;
 pub mod foundry_region_mismatch;
+pub mod invalid_configuration;
 pub mod invalid_suppression;
+pub mod module_not_restored;
 pub mod non_rfc1918_range;
 pub mod parse_error;
 pub mod peered_vnet_overlap;
@@ -55,6 +58,8 @@ pub static ALL: &[&Rule] = &[
     &parse_error::RULE,
     &unresolved_value::RULE,
     &invalid_suppression::RULE,
+    &invalid_configuration::RULE,
+    &module_not_restored::RULE,
     &non_rfc1918_range::RULE,
     &cgnat_range::RULE,
     &platform_reserved_range::RULE,
@@ -81,6 +86,7 @@ pub static ALL: &[&Rule] = &[
     &cmk_key_permission_missing::RULE,
     &cmk_identity_missing::RULE,
     &cmk_key_type::RULE,
+    &cmk_key_vault_firewall::RULE,
 ];
 
 /// A rule by code or name (case-insensitive).

@@ -9,7 +9,7 @@ rule!(
     "FL103",
     "platform-reserved-range",
     Warning,
-    "An agent network range overlaps a range the Agent Service platform reserves (172.30/16, 172.31/16, ...)",
+    "An agent network range overlaps a range the Agent Service platform reserves (172.17/16, 172.30/16, 172.31/16, ...)",
     Some(check)
 );
 

@@ -16,8 +16,10 @@ rule!(
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     for subnet in &model.subnets {
         for prefix in &subnet.address_prefixes {
-            let Some(p) = prefix.get() else { continue };
-            if !p.addr().is_ipv4() || p.prefix_len() <= AZURE_MINIMUM_SUBNET_PREFIX {
+            let (Some(len), Some(p)) = (prefix.ipv4_prefix_len(), prefix.ipv4_text()) else {
+                continue;
+            };
+            if len <= AZURE_MINIMUM_SUBNET_PREFIX {
                 continue;
             }
             out.report(

@@ -39,9 +39,9 @@
 //!   ARM's own hashes (a version-5 UUID, and ARM's 64-bit MurmurHash in base 32), so names a
 //!   template derives from them match the deployed names.
 //!
-//! Lambda functions (`filter`, `map`, `reduce`, `sort`, `toObject`), and everything that needs
-//! the deployment (`parameters`, `variables`, `copyIndex`, `resourceId`, `reference`,
-//! `resourceGroup`, ...), are the caller's: `call` returns `None` for them.
+//! Lambda functions (`filter`, `map`, `reduce`, `sort`, `toObject`, `groupBy`, `mapValues`), and
+//! everything that needs the deployment (`parameters`, `variables`, `copyIndex`, `resourceId`,
+//! `reference`, `resourceGroup`, ...), are the caller's: `call` returns `None` for them.
 
 use crate::frontend::builtins::{arity, fail, known};
 use std::cmp::Ordering;
@@ -91,10 +91,19 @@ pub fn call(name: &str, args: Vec<Value>) -> Option<Value> {
     {
         return Some(Value::Unknown(u.clone()));
     }
-    Some(match handler(display, &args) {
+    let result = match handler(display, &args) {
         Ok(v) | Err(v) => v,
+    };
+    Some(match KEEPS_PREFIX_LEN.contains(&name) {
+        true => result,
+        false => result.derived(),
     })
 }
+
+/// Functions whose result may be an unknown prefix of known length: those that compute it, and
+/// those that give an argument back. Any other function computes its result from its arguments,
+/// and an unknown result loses the length (`cidrHost(prefix, 4)` is no prefix).
+const KEEPS_PREFIX_LEN: &[&str] = &["cidrsubnet", "concat", "format", "coalesce", "if", "string"];
 
 /// The functions of this module: lower-cased name, name as ARM spells it, implementation.
 const FUNCTIONS: &[(&str, &str, Handler)] = &[
@@ -119,6 +128,7 @@ const FUNCTIONS: &[(&str, &str, Handler)] = &[
     ("newguid", "newGuid", new_guid),
     ("padleft", "padLeft", pad_left),
     ("replace", "replace", replace),
+    ("like", "like", like),
     ("skip", "skip", skip),
     ("split", "split", split),
     ("startswith", "startsWith", starts_with),
@@ -139,6 +149,12 @@ const FUNCTIONS: &[(&str, &str, Handler)] = &[
     // Dates.
     ("utcnow", "utcNow", utc_now),
     ("datetimeadd", "dateTimeAdd", date_time_add),
+    ("datetimetoepoch", "dateTimeToEpoch", date_time_to_epoch),
+    (
+        "datetimefromepoch",
+        "dateTimeFromEpoch",
+        date_time_from_epoch,
+    ),
     // Arrays and objects.
     ("array", "array", array),
     ("createarray", "createArray", create_array),
@@ -151,6 +167,12 @@ const FUNCTIONS: &[(&str, &str, Handler)] = &[
     ("null", "null", null),
     ("objectkeys", "objectKeys", object_keys),
     ("range", "range", range),
+    ("flatten", "flatten", flatten),
+    ("distinct", "distinct", distinct_fn),
+    ("shallowmerge", "shallowMerge", shallow_merge),
+    ("tryget", "tryGet", try_get),
+    ("tryindexfromend", "tryIndexFromEnd", try_index_from_end),
+    ("indexfromend", "indexFromEnd", index_from_end),
     ("union", "union", union),
     // Logic and comparison.
     ("and", "and", and),
@@ -174,6 +196,13 @@ const FUNCTIONS: &[(&str, &str, Handler)] = &[
     ("mod", "mod", modulo),
     ("mul", "mul", mul),
     ("sub", "sub", sub),
+    // Resource ids that need no deployment context.
+    ("tenantresourceid", "tenantResourceId", tenant_resource_id),
+    (
+        "managementgroupresourceid",
+        "managementGroupResourceId",
+        management_group_resource_id,
+    ),
     // Networking.
     ("cidrhost", "cidrHost", cidr_host),
     ("cidrsubnet", "cidrSubnet", cidr_subnet),
@@ -611,6 +640,10 @@ fn holds<'a>(items: impl IntoIterator<Item = &'a Value>, v: &Value) -> Result<bo
 /// `concat(arg1, ...)`: all arrays (concatenated), or strings. ARM also accepts integers and
 /// booleans among strings (written as .NET writes them, `True`/`False`) and skips nulls.
 fn concat(f: &str, a: &[Value]) -> Res {
+    crate::value::with_built_prefix_len(concat_known(f, a), a, |a| concat_known(f, a))
+}
+
+fn concat_known(f: &str, a: &[Value]) -> Res {
     arity(f, a, 1, usize::MAX)?;
     for v in a {
         known(v)?;
@@ -666,6 +699,10 @@ fn concat(f: &str, a: &[Value]) -> Res {
 /// precision) on integers; other format strings are deferred unknowns. Strings, booleans and
 /// null ignore the format string, as in .NET.
 fn format(f: &str, a: &[Value]) -> Res {
+    crate::value::with_built_prefix_len(format_known(f, a), a, |a| format_known(f, a))
+}
+
+fn format_known(f: &str, a: &[Value]) -> Res {
     arity(f, a, 1, usize::MAX)?;
     let template = str_arg(f, a, 0)?;
     let args = &a[1..];
@@ -1997,15 +2034,174 @@ fn utc_now(f: &str, a: &[Value]) -> Res {
     Err(deferred(f, "the value is known only at deployment"))
 }
 
+/// `dateTimeAdd(base, duration, [format])`: as documented, a year is 365 days and a month 30
+/// (leap years are not considered); the result is written `yyyy-MM-ddTHH:mm:ssZ`, as the
+/// documentation's examples show. A custom output format, a base with fractions of a second or
+/// an offset, and fractional durations are not evaluated.
 fn date_time_add(f: &str, a: &[Value]) -> Res {
     arity(f, a, 2, 3)?;
-    for i in 0..a.len() {
-        str_arg(f, a, i)?;
+    let (base, duration) = (str_arg(f, a, 0)?, str_arg(f, a, 1)?);
+    if a.len() == 3 {
+        str_arg(f, a, 2)?;
+        return Err(deferred(
+            f,
+            "custom output formats are not evaluated by foundry-lint",
+        ));
     }
-    Err(deferred(
-        f,
-        "date arithmetic is not evaluated by foundry-lint",
-    ))
+    let start = match parse_utc(base) {
+        Some(t) if base.len() == 20 => t,
+        _ => {
+            return Err(deferred(
+                f,
+                format!(
+                    "{base:?} is not a UTC time of the form yyyy-MM-ddTHH:mm:ssZ, the only form foundry-lint reads"
+                ),
+            ));
+        }
+    };
+    let seconds = iso_duration(duration).ok_or_else(|| {
+        deferred(
+            f,
+            format!("{duration:?} is not an ISO 8601 duration of whole units"),
+        )
+    })?;
+    date_time_from_epoch(f, &[integer(start.saturating_add(seconds))])
+}
+
+/// Seconds of an ISO 8601 duration (`P1Y2M3W4DT5H6M7S`, optionally negative) with ARM's
+/// year of 365 days and month of 30.
+fn iso_duration(s: &str) -> Option<i64> {
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, s),
+    };
+    let rest = rest.strip_prefix('P')?;
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return None,
+        None => (rest, None),
+    };
+    let part = |text: &str, units: &[(char, i64)]| -> Option<i64> {
+        let mut total: i64 = 0;
+        let mut number = String::new();
+        let mut next_unit = 0;
+        for c in text.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let at = units[next_unit..].iter().position(|(u, _)| *u == c)? + next_unit;
+            let n: i64 = number.parse().ok()?;
+            total = total.checked_add(n.checked_mul(units[at].1)?)?;
+            number.clear();
+            next_unit = at + 1;
+        }
+        number.is_empty().then_some(total)
+    };
+    const DAY: i64 = 86_400;
+    let mut total = part(
+        date,
+        &[
+            ('Y', 365 * DAY),
+            ('M', 30 * DAY),
+            ('W', 7 * DAY),
+            ('D', DAY),
+        ],
+    )?;
+    if let Some(time) = time {
+        total = total.checked_add(part(time, &[('H', 3600), ('M', 60), ('S', 1)])?)?;
+    }
+    (!rest.is_empty()).then_some(sign * total)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01 (`civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Seconds since the Unix epoch of an ISO 8601 UTC time `yyyy-MM-ddTHH:mm:ss[.fff]Z` (a space
+/// may replace the `T`). Other forms (offsets, local times) are not read.
+fn parse_utc(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') || !s.ends_with(['Z', 'z']) {
+        return None;
+    }
+    if b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let fraction = &s[19..s.len() - 1];
+    if !(fraction.is_empty()
+        || (fraction.starts_with('.') && fraction[1..].bytes().all(|c| c.is_ascii_digit())))
+    {
+        return None;
+    }
+    let days_in_month = match mo {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if d < 1 || d > days_in_month || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec)
+}
+
+/// `dateTimeToEpoch(dateTime)`: whole seconds since 1970-01-01T00:00:00Z.
+fn date_time_to_epoch(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 1, 1)?;
+    let s = str_arg(f, a, 0)?;
+    parse_utc(s).map(integer).ok_or_else(|| {
+        deferred(
+            f,
+            format!("{s:?} is not a UTC time of the form yyyy-MM-ddTHH:mm:ssZ, the only form foundry-lint reads"),
+        )
+    })
+}
+
+/// `dateTimeFromEpoch(epochTime)`: the UTC time, as ARM writes it (`2023-05-02T15:16:13Z`).
+fn date_time_from_epoch(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 1, 1)?;
+    let t = int_arg(f, a, 0)?;
+    // Years 1 to 9999, as .NET's DateTime.
+    if !(-62_135_596_800..=253_402_300_799).contains(&t) {
+        return Err(fail(f, format!("{t} is outside the years 1 to 9999")));
+    }
+    let (y, m, d) = civil_from_days(t.div_euclid(86_400));
+    let secs = t.rem_euclid(86_400);
+    Ok(Value::String(format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2300,6 +2496,242 @@ fn object_keys(f: &str, a: &[Value]) -> Res {
         ));
     }
     Ok(Value::List(o.keys().cloned().map(Value::String).collect()))
+}
+
+/// `distinct(array)`: the first occurrence of each value, in order.
+fn distinct_fn(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 1, 1)?;
+    Ok(Value::List(distinct(
+        f,
+        list_arg(f, a, 0)?.iter().cloned(),
+    )?))
+}
+
+/// `like(input, pattern)`: whether the whole input matches a pattern where `*` stands for any
+/// run of characters, ignoring case. Case folding beyond ASCII is .NET's and is not modelled.
+fn like(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 2, 2)?;
+    let (input, pattern) = (str_arg(f, a, 0)?, str_arg(f, a, 1)?);
+    if !input.is_ascii() || !pattern.is_ascii() {
+        return Err(deferred(
+            f,
+            "case-insensitive matching of non-ASCII text is not modelled",
+        ));
+    }
+    let (input, pattern) = (input.to_ascii_lowercase(), pattern.to_ascii_lowercase());
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = input.strip_prefix(first) else {
+        return Ok(Value::Bool(false));
+    };
+    let middle: Vec<&str> = parts.collect();
+    let Some((last, middle)) = middle.split_last() else {
+        return Ok(Value::Bool(rest.is_empty()));
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return Ok(Value::Bool(false)),
+        }
+    }
+    Ok(Value::Bool(
+        rest.len() >= last.len() && rest.ends_with(last),
+    ))
+}
+
+/// Resource names after the type in `xResourceId(..., type, name1, name2)`.
+fn id_names<'a>(f: &str, a: &'a [Value], from: usize) -> Result<Vec<&'a str>, Value> {
+    (from..a.len()).map(|i| str_arg(f, a, i)).collect()
+}
+
+/// `tenantResourceId(resourceType, resourceName1, ...)`.
+fn tenant_resource_id(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 2, usize::MAX)?;
+    let ty = str_arg(f, a, 0)?;
+    Ok(Value::String(super::template::extension_id(
+        "",
+        ty,
+        &id_names(f, a, 1)?,
+    )))
+}
+
+/// `managementGroupResourceId([managementGroupName], resourceType, resourceName1, ...)`:
+/// without a group name it is the deployment's management group, known only at deployment.
+fn management_group_resource_id(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 2, usize::MAX)?;
+    let first = str_arg(f, a, 0)?;
+    if first.contains('/') {
+        return Err(deferred(
+            f,
+            "without a group name the id is in the deployment's management group, known only at deployment",
+        ));
+    }
+    let ty = str_arg(f, a, 1)?;
+    Ok(Value::String(super::template::extension_id(
+        &format!("/providers/Microsoft.Management/managementGroups/{first}"),
+        ty,
+        &id_names(f, a, 2)?,
+    )))
+}
+
+/// `flatten(arrayToFlatten)`: an array of arrays becomes one array, in order.
+fn flatten(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 1, 1)?;
+    let mut out = Vec::new();
+    for (i, item) in list_arg(f, a, 0)?.iter().enumerate() {
+        match known(item)? {
+            Value::List(inner) => out.extend(inner.iter().cloned()),
+            other => {
+                return Err(fail(
+                    f,
+                    format!("element {i} must be an array, not {}", describe(other)),
+                ));
+            }
+        }
+    }
+    Ok(Value::List(out))
+}
+
+/// `shallowMerge(arrayOfObjects)`: the objects' top-level properties, later ones winning
+/// (nested objects are replaced, not merged, unlike `union`).
+fn shallow_merge(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 1, 1)?;
+    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    for (i, item) in list_arg(f, a, 0)?.iter().enumerate() {
+        let Value::Object(o) = known(item)? else {
+            return Err(fail(
+                f,
+                format!("element {i} must be an object, not {}", describe(item)),
+            ));
+        };
+        for (k, v) in o {
+            if out
+                .keys()
+                .any(|key| key != k && same_key_ignoring_case(key, k))
+            {
+                return Err(deferred(
+                    f,
+                    format!("which spelling of the key {k:?} ARM keeps is not documented"),
+                ));
+            }
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// One step of a safe access: `Ok(None)` when the key or index is absent (null to the
+/// caller), the value otherwise. An index may be `{"value": n, "fromEnd": true}` (compiled
+/// Bicep's `[?^n]` inside a chain): the n-th element from the end, 1-based.
+fn safe_step(f: &str, base: &Value, key: &Value) -> Result<Option<Value>, Value> {
+    let (key, from_end) = match known(key)? {
+        Value::Object(o) if o.keys().any(|k| k.eq_ignore_ascii_case("fromEnd")) => {
+            let get = |name: &str| {
+                o.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v)
+            };
+            let from_end = matches!(get("fromEnd"), Some(Value::Bool(true)));
+            (known(get("value").unwrap_or(&NULL))?, from_end)
+        }
+        key => (key, false),
+    };
+    match (known(base)?, key) {
+        (Value::Null, _) => Ok(None),
+        (Value::Object(o), Value::String(k)) => Ok(o
+            .iter()
+            .find(|(name, _)| same_key_ignoring_case(name, k))
+            .map(|(_, v)| v.clone())),
+        (Value::List(items), Value::Number(_)) => {
+            let n = int_value(f, 1, key)?;
+            let index = if from_end {
+                i64::try_from(items.len()).unwrap_or(i64::MAX) - n
+            } else {
+                n
+            };
+            Ok(usize::try_from(index)
+                .ok()
+                .filter(|_| !from_end || n >= 1)
+                .and_then(|i| items.get(i))
+                .cloned())
+        }
+        (Value::Object(_), other) => Err(fail(
+            f,
+            format!("an object's key must be a string, not {}", describe(other)),
+        )),
+        (Value::List(_), other) => Err(fail(
+            f,
+            format!(
+                "an array's index must be an integer, not {}",
+                describe(other)
+            ),
+        )),
+        (other, _) => Err(fail(
+            f,
+            format!("cannot read a key or index of {}", describe(other)),
+        )),
+    }
+}
+
+/// Safe access along `keys` from `base`: null as soon as a step finds nothing.
+fn safe_chain(f: &str, base: Value, keys: &[Value]) -> Res {
+    let mut current = base;
+    for key in keys {
+        match safe_step(f, &current, key)? {
+            Some(v) => current = v,
+            None => return Ok(Value::Null),
+        }
+    }
+    Ok(current)
+}
+
+/// `tryGet(itemToTest, keyOrIndex, ...)`: the value at the key (object) or index (array), or
+/// null when it is absent or the item is null; more keys continue the chain (compiled Bicep's
+/// `a.?b.c`).
+fn try_get(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 2, usize::MAX)?;
+    safe_chain(f, a[0].clone(), &a[1..])
+}
+
+/// `tryIndexFromEnd(sourceArray, reverseIndex, ...)`: the element `reverseIndex` from the end
+/// (1 is the last), or null when there is none; more keys continue the chain.
+fn try_index_from_end(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 2, usize::MAX)?;
+    let first = Value::Object(BTreeMap::from([
+        ("value".to_string(), a[1].clone()),
+        ("fromEnd".to_string(), Value::Bool(true)),
+    ]));
+    if !matches!(known(&a[0])?, Value::List(_) | Value::Null) {
+        return Err(bad_arg(
+            f,
+            0,
+            format!("must be an array, not {}", describe(&a[0])),
+        ));
+    }
+    let mut keys = vec![first];
+    keys.extend(a[2..].iter().cloned());
+    safe_chain(f, a[0].clone(), &keys)
+}
+
+/// `indexFromEnd(sourceArray, reverseIndex)`: the element `reverseIndex` from the end (1 is
+/// the last); an index outside the array fails the deployment, as `[i]` does.
+fn index_from_end(f: &str, a: &[Value]) -> Res {
+    arity(f, a, 2, 2)?;
+    let items = list_arg(f, a, 0)?;
+    let n = int_arg(f, a, 1)?;
+    usize::try_from(n)
+        .ok()
+        .filter(|&n| n >= 1 && n <= items.len())
+        .map(|n| items[items.len() - n].clone())
+        .ok_or_else(|| {
+            fail(
+                f,
+                format!(
+                    "index {n} from the end is outside an array of {}",
+                    items.len()
+                ),
+            )
+        })
 }
 
 /// `json(arg1)`.
@@ -2698,12 +3130,33 @@ fn network_arg(f: &str, a: &[Value], i: usize) -> Result<IpNet, Value> {
 /// `cidrSubnet(network, newCIDR, subnetIndex)`: the new prefix length is absolute.
 fn cidr_subnet(f: &str, a: &[Value]) -> Res {
     arity(f, a, 3, 3)?;
+    if let Value::Unknown(u) = arg(a, 0) {
+        return Err(Value::Unknown(unknown_subnet(f, u, a)));
+    }
     let net = network_arg(f, a, 0)?;
     let new_len = int_arg(f, a, 1)?;
     let index = int_arg(f, a, 2)?;
     cidr::arm_subnet(&net, new_len, index)
         .map(|n| Value::String(n.to_string()))
         .map_err(|e| fail(f, e))
+}
+
+/// `cidrSubnet` of a network whose address is unknown: the new length is absolute, so the subnet
+/// is an IPv4 prefix of that length (at most 32) whatever the network, unless the index cannot
+/// fit (a negative one, or one past what the network's length, when known, leaves room for).
+fn unknown_subnet(f: &str, network: &Unknown, a: &[Value]) -> Unknown {
+    let Ok(new_len) = int_arg(f, a, 1) else {
+        return network.derived();
+    };
+    let base = network.prefix_len().map_or(0, i64::from);
+    let fits = match arg(a, 2) {
+        Value::Unknown(u) => !u.is_error(),
+        _ => int_arg(f, a, 2).is_ok_and(|i| i >= 0 && i < 1i64 << (new_len - base).clamp(0, 32)),
+    };
+    match u8::try_from(new_len) {
+        Ok(len) if fits && (base..=32).contains(&new_len) => network.with_prefix_len(len),
+        _ => network.derived(),
+    }
 }
 
 /// `cidrHost(network, hostIndex)`: "Calculates the usable IP address of the host with the
@@ -3457,10 +3910,6 @@ mod tests {
         assert_deferred(c("newguid", vec![]), "known only at deployment");
         assert_deferred(c("utcnow", vec![]), "known only at deployment");
         assert_deferred(c("utcnow", vec![s("u")]), "known only at deployment");
-        assert_deferred(
-            c("datetimeadd", vec![s("2020-04-07 14:53:14Z"), s("P3Y")]),
-            "not evaluated",
-        );
         assert_error(c("newguid", vec![s("x")]), "expects 0 arguments");
         assert_error(c("utcnow", vec![n(1.0)]), "must be a string");
     }
@@ -4002,7 +4451,76 @@ mod tests {
             c("cidrsubnet", vec![s("10.144.0.0"), n(24.0), n(0.0)]),
             "CIDR notation",
         );
-        assert_eq!(c("cidrsubnet", vec![u("vnet"), n(24.0), n(0.0)]), u("vnet"));
+        // An unknown network: the subnet's address is unknown, its length is not.
+        let unknown_len = |v: Value| match v {
+            Value::Unknown(u) => (u.reason().to_string(), u.prefix_len()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![u("vnet"), n(24.0), n(0.0)])),
+            ("vnet".into(), Some(24))
+        );
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![u("vnet"), n(27.0), u("index")])),
+            ("vnet".into(), Some(27))
+        );
+        for (len, index) in [(33.0, 0.0), (24.0, -1.0)] {
+            assert_eq!(
+                unknown_len(c("cidrsubnet", vec![u("vnet"), n(len), n(index)])),
+                ("vnet".into(), None)
+            );
+        }
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![u("vnet"), u("len"), n(0.0)])),
+            ("vnet".into(), None)
+        );
+        // A /26 network of unknown address has four /28s: a fifth does not fit.
+        let quarter = Value::Unknown(Unknown::new("vnet").with_prefix_len(26));
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![quarter.clone(), n(28.0), n(3.0)])),
+            ("vnet".into(), Some(28))
+        );
+        assert_eq!(
+            unknown_len(c("cidrsubnet", vec![quarter.clone(), n(28.0), n(4.0)])),
+            ("vnet".into(), None)
+        );
+        // A host address or a part of the prefix is no prefix.
+        assert_eq!(
+            unknown_len(c("cidrhost", vec![quarter.clone(), n(4.0)])),
+            ("vnet".into(), None)
+        );
+        assert_eq!(
+            unknown_len(c("substring", vec![quarter, n(0.0), n(3.0)])),
+            ("vnet".into(), None)
+        );
+    }
+
+    #[test]
+    fn strings_built_around_unknown_parts_keep_a_literal_prefix_length() {
+        let unknown_len = |v: Value| match v {
+            Value::Unknown(u) => (u.reason().to_string(), u.prefix_len()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            unknown_len(c("concat", vec![u("base"), s(".0/27")])),
+            ("base".into(), Some(27))
+        );
+        assert_eq!(
+            unknown_len(c("format", vec![s("{0}.{1}.0/24"), s("10"), u("octet")])),
+            ("octet".into(), Some(24))
+        );
+        assert_eq!(
+            unknown_len(c("concat", vec![u("base"), s("/"), u("len")])),
+            ("base".into(), None)
+        );
+        assert_eq!(
+            unknown_len(c("format", vec![s("{0}-snet/27"), u("name")])),
+            ("name".into(), None)
+        );
+        assert_eq!(
+            unknown_len(c("format", vec![s("{0,8}.0/27"), u("padded")])),
+            ("padded".into(), None)
+        );
     }
 
     #[test]
@@ -4206,5 +4724,175 @@ mod tests {
             .unwrap()
             .join()
             .unwrap();
+    }
+
+    #[test]
+    fn try_get_reads_keys_and_indexes_and_gives_null_when_absent() {
+        let o = j(r#"{"Name": {"ids": ["a", "b"]}}"#);
+        assert_eq!(
+            c("tryget", vec![o.clone(), s("name")]),
+            j(r#"{"ids": ["a", "b"]}"#)
+        );
+        assert_eq!(c("tryget", vec![o.clone(), s("other")]), Value::Null);
+        assert_eq!(
+            c("tryget", vec![o.clone(), s("name"), s("ids"), n(1.0)]),
+            s("b")
+        );
+        assert_eq!(
+            c("tryget", vec![o.clone(), s("name"), s("ids"), n(2.0)]),
+            Value::Null
+        );
+        assert_eq!(c("tryget", vec![o.clone(), s("x"), s("ids")]), Value::Null);
+        assert_eq!(c("tryget", vec![Value::Null, s("x")]), Value::Null);
+        // Compiled Bicep's `[?^1]` inside a chain.
+        let from_end = j(r#"{"value": 1, "fromEnd": true}"#);
+        assert_eq!(
+            c("tryget", vec![o.clone(), s("name"), s("ids"), from_end]),
+            s("b")
+        );
+        assert_eq!(c("tryget", vec![u("later"), s("x")]), u("later"));
+        assert_error(c("tryget", vec![s("text"), s("x")]), "cannot read");
+    }
+
+    #[test]
+    fn indexes_from_the_end_count_from_one() {
+        let items = strs(&["a", "b", "c"]);
+        assert_eq!(c("indexfromend", vec![items.clone(), n(1.0)]), s("c"));
+        assert_error(c("indexfromend", vec![items.clone(), n(4.0)]), "outside");
+        assert_error(c("indexfromend", vec![items.clone(), n(0.0)]), "outside");
+        assert_eq!(c("tryindexfromend", vec![items.clone(), n(3.0)]), s("a"));
+        assert_eq!(
+            c("tryindexfromend", vec![items.clone(), n(4.0)]),
+            Value::Null
+        );
+        assert_eq!(c("tryindexfromend", vec![items, n(0.0)]), Value::Null);
+        assert_eq!(c("tryindexfromend", vec![Value::Null, n(1.0)]), Value::Null);
+    }
+
+    #[test]
+    fn flatten_distinct_and_shallow_merge() {
+        assert_eq!(c("flatten", vec![j("[[1, 2], [], [3]]")]), j("[1, 2, 3]"));
+        assert_error(
+            c("flatten", vec![j("[[1], 2]")]),
+            "element 1 must be an array",
+        );
+        assert_eq!(
+            c("distinct", vec![j(r#"[1, "a", 1, {"x": 1}, {"x": 1}]"#)]),
+            j(r#"[1, "a", {"x": 1}]"#)
+        );
+        assert_eq!(
+            c(
+                "shallowmerge",
+                vec![j(r#"[{"a": {"x": 1}, "b": 1}, {"a": {"y": 2}}]"#)]
+            ),
+            j(r#"{"a": {"y": 2}, "b": 1}"#)
+        );
+        assert!(c("shallowmerge", vec![j(r#"[{"a": 1}, {"A": 2}]"#)]).is_unknown());
+    }
+
+    #[test]
+    fn like_matches_wildcards_ignoring_case() {
+        let like = |x: &str, p: &str| c("like", vec![s(x), s(p)]);
+        assert_eq!(like("privatelink.Blob", "privatelink.*"), b(true));
+        assert_eq!(like("abc", "a*c"), b(true));
+        assert_eq!(like("abc", "*b*"), b(true));
+        assert_eq!(like("abc", "a*d"), b(false));
+        assert_eq!(like("abc", "ab"), b(false));
+        assert_eq!(like("aXbXc", "a*b*c"), b(true));
+        assert_eq!(like("ac", "a*c*c"), b(false));
+    }
+
+    #[test]
+    fn epoch_times_convert_both_ways() {
+        assert_eq!(
+            c("datetimetoepoch", vec![s("2023-05-02T15:16:13Z")]),
+            n(1_683_040_573.0)
+        );
+        assert_eq!(
+            c("datetimefromepoch", vec![n(1_683_040_573.0)]),
+            s("2023-05-02T15:16:13Z")
+        );
+        assert_eq!(
+            c("datetimefromepoch", vec![n(0.0)]),
+            s("1970-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            c("datetimetoepoch", vec![s("2024-02-29 00:00:00Z")]),
+            n(1_709_164_800.0)
+        );
+        assert!(c("datetimetoepoch", vec![s("2023-02-29T00:00:00Z")]).is_unknown());
+        assert!(c("datetimetoepoch", vec![s("2023-05-02T15:16:13+02:00")]).is_unknown());
+    }
+
+    #[test]
+    fn resource_ids_at_tenant_and_management_group_scope() {
+        assert_eq!(
+            c(
+                "tenantresourceid",
+                vec![s("Microsoft.Management/managementGroups"), s("mg")]
+            ),
+            s("/providers/Microsoft.Management/managementGroups/mg")
+        );
+        assert_eq!(
+            c(
+                "managementgroupresourceid",
+                vec![
+                    s("mg"),
+                    s("Microsoft.Authorization/policyDefinitions"),
+                    s("p")
+                ]
+            ),
+            s(
+                "/providers/Microsoft.Management/managementGroups/mg/providers/Microsoft.Authorization/policyDefinitions/p"
+            )
+        );
+        assert!(
+            c(
+                "managementgroupresourceid",
+                vec![s("Microsoft.Authorization/policyDefinitions"), s("p")]
+            )
+            .is_unknown()
+        );
+    }
+
+    #[test]
+    fn date_time_add_counts_years_as_365_days_and_months_as_30() {
+        let add = |base: &str, d: &str| c("datetimeadd", vec![s(base), s(d)]);
+        // The documentation's examples.
+        assert_eq!(
+            add("2023-01-01 00:00:00Z", "P1Y"),
+            s("2024-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            add("2024-01-01 00:00:00Z", "P1Y"),
+            s("2024-12-31T00:00:00Z")
+        );
+        assert_eq!(
+            add("2023-02-01 00:00:00Z", "P1M"),
+            s("2023-03-03T00:00:00Z")
+        );
+        assert_eq!(
+            add("2024-02-01 00:00:00Z", "P1M"),
+            s("2024-03-02T00:00:00Z")
+        );
+        assert_eq!(
+            add("2020-04-07T14:53:14Z", "-PT1H30M"),
+            s("2020-04-07T13:23:14Z")
+        );
+        assert_eq!(
+            add("2020-04-07T14:53:14Z", "P1W"),
+            s("2020-04-14T14:53:14Z")
+        );
+        for bad in ["P", "PT", "1D", "P1H", "PT1D", "P1.5D", "P1D1Y"] {
+            assert!(add("2020-04-07T14:53:14Z", bad).is_unknown(), "{bad}");
+        }
+        assert!(add("2020-04-07T14:53:14.5Z", "P1D").is_unknown());
+        assert!(
+            c(
+                "datetimeadd",
+                vec![s("2020-04-07T14:53:14Z"), s("P1D"), s("yyyy")]
+            )
+            .is_unknown()
+        );
     }
 }

@@ -10,9 +10,36 @@ mod template;
 
 pub use template::{AllTemplates, Linked, environment, extension_id};
 
+mod reference;
+
+pub use reference::{Language, Status, listing};
+
 /// An ARM template function that needs no deployment context (Bicep's functions are these).
 pub fn call_function(name: &str, args: Vec<Value>) -> Option<Value> {
     functions::call(name, args)
+}
+
+/// The unknown a call of a function foundry-lint does not evaluate gives: the reason of its
+/// row when it is unknown by design.
+pub fn unevaluated(language: Language, name: &str) -> Value {
+    match reference::status(language, name) {
+        Some(Status::Unknowable(reason)) => Value::unknown(format!("`{name}()`: {reason}")),
+        _ => Value::unknown(format!(
+            "function `{name}` is not evaluated by foundry-lint"
+        )),
+    }
+}
+
+/// A Bicep function that needs no deployment context: ARM's, and the few Bicep adds that
+/// compile away (`any`, `fail`). `name` is lower-cased.
+pub fn call_bicep_function(name: &str, args: Vec<Value>) -> Option<Value> {
+    match (name, args.as_slice()) {
+        // `any(x)` only quiets Bicep's type checker.
+        ("any", [value]) => Some(value.clone()),
+        ("fail", [Value::String(message)]) => Some(Value::error(format!("fail(): {message}"))),
+        ("fail", [other @ Value::Unknown(_)]) => Some(other.clone()),
+        _ => functions::call(name, args),
+    }
 }
 
 use crate::frontend::Diagnostic;

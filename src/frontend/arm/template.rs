@@ -15,7 +15,7 @@ use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The most instances one `copy` loop expands into.
 const MAX_COPIES: usize = 10_000;
@@ -84,6 +84,8 @@ pub struct Linked<'j> {
     /// Where templates named by computed links are kept once parsed.
     arena: Option<&'j typed_arena::Arena<Spanned>>,
     on_demand: std::cell::RefCell<HashMap<std::path::PathBuf, &'j Spanned>>,
+    /// `[template-links]`: URL prefixes and the directories of the repository they stand for.
+    template_links: &'j [(String, std::path::PathBuf)],
 }
 
 /// Every template of a run, by file and by path.
@@ -92,6 +94,11 @@ pub struct AllTemplates<'s> {
     pub paths: HashMap<FileId, std::path::PathBuf>,
     pub files: HashMap<std::path::PathBuf, FileId>,
 }
+
+/// The URL `deployment().properties.templateLink.uri` stands for: the template's own place,
+/// `<prefix><file id>/<file name>`. A link built from it (`uri(...)`, `concat(...)`, the
+/// QuickStart `_artifactsLocation`) resolves relative to the template's directory.
+const OWN_LOCATION: &str = "https://template-location.foundry-lint.invalid/";
 
 impl<'j> Linked<'j> {
     /// `arena` keeps what computed links name for as long as the evaluation runs.
@@ -105,12 +112,66 @@ impl<'j> Linked<'j> {
             all: Some(all),
             arena: Some(arena),
             on_demand: Default::default(),
+            template_links: &[],
+        }
+    }
+
+    /// Resolves template URLs under these prefixes to the directories given.
+    pub fn with_template_links(self, links: &'j [(String, std::path::PathBuf)]) -> Linked<'j> {
+        Linked {
+            template_links: links,
+            ..self
         }
     }
 
     /// The normalized path of a template of the run.
     pub fn path_of(&self, file: FileId) -> Option<&'j std::path::Path> {
         self.all?.paths.get(&file).map(|p| p.as_path())
+    }
+
+    /// The local file a template URL names: a place built from a template's own location, or
+    /// under a `[template-links]` prefix (the longest that matches). The query (a SAS token) and
+    /// fragment are not part of the place.
+    fn url_path(&self, url: &str) -> Option<std::path::PathBuf> {
+        let url = url.split(['?', '#']).next()?;
+        let (dir, rest) = match url.strip_prefix(OWN_LOCATION) {
+            Some(own) => {
+                let (id, rest) = own.split_once('/')?;
+                let file = FileId(id.parse().ok()?);
+                (self.path_of(file)?.parent()?.to_path_buf(), rest)
+            }
+            None => {
+                let (prefix, dir) = self
+                    .template_links
+                    .iter()
+                    .filter(|(prefix, _)| url.starts_with(prefix.as_str()))
+                    .max_by_key(|(prefix, _)| prefix.len())?;
+                (dir.clone(), &url[prefix.len()..])
+            }
+        };
+        if rest.is_empty() || rest.split('/').any(|part| part == "..") {
+            return None;
+        }
+        Some(crate::frontend::terraform::normalize(&dir.join(rest)))
+    }
+
+    /// The template a URL names, when it is one of the run's (see [`Linked::url_path`]).
+    fn template_at_url(&self, url: &str) -> Option<(FileId, &'j Spanned)> {
+        let path = self.url_path(url)?;
+        self.template(&path).or_else(|| {
+            // The configuration's directories are absolute; the run's paths are as given.
+            let cwd = std::env::current_dir().ok()?;
+            match path.strip_prefix(&cwd) {
+                Ok(relative) => self.template(relative),
+                Err(_) => self.template(&crate::frontend::terraform::normalize(&cwd.join(&path))),
+            }
+        })
+    }
+
+    /// What `deployment().properties.templateLink.uri` is for a template of the run.
+    fn own_location(&self, file: FileId) -> Option<String> {
+        let name = self.path_of(file)?.file_name()?.to_str()?;
+        Some(format!("{OWN_LOCATION}{}/{name}", file.0))
     }
 
     /// The template at `path`, parsed.
@@ -137,18 +198,27 @@ impl<'j> Linked<'j> {
 pub struct Template<'j> {
     file: FileId,
     linked: &'j Linked<'j>,
-    parameters: HashMap<String, Value>,
+    /// Parameter values, filled in on first use: a default may read a parameter declared after
+    /// it (compiled Bicep does this).
+    parameters: RefCell<HashMap<String, Value>>,
+    /// Defaults not evaluated yet.
+    defaults: RefCell<HashMap<String, &'j Spanned>>,
     variables: HashMap<String, &'j Spanned>,
+    /// Variable names as declared, by lower-cased name (for messages).
+    variable_names: HashMap<String, &'j str>,
     variable_copies: HashMap<String, &'j Spanned>,
     functions: HashMap<String, (Vec<String>, &'j Spanned)>,
     scope: DeployScope,
     depth: usize,
     memo: RefCell<HashMap<String, Value>>,
-    active: RefCell<HashSet<String>>,
+    /// The variables being evaluated, innermost last (see `frontend::cycles`).
+    active: RefCell<Vec<String>>,
     declared: RefCell<Vec<Declared<'j>>>,
     /// Copy loops whose length is not known or is past the bound.
     uncounted: RefCell<Vec<crate::model::Uncounted>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
+    /// Variables that refer to each other in a cycle (FL004).
+    invalid: RefCell<Vec<crate::model::InvalidConfiguration>>,
     /// What the evaluation of the deployed template may still expand, shared by its nested
     /// deployments.
     budget: Budget,
@@ -173,8 +243,10 @@ impl<'j> Template<'j> {
         let mut t = Template {
             file,
             linked,
-            parameters: HashMap::new(),
+            parameters: RefCell::default(),
+            defaults: RefCell::default(),
             variables: HashMap::new(),
+            variable_names: HashMap::new(),
             variable_copies: HashMap::new(),
             functions: HashMap::new(),
             scope,
@@ -184,6 +256,7 @@ impl<'j> Template<'j> {
             declared: RefCell::default(),
             uncounted: RefCell::default(),
             diagnostics: RefCell::default(),
+            invalid: RefCell::default(),
             budget,
         };
         for (name, value) in json
@@ -199,6 +272,7 @@ impl<'j> Template<'j> {
                 }
             } else {
                 t.variables.insert(lower(name), value);
+                t.variable_names.insert(lower(name), name);
             }
         }
         for namespace in json
@@ -228,35 +302,48 @@ impl<'j> Template<'j> {
                 }
             }
         }
-        // Defaults may use other parameters: evaluate in declaration order.
-        for (name, def) in json
+        let declared = json
             .get("parameters")
             .map(Spanned::members)
-            .unwrap_or_default()
-        {
-            let value = match overrides.get(&lower(name)) {
-                Some(v) => v.clone(),
-                None => match def.get("defaultValue") {
-                    // `utcNow()` and `newGuid()` defaults make a value that is unique per
-                    // deployment but the same wherever the template uses it: an identity marker
-                    // keeps the names built from it (`uniqueString(...)` suffixes) consistent.
-                    Some(default) if is_per_deployment(default) => {
-                        Value::String(ids::marker(&format!("deployment-unique:{name}")))
-                    }
-                    Some(default) => t.eval_json(default, &Locals::default()),
-                    // A nullable parameter left out is null (compiled Bicep's `param x T?`).
-                    None if def
+            .unwrap_or_default();
+        for (name, def) in declared {
+            let key = lower(name);
+            // A null value leaves the default in place: compiled Bicep passes
+            // `tryGet(settings, 'x')` to every optional module parameter, null when unset, and
+            // the module's `if(parameters('x'), ...)` deploys with its default.
+            let given = overrides
+                .get(&key)
+                .filter(|v| !(matches!(v, Value::Null) && def.get("defaultValue").is_some()));
+            let value = match (given, def.get("defaultValue")) {
+                (Some(v), _) => v.clone(),
+                // `utcNow()` and `newGuid()` defaults make a value that is unique per
+                // deployment but the same wherever the template uses it: an identity marker
+                // keeps the names built from it (`uniqueString(...)` suffixes) consistent.
+                (None, Some(default)) if is_per_deployment(default) => {
+                    Value::String(ids::marker(&format!("deployment-unique:{name}")))
+                }
+                (None, Some(default)) => {
+                    t.defaults.get_mut().insert(key, default);
+                    continue;
+                }
+                // A nullable parameter left out is null (compiled Bicep's `param x T?`).
+                (None, None)
+                    if def
                         .get("nullable")
                         .is_some_and(|n| matches!(n.value, Json::Bool(true))) =>
-                    {
-                        Value::Null
-                    }
-                    None => Value::unknown(format!(
-                        "parameter `{name}` has no default and no value in a parameter file"
-                    )),
-                },
+                {
+                    Value::Null
+                }
+                (None, None) => Value::unknown(format!(
+                    "parameter `{name}` has no default and no value in a parameter file"
+                )),
             };
-            t.parameters.insert(lower(name), value);
+            t.parameters.get_mut().insert(key, value);
+        }
+        // Every default is evaluated now, in declaration order, each reading the others as it
+        // needs them; an outer-scope nested template then shares the finished values.
+        for (name, _) in declared {
+            t.parameter(name);
         }
         t
     }
@@ -447,8 +534,7 @@ impl<'j> Template<'j> {
                     .rev()
                     .find(|(n, _)| n.eq_ignore_ascii_case(p))
                     .map(|(_, v)| v.clone())
-                    .or_else(|| self.parameters.get(&lower(p)).cloned())
-                    .unwrap_or_else(|| Value::error(format!("parameter `{p}` is not declared"))),
+                    .unwrap_or_else(|| self.parameter(p)),
                 [Value::Unknown(u)] => Value::Unknown(u.clone()),
                 _ => Value::error("parameters() takes a name"),
             },
@@ -500,9 +586,20 @@ impl<'j> Template<'j> {
                             Value::Unknown(u)
                         }
                     }
-                    _ => Value::error("if() needs a bool condition"),
+                    other => Value::error(format!(
+                        "if() needs a bool condition, not {}",
+                        match &other {
+                            Value::String(s) => format!("the string {s:?}"),
+                            other => other.type_name().to_string(),
+                        }
+                    )),
                 }
             }
+            // ARM stops at the first argument that decides. The ARM page of `and`/`or` does not
+            // say so; Bicep's page of `&&` and `||` (operators-logical, which compile to them)
+            // does, with `contains(o, 'four') && o.four == 4` and `empty(a) || a[0] == 0` as
+            // the way to avoid the errors of the right side.
+            "and" | "or" => self.short_circuit(&lname, args, locals),
             "resourceid" => self.resource_id(&self.args(args, locals), false),
             "subscriptionresourceid" => self.resource_id(&self.args(args, locals), true),
             "extensionresourceid" => match self.args(args, locals).as_slice() {
@@ -518,19 +615,6 @@ impl<'j> Template<'j> {
                 values => first_unknown(values).unwrap_or_else(|| {
                     Value::error("extensionResourceId() takes a scope, a type and names")
                 }),
-            },
-            "tenantresourceid" => match self.args(args, locals).as_slice() {
-                [Value::String(ty), names @ ..] => {
-                    let names: Option<Vec<&str>> = names.iter().map(Value::as_str).collect();
-                    match names {
-                        Some(names) => Value::String(extension_id("", ty, &names)),
-                        None => {
-                            Value::unknown("tenantResourceId() with names not known statically")
-                        }
-                    }
-                }
-                values => first_unknown(values)
-                    .unwrap_or_else(|| Value::error("tenantResourceId() takes a type and names")),
             },
             "resourcegroup" => Value::Object(BTreeMap::from([
                 ("id".into(), Value::String(self.scope.resource_group_id())),
@@ -572,7 +656,17 @@ impl<'j> Template<'j> {
                 ),
                 (
                     "properties".into(),
-                    Value::unknown("`deployment().properties` is known only at deployment"),
+                    match self.linked.own_location(self.file) {
+                        // Templates deployed from a link (QuickStart's `_artifactsLocation`
+                        // default) find what they link beside themselves.
+                        Some(uri) => Value::Object(BTreeMap::from([(
+                            "templateLink".into(),
+                            Value::Object(BTreeMap::from([("uri".into(), Value::String(uri))])),
+                        )])),
+                        None => {
+                            Value::unknown("`deployment().properties` is known only at deployment")
+                        }
+                    },
                 ),
             ])),
             "tenant" | "managementgroup" | "deployer" => {
@@ -590,8 +684,10 @@ impl<'j> Template<'j> {
                 },
                 _ => Value::error("resourceInfo() takes a symbolic name"),
             },
-            "lambda" => Value::error("a lambda outside filter/map/reduce/sort/toObject"),
-            "filter" | "map" | "reduce" | "sort" | "toobject" | "mapvalues" => {
+            "lambda" => {
+                Value::error("a lambda outside filter/map/reduce/sort/toObject/groupBy/mapValues")
+            }
+            "filter" | "map" | "reduce" | "sort" | "toobject" | "mapvalues" | "groupby" => {
                 self.lambda_call(&lname, args, locals)
             }
             _ if lname.starts_with("list") => {
@@ -603,11 +699,8 @@ impl<'j> Template<'j> {
                     return Value::Unknown(u);
                 }
                 let values = self.args(args, locals);
-                let result = functions::call(&lname, values).unwrap_or_else(|| {
-                    Value::unknown(format!(
-                        "function `{name}` is not evaluated by foundry-lint"
-                    ))
-                });
+                let result = functions::call(&lname, values)
+                    .unwrap_or_else(|| super::unevaluated(super::Language::Arm, name));
                 // A function that builds a collection (`range`) spends its elements, as a loop
                 // would.
                 match self.budget.elements(&result) {
@@ -618,13 +711,74 @@ impl<'j> Template<'j> {
         }
     }
 
+    /// `and`/`or`, evaluating arguments left to right until one decides. An unknown argument
+    /// might have decided, so an error after it is unknown too; a known deciding argument after
+    /// it still decides.
+    fn short_circuit(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        let decisive = name == "or";
+        if args.len() < 2 {
+            return functions::call(name, self.args(args, locals)).unwrap_or(Value::Null);
+        }
+        let mut pending: Option<Value> = None;
+        for (i, arg) in args.iter().enumerate() {
+            match self.eval(arg, locals) {
+                Value::Bool(b) if b == decisive => return Value::Bool(decisive),
+                Value::Bool(_) => {}
+                Value::Unknown(u) if u.is_error() => return pending.unwrap_or(Value::Unknown(u)),
+                v @ Value::Unknown(_) => {
+                    pending.get_or_insert(v);
+                }
+                other => {
+                    return pending.unwrap_or_else(|| {
+                        crate::frontend::builtins::fail(
+                            name,
+                            format!(
+                                "argument {} must be a bool, not {}",
+                                i + 1,
+                                other.type_name()
+                            ),
+                        )
+                    });
+                }
+            }
+        }
+        pending.unwrap_or(Value::Bool(!decisive))
+    }
+
+    /// A parameter's value, its default evaluated on first use.
+    fn parameter(&self, name: &str) -> Value {
+        let key = lower(name);
+        if let Some(v) = self.parameters.borrow().get(&key) {
+            return v.clone();
+        }
+        let Some(default) = self.defaults.borrow().get(&key).copied() else {
+            return Value::error(format!("parameter `{name}` is not declared"));
+        };
+        let guard = format!("parameter:{key}");
+        if self.active.borrow().len() >= MAX_DEPTH
+            || crate::frontend::cycles::enter(&self.active, &guard).is_err()
+        {
+            return Value::error(format!(
+                "the default of parameter `{name}` refers to itself"
+            ));
+        }
+        let value = self.eval_json(default, &Locals::default());
+        crate::frontend::cycles::leave(&self.active, &guard);
+        self.defaults.borrow_mut().remove(&key);
+        self.parameters.borrow_mut().insert(key, value.clone());
+        value
+    }
+
     fn variable(&self, name: &str) -> Value {
         let key = lower(name);
         if let Some(v) = self.memo.borrow().get(&key) {
             return v.clone();
         }
-        if self.active.borrow().len() >= MAX_DEPTH || !self.active.borrow_mut().insert(key.clone())
-        {
+        if self.active.borrow().len() >= MAX_DEPTH {
+            return Value::error(format!("variable `{name}` refers to itself"));
+        }
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, &key) {
+            self.report_cycle(&cycle);
             return Value::error(format!("variable `{name}` refers to itself"));
         }
         let value = if let Some(json) = self.variables.get(&key) {
@@ -636,9 +790,32 @@ impl<'j> Template<'j> {
         } else {
             Value::error(format!("variable `{name}` is not declared"))
         };
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         self.memo.borrow_mut().insert(key, value.clone());
         value
+    }
+
+    /// Records variables that refer to each other (lower-cased names) as a finding at the one
+    /// declared first.
+    fn report_cycle(&self, keys: &[String]) {
+        use crate::frontend::cycles::{Member, reference_cycle};
+        let members = keys
+            .iter()
+            .map(|k| {
+                let json = self
+                    .variables
+                    .get(k)
+                    .or_else(|| self.variable_copies.get(k))?;
+                let name = self.variable_names.get(k).copied().unwrap_or(k);
+                Some(Member {
+                    name: name.to_string(),
+                    span: json.span,
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        if let Some(problem) = members.and_then(|m| reference_cycle(m, "variables", false)) {
+            self.invalid.borrow_mut().push(problem);
+        }
     }
 
     fn user_function(&self, name: &str, args: &[Expr], locals: &Locals) -> Value {
@@ -753,11 +930,11 @@ impl<'j> Template<'j> {
         if let Some(v) = self.memo.borrow().get(&key) {
             return v.clone();
         }
-        if !self.active.borrow_mut().insert(key.clone()) {
+        if crate::frontend::cycles::enter(&self.active, &key).is_err() {
             return Value::unknown(format!("`reference('{target}')` refers to itself"));
         }
         let value = self.reference_value(&target, full);
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         self.memo.borrow_mut().insert(key, value.clone());
         value
     }
@@ -1052,6 +1229,24 @@ impl<'j> Template<'j> {
 
     /// Lowers every resource of the template (and of its nested deployments) into `model`.
     pub fn lower_into(&self, json: &'j Spanned, model: &mut Model, via: &[(String, Span)]) {
+        self.lower_resources(json, model, via);
+        // The template's own variables that nothing read, so that a cycle among them is
+        // reported too (a nested deployment with the outer scope has none of its own).
+        for (name, _) in json
+            .get("variables")
+            .map(Spanned::members)
+            .unwrap_or_default()
+        {
+            if !name.eq_ignore_ascii_case("copy") {
+                self.variable(name);
+            }
+        }
+        model
+            .invalid_configurations
+            .append(&mut self.invalid.borrow_mut());
+    }
+
+    fn lower_resources(&self, json: &'j Spanned, model: &mut Model, via: &[(String, Span)]) {
         let instances = self.expand(json);
         for mut uncounted in self.uncounted.borrow_mut().drain(..) {
             uncounted.origin.via = via.to_vec();
@@ -1136,15 +1331,24 @@ impl<'j> Template<'j> {
         let (template, file, linked) = match props.and_then(|p| p.get("template")) {
             Some(t) => (t, self.file, false),
             None => {
-                let link = props
-                    .and_then(|p| p.get("templateLink"))
-                    .and_then(|l| l.get("relativePath"))?;
-                let Value::String(relative) = self.eval_json(link, locals) else {
-                    return None;
+                let link = props.and_then(|p| p.get("templateLink"))?;
+                let (file, template) = match (link.get("relativePath"), link.get("uri")) {
+                    (Some(relative), _) => {
+                        let Value::String(relative) = self.eval_json(relative, locals) else {
+                            return None;
+                        };
+                        let base = self.linked.path_of(self.file)?.parent()?.to_path_buf();
+                        let path = crate::frontend::terraform::normalize(&base.join(relative));
+                        self.linked.template(&path)?
+                    }
+                    // A remote template: found offline only beside a template that names its
+                    // own location, or through `[template-links]`.
+                    (None, Some(uri)) => match self.eval_json(uri, locals) {
+                        Value::String(url) => self.linked.template_at_url(&url)?,
+                        _ => return None,
+                    },
+                    (None, None) => return None,
                 };
-                let base = self.linked.path_of(self.file)?.parent()?.to_path_buf();
-                let path = crate::frontend::terraform::normalize(&base.join(relative));
-                let (file, template) = self.linked.template(&path)?;
                 (template, file, true)
             }
         };
@@ -1176,9 +1380,29 @@ impl<'j> Template<'j> {
                 .map(Spanned::members)
                 .unwrap_or_default()
             {
-                let value = match p.get("value") {
-                    Some(v) => self.eval_json(v, locals),
-                    None => Value::unknown(format!(
+                let value = match (p.get("value"), &p.value) {
+                    (Some(v), _) => self.eval_json(v, locals),
+                    // Compiled Bicep writes a whole entry as one expression:
+                    // `"[if(c, createObject('value', x), createObject('value', null()))]"`, and
+                    // a loop as `{"copy": [{"name": "value", "count": n, "input": ...}]}`.
+                    (None, Json::String(_)) | (None, Json::Object(_))
+                        if p.get("reference").is_none() =>
+                    {
+                        match self.eval_json(p, locals) {
+                            Value::Object(entry) => match entry.get("value") {
+                                Some(v) => v.clone(),
+                                None => Value::unknown(format!(
+                                    "parameter `{name}` of a nested deployment is read from a Key Vault"
+                                )),
+                            },
+                            Value::Unknown(u) => Value::Unknown(u),
+                            other => Value::error(format!(
+                                "parameter `{name}` of a nested deployment must be an object with a `value`, not {}",
+                                other.type_name()
+                            )),
+                        }
+                    }
+                    (None, _) => Value::unknown(format!(
                         "parameter `{name}` of a nested deployment is read from a Key Vault"
                     )),
                 };
@@ -1202,8 +1426,10 @@ impl<'j> Template<'j> {
         let outer = Template {
             file: self.file,
             linked: self.linked,
-            parameters: self.parameters.clone(),
+            parameters: RefCell::new(self.parameters.borrow().clone()),
+            defaults: RefCell::default(),
             variables: self.variables.clone(),
+            variable_names: self.variable_names.clone(),
             variable_copies: self.variable_copies.clone(),
             functions: self.functions.clone(),
             scope,
@@ -1213,6 +1439,7 @@ impl<'j> Template<'j> {
             declared: RefCell::default(),
             uncounted: RefCell::default(),
             diagnostics: RefCell::default(),
+            invalid: RefCell::default(),
             budget: self.budget.clone(),
         };
         Some((outer, template))
@@ -1346,6 +1573,24 @@ pub fn environment() -> Value {
     ]))
 }
 
+/// `text` evaluated in `json` after its resources are declared (so `reference` and
+/// `resourceInfo` find them), for tests of the function table.
+#[cfg(test)]
+pub(super) fn eval_declared(json: &Spanned, text: &str) -> Value {
+    let linked = Linked::default();
+    let t = Template::new(
+        json,
+        FileId(0),
+        &linked,
+        &HashMap::new(),
+        DeployScope::unknown(),
+        0,
+        Budget::default(),
+    );
+    t.expand(json);
+    t.eval_string(text, Span::file_start(FileId(0)), &Locals::default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1402,6 +1647,113 @@ mod tests {
             Value::Bool(true)
         );
         assert!(eval("[parameters('name')]").is_unknown());
+    }
+
+    fn eval(template: &str, text: &str) -> Value {
+        let json = crate::json::parse(template, FileId(0))
+            .ok()
+            .flatten()
+            .expect("template parses");
+        eval_declared(&json, text)
+    }
+
+    const EMPTY_ID: &str = r#"{"parameters": {"id": {"type": "string", "defaultValue": ""}}}"#;
+
+    #[test]
+    fn an_unselected_branch_is_never_an_error() {
+        let ok = |text: &str, expected: Value| assert_eq!(eval(EMPTY_ID, text), expected);
+        ok(
+            "[if(empty(parameters('id')), 'new', split(parameters('id'), '/')[8])]",
+            Value::str("new"),
+        );
+        // Nested inside calls, property access and indexes on the result.
+        ok(
+            "[concat('x-', if(empty(parameters('id')), 'new', split(parameters('id'), '/')[8]))]",
+            Value::str("x-new"),
+        );
+        ok(
+            "[if(true(), createObject('a', createArray('v')), split(parameters('id'), '/')[8]).a[0]]",
+            Value::str("v"),
+        );
+        ok(
+            "[and(not(empty(parameters('id'))), equals(split(parameters('id'), '/')[8], 'x'))]",
+            Value::Bool(false),
+        );
+        ok(
+            "[or(empty(parameters('id')), equals(split(parameters('id'), '/')[8], 'x'))]",
+            Value::Bool(true),
+        );
+        // The selected branch's error is an error.
+        for text in [
+            "[if(true(), split(parameters('id'), '/')[8], 'x')]",
+            "[and(true(), equals(split(parameters('id'), '/')[8], 'x'))]",
+        ] {
+            assert!(is_error(&eval(EMPTY_ID, text)), "{text}");
+        }
+    }
+
+    fn is_error(v: &Value) -> bool {
+        v.first_unknown().is_some_and(|u| u.is_error())
+    }
+
+    #[test]
+    fn an_unknown_argument_of_and_might_have_decided() {
+        let t = r#"{"parameters": {"p": {"type": "bool"}, "id": {"type": "string", "defaultValue": ""}}}"#;
+        // `p` unknown: an error after it may never be reached.
+        assert!(
+            eval(
+                t,
+                "[and(parameters('p'), equals(split(parameters('id'), '/')[8], 'x'))]"
+            )
+            .first_unknown()
+            .is_some_and(|u| !u.is_error())
+        );
+        assert_eq!(
+            eval(t, "[and(parameters('p'), false())]"),
+            Value::Bool(false)
+        );
+        assert_eq!(eval(t, "[or(parameters('p'), true())]"), Value::Bool(true));
+        assert!(eval(t, "[and(parameters('p'), true())]").is_unknown());
+    }
+
+    #[test]
+    fn parameter_defaults_read_parameters_declared_anywhere() {
+        let t = r#"{"parameters": {
+            "config": {"type": "object", "defaultValue": "[if(equals(parameters('os'), 'Windows'), createObject('enabled', true()), createObject('enabled', false()))]"},
+            "os": {"type": "string", "defaultValue": "[parameters('base')]"},
+            "base": {"type": "string", "defaultValue": "Windows"},
+            "loop": {"type": "string", "defaultValue": "[parameters('loop')]"}
+        }}"#;
+        assert_eq!(eval(t, "[parameters('config').enabled]"), Value::Bool(true));
+        assert_eq!(eval(t, "[parameters('os')]"), Value::str("Windows"));
+        assert!(is_error(&eval(t, "[parameters('loop')]")));
+    }
+
+    #[test]
+    fn template_urls_resolve_under_the_longest_prefix_without_query_or_parent_steps() {
+        use std::path::PathBuf;
+        let links = [
+            ("https://host/repo/".to_string(), PathBuf::from("/r")),
+            (
+                "https://host/repo/portal/".to_string(),
+                PathBuf::from("/r/ui"),
+            ),
+        ];
+        let linked = Linked::default().with_template_links(&links);
+        let at = |url: &str| linked.url_path(url);
+        assert_eq!(
+            at("https://host/repo/a/b.json"),
+            Some(PathBuf::from("/r/a/b.json"))
+        );
+        assert_eq!(
+            at("https://host/repo/portal/x.json?sv=1&sig=2"),
+            Some(PathBuf::from("/r/ui/x.json"))
+        );
+        assert_eq!(at("https://host/repo/../etc/x.json"), None);
+        assert_eq!(at("https://host/repo/"), None);
+        assert_eq!(at("https://other/repo/a.json"), None);
+        // A template's own place needs the run's paths; without them it names nothing.
+        assert_eq!(at(&format!("{OWN_LOCATION}3/nested/x.json")), None);
     }
 
     #[test]

@@ -137,7 +137,8 @@ pub struct Program<'f> {
     prefix: String,
     via: Vec<(String, Span)>,
     memo: RefCell<HashMap<String, Value>>,
-    active: RefCell<HashSet<String>>,
+    /// The symbols and resources being evaluated, innermost last (see `frontend::cycles`).
+    active: RefCell<Vec<String>>,
     resources: RefCell<HashMap<usize, Rc<Vec<ResourceInstance<'f>>>>>,
     expanding: RefCell<HashSet<usize>>,
     /// Declarations whose loop length or condition is not known: they may deploy anything.
@@ -153,6 +154,11 @@ pub struct Program<'f> {
     imported_names: std::cell::OnceCell<ImportedNames<'f>>,
     /// Problems found while evaluating (a module that is not a template): FL001.
     diagnostics: Rc<RefCell<Vec<Diagnostic>>>,
+    /// The files of the modules that lead here, outermost first.
+    callers: Vec<PathBuf>,
+    /// What the evaluation found Bicep would reject (reference cycles, modules that use
+    /// themselves), shared by its modules.
+    invalid: Rc<RefCell<Vec<crate::model::InvalidConfiguration>>>,
 }
 
 fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
@@ -190,7 +196,15 @@ impl<'f> Program<'f> {
             imports_owner: Some(imports),
             imported_names: Default::default(),
             diagnostics: Rc::default(),
+            callers: Vec::new(),
+            invalid: Rc::default(),
         })
+    }
+
+    /// A variable's value, for tests of the function table.
+    #[cfg(test)]
+    pub(crate) fn variable(&self, name: &str) -> Value {
+        self.symbol(name, &Locals::default())
     }
 
     /// A program for another file of the same tree (a module, an imported file): it shares this
@@ -204,6 +218,8 @@ impl<'f> Program<'f> {
         child.imports = self.imports.clone();
         child.imports_owner = None;
         child.diagnostics = self.diagnostics.clone();
+        child.invalid = self.invalid.clone();
+        child.callers = [self.callers.as_slice(), std::slice::from_ref(&self.path)].concat();
         Some(child)
     }
 
@@ -257,13 +273,68 @@ impl<'f> Program<'f> {
         if let Some(v) = self.memo.borrow().get(&key) {
             return v.clone();
         }
-        if self.active.borrow().len() > 200 || !self.active.borrow_mut().insert(key.clone()) {
+        if self.active.borrow().len() > 200 {
+            return Value::error(format!("`{name}` refers to itself"));
+        }
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, &key) {
+            self.report_cycle(&cycle);
             return Value::error(format!("`{name}` refers to itself"));
         }
         let value = self.compute_symbol(name);
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         self.memo.borrow_mut().insert(key, value.clone());
         value
+    }
+
+    /// Records symbols that refer to each other (keys of `symbol` and `resource_value`) as a
+    /// finding at the one declared first. A resource met by its declaration is the symbol met
+    /// just before it; alone (`parent::child` reading itself) it is named by its declaration.
+    fn report_cycle(&self, keys: &[String]) {
+        use crate::frontend::cycles::{Member, reference_cycle};
+        let names: Vec<&str> = keys
+            .iter()
+            .filter_map(|k| k.strip_prefix("symbol:"))
+            .collect();
+        let members = names
+            .iter()
+            .map(|&name| {
+                let declared = self.statements().find_map(|s| match s {
+                    Statement::Param(p) if p.name.name == name => Some(&p.name),
+                    Statement::Var(v) if v.name.name == name => Some(&v.name),
+                    Statement::Resource(r) if r.name.name == name => Some(&r.name),
+                    Statement::Module(m) if m.name.name == name => Some(&m.name),
+                    _ => None,
+                });
+                let declared = declared.or_else(|| {
+                    let nested = self.nested_resources();
+                    nested
+                        .into_iter()
+                        .find(|r| r.name.name == name)
+                        .map(|r| &r.name)
+                })?;
+                Some(Member {
+                    name: name.to_string(),
+                    span: span(self.file, &declared.span),
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        let count = |kind: fn(&Statement, &str) -> bool| {
+            names
+                .iter()
+                .filter(|n| self.statements().any(|s| kind(s, n)))
+                .count()
+        };
+        let vars = count(|s, n| matches!(s, Statement::Var(v) if v.name.name == n));
+        let params = count(|s, n| matches!(s, Statement::Param(p) if p.name.name == n));
+        let (what, deployed) = match (vars, params) {
+            (v, 0) if v == names.len() => ("variables", false),
+            (0, p) if p == names.len() => ("parameters", false),
+            (v, p) if v + p == names.len() => ("parameters and variables", false),
+            _ => ("declarations", true),
+        };
+        if let Some(problem) = members.and_then(|m| reference_cycle(m, what, deployed)) {
+            self.invalid.borrow_mut().push(problem);
+        }
     }
 
     fn compute_symbol(&self, name: &str) -> Value {
@@ -344,23 +415,34 @@ impl<'f> Program<'f> {
         match &expr.kind {
             ExprKind::String { parts } => {
                 let mut out = String::new();
+                // Past a deferred unknown the string is still built, to find a literal `/NN`
+                // after it; what fails after it is still that unknown.
+                let mut unknown: Option<Unknown> = None;
                 for part in parts {
                     match part {
                         StringPart::Literal(text) => out.push_str(text),
                         StringPart::Interp(e) => match self.eval(e, locals) {
-                            Value::Unknown(u) => return Value::Unknown(u),
+                            Value::Unknown(u) if !u.is_error() => {
+                                crate::value::push_unknown_part(&mut out, &u);
+                                unknown.get_or_insert(u);
+                            }
+                            Value::Unknown(u) => {
+                                return Value::Unknown(unknown.unwrap_or(u).derived());
+                            }
                             Value::String(s) => out.push_str(&s),
                             other => match other.to_display_string() {
                                 Some(s) => out.push_str(&s),
                                 None => match crate::value::to_json(&other) {
                                     Ok(json) => out.push_str(&json.to_string()),
-                                    Err(u) => return Value::Unknown(u),
+                                    Err(u) => {
+                                        return Value::Unknown(unknown.unwrap_or(u).derived());
+                                    }
                                 },
                             },
                         },
                     }
                 }
-                Value::String(out)
+                crate::value::built_string(out, unknown)
             }
             ExprKind::Int(i) => Value::Number(*i as f64),
             ExprKind::Bool(b) => Value::Bool(*b),
@@ -422,7 +504,7 @@ impl<'f> Program<'f> {
                 self.call(callee.as_deref(), &name.name, args, locals)
             }
             ExprKind::Unary { op, operand } => match (op, self.eval(operand, locals)) {
-                (_, Value::Unknown(u)) => Value::Unknown(u),
+                (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                 (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
                 (UnaryOp::Minus, Value::Number(n)) => Value::Number(-n),
                 _ => Value::error("a unary operator of the wrong type"),
@@ -475,7 +557,7 @@ impl<'f> Program<'f> {
                 return match (&l, &r) {
                     (_, Value::Bool(b)) if *b == decisive => r,
                     (Value::Bool(_), Value::Bool(_)) => Value::Bool(!decisive),
-                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                     _ => Value::error("`&&`/`||` need bools"),
                 };
             }
@@ -485,11 +567,11 @@ impl<'f> Program<'f> {
         if let BinaryOp::Eq | BinaryOp::NotEq = op {
             return match crate::value::equals(&l, &r) {
                 Ok(equal) => Value::Bool(equal == (op == BinaryOp::Eq)),
-                Err(u) => Value::Unknown(u),
+                Err(u) => Value::Unknown(u.derived()),
             };
         }
         if let Some(u) = [&l, &r].iter().find_map(|v| v.first_unknown()) {
-            return Value::Unknown(u.clone());
+            return Value::Unknown(u.derived());
         }
         match op {
             BinaryOp::EqInsensitive | BinaryOp::NotEqInsensitive => {
@@ -572,6 +654,22 @@ impl<'f> Program<'f> {
             "tenant" | "managementgroup" | "deployer" => {
                 Value::unknown(format!("`{name}()` is known only at deployment"))
             }
+            // `nameof(x)`, `nameof(a.b)`: the last name written, as Bicep compiles it.
+            "nameof" => match args {
+                [
+                    Expr {
+                        kind: ExprKind::Ident(n),
+                        ..
+                    },
+                ] => Value::String(n.clone()),
+                [
+                    Expr {
+                        kind: ExprKind::Member { name, .. } | ExprKind::ResourceAccess { name, .. },
+                        ..
+                    },
+                ] => Value::String(name.name.clone()),
+                _ => Value::error("nameof() takes a symbol or a property"),
+            },
             "readenvironmentvariable" => match self.args(args, locals).as_slice() {
                 [_, default] => default.clone(),
                 _ => Value::unknown("an environment variable read at deployment"),
@@ -618,10 +716,8 @@ impl<'f> Program<'f> {
                 }
                 let values = self.args(args, locals);
                 let result =
-                    crate::frontend::arm::call_function(&lname, values).unwrap_or_else(|| {
-                        Value::unknown(format!(
-                            "function `{name}` is not evaluated by foundry-lint"
-                        ))
+                    arm_frontend::call_bicep_function(&lname, values).unwrap_or_else(|| {
+                        arm_frontend::unevaluated(arm_frontend::Language::Bicep, name)
                     });
                 // A function that builds a collection (`range`) spends its elements, as a loop
                 // would.
@@ -1256,11 +1352,15 @@ impl<'f> Program<'f> {
         // Reached through `parent::child` as well as by name: the guard against a resource whose
         // body reads itself is here, not only in `symbol`.
         let key = format!("resource:{:p}", decl as *const ast::ResourceDecl);
-        if self.active.borrow().len() > 200 || !self.active.borrow_mut().insert(key.clone()) {
+        if self.active.borrow().len() > 200 {
+            return Value::error(format!("`{}` refers to itself", decl.name.name));
+        }
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, &key) {
+            self.report_cycle(&cycle);
             return Value::error(format!("`{}` refers to itself", decl.name.name));
         }
         let value = self.compute_resource_value(decl);
-        self.active.borrow_mut().remove(&key);
+        crate::frontend::cycles::leave(&self.active, &key);
         value
     }
 
@@ -1410,6 +1510,29 @@ impl<'f> Program<'f> {
         decl: &'f ast::ModuleDecl,
         path: &Path,
     ) -> Result<Vec<Program<'f>>, Unknown> {
+        if let Some(at) = self
+            .callers
+            .iter()
+            .chain([&self.path])
+            .position(|c| c.as_path() == path)
+        {
+            let entry = self.callers.first().unwrap_or(&self.path);
+            let dir = entry.parent().unwrap_or(Path::new(""));
+            let files: Vec<String> = self.callers[at.min(self.callers.len())..]
+                .iter()
+                .chain([&self.path])
+                .map(|p| crate::frontend::cycles::relative_to(p, dir))
+                .collect();
+            let call = format!("module {}", decl.name.name);
+            let problem = crate::frontend::cycles::module_cycle(
+                &call,
+                span(self.file, &decl.name.span),
+                &files,
+            );
+            let message = problem.message.clone();
+            self.invalid.borrow_mut().push(problem);
+            return Err(Unknown::error(message));
+        }
         let mut out = Vec::new();
         for instance in self.module_instances(decl)? {
             let via = self.via_module(decl, &instance);
@@ -1509,6 +1632,17 @@ impl<'f> Program<'f> {
                 _ => {}
             }
         }
+        // Declarations nothing read, so that a cycle among them is reported too.
+        for statement in self.statements() {
+            if let Statement::Param(ast::ParamDecl { name, .. })
+            | Statement::Var(ast::VarDecl { name, .. }) = statement
+            {
+                self.symbol(&name.name, &Locals::default());
+            }
+        }
+        model
+            .invalid_configurations
+            .append(&mut self.invalid.borrow_mut());
     }
 
     fn lower_module(&self, m: &'f ast::ModuleDecl, model: &mut Model) {

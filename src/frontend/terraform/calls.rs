@@ -3,6 +3,7 @@
 
 use super::eval::{Evaluator, Instance, ModuleContext, Scope, collect_instances};
 use super::module::ModuleCallDecl;
+use crate::frontend::cycles::{module_cycle, relative_to};
 use crate::value::{Unknown, Value};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -79,6 +80,20 @@ impl<'a> Evaluator<'a> {
             })
     }
 
+    /// The source of a registry or git module call that `terraform init` has not restored
+    /// here (not in modules.json, or its directory is gone).
+    pub fn unrestored_source(&self, call: &ModuleCallDecl) -> Option<String> {
+        let source = call.source().filter(|s| !is_local_source(s))?;
+        let name = call.block.labels.first()?.as_str();
+        let restored = self
+            .context
+            .installed
+            .and_then(|installed| installed.get(&self.child_key(name)))
+            .zip(self.context.project)
+            .is_some_and(|(dir, project)| project.modules.contains_key(dir));
+        (!restored).then(|| source.to_string())
+    }
+
     fn child_key(&self, name: &str) -> String {
         if self.context.key.is_empty() {
             name.to_string()
@@ -111,6 +126,9 @@ impl<'a> Evaluator<'a> {
             )));
         }
         let dir = self.call_dir(name, call)?;
+        if let Some(at) = self.context.callers.iter().position(|d| *d == dir) {
+            return Err(self.report_module_cycle(name, call, at));
+        }
         let project = self
             .context
             .project
@@ -165,6 +183,8 @@ impl<'a> Evaluator<'a> {
                     installed: self.context.installed,
                     sources: self.context.sources,
                     budget: self.context.budget.clone(),
+                    callers: [self.context.callers.as_slice(), std::slice::from_ref(&dir)].concat(),
+                    invalid: self.context.invalid.clone(),
                 };
                 let marker_prefix = format!("{}.{}", self.marker_prefix, instance.address);
                 let evaluator = Evaluator::new(decls, inputs, marker_prefix, context)
@@ -175,6 +195,21 @@ impl<'a> Evaluator<'a> {
                 }
             })
             .collect())
+    }
+
+    /// A call of a module that is already being called (`source = "./"`, two modules that call
+    /// each other), `at` its position among the callers: reported at the call, the only one whose
+    /// place this evaluation knows (the calls between are in other modules).
+    fn report_module_cycle(&self, name: &str, call: &ModuleCallDecl, at: usize) -> Unknown {
+        let root = &self.context.callers[0];
+        let modules: Vec<String> = self.context.callers[at..]
+            .iter()
+            .map(|d| relative_to(d, root))
+            .collect();
+        let problem = module_cycle(&format!("module.{name}"), call.header_span(), &modules);
+        let message = problem.message.clone();
+        self.context.invalid.borrow_mut().push(problem);
+        Unknown::error(message)
     }
 
     /// `module.<name>` as the caller sees it: the outputs of one instance, or a list or map of

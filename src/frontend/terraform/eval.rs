@@ -7,6 +7,7 @@ use super::calls::ChildSet;
 use super::functions;
 use super::module::{ModuleDecls, ResourceDecl};
 use super::schema;
+use super::types::{self, Type};
 use crate::node::Node;
 use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
@@ -15,7 +16,7 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, U
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -78,7 +79,8 @@ pub struct Evaluator<'a> {
     /// Named values computed once; shared, so a reference into a large collection (a resource
     /// with many instances) copies only the part it reads.
     memo: RefCell<HashMap<String, std::rc::Rc<Value>>>,
-    active: RefCell<HashSet<String>>,
+    /// The names being evaluated, innermost last (see `frontend::cycles`).
+    active: RefCell<Vec<String>>,
     pub(super) children: RefCell<HashMap<String, Rc<ChildSet<'a>>>>,
     /// Where each input came from (a tfvars entry, a module-call argument), for traces.
     pub(super) input_traces: HashMap<String, Vec<crate::model::TraceStep>>,
@@ -109,6 +111,11 @@ pub struct ModuleContext<'a> {
     pub sources: Option<&'a crate::source::SourceMap>,
     /// What the root module's evaluation may still expand, shared by its modules.
     pub budget: crate::frontend::builtins::Budget,
+    /// The directories of the modules that lead here, outermost first (the root's included).
+    pub callers: Vec<PathBuf>,
+    /// What the evaluation found Terraform would reject (reference cycles, modules that call
+    /// themselves), shared by its modules.
+    pub invalid: Rc<RefCell<Vec<crate::model::InvalidConfiguration>>>,
 }
 
 /// Whether a traversal's root is a resource: a missing attribute of a resource is computed at
@@ -221,7 +228,7 @@ impl<'a> Evaluator<'a> {
             Expression::UnaryOp(op) => {
                 let v = self.eval(&op.expr, scope);
                 match (op.operator.value(), v) {
-                    (_, Value::Unknown(u)) => Value::Unknown(u),
+                    (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                     (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
                     (UnaryOperator::Neg, v) => match to_number(&v) {
                         Some(n) => Value::Number(-n),
@@ -261,19 +268,32 @@ impl<'a> Evaluator<'a> {
             return self.eval(&only.expr, scope);
         }
         let mut out = String::new();
-        if let Err(u) = self.render(template, scope, &mut out) {
-            return u;
+        let mut unknown = None;
+        match self.render(template, scope, &mut out, &mut unknown) {
+            // Rendering goes on past a deferred unknown (to find a literal `/NN` after it); what
+            // fails after it is still that unknown.
+            Err(e) => unknown.map_or(e, Value::Unknown).derived(),
+            Ok(()) => crate::value::built_string(out, unknown),
         }
-        Value::String(out)
     }
 
-    fn render(&self, template: &Template, scope: &Scope, out: &mut String) -> Result<(), Value> {
+    fn render(
+        &self,
+        template: &Template,
+        scope: &Scope,
+        out: &mut String,
+        unknown: &mut Option<Unknown>,
+    ) -> Result<(), Value> {
         for element in template.iter() {
             match element {
                 Element::Literal(text) => out.push_str(text.value()),
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr, scope);
                     match v {
+                        Value::Unknown(u) if !u.is_error() => {
+                            crate::value::push_unknown_part(out, &u);
+                            unknown.get_or_insert(u);
+                        }
                         Value::Unknown(_) => return Err(v),
                         Value::Null => {
                             return Err(Value::error("a null value cannot be interpolated"));
@@ -291,10 +311,12 @@ impl<'a> Evaluator<'a> {
                 }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(if_dir) => match self.eval(&if_dir.if_expr.cond_expr, scope) {
-                        Value::Bool(true) => self.render(&if_dir.if_expr.template, scope, out)?,
+                        Value::Bool(true) => {
+                            self.render(&if_dir.if_expr.template, scope, out, unknown)?
+                        }
                         Value::Bool(false) => {
                             if let Some(else_expr) = &if_dir.else_expr {
-                                self.render(&else_expr.template, scope, out)?;
+                                self.render(&else_expr.template, scope, out, unknown)?;
                             }
                         }
                         Value::Unknown(u) => return Err(Value::Unknown(u)),
@@ -311,7 +333,7 @@ impl<'a> Evaluator<'a> {
                             if let Some(k) = &f.key_var {
                                 inner = inner.with(k.as_str(), key);
                             }
-                            self.render(&f.template, &inner, out)?;
+                            self.render(&f.template, &inner, out, unknown)?;
                         }
                     }
                 },
@@ -419,7 +441,7 @@ impl<'a> Evaluator<'a> {
                     (Value::Bool(a), _) if *a == decisive => Value::Bool(decisive),
                     (_, Value::Bool(b)) if *b == decisive => Value::Bool(decisive),
                     (Value::Bool(_), Value::Bool(_)) => Value::Bool(!decisive),
-                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.derived()),
                     _ => Value::error(format!("`{}` needs bools", op.as_str())),
                 };
             }
@@ -427,10 +449,10 @@ impl<'a> Evaluator<'a> {
         }
         let r = self.eval(rhs, scope);
         if let Value::Unknown(u) = &l {
-            return Value::Unknown(u.clone());
+            return Value::Unknown(u.derived());
         }
         if let Value::Unknown(u) = &r {
-            return Value::Unknown(u.clone());
+            return Value::Unknown(u.derived());
         }
         match op {
             BinaryOperator::Eq => Value::Bool(values_equal(&l, &r)),
@@ -488,7 +510,7 @@ impl<'a> Evaluator<'a> {
                 let v = self.eval(arg, scope);
                 match v.first_unknown() {
                     Some(u) if u.is_error() => Value::Bool(false),
-                    Some(u) => Value::Unknown(u.clone()),
+                    Some(u) => Value::Unknown(u.derived()),
                     None => Value::Bool(true),
                 }
             }
@@ -536,7 +558,7 @@ impl<'a> Evaluator<'a> {
         match (root, first) {
             ("var", Some(name)) => {
                 let v = self.variable(name);
-                self.traverse(v, rest, scope, None, format!("var.{name}"))
+                self.traverse_shared(&v, rest, scope, None, format!("var.{name}"))
             }
             ("local", Some(name)) => {
                 let v = self.local(name);
@@ -720,42 +742,57 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub(super) fn variable(&self, name: &str) -> Value {
-        if let Some(v) = self.inputs.get(name) {
-            // Values from the command line and tfvars are converted to the declared primitive
-            // type, as Terraform does (`--var enabled=false` is a bool).
-            let declared = self
-                .decls
-                .variables
-                .get(name)
-                .and_then(|d| d.block.body.get_attribute("type"))
-                .and_then(|t| match &t.value {
-                    Expression::Variable(v) => Some(v.as_str().to_string()),
-                    _ => None,
-                });
-            return match (declared.as_deref(), v) {
-                (Some("bool"), Value::String(s)) if s == "true" || s == "false" => {
-                    Value::Bool(s == "true")
-                }
-                (Some("number"), Value::String(s)) if s.trim().parse::<f64>().is_ok() => {
-                    Value::Number(s.trim().parse().unwrap_or_default())
-                }
-                (Some("string"), Value::Bool(b)) => Value::String(b.to_string()),
-                (Some("string"), Value::Number(_)) => {
-                    Value::String(v.to_display_string().unwrap_or_default())
-                }
-                _ => v.clone(),
-            };
-        }
-        match self.decls.variables.get(name) {
-            Some(decl) => match decl.block.body.get_attribute("default") {
-                Some(attr) => self.eval(&attr.value, &Scope::default()),
-                None => Value::unknown(format!(
+    /// A variable's value: the input given for it (tfvars, `--var`, a module call's argument)
+    /// or its default, converted by its `type` constraint as Terraform does (see `types`).
+    fn variable(&self, name: &str) -> std::rc::Rc<Value> {
+        self.memoized_shared(&format!("var.{name}"), || self.variable_value(name))
+    }
+
+    fn variable_value(&self, name: &str) -> Value {
+        let Some(decl) = self.decls.variables.get(name) else {
+            return Value::error(format!("`var.{name}` is not declared"));
+        };
+        let body = &decl.block.body;
+        let ty = match body.get_attribute("type").map(|t| Type::parse(&t.value)) {
+            None => Type::Any,
+            Some(Ok(ty)) => ty,
+            Some(Err(e)) => {
+                return Value::error(format!("`var.{name}` has an invalid type constraint: {e}"));
+            }
+        };
+        // `nullable = false`: a null argument means "use the default".
+        let nullable = !matches!(
+            body.get_attribute("nullable").map(|a| &a.value),
+            Some(Expression::Bool(b)) if !*b.value()
+        );
+        let given = self
+            .inputs
+            .get(name)
+            .filter(|v| nullable || !matches!(v, Value::Null));
+        let (value, what) = match (given, body.get_attribute("default")) {
+            (Some(v), _) => (v.clone(), "value"),
+            (None, Some(attr)) => (self.eval(&attr.value, &Scope::default()), "default"),
+            (None, None) if self.inputs.contains_key(name) => {
+                return Value::error(format!(
+                    "`var.{name}` is not nullable and has no default, but is given null"
+                ));
+            }
+            (None, None) => {
+                return Value::unknown(format!(
                     "`var.{name}` has no default and no value in a tfvars file"
-                )),
-            },
-            None => Value::error(format!("`var.{name}` is not declared")),
+                ));
+            }
+        };
+        if !nullable && value == Value::Null {
+            return Value::error(format!(
+                "`var.{name}` is not nullable, but its default is null"
+            ));
         }
+        types::convert(value, &ty).unwrap_or_else(|e| {
+            Value::Unknown(Unknown::error(format!(
+                "the {what} of `var.{name}` does not match its type: {e}"
+            )))
+        })
     }
 
     fn local(&self, name: &str) -> std::rc::Rc<Value> {
@@ -780,13 +817,62 @@ impl<'a> Evaluator<'a> {
                 "`{key}` is reached through more than {MAX_REFERENCE_DEPTH} nested references"
             )));
         }
-        if !self.active.borrow_mut().insert(key.to_string()) {
+        if let Err(cycle) = crate::frontend::cycles::enter(&self.active, key) {
+            self.report_cycle(&cycle);
             return std::rc::Rc::new(Value::error(format!("`{key}` refers to itself")));
         }
         let v = std::rc::Rc::new(compute());
-        self.active.borrow_mut().remove(key);
+        crate::frontend::cycles::leave(&self.active, key);
         self.memo.borrow_mut().insert(key.to_string(), v.clone());
         v
+    }
+
+    /// Records a reference cycle (keys of `memoized`) as a finding at its first declaration. A
+    /// cycle through a module call is not reported: the call's arguments are evaluated together
+    /// here, where Terraform follows each output on its own, so it may be no cycle to Terraform.
+    fn report_cycle(&self, keys: &[String]) {
+        use crate::frontend::cycles::{Member, reference_cycle};
+        let member = |key: &str| -> Option<Member> {
+            let decls = self.decls;
+            let (name, span) = if let Some(name) = key.strip_prefix("local.") {
+                let (expr, file) = decls.locals.get(name)?;
+                (key.to_string(), span_of(expr, *file))
+            } else if let Some(address) = key.strip_prefix("resource:") {
+                (
+                    address.to_string(),
+                    decls.resources.get(address)?.header_span(),
+                )
+            } else if let Some(address) = key.strip_prefix("data.") {
+                (
+                    key.to_string(),
+                    decls.data_sources.get(address)?.header_span(),
+                )
+            } else {
+                return None;
+            };
+            Some(Member { name, span })
+        };
+        let Some(members) = keys.iter().map(|k| member(k)).collect::<Option<Vec<_>>>() else {
+            return;
+        };
+        let locals = keys.iter().filter(|k| k.starts_with("local.")).count();
+        let (what, deployed) = match locals {
+            n if n == keys.len() => ("local values", false),
+            0 => ("resources", true),
+            _ => ("local values and resources", true),
+        };
+        if let Some(problem) = reference_cycle(members, what, deployed) {
+            self.context.invalid.borrow_mut().push(problem);
+        }
+    }
+
+    /// Evaluates the locals nothing read, so that a cycle among them is reported too.
+    pub(super) fn evaluate_unread_locals(&self) {
+        let mut names: Vec<&String> = self.decls.locals.keys().collect();
+        names.sort();
+        for name in names {
+            self.local(name);
+        }
     }
 
     // ----- resources ---------------------------------------------------------------------------

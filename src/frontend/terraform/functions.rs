@@ -21,7 +21,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use ipnet::IpNet;
 
 use crate::cidr;
-use crate::value::{Value, equals, format_number};
+use crate::value::{Unknown, Value, equals, format_number};
 
 /// `Err` carries the value to return: the unknown that decided the result, or an error.
 type Res = Result<Value, Value>;
@@ -45,10 +45,29 @@ const MAX_RANGE: usize = 1024;
 pub fn call(name: &str, args: Vec<Value>) -> Value {
     // Every built-in is also reachable as `core::NAME`.
     let f = name.strip_prefix("core::").unwrap_or(name);
-    match dispatch(f, &args) {
+    let result = match dispatch(f, &args) {
         Ok(v) | Err(v) => v,
+    };
+    match KEEPS_PREFIX_LEN.contains(&f) {
+        true => result,
+        false => result.derived(),
     }
 }
+
+/// Functions whose result may be an unknown prefix of known length: those that compute it, and
+/// those that give one of their arguments back. Any other function's result is computed from its
+/// arguments, and an unknown result loses the length (`cidrhost(prefix, 5)` is no prefix).
+const KEEPS_PREFIX_LEN: &[&str] = &[
+    "cidrsubnet",
+    "cidrsubnets",
+    "format",
+    "coalesce",
+    "element",
+    "one",
+    "tostring",
+    "sensitive",
+    "nonsensitive",
+];
 
 fn dispatch(f: &str, a: &[Value]) -> Res {
     match f {
@@ -261,7 +280,7 @@ fn conv_bool(v: &Value) -> Result<bool, String> {
 }
 
 /// Terraform reads numbers in strings as decimal literals: sign, digits, fraction, exponent.
-fn parse_number(s: &str) -> Option<f64> {
+pub(super) fn parse_number(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let digits = |i: &mut usize| {
         let start = *i;
@@ -398,7 +417,7 @@ fn set_order_at(a: &Value, b: &Value, depth: usize) -> Ordering {
     }
 }
 
-fn sorted_set(mut items: Vec<Value>) -> Vec<Value> {
+pub(super) fn sorted_set(mut items: Vec<Value>) -> Vec<Value> {
     items.sort_by(set_order);
     items.dedup_by(|x, y| set_order(x, y).is_eq());
     items
@@ -406,7 +425,7 @@ fn sorted_set(mut items: Vec<Value>) -> Vec<Value> {
 
 /// Terraform turns a tuple into a list, set or map by finding one element type for all elements:
 /// strings absorb numbers and bools, nothing else mixes.
-fn unify(items: &[Value]) -> Result<Cow<'_, [Value]>, String> {
+pub(super) fn unify(items: &[Value]) -> Result<Cow<'_, [Value]>, String> {
     let (mut strings, mut numbers, mut bools, mut structural) = (false, false, false, false);
     for v in items {
         match v {
@@ -1459,6 +1478,10 @@ fn format_failure(f: &str, e: FormatFailure) -> Value {
 }
 
 fn format(f: &str, a: &[Value]) -> Res {
+    crate::value::with_built_prefix_len(format_known(f, a), a, |a| format_known(f, a))
+}
+
+fn format_known(f: &str, a: &[Value]) -> Res {
     arity(f, a, 1, usize::MAX)?;
     let spec = str_arg(f, a, 0)?;
     // Any unknown, however deep, makes the result unknown: collections print as JSON.
@@ -1509,7 +1532,7 @@ fn formatlist(f: &str, a: &[Value]) -> Res {
             .collect();
         // An unknown makes only its own iteration unknown.
         if let Some(u) = args.iter().find_map(Value::first_unknown) {
-            out.push(Value::Unknown(u.clone()));
+            out.push(Value::Unknown(u.derived()));
             continue;
         }
         match format_values(&spec, &args) {
@@ -2092,6 +2115,9 @@ fn address_bits(prefix: &IpNet) -> u32 {
 
 fn cidrsubnet(f: &str, a: &[Value]) -> Res {
     arity(f, a, 3, 3)?;
+    if let Value::Unknown(u) = arg(a, 0) {
+        return Err(unknown_subnets(f, u, &a[1..2], Some(arg(a, 2))).remove(0));
+    }
     let prefix = prefix_arg(f, a, 0)?;
     let newbits = int_arg(f, a, 1)?;
     let netnum = whole_arg(f, a, 2)?;
@@ -2171,6 +2197,13 @@ fn cidrnetmask(f: &str, a: &[Value]) -> Res {
 /// previous one, so smaller blocks may leave gaps before larger ones.
 fn cidrsubnets(f: &str, a: &[Value]) -> Res {
     arity(f, a, 1, usize::MAX)?;
+    if let (Value::Unknown(u), [_, newbits @ ..]) = (arg(a, 0), a) {
+        let subnets = unknown_subnets(f, u, newbits, None);
+        return match subnets.as_slice() {
+            [Value::Unknown(first), ..] if first.prefix_len().is_none() => Err(subnets[0].clone()),
+            _ => Ok(Value::List(subnets)),
+        };
+    }
     let prefix = prefix_arg(f, a, 0)?;
     let bits = address_bits(&prefix);
     let len = u32::from(prefix.prefix_len());
@@ -2229,6 +2262,53 @@ fn cidrsubnets(f: &str, a: &[Value]) -> Res {
         out.push(Value::String(previous.clone()));
     }
     Ok(Value::List(out))
+}
+
+/// The subnets `cidrsubnet` (one, numbered `netnum`) or `cidrsubnets` (one per `newbits`)
+/// carve from an IPv4 prefix whose address is unknown but whose length is known: their address
+/// is unknown, their length is not. They are allocated as Terraform allocates them (relative to
+/// the prefix, which is aligned to its length), so that an allocation Terraform rejects gives no
+/// length. Without a length (or with `newbits` not known), one unknown without length.
+fn unknown_subnets(
+    f: &str,
+    prefix: &Unknown,
+    newbits: &[Value],
+    netnum: Option<&Value>,
+) -> Vec<Value> {
+    let plain = || vec![Value::Unknown(prefix.derived())];
+    let Some(len) = prefix.prefix_len().map(u32::from) else {
+        return plain();
+    };
+    let mut next: u64 = 0;
+    let mut out = Vec::with_capacity(newbits.len());
+    for i in 0..newbits.len() {
+        let Ok(bits) = int_arg(f, newbits, i) else {
+            return plain();
+        };
+        let Some(new_len) = u32::try_from(bits)
+            .ok()
+            .map(|b| len + b)
+            .filter(|&n| n <= 32)
+        else {
+            return plain();
+        };
+        let size = 1u64 << (32 - new_len);
+        let index = match netnum {
+            // A netnum not known yet still gives a subnet of this length.
+            Some(Value::Unknown(u)) if !u.is_error() => 0,
+            Some(n) => match n.as_f64() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 => n as u64,
+                _ => return plain(),
+            },
+            None => next.div_ceil(size),
+        };
+        if index >= 1u64 << (new_len - len) || (netnum.is_none() && bits < 1) {
+            return plain();
+        }
+        next = (index + 1) * size;
+        out.push(Value::Unknown(prefix.with_prefix_len(new_len as u8)));
+    }
+    out
 }
 
 fn is_ipv4_mapped(addr: IpAddr) -> bool {
@@ -3523,6 +3603,68 @@ mod tests {
             "cidrsubnet",
             vec![s("10.0.0.0/8"), n(8.5), n(1.0)]
         )));
+    }
+
+    fn prefix_lens(v: &Value) -> Vec<Option<u8>> {
+        match v {
+            Value::Unknown(u) => vec![u.prefix_len()],
+            Value::List(items) => items.iter().flat_map(prefix_lens).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn subnets_of_a_prefix_of_known_length_have_known_lengths() {
+        let sixteen = Value::Unknown(Unknown::new("base").with_prefix_len(16));
+        let lens = |name: &str, args: Vec<Value>| prefix_lens(&call(name, args));
+        assert_eq!(
+            lens("cidrsubnet", vec![sixteen.clone(), n(4.0), n(2.0)]),
+            [Some(20)]
+        );
+        assert_eq!(
+            lens("cidrsubnet", vec![sixteen.clone(), n(11.0), unknown("n")]),
+            [Some(27)]
+        );
+        assert_eq!(
+            lens(
+                "cidrsubnets",
+                vec![sixteen.clone(), n(8.0), n(11.0), n(4.0)]
+            ),
+            [Some(24), Some(27), Some(20)]
+        );
+        // What Terraform rejects, and what the length does not decide, gives no length.
+        for args in [
+            vec![sixteen.clone(), n(17.0), n(0.0)],
+            vec![sixteen.clone(), n(2.0), n(4.0)],
+            vec![sixteen.clone(), unknown("bits"), n(0.0)],
+            vec![unknown("plain"), n(4.0), n(0.0)],
+        ] {
+            assert_eq!(lens("cidrsubnet", args), [None]);
+        }
+        assert_eq!(
+            lens("cidrsubnets", vec![sixteen.clone(), n(1.0), n(1.0), n(1.0)]),
+            [None]
+        );
+        assert_eq!(lens("cidrhost", vec![sixteen.clone(), n(5.0)]), [None]);
+        // Strings built around an unknown part.
+        assert_eq!(
+            lens("format", vec![s("%s.0/27"), unknown("base")]),
+            [Some(27)]
+        );
+        assert_eq!(
+            lens("format", vec![s("%s/%s"), unknown("a"), s("27")]),
+            [Some(27)]
+        );
+        assert_eq!(
+            lens("format", vec![s("%s/%s"), s("10.0.0.0"), unknown("b")]),
+            [None]
+        );
+        assert_eq!(lens("format", vec![s("%d.0/27"), unknown("base")]), [None]);
+        assert_eq!(lens("format", vec![s("%q.0/27"), unknown("base")]), [None]);
+        assert_eq!(
+            lens("formatlist", vec![s("%s"), list(vec![sixteen])]),
+            [None]
+        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 use crate::frontend::arm_shape::{self, ArmResource};
 use crate::model::{
     AccessPolicy, AccountAddition, AccountIdentity, Attr, CognitiveAccount, CustomerManagedKey,
-    Dependency, DnsZoneGroup, DnsZoneLink, KeyVault, KeyVaultKey, ManagedIdentity, Model,
-    NetworkInjection, Origin, Peering, PrivateDnsZone, PrivateEndpoint, PrivateLinkConnection,
-    Project, RoleAssignment, Subnet, Val, VirtualNetwork, ids,
+    Dependency, DnsZoneGroup, DnsZoneLink, KeyVault, KeyVaultFirewall, KeyVaultKey,
+    ManagedIdentity, Model, NetworkInjection, Origin, Peering, PrivateDnsZone, PrivateEndpoint,
+    PrivateLinkConnection, Project, RoleAssignment, Subnet, Val, VirtualNetwork, ids,
 };
 use crate::node::Node;
 use crate::source::Span;
@@ -153,7 +153,15 @@ pub fn lower(tf_type: &str, origin: Origin, node: &Node, model: &mut Model) {
                 .or_else(|| attr("enable_rbac_authorization"))
                 .map(|n| n.bool())
                 .unwrap_or_else(|| Attr::known(managed_hsm, header));
+            // azurerm requires both `bypass` and `default_action` in the block.
+            let acls = attr("network_acls").and_then(|n| n.elements().into_iter().next());
+            let acl = |key: &str| acls.as_ref().and_then(|a| a.get(key)).map(|n| n.string());
             model.key_vaults.push(KeyVault {
+                firewall: KeyVaultFirewall {
+                    deny_by_default: acl("default_action").map(|a| arm_shape::deny(&a)),
+                    public_network_access: attr("public_network_access_enabled").map(|n| n.bool()),
+                    bypass: acl("bypass"),
+                },
                 origin: origin.clone(),
                 id: id.clone(),
                 name: string("name").unwrap_or_else(|| {

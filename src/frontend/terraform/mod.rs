@@ -13,11 +13,12 @@ mod module;
 pub mod plan;
 mod schema;
 mod trace;
+mod types;
 
 pub use calls::{is_local_source, normalize};
 
 use super::Diagnostic;
-use crate::model::{Model, OpaqueCall, Origin, TraceStep, Uncounted};
+use crate::model::{Model, NotRestored, OpaqueCall, Origin, TraceStep, Uncounted};
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::Value;
 use eval::{Evaluator, ModuleContext};
@@ -132,9 +133,17 @@ pub fn local_calls(dir: &Path, bodies: &[(FileId, Body)]) -> Vec<PathBuf> {
 }
 
 /// The modules `terraform init` installed for a root directory, from
-/// `.terraform/modules/modules.json` (key -> directory).
+/// `<data dir>/modules/modules.json` (key -> directory). The data directory is `.terraform`, or
+/// `TF_DATA_DIR` when set, as for Terraform itself (relative to the root it runs in).
 pub fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
-    let manifest = dir.join(".terraform/modules/modules.json");
+    let data_dir = std::env::var_os("TF_DATA_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| PathBuf::from(".terraform"), PathBuf::from);
+    installed_modules_in(dir, &data_dir)
+}
+
+fn installed_modules_in(dir: &Path, data_dir: &Path) -> HashMap<String, PathBuf> {
+    let manifest = dir.join(data_dir).join("modules/modules.json");
     let Ok(text) = std::fs::read_to_string(&manifest) else {
         return HashMap::new();
     };
@@ -239,11 +248,15 @@ pub fn evaluate_root(
         display_dir: display_dir.clone(),
         installed: Some(&root.installed),
         sources: Some(sources),
+        callers: vec![root.dir.clone()],
         ..ModuleContext::default()
     };
     let evaluator =
         Evaluator::new(decls, inputs, marker_prefix, context).with_input_traces(input_traces);
-    lower_module(&evaluator, &[], &mut model);
+    lower_module(&evaluator, &[], &root.display_dir, &mut model);
+    model
+        .invalid_configurations
+        .append(&mut evaluator.context.invalid.borrow_mut());
     (model, diagnostics)
 }
 
@@ -260,8 +273,9 @@ fn arm_type_of(evaluator: &Evaluator, decl: &module::ResourceDecl) -> String {
 }
 
 /// Lowers the resources of one module instance, then of the modules it calls. `via` is the
-/// chain of module calls that leads here (address and call site).
-fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model) {
+/// chain of module calls that leads here (address and call site); `root_dir` is where
+/// `terraform init` runs.
+fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], root_dir: &str, model: &mut Model) {
     let prefix = evaluator.context.address_prefix.clone();
     for decl in evaluator.decls.resources.values() {
         let instances = match evaluator.instances(decl) {
@@ -327,7 +341,12 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                     .attributes()
                     .flat_map(|a| evaluator.eval(&a.value, &Default::default()).strings())
                     .collect(),
-                not_restored: None,
+                not_restored: evaluator.unrestored_source(call).map(|source| NotRestored {
+                    source,
+                    restore: format!(
+                        "run `terraform get` (or `terraform init -backend=false`) in `{root_dir}`"
+                    ),
+                }),
             });
             continue;
         };
@@ -337,7 +356,36 @@ fn lower_module(evaluator: &Evaluator, via: &[(String, Span)], model: &mut Model
                 format!("{prefix}{}", child.instance.address),
                 call.header_span(),
             ));
-            lower_module(&child.evaluator, &chain, model);
+            lower_module(&child.evaluator, &chain, root_dir, model);
         }
+    }
+    evaluator.evaluate_unread_locals();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn installed_modules_are_read_from_the_data_directory() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let modules = root.path().join("tfdata/modules");
+        std::fs::create_dir_all(&modules).expect("mkdir");
+        std::fs::write(
+            modules.join("modules.json"),
+            r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"net","Source":"registry.terraform.io/a/b/c","Version":"1.0.0","Dir":"tfdata/modules/net"}]}"#,
+        )
+        .expect("write");
+        let found = installed_modules_in(root.path(), Path::new("tfdata"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found["net"],
+            normalize(&root.path().join("tfdata/modules/net"))
+        );
+        assert!(installed_modules_in(root.path(), Path::new(".terraform")).is_empty());
+        // A truncated manifest installs nothing rather than failing.
+        std::fs::write(modules.join("modules.json"), r#"{"Modules":[{"Key":"net","#)
+            .expect("write");
+        assert!(installed_modules_in(root.path(), Path::new("tfdata")).is_empty());
     }
 }

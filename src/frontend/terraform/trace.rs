@@ -15,12 +15,18 @@ const MAX_STEPS: usize = 8;
 /// Characters of an expression shown in a step.
 const MAX_TEXT: usize = 120;
 
-/// The `var.*` and `local.*` names an expression reads.
+/// The `var.*` and `local.*` names an expression reads, and the attribute names it reads from
+/// anything (`each.value.prefix_length`: `prefix_length`).
 #[derive(Default)]
-struct Reads(Vec<(String, String)>);
+struct Reads(Vec<(String, String)>, HashSet<String>);
 
 impl Visit for Reads {
     fn visit_traversal(&mut self, node: &Traversal) {
+        for op in &node.operators {
+            if let TraversalOperator::GetAttr(name) = op.value() {
+                self.1.insert(name.as_str().to_string());
+            }
+        }
         if let Expression::Variable(root) = &node.expr
             && matches!(root.as_str(), "each" | "count")
         {
@@ -59,7 +65,15 @@ impl<'a> Evaluator<'a> {
     /// The trace of an expression, or nothing when the expression is a plain literal.
     pub fn trace(&self, expr: &Expression, file: FileId, label: &str) -> Vec<TraceStep> {
         let mut steps = Vec::new();
-        self.trace_into(expr, file, label, &mut steps, &mut HashSet::new());
+        let mut attributes = HashSet::new();
+        self.trace_into(
+            expr,
+            file,
+            label,
+            &mut steps,
+            &mut HashSet::new(),
+            &mut attributes,
+        );
         // Two inputs may come from the same definition (both from one `for_each`): show it once.
         let mut shown = HashSet::new();
         steps.retain(|step| shown.insert(step.span));
@@ -73,6 +87,7 @@ impl<'a> Evaluator<'a> {
         label: &str,
         steps: &mut Vec<TraceStep>,
         seen: &mut HashSet<String>,
+        attributes: &mut HashSet<String>,
     ) {
         let Some(sources) = self.context.sources else {
             return;
@@ -87,6 +102,7 @@ impl<'a> Evaluator<'a> {
         });
         let mut reads = Reads::default();
         reads.visit_expr(expr);
+        attributes.extend(reads.1);
         for (root, name) in reads.0 {
             if !seen.insert(format!("{root}.{name}")) || steps.len() >= MAX_STEPS {
                 continue;
@@ -95,13 +111,20 @@ impl<'a> Evaluator<'a> {
                 let repetition = self.repetition.borrow().last().copied().flatten();
                 if let Some((attr, file)) = repetition {
                     let label = format!("{} = ", attr.key.as_str());
-                    self.trace_into(&attr.value, file, &label, steps, seen);
+                    self.trace_into(&attr.value, file, &label, steps, seen, attributes);
                 }
                 continue;
             }
             if root == "local" {
                 if let Some((local, local_file)) = self.decls.locals.get(&name) {
-                    self.trace_into(local, *local_file, &format!("local.{name} = "), steps, seen);
+                    self.trace_into(
+                        local,
+                        *local_file,
+                        &format!("local.{name} = "),
+                        steps,
+                        seen,
+                        attributes,
+                    );
                 }
                 continue;
             }
@@ -116,7 +139,24 @@ impl<'a> Evaluator<'a> {
                     &format!("var.{name} default = "),
                     steps,
                     seen,
+                    attributes,
                 );
+            }
+            // Attributes read from the variable may come from `optional(type, default)` in
+            // its type constraint rather than from anything the caller wrote.
+            if let Some(decl) = self.decls.variables.get(&name)
+                && let Some(ty) = decl.block.body.get_attribute("type")
+            {
+                let text = sources.get(decl.file).parse_text();
+                for (attribute, span) in optional_defaults(&ty.value) {
+                    if steps.len() < MAX_STEPS && attributes.contains(&attribute) {
+                        let span = Span::new(decl.file, span);
+                        steps.push(TraceStep {
+                            span,
+                            text: format!("var.{name} type: {}", excerpt(text, span)),
+                        });
+                    }
+                }
             }
         }
     }
@@ -146,6 +186,37 @@ impl<'a> Evaluator<'a> {
     pub fn take_traces(&self) -> Vec<(Span, crate::model::Trace)> {
         std::mem::take(&mut self.traces.borrow_mut())
     }
+}
+
+/// The `name = optional(type, default)` attributes of a type constraint, at any depth, with the
+/// span of each.
+fn optional_defaults(ty: &Expression) -> Vec<(String, std::ops::Range<usize>)> {
+    #[derive(Default)]
+    struct Defaults(Vec<(String, std::ops::Range<usize>)>);
+    impl Visit for Defaults {
+        fn visit_object(&mut self, object: &hcl_edit::expr::Object) {
+            for (key, value) in object.iter() {
+                if let Expression::FuncCall(call) = value.expr()
+                    && call.name.name.as_str() == "optional"
+                    && call.args.len() == 2
+                    && let (Some(k), Some(v)) = (key.span(), value.expr().span())
+                {
+                    let name = match key {
+                        hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                        hcl_edit::expr::ObjectKey::Expression(e) => match e {
+                            Expression::String(s) => s.value().to_string(),
+                            _ => continue,
+                        },
+                    };
+                    self.0.push((name, k.start..v.end));
+                }
+            }
+            hcl_edit::visit::visit_object(self, object);
+        }
+    }
+    let mut defaults = Defaults::default();
+    defaults.visit_expr(ty);
+    defaults.0
 }
 
 fn is_literal(expr: &Expression) -> bool {
