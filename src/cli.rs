@@ -68,6 +68,11 @@ pub struct Args {
     #[arg(long = "parameters", value_name = "FILE")]
     pub parameters: Vec<PathBuf>,
 
+    /// The Bicep cache to read registry modules from (what `bicep restore` filled), instead of
+    /// `~/.bicep` or `cacheRootDirectory` of the nearest bicepconfig.json.
+    #[arg(long = "bicep-cache", value_name = "DIR")]
+    pub bicep_cache: Option<PathBuf>,
+
     /// Print the rule catalogue and exit.
     #[arg(long)]
     pub list_rules: bool,
@@ -247,6 +252,10 @@ pub fn run(args: &Args) -> Result<i32, String> {
         var_files: args.var_files.clone(),
         vars,
         external_networks,
+        bicep_cache: args.bicep_cache.clone().or_else(|| {
+            let dir = config_path.as_ref()?.parent()?;
+            Some(dir.join(config.bicep.cache.as_ref()?))
+        }),
         template_links: config_path
             .as_deref()
             .and_then(Path::parent)

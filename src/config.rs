@@ -33,10 +33,21 @@ pub struct Config {
     /// Private DNS zones managed outside the stack.
     #[serde(default)]
     pub dns: Dns,
+    /// Where Bicep registry modules are read from.
+    #[serde(default)]
+    pub bicep: Bicep,
     /// URL prefixes of linked ARM templates and the directories of the repository (relative
     /// to the configuration file) that hold the same files.
     #[serde(default)]
     pub template_links: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Bicep {
+    /// The Bicep cache root, relative to the configuration file (`bicep restore` fills it),
+    /// instead of `~/.bicep` or `bicepconfig.json`'s `cacheRootDirectory`.
+    pub cache: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

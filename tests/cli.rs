@@ -690,6 +690,33 @@ fn a_given_bicep_module_is_evaluated_through_the_entry_and_parameter_file_that_u
 }
 
 #[test]
+fn a_given_file_bicep_imports_from_is_evaluated_through_the_files_that_import_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[
+            ("infra/agent.bicep", BICEP_AGENT_MODULE),
+            (
+                "infra/main.bicep",
+                "import {\n  sizes\n} from 'shared/sizes.bicep'\nmodule agent './agent.bicep' = {\n  name: 'agent'\n  params: { agentSubnetPrefix: sizes.pilot }\n}\n",
+            ),
+            (
+                "infra/shared/sizes.bicep",
+                "@export()\nvar sizes = {\n  pilot: cidrSubnet(base, 28, 0)\n}\nvar base = '192.168.0.0/16'\n",
+            ),
+        ],
+    );
+    for given in ["infra/shared/sizes.bicep", "infra/main.bicep", "."] {
+        let out = stdout(&run_in(dir.path(), &[given, "--format", "concise"]));
+        assert_eq!(out.lines().count(), 1, "{given}: {out}");
+        assert!(
+            out.starts_with("infra/agent.bicep:12:26: FL201") && out.contains("is 192.168.0.0/28"),
+            "{given}: {out}"
+        );
+    }
+}
+
+#[test]
 fn a_given_bicep_file_nobody_uses_is_evaluated_with_its_own_parameter_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     write(

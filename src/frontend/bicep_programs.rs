@@ -1,4 +1,5 @@
-//! Bicep: files read with what they name, then parsed, evaluated and checked one program at a
+//! Bicep: files read with what they name (modules, imports, the compiled templates they call,
+//! registry modules from the Bicep cache), then parsed, evaluated and checked one program at a
 //! time.
 
 use super::groups::{components, entries, sets_sharing};
@@ -11,18 +12,34 @@ use crate::model::Model;
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Bicep files by path: each file's id and what it names.
 pub(super) type BicepFiles = HashMap<PathBuf, (FileId, bicep::references::References)>;
 
-/// Bicep: reads the files and the local modules they call, and what each names; returns them
-/// and the scanned paths (they are parsed and evaluated by [`evaluate_bicep`]).
+/// What the Bicep programs of a run read.
+#[derive(Default)]
+pub(super) struct BicepInputs {
+    pub files: BicepFiles,
+    /// Compiled templates the files call as modules or import from, by path: local `.json`
+    /// files and registry modules found in the Bicep cache.
+    pub templates: HashMap<PathBuf, FileId>,
+    /// Where the cache keeps each registry reference, by (file naming it, reference).
+    pub registry: HashMap<(PathBuf, String), Result<bicep::registry::Cached, String>>,
+}
+
+/// Bicep: reads the files, the local modules they call and the files they import from, and
+/// what each names, then the compiled templates they use (local ones, and registry modules
+/// from the Bicep cache under `cache_root` or where `bicepconfig.json` says); returns them and
+/// the scanned paths (they are parsed and evaluated by [`evaluate_bicep`]). A cache entry that
+/// cannot be read is left out: the module is not restored.
 pub(super) fn read_bicep(
     paths: Vec<PathBuf>,
+    json_read: &[FileId],
+    cache_root: Option<PathBuf>,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (BicepFiles, Vec<PathBuf>) {
+) -> (BicepInputs, Vec<PathBuf>) {
     let mut read: BicepFiles = HashMap::new();
     let mut pending: Vec<PathBuf> = paths.iter().map(|p| terraform::normalize(p)).collect();
     let scanned: Vec<PathBuf> = pending.clone();
@@ -39,13 +56,61 @@ pub(super) fn read_bicep(
                 file.1
                     .modules
                     .iter()
+                    .chain(&file.1.imports)
                     .filter(|m| !read.contains_key(*m) && m.is_file())
                     .cloned(),
             );
             read.insert(path, file);
         }
     }
-    (read, scanned)
+    let mut inputs = BicepInputs {
+        files: read,
+        ..BicepInputs::default()
+    };
+    let already: HashMap<PathBuf, FileId> = json_read
+        .iter()
+        .map(|&id| (terraform::normalize(&sources.get(id).path), id))
+        .collect();
+    let mut local: Vec<PathBuf> = Vec::new();
+    for template in inputs.files.values().flat_map(|(_, r)| r.templates.iter()) {
+        match already.get(template) {
+            Some(&id) => {
+                inputs.templates.insert(template.clone(), id);
+            }
+            None if template.is_file() => local.push(template.clone()),
+            None => {}
+        }
+    }
+    local.sort();
+    local.dedup();
+    let ids = read_files(&local, sources, diagnostics);
+    inputs.templates.extend(
+        ids.into_iter()
+            .map(|id| (terraform::normalize(&sources.get(id).path), id)),
+    );
+    let mut cache = bicep::registry::Cache::new(cache_root);
+    let mut named: Vec<(&PathBuf, &String)> = inputs
+        .files
+        .iter()
+        .flat_map(|(path, (_, r))| r.registry.iter().map(move |reference| (path, reference)))
+        .collect();
+    named.sort();
+    for (path, reference) in named {
+        let cached = cache.resolve(path, reference);
+        if let Ok(entry) = &cached
+            && !inputs.templates.contains_key(&entry.main)
+            && let Ok(text) = std::fs::read_to_string(&entry.main)
+            && let Some(id) = super::add_source(entry.main.clone(), Ok(text), sources, diagnostics)
+        {
+            // Someone else's module, restored: findings in it land where the user's files lead.
+            sources.mark_vendored(id);
+            inputs.templates.insert(entry.main.clone(), id);
+        }
+        inputs
+            .registry
+            .insert((path.clone(), reference.clone()), cached);
+    }
+    (inputs, scanned)
 }
 
 /// What each Bicep file names, by its normalized path.
@@ -90,11 +155,12 @@ impl Environment<'_> {
 /// once and its syntax errors are returned.
 pub(super) fn evaluate_bicep(
     sources: &SourceMap,
-    read: &BicepFiles,
+    inputs: &BicepInputs,
     scanned: &[PathBuf],
     parameters: &ParameterFiles,
     deliver: &Deliver,
 ) -> Vec<Diagnostic> {
+    let read = &inputs.files;
     let mut identities = discover::Identities::default();
     let paths: Vec<&PathBuf> = read.keys().collect();
     let position: HashMap<&PathBuf, usize> =
@@ -172,13 +238,17 @@ pub(super) fn evaluate_bicep(
         }
     }
     environments.extend(defaults);
-    // Programs: files joined by the modules and templates they name.
+    // Programs: files joined by the modules, imports and templates they name.
     let names: Vec<Vec<usize>> = paths
         .iter()
         .enumerate()
         .map(|(i, path)| {
             let (_, references) = &read[*path];
-            let targets = references.modules.iter().chain(references.using.as_ref());
+            let targets = references
+                .modules
+                .iter()
+                .chain(&references.imports)
+                .chain(references.using.as_ref());
             let mut list: Vec<usize> = targets.filter_map(|t| position.get(t).copied()).collect();
             list.push(i);
             list
@@ -204,11 +274,11 @@ pub(super) fn evaluate_bicep(
         .par_iter()
         .flat_map_iter(|(files_of_program, environments_of_program)| {
             let mut diagnostics = Vec::new();
-            let mut files = bicep::program::Files {
-                by_path: HashMap::new(),
-            };
+            let mut files = bicep::program::Files::default();
             for path in files_of_program {
-                let id = read[*path].0;
+                let (id, references) = &read[*path];
+                let id = *id;
+                program_templates(inputs, path, references, sources, &mut files);
                 let (file, errors) = bicep::parse(&sources.get(id).text);
                 diagnostics.extend(errors.into_iter().map(|e| Diagnostic {
                     span: Span::new(id, e.span.clone()),
@@ -246,6 +316,7 @@ pub(super) fn evaluate_bicep(
                     if let Ok(m) = lowered {
                         model.absorb(m);
                     }
+                    diagnostics.extend(program.take_diagnostics());
                 }
                 deliver.deliver(model, DeliveryOrder(BICEP, e));
             }
@@ -274,4 +345,34 @@ fn declared_names(
             _ => None,
         })
         .collect()
+}
+
+/// Adds the compiled templates a file uses (and where its registry references are cached) to
+/// its program's files, each template parsed once per program.
+fn program_templates(
+    inputs: &BicepInputs,
+    path: &Path,
+    references: &bicep::references::References,
+    sources: &SourceMap,
+    files: &mut bicep::program::Files,
+) {
+    let mut used: Vec<&PathBuf> = references.templates.iter().collect();
+    for reference in &references.registry {
+        let key = (path.to_path_buf(), reference.clone());
+        if let Some(cached) = inputs.registry.get(&key) {
+            if let Ok(entry) = cached {
+                used.push(&entry.main);
+            }
+            files.registry.insert(key, cached.clone());
+        }
+    }
+    for template in used {
+        if files.templates.contains_key(template) {
+            continue;
+        }
+        if let Some(&id) = inputs.templates.get(template) {
+            let json = crate::json::parse(&sources.get(id).text, id).ok().flatten();
+            files.templates.insert(template.clone(), (id, json));
+        }
+    }
 }

@@ -30,6 +30,11 @@ static BICEP_MODULE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*module[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+'([^'\r\n]*)'")
         .expect("valid regex")
 });
+/// `import ... from 'path'`, also the last line of an import list that spans lines.
+static BICEP_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?:import\b[^'\r\n]*|\}[ \t]*)\bfrom[ \t]+'([^'\r\n]*)'")
+        .expect("valid regex")
+});
 static BICEP_USING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^[ \t]*using[ \t]+'([^'\r\n]*)'").expect("valid regex"));
 static ARM_RELATIVE_PATH: LazyLock<Regex> =
@@ -360,7 +365,9 @@ impl Discovery {
     }
 }
 
-/// The local references in a file: Bicep modules, a `.bicepparam`'s template, ARM links.
+/// The local references in a file: Bicep modules and the files it imports from (a changed
+/// file of either kind is linted with the files that use it), a `.bicepparam`'s template, ARM
+/// links.
 fn scan(path: &Path) -> (Vec<PathBuf>, Option<PathBuf>, Vec<PathBuf>) {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Default::default();
@@ -378,7 +385,9 @@ fn scan(path: &Path) -> (Vec<PathBuf>, Option<PathBuf>, Vec<PathBuf>) {
             .collect();
         return (Vec::new(), None, linked);
     }
-    let modules = captures(&BICEP_MODULE)
+    let mut modules: Vec<String> = captures(&BICEP_MODULE);
+    modules.extend(captures(&BICEP_IMPORT));
+    let modules = modules
         .iter()
         .filter(|p| local_bicep(p))
         .map(|p| resolve(p))

@@ -3,7 +3,7 @@
 //! regression tests feed their inputs through here.
 
 use super::{
-    BicepFiles, Deliver, Diagnostic, ModelSink, Workspace, add_source, bicep_references, display,
+    BicepInputs, Deliver, Diagnostic, ModelSink, Workspace, add_source, bicep_references, display,
     evaluate_bicep, evaluate_terraform, is_auto_var_file, is_environment_var_file, is_tf,
     load_json, split_var_files, terraform, var_file_rank,
 };
@@ -103,7 +103,15 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
         &deliver,
     );
 
-    let read: BicepFiles = bicep_references(&sources, &bicep_ids).into_iter().collect();
+    // Local `.json` modules are among the files; there is no Bicep cache in memory.
+    let read = BicepInputs {
+        files: bicep_references(&sources, &bicep_ids).into_iter().collect(),
+        templates: json_ids
+            .iter()
+            .map(|&id| (terraform::normalize(&sources.get(id).path), id))
+            .collect(),
+        registry: HashMap::new(),
+    };
     let bicep_paths: Vec<PathBuf> = bicep_ids
         .iter()
         .map(|&id| terraform::normalize(&sources.get(id).path))

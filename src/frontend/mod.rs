@@ -13,7 +13,7 @@ pub mod memory;
 pub mod terraform;
 mod terraform_roots;
 
-use bicep_programs::{BicepFiles, bicep_references, evaluate_bicep, read_bicep};
+use bicep_programs::{BicepInputs, bicep_references, evaluate_bicep, read_bicep};
 use json_inputs::load_json;
 use terraform_roots::evaluate_terraform;
 
@@ -41,6 +41,8 @@ pub struct Options {
     /// Virtual networks outside the repository (a hub the stack peers with), declared in the
     /// configuration file.
     pub external_networks: Option<ExternalNetworks>,
+    /// The Bicep cache root instead of `~/.bicep` or `bicepconfig.json`'s `cacheRootDirectory`.
+    pub bicep_cache: Option<PathBuf>,
     /// `[template-links]` of the configuration file: URL prefixes of linked ARM templates and
     /// the directories that hold them.
     pub template_links: Vec<(String, PathBuf)>,
@@ -107,7 +109,15 @@ const BICEP: u8 = 3;
 #[derive(Debug)]
 pub struct LoadError(pub String);
 
-const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules", ".terragrunt-cache"];
+/// `.bicep` is the Bicep CLI's module cache (a repository may keep it for CI): its templates are read
+/// as the modules they are, not linted on their own.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".terraform",
+    "node_modules",
+    ".terragrunt-cache",
+    ".bicep",
+];
 
 fn is_tf(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "tf")
@@ -355,8 +365,16 @@ pub fn load(
     let (bicep_paths, json_files): (Vec<PathBuf>, Vec<PathBuf>) = json_files
         .into_iter()
         .partition(|p| p.extension().is_some_and(|e| e != "json"));
-    let (bicep_files, bicep_scanned) = read_bicep(bicep_paths, &mut sources, &mut diagnostics);
     let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
+    // A local `.json` module among the scanned files is the same source for both front ends,
+    // so that a finding both report is reported once.
+    let (bicep_files, bicep_scanned) = read_bicep(
+        bicep_paths,
+        &json_ids,
+        options.bicep_cache.clone(),
+        &mut sources,
+        &mut diagnostics,
+    );
     let cli_parameters: Vec<PathBuf> = options
         .parameters
         .iter()

@@ -202,21 +202,112 @@ pub fn lower_template<'j>(
     (model, diagnostics)
 }
 
+/// A compiled template called as a Bicep module (a local `.json` file, a registry module from
+/// the Bicep cache): the module's `params` (names lowercased), where it deploys, and the
+/// evaluation budget of the calling program.
+pub struct ModuleCall<'a> {
+    pub parameters: &'a HashMap<String, Value>,
+    pub resource_group: &'a str,
+    pub subscription: &'a str,
+    pub budget: crate::frontend::builtins::Budget,
+}
+
+impl ModuleCall<'_> {
+    fn template<'j>(
+        &self,
+        template: &'j Spanned,
+        file: FileId,
+        linked: &'j Linked<'j>,
+    ) -> template::Template<'j> {
+        let scope = template::DeployScope {
+            resource_group: self.resource_group.to_string(),
+            subscription: self.subscription.to_string(),
+        };
+        template::Template::new(
+            template,
+            file,
+            linked,
+            self.parameters,
+            scope,
+            0,
+            self.budget.clone(),
+        )
+    }
+
+    /// The module's outputs by name.
+    pub fn outputs(&self, template: &Spanned, file: FileId) -> Value {
+        let linked = Linked::default();
+        Value::Object(self.template(template, file, &linked).outputs(template))
+    }
+
+    /// Lowers the module's resources into `model`, each reached through `via`.
+    pub fn lower_into(
+        &self,
+        template: &Spanned,
+        file: FileId,
+        via: &[(String, crate::source::Span)],
+        model: &mut Model,
+    ) {
+        let linked = Linked::default();
+        self.template(template, file, &linked)
+            .lower_into(template, model, via);
+    }
+}
+
+/// An exported variable of a compiled template (Bicep `import` from a `.json` file or a cached
+/// registry module): evaluated with the template's defaults, as Bicep evaluates it.
+pub fn exported_variable(template: &Spanned, file: FileId, name: &str) -> Value {
+    let linked = Linked::default();
+    with_defaults(template, file, &linked).variable_value(name)
+}
+
+/// An exported function of a compiled template applied to values (`__bicep.name` is what
+/// Bicep compiles `func name` to).
+pub fn apply_exported_function(
+    template: &Spanned,
+    file: FileId,
+    name: &str,
+    values: Vec<Value>,
+) -> Value {
+    let linked = Linked::default();
+    with_defaults(template, file, &linked).apply_function(&format!("__bicep.{name}"), values)
+}
+
+/// The names of a compiled template's exported variables (its metadata lists them).
+pub fn exported_variable_names(template: &Spanned) -> Vec<String> {
+    template
+        .get("metadata")
+        .and_then(|m| m.get("__bicep_exported_variables!"))
+        .map(Spanned::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.get("name").and_then(Spanned::as_str).map(str::to_string))
+        .collect()
+}
+
+fn with_defaults<'j>(
+    template: &'j Spanned,
+    file: FileId,
+    linked: &'j Linked<'j>,
+) -> template::Template<'j> {
+    template::Template::new(
+        template,
+        file,
+        linked,
+        &HashMap::new(),
+        template::DeployScope::unknown(),
+        0,
+        Default::default(),
+    )
+}
+
 /// Evaluates one JSON string of a template (an expression such as `[concat(...)]`, or a
 /// literal) with the template's parameter defaults, variables and user functions, as
 /// [`lower_template`] evaluates the strings it reads. The diagnostics are the expression's
 /// errors, placed as if the string were the file's first.
 pub fn eval_string(template: &Spanned, file: FileId, text: &str) -> (Value, Vec<Diagnostic>) {
     let linked = Linked::default();
-    let t = template::Template::new(
-        template,
-        file,
-        &linked,
-        &HashMap::new(),
-        template::DeployScope::unknown(),
-        0,
-        Default::default(),
-    );
+    let t = with_defaults(template, file, &linked);
     let value = t.eval_string(
         text,
         crate::source::Span::file_start(file),

@@ -735,6 +735,7 @@ mod tests {
                     path.clone(),
                     (crate::source::FileId(0), ast),
                 )]),
+                ..Default::default()
             };
             let p = program::Program::new(&files, &path, Default::default()).unwrap();
             let value = p.variable("v");

@@ -326,6 +326,14 @@ impl<'j> Template<'j> {
                     t.defaults.get_mut().insert(key, default);
                     continue;
                 }
+                // A nullable parameter left out is null (compiled Bicep's `param x T?`).
+                (None, None)
+                    if def
+                        .get("nullable")
+                        .is_some_and(|n| matches!(n.value, Json::Bool(true))) =>
+                {
+                    Value::Null
+                }
                 (None, None) => Value::unknown(format!(
                     "parameter `{name}` has no default and no value in a parameter file"
                 )),
@@ -944,6 +952,22 @@ impl<'j> Template<'j> {
                         || (target_key.is_some()
                             && ids::parse(&d.id).map(|i| i.key()) == target_key)
                 })
+                // `name[i]`: instance i of a symbolic resource's copy loop (compiled Bicep reads
+                // a looped module's outputs so).
+                .or_else(|| {
+                    let (name, index) = target.strip_suffix(']')?.rsplit_once('[')?;
+                    let index: usize = index.trim().parse().ok()?;
+                    declared
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| {
+                            d.symbolic
+                                .as_deref()
+                                .is_some_and(|s| s.eq_ignore_ascii_case(name))
+                        })
+                        .nth(index)
+                        .map(|(i, _)| i)
+                })
                 // Language version 1 also names a resource of the template by its bare name.
                 .or_else(|| {
                     let mut by_name = declared.iter().enumerate().filter(|(_, d)| {
@@ -1449,6 +1473,46 @@ impl<'j> Template<'j> {
     }
 }
 
+/// Reading a template as a module or a library: what a Bicep program calls or imports from it.
+impl<'j> Template<'j> {
+    /// The template's outputs by name, once its resources are expanded (for `reference()`): a
+    /// compiled template called as a Bicep module gives them back to its caller.
+    pub(super) fn outputs(&self, json: &'j Spanned) -> BTreeMap<String, Value> {
+        self.expand(json);
+        json.get("outputs")
+            .map(Spanned::members)
+            .unwrap_or_default()
+            .iter()
+            .map(|(name, output)| {
+                let value = match (output.get("value"), output.get("copy")) {
+                    (Some(v), _) => self.eval_json(v, &Locals::default()),
+                    (None, Some(copy)) => self.output_copy(copy),
+                    (None, None) => Value::error(format!("output `{name}` has no value")),
+                };
+                (name.clone(), value)
+            })
+            .collect()
+    }
+
+    /// A variable's value, as `variables('name')` reads it.
+    pub(super) fn variable_value(&self, name: &str) -> Value {
+        self.variable(name)
+    }
+
+    /// A user-defined function (`namespace.member`) applied to values.
+    pub(super) fn apply_function(&self, name: &str, values: Vec<Value>) -> Value {
+        let Some((params, output)) = self.functions.get(&lower(name)) else {
+            return Value::error(format!("function `{name}` is not defined"));
+        };
+        let mut inner = Locals {
+            function_depth: 1,
+            ..Locals::default()
+        };
+        inner.params.extend(params.iter().cloned().zip(values));
+        self.eval_json(output, &inner)
+    }
+}
+
 struct Instance<'j> {
     json: &'j Spanned,
     resource_type: String,
@@ -1530,6 +1594,60 @@ pub(super) fn eval_declared(json: &Spanned, text: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The outputs of a template called as a module with its defaults.
+    fn module_outputs(text: &str) -> BTreeMap<String, Value> {
+        let template = crate::json::parse(text, FileId(0))
+            .ok()
+            .flatten()
+            .expect("template");
+        let call = super::super::ModuleCall {
+            parameters: &HashMap::new(),
+            resource_group: "rg",
+            subscription: "sub",
+            budget: Budget::default(),
+        };
+        match call.outputs(&template, FileId(0)) {
+            Value::Object(outputs) => outputs,
+            other => panic!("outputs: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_output_copy_reads_each_instance_of_a_looped_symbolic_resource() {
+        let text = r#"{"languageVersion": "2.0",
+          "parameters": {"names": {"type": "array", "defaultValue": ["a", "b"]}},
+          "resources": {"subnets": {"copy": {"name": "subnets", "count": "[length(parameters('names'))]"},
+            "type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2024-05-01",
+            "name": "[format('vnet/{0}', parameters('names')[copyIndex()])]", "properties": {}}},
+          "outputs": {"ids": {"type": "array", "copy": {"count": "[length(parameters('names'))]",
+            "input": "[reference(format('subnets[{0}]', copyIndex()), '2024-05-01', 'full').id]"}}}}"#;
+        let outputs = module_outputs(text);
+        let id = |n: &str| {
+            Value::String(format!(
+                "/subscriptions/{}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/{n}",
+                ids::SUBSCRIPTION_MARKER
+            ))
+        };
+        assert_eq!(outputs["ids"], Value::List(vec![id("a"), id("b")]));
+    }
+
+    #[test]
+    fn a_nullable_parameter_left_out_is_null_a_required_one_unknown() {
+        let template = crate::json::parse(
+            r#"{"parameters": {"key": {"type": "object", "nullable": true}, "name": {"type": "string"}}}"#,
+            FileId(0),
+        )
+        .ok()
+        .flatten()
+        .expect("template");
+        let eval = |s: &str| super::super::eval_string(&template, FileId(0), s).0;
+        assert_eq!(
+            eval("[equals(parameters('key'), null())]"),
+            Value::Bool(true)
+        );
+        assert!(eval("[parameters('name')]").is_unknown());
+    }
 
     fn eval(template: &str, text: &str) -> Value {
         let json = crate::json::parse(template, FileId(0))

@@ -6,5 +6,6 @@ pub mod lexer;
 pub mod parser;
 pub mod program;
 pub mod references;
+pub mod registry;
 
 pub use parser::{MAX_DEPTH, SyntaxError, parse};

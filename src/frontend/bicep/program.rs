@@ -1,14 +1,22 @@
 //! Evaluating a Bicep program: an entry file with the parameter values of one environment
 //! (a `.bicepparam`, or the defaults), its variables, resources (loops, conditions, `parent`,
-//! nested children, `existing`, `scope`), and the local modules it calls, whose outputs flow
-//! back. Bicep's functions are ARM's, so the ARM function library serves both.
+//! nested children, `existing`, `scope`), the modules it calls, whose outputs flow back (Bicep
+//! files, and compiled ARM templates: local `.json` files and registry modules from the Bicep
+//! cache, evaluated by the ARM front end), and the variables and functions it imports from other
+//! files (`import {a} from`, `import * as ns from`), each evaluated in its own file's scope.
+//! Bicep's functions are ARM's, so the ARM function library serves both.
 
 use super::ast::{
-    self, ArrayItem, BinaryOp, Expr, ExprKind, Key, ObjectItem, Statement, StringPart, UnaryOp,
+    self, ArrayItem, BinaryOp, Expr, ExprKind, ImportSymbols, Key, ObjectItem, Statement,
+    StringPart, UnaryOp,
 };
+use super::references::{Target, target};
+use super::registry::Cached;
+use crate::frontend::Diagnostic;
 use crate::frontend::arm::{self as arm_frontend};
 use crate::frontend::arm_shape::{self, ArmResource};
 use crate::frontend::builtins::Budget;
+use crate::json::Spanned;
 use crate::model::{Attr, Model, NotRestored, OpaqueCall, Origin, ids};
 use crate::node::Node;
 use crate::source::{FileId, Span};
@@ -16,7 +24,7 @@ use crate::value::{Unknown, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 /// How deep modules may nest (a module that calls itself stops here).
 const MAX_MODULE_DEPTH: usize = 32;
@@ -25,9 +33,69 @@ const MAX_INSTANCES: usize = 10_000;
 /// How deep user-defined function calls may nest (Bicep rejects a function that calls itself).
 const MAX_FUNCTION_DEPTH: usize = 64;
 
-/// Parsed Bicep files of the run, by normalised path.
+/// Parsed Bicep files of a program, by normalised path, with the compiled templates they use.
+#[derive(Default)]
 pub struct Files {
     pub by_path: HashMap<PathBuf, (FileId, ast::File)>,
+    /// Compiled templates, by path: local `.json` modules and imports, and registry modules read
+    /// from the Bicep cache; `None` when the file is not JSON (a truncated cache entry).
+    pub templates: HashMap<PathBuf, (FileId, Option<Spanned>)>,
+    /// Where the Bicep cache keeps each registry reference, by (file naming it, reference as
+    /// written); `Err` says why a reference names no cache entry.
+    pub registry: HashMap<(PathBuf, String), Result<Cached, String>>,
+}
+
+/// Files imported from, each evaluated once for a program and the modules it calls.
+type Imports<'f> = RefCell<HashMap<PathBuf, Rc<Program<'f>>>>;
+
+/// What a module or import path names, found.
+enum Resolved<'f> {
+    Bicep(PathBuf),
+    Template(FileId, &'f Spanned),
+}
+
+/// A file's imports by local name: `{a as b}` gives `b` -> (source, `a`); `* as ns` gives `ns`.
+#[derive(Default)]
+struct ImportedNames<'f> {
+    symbols: HashMap<&'f str, (&'f Expr, &'f str)>,
+    namespaces: HashMap<&'f str, &'f Expr>,
+}
+
+/// An imported file, ready to read symbols from.
+enum Imported<'f> {
+    Bicep(Rc<Program<'f>>),
+    Template(FileId, &'f Spanned),
+}
+
+/// Why a module or import source is not read.
+enum Unread {
+    /// A registry module the Bicep cache does not hold (or holds truncated).
+    NotRestored {
+        reference: String,
+        why: String,
+    },
+    /// A file or cache entry that is JSON but not an ARM template (FL001 at the call).
+    NotTemplate(String),
+    Missing(Unknown),
+}
+
+impl Unread {
+    fn unknown(&self) -> Unknown {
+        match self {
+            Unread::NotRestored { reference, why } => Unknown::new(format!(
+                "`{reference}` is not restored in the Bicep cache ({why}); `bicep restore` fetches it"
+            )),
+            Unread::NotTemplate(message) => Unknown::new(message.clone()),
+            Unread::Missing(u) => u.clone(),
+        }
+    }
+}
+
+/// A module call, expanded: one per loop iteration whose condition holds.
+struct ModuleInstance {
+    address: String,
+    params: HashMap<String, Value>,
+    resource_group: String,
 }
 
 /// Names bound while evaluating: loop items and indexes, lambda parameters, function arguments.
@@ -79,6 +147,13 @@ pub struct Program<'f> {
     budget: Budget,
     /// User-defined function calls under evaluation.
     function_depth: Cell<usize>,
+    /// The imported files of the program tree; the entry program owns them (`imports_owner`),
+    /// the modules and imported files it reaches share them.
+    imports: Weak<Imports<'f>>,
+    imports_owner: Option<Rc<Imports<'f>>>,
+    imported_names: std::cell::OnceCell<ImportedNames<'f>>,
+    /// Problems found while evaluating (a module that is not a template): FL001.
+    diagnostics: Rc<RefCell<Vec<Diagnostic>>>,
     /// The files of the modules that lead here, outermost first.
     callers: Vec<PathBuf>,
     /// What the evaluation found Bicep would reject (reference cycles, modules that use
@@ -98,6 +173,7 @@ impl<'f> Program<'f> {
         params: HashMap<String, Value>,
     ) -> Option<Program<'f>> {
         let (file, ast) = files.by_path.get(path)?;
+        let imports = Rc::new(Imports::default());
         Some(Program {
             files,
             file: *file,
@@ -116,6 +192,10 @@ impl<'f> Program<'f> {
             uncounted: RefCell::default(),
             budget: Budget::default(),
             function_depth: Cell::new(0),
+            imports: Rc::downgrade(&imports),
+            imports_owner: Some(imports),
+            imported_names: Default::default(),
+            diagnostics: Rc::default(),
             callers: Vec::new(),
             invalid: Rc::default(),
         })
@@ -125,6 +205,27 @@ impl<'f> Program<'f> {
     #[cfg(test)]
     pub(crate) fn variable(&self, name: &str) -> Value {
         self.symbol(name, &Locals::default())
+    }
+
+    /// A program for another file of the same tree (a module, an imported file): it shares this
+    /// one's budget, imports and diagnostics, one level deeper.
+    fn child(&self, path: &Path, params: HashMap<String, Value>) -> Option<Program<'f>> {
+        let mut child = Program::new(self.files, path, params)?;
+        child.budget = self.budget.clone();
+        child.depth = self.depth + 1;
+        child.subscription = self.subscription.clone();
+        child.resource_group = self.resource_group.clone();
+        child.imports = self.imports.clone();
+        child.imports_owner = None;
+        child.diagnostics = self.diagnostics.clone();
+        child.invalid = self.invalid.clone();
+        child.callers = [self.callers.as_slice(), std::slice::from_ref(&self.path)].concat();
+        Some(child)
+    }
+
+    /// What evaluating the program found wrong in the files it reads (FL001).
+    pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics.borrow_mut())
     }
 
     fn statements(&self) -> impl Iterator<Item = &'f Statement> {
@@ -143,10 +244,24 @@ impl<'f> Program<'f> {
                 decl.name.name
             ))),
             Some(default) => self.eval(default, &Locals::default()),
+            // `param x T?` left out is null, as Bicep passes it.
+            None if decl.ty.as_ref().is_some_and(|t| self.is_nullable(t, 0)) => Value::Null,
             None => Value::unknown(format!(
                 "parameter `{}` has no default and no value in a .bicepparam file",
                 decl.name.name
             )),
+        }
+    }
+
+    /// `T?`, directly or through the file's type aliases (`type maybe = string?`).
+    fn is_nullable(&self, ty: &ast::Type, depth: usize) -> bool {
+        match &ty.kind {
+            ast::TypeKind::Nullable(_) => true,
+            ast::TypeKind::Paren(inner) => self.is_nullable(inner, depth),
+            ast::TypeKind::Ident(name) if depth < 16 => self.statements().any(|s| {
+                matches!(s, Statement::Type(t) if t.name.name == name.name && self.is_nullable(&t.value, depth + 1))
+            }),
+            _ => false,
         }
     }
 
@@ -233,6 +348,12 @@ impl<'f> Program<'f> {
                 Statement::Module(m) if m.name.name == name => return self.module_value(m),
                 _ => {}
             }
+        }
+        if let Some((from, exported)) = self.import_of(name) {
+            return self.imported_value(from, exported);
+        }
+        if let Some(from) = self.namespace(name) {
+            return self.namespace_value(from);
         }
         // Nested resources are addressed by their own symbolic name too.
         if let Some(r) = self
@@ -329,6 +450,14 @@ impl<'f> Program<'f> {
             ExprKind::Ident(name) => self.symbol(name, locals),
             ExprKind::Object(_) | ExprKind::Array(_) => self.node(expr, locals).value(),
             ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.eval(inner, locals),
+            // `ns.x` after `import * as ns from '...'`: only the symbol read is evaluated.
+            ExprKind::Member { base, name, .. }
+                if let ExprKind::Ident(ns) = &base.kind
+                    && locals.get(ns).is_none()
+                    && let Some(from) = self.namespace(ns) =>
+            {
+                self.imported_value(from, &name.name)
+            }
             ExprKind::Member { base, name, safe } => match self.eval(base, locals) {
                 Value::Object(map) => match map.get(&name.name) {
                     Some(v) => v.clone(),
@@ -476,6 +605,14 @@ impl<'f> Program<'f> {
     }
 
     fn call(&self, callee: Option<&Expr>, name: &str, args: &[Expr], locals: &Locals) -> Value {
+        // `ns.f(...)` after `import * as ns from '...'`.
+        if let Some(base) = callee
+            && let ExprKind::Ident(ns) = &base.kind
+            && locals.get(ns).is_none()
+            && let Some(from) = self.namespace(ns)
+        {
+            return self.call_imported(from, name, self.args(args, locals));
+        }
         // `sys.x(...)` and `az.x(...)` are the built-ins; a call on anything else is a resource
         // method (`kv.getSecret(...)`, `st.listKeys()`): secrets at deployment.
         if let Some(base) = callee
@@ -568,26 +705,11 @@ impl<'f> Program<'f> {
                 Value::unknown(format!("`{name}()` reads secrets at deployment"))
             }
             _ => {
-                if let Some(f) = self.statements().find_map(|s| match s {
-                    Statement::Func(f) if f.name.name == name => Some(f),
-                    _ => None,
-                }) {
-                    // A function that calls itself would exhaust the stack, and one that calls
-                    // itself twice doubles its calls at each level: both are bounded.
-                    if self.function_depth.get() >= MAX_FUNCTION_DEPTH {
-                        return Value::unknown(format!("`{name}()` recurses too deep"));
-                    }
-                    if let Err(u) = self.budget.iterations(1) {
-                        return Value::Unknown(u);
-                    }
-                    let mut inner = Locals::default();
-                    for (p, v) in f.params.iter().zip(self.args(args, locals)) {
-                        inner = inner.with(&p.name.name, v);
-                    }
-                    self.function_depth.set(self.function_depth.get() + 1);
-                    let value = self.eval(&f.body, &inner);
-                    self.function_depth.set(self.function_depth.get() - 1);
+                if let Some(value) = self.apply_function(name, || self.args(args, locals)) {
                     return value;
+                }
+                if let Some((from, exported)) = self.import_of(name) {
+                    return self.call_imported(from, exported, self.args(args, locals));
                 }
                 if let Err(u) = self.budget.check_iterations() {
                     return Value::Unknown(u);
@@ -604,6 +726,220 @@ impl<'f> Program<'f> {
                     Err(u) => Value::Unknown(u),
                 }
             }
+        }
+    }
+
+    /// A user-defined function of this file applied to its arguments; `None` when the file
+    /// declares no function `name`.
+    fn apply_function(&self, name: &str, args: impl FnOnce() -> Vec<Value>) -> Option<Value> {
+        let f = self.statements().find_map(|s| match s {
+            Statement::Func(f) if f.name.name == name => Some(f),
+            _ => None,
+        })?;
+        // A function that calls itself would exhaust the stack, and one that calls itself twice
+        // doubles its calls at each level: both are bounded.
+        if self.function_depth.get() >= MAX_FUNCTION_DEPTH {
+            return Some(Value::unknown(format!("`{name}()` recurses too deep")));
+        }
+        if let Err(u) = self.budget.iterations(1) {
+            return Some(Value::Unknown(u));
+        }
+        let mut inner = Locals::default();
+        for (p, v) in f.params.iter().zip(args()) {
+            inner = inner.with(&p.name.name, v);
+        }
+        self.function_depth.set(self.function_depth.get() + 1);
+        let value = self.eval(&f.body, &inner);
+        self.function_depth.set(self.function_depth.get() - 1);
+        Some(value)
+    }
+
+    // ----- imports -------------------------------------------------------------------------------
+
+    /// The file's import statements by local name, found once (member accesses ask for every
+    /// `x.y`).
+    fn imported_names(&self) -> &ImportedNames<'f> {
+        self.imported_names.get_or_init(|| {
+            let mut names = ImportedNames::default();
+            for statement in self.statements() {
+                let Statement::Import(i) = statement else {
+                    continue;
+                };
+                match &i.symbols {
+                    ImportSymbols::List(items) => {
+                        for item in items {
+                            let local = item.alias.as_ref().unwrap_or(&item.name);
+                            names
+                                .symbols
+                                .entry(local.name.as_str())
+                                .or_insert((&i.from, item.name.name.as_str()));
+                        }
+                    }
+                    ImportSymbols::Wildcard { alias } => {
+                        names
+                            .namespaces
+                            .entry(alias.name.as_str())
+                            .or_insert(&i.from);
+                    }
+                }
+            }
+            names
+        })
+    }
+
+    /// `import {exported as name} from ...` (or `{name}`): the source and the exported name.
+    fn import_of(&self, name: &str) -> Option<(&'f Expr, &'f str)> {
+        self.imported_names().symbols.get(name).copied()
+    }
+
+    /// `import * as name from ...`: the source.
+    fn namespace(&self, name: &str) -> Option<&'f Expr> {
+        self.imported_names().namespaces.get(name).copied()
+    }
+
+    /// The file an import names: a Bicep program (evaluated once for the program tree) or a
+    /// compiled template.
+    fn imported_file(&self, from: &Expr) -> Result<Imported<'f>, Unknown> {
+        let Some(reference) = from.as_str() else {
+            return Err(Unknown::error("an import path must be a string literal"));
+        };
+        match self.resolve(&reference).map_err(|u| u.unknown())? {
+            Resolved::Template(file, json) => Ok(Imported::Template(file, json)),
+            Resolved::Bicep(path) => {
+                let imports = self
+                    .imports
+                    .upgrade()
+                    .ok_or_else(|| Unknown::new("imports are read only during evaluation"))?;
+                if let Some(program) = imports.borrow().get(&path) {
+                    return Ok(Imported::Bicep(program.clone()));
+                }
+                if self.depth >= MAX_MODULE_DEPTH {
+                    return Err(Unknown::new(format!(
+                        "imports from {} nest too deep",
+                        path.display()
+                    )));
+                }
+                let program = self.child(&path, HashMap::new()).ok_or_else(|| {
+                    Unknown::new(format!("imported file {} was not found", path.display()))
+                })?;
+                let program = Rc::new(program);
+                imports.borrow_mut().insert(path, program.clone());
+                Ok(Imported::Bicep(program))
+            }
+        }
+    }
+
+    /// An exported variable of the file `from` names, evaluated in that file's scope.
+    fn imported_value(&self, from: &Expr, name: &str) -> Value {
+        match self.imported_file(from) {
+            Ok(Imported::Bicep(program)) => program.symbol(name, &Locals::default()),
+            Ok(Imported::Template(file, json)) => arm_frontend::exported_variable(json, file, name),
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
+    /// `ns` itself after `import * as ns`: an object of the file's exported variables.
+    fn namespace_value(&self, from: &Expr) -> Value {
+        match self.imported_file(from) {
+            Ok(Imported::Bicep(program)) => Value::Object(
+                program
+                    .statements()
+                    .filter_map(|s| match s {
+                        Statement::Var(v) if is_exported(&v.decorators) => Some((
+                            v.name.name.clone(),
+                            program.symbol(&v.name.name, &Locals::default()),
+                        )),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Ok(Imported::Template(file, json)) => Value::Object(
+                arm_frontend::exported_variable_names(json)
+                    .into_iter()
+                    .map(|n| {
+                        let value = arm_frontend::exported_variable(json, file, &n);
+                        (n, value)
+                    })
+                    .collect(),
+            ),
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
+    /// An exported function of the file `from` names, applied in that file's scope.
+    fn call_imported(&self, from: &Expr, name: &str, values: Vec<Value>) -> Value {
+        match self.imported_file(from) {
+            Ok(Imported::Bicep(program)) => {
+                program.apply_function(name, || values).unwrap_or_else(|| {
+                    Value::error(format!("`{name}` is not a function of the imported file"))
+                })
+            }
+            Ok(Imported::Template(file, json)) => {
+                arm_frontend::apply_exported_function(json, file, name, values)
+            }
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
+    /// What a module or import path names: a Bicep file, or a compiled template (a local `.json`
+    /// file, a registry module in the Bicep cache).
+    fn resolve(&self, reference: &str) -> Result<Resolved<'f>, Unread> {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        let local = |p: &str| crate::frontend::terraform::normalize(&dir.join(p));
+        let (path, template_spec) = match target(reference) {
+            Target::Bicep(p) => return Ok(Resolved::Bicep(local(p))),
+            Target::Template(p) => (local(p), false),
+            Target::Registry(r) => {
+                let not_restored = |why: String| Unread::NotRestored {
+                    reference: r.to_string(),
+                    why,
+                };
+                match self.files.registry.get(&(self.path.clone(), r.to_string())) {
+                    Some(Ok(Cached {
+                        main,
+                        template_spec,
+                    })) => match self.files.templates.get(main) {
+                        Some((_, Some(_))) => (main.clone(), *template_spec),
+                        Some((_, None)) => {
+                            return Err(not_restored(format!(
+                                "{} is not readable JSON",
+                                main.display()
+                            )));
+                        }
+                        None => {
+                            return Err(not_restored(format!("no {}", main.display())));
+                        }
+                    },
+                    Some(Err(why)) => return Err(not_restored(why.clone())),
+                    None => return Err(not_restored("the cache is not read here".into())),
+                }
+            }
+        };
+        let not_template = || {
+            Unread::NotTemplate(format!(
+                "{} is not an ARM template: the module cannot be read",
+                path.display()
+            ))
+        };
+        match self.files.templates.get(&path) {
+            Some((file, Some(json))) => {
+                let template = if template_spec {
+                    json.get("properties").and_then(|p| p.get("mainTemplate"))
+                } else {
+                    Some(json)
+                };
+                match template {
+                    Some(t) if arm_frontend::classify(t) == Some(arm_frontend::Kind::Template) => {
+                        Ok(Resolved::Template(*file, t))
+                    }
+                    _ => Err(not_template()),
+                }
+            }
+            Some((_, None)) => Err(not_template()),
+            None => Err(Unread::Missing(Unknown::new(format!(
+                "template {} was not found",
+                path.display()
+            )))),
         }
     }
 
@@ -1094,51 +1430,17 @@ impl<'f> Program<'f> {
 
     // ----- modules -------------------------------------------------------------------------------
 
-    fn module_path(&self, decl: &ast::ModuleDecl) -> Option<PathBuf> {
-        let path = decl.path.as_str()?;
-        // Registry modules (`br:`, `ts:`) are not downloaded; an ARM JSON module is not read as
-        // Bicep (its outputs stay unknown).
-        if !super::references::is_local_module(&path) {
-            return None;
+    fn resolve_module(&self, decl: &ast::ModuleDecl) -> Result<Resolved<'f>, Unread> {
+        match decl.path.as_str() {
+            Some(path) => self.resolve(&path),
+            None => Err(Unread::Missing(Unknown::error(
+                "a module path must be a string literal",
+            ))),
         }
-        let dir = self.path.parent()?;
-        Some(crate::frontend::terraform::normalize(&dir.join(path)))
     }
 
-    /// The module's instances, each a program with the module's parameters.
-    fn module_programs(
-        &self,
-        decl: &'f ast::ModuleDecl,
-    ) -> Result<Vec<(String, Program<'f>)>, Unknown> {
-        let path = self.module_path(decl).ok_or_else(|| {
-            Unknown::new(format!(
-                "module `{}` comes from a registry, which foundry-lint does not download",
-                decl.name.name
-            ))
-        })?;
-        if let Some(at) = self
-            .callers
-            .iter()
-            .chain([&self.path])
-            .position(|c| *c == path)
-        {
-            let entry = self.callers.first().unwrap_or(&self.path);
-            let dir = entry.parent().unwrap_or(Path::new(""));
-            let files: Vec<String> = self.callers[at.min(self.callers.len())..]
-                .iter()
-                .chain([&self.path])
-                .map(|p| crate::frontend::cycles::relative_to(p, dir))
-                .collect();
-            let call = format!("module {}", decl.name.name);
-            let problem = crate::frontend::cycles::module_cycle(
-                &call,
-                span(self.file, &decl.name.span),
-                &files,
-            );
-            let message = problem.message.clone();
-            self.invalid.borrow_mut().push(problem);
-            return Err(Unknown::error(message));
-        }
+    /// The module's instances (loop iterations whose condition holds), with their parameters.
+    fn module_instances(&self, decl: &'f ast::ModuleDecl) -> Result<Vec<ModuleInstance>, Unknown> {
         if self.depth >= MAX_MODULE_DEPTH {
             return Err(Unknown::new(format!(
                 "module `{}` nests too deep (does it call itself?)",
@@ -1177,45 +1479,114 @@ impl<'f> Program<'f> {
                 format!("{}module.{}", self.prefix, decl.name.name)
             };
             self.budget.modules(1)?;
-            let Some(mut program) = Program::new(self.files, &path, params) else {
+            let resource_group = match body.property("scope").map(|p| self.eval(&p.value, &locals))
+            {
+                Some(Value::Object(map)) => map
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&self.resource_group)
+                    .to_string(),
+                _ => self.resource_group.clone(),
+            };
+            out.push(ModuleInstance {
+                address,
+                params,
+                resource_group,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The call chain to a module instance.
+    fn via_module(&self, decl: &ast::ModuleDecl, instance: &ModuleInstance) -> Vec<(String, Span)> {
+        let mut via = self.via.clone();
+        via.push((instance.address.clone(), span(self.file, &decl.name.span)));
+        via
+    }
+
+    /// A Bicep module's instances, each a program with the module's parameters.
+    fn module_programs(
+        &self,
+        decl: &'f ast::ModuleDecl,
+        path: &Path,
+    ) -> Result<Vec<Program<'f>>, Unknown> {
+        if let Some(at) = self
+            .callers
+            .iter()
+            .chain([&self.path])
+            .position(|c| c.as_path() == path)
+        {
+            let entry = self.callers.first().unwrap_or(&self.path);
+            let dir = entry.parent().unwrap_or(Path::new(""));
+            let files: Vec<String> = self.callers[at.min(self.callers.len())..]
+                .iter()
+                .chain([&self.path])
+                .map(|p| crate::frontend::cycles::relative_to(p, dir))
+                .collect();
+            let call = format!("module {}", decl.name.name);
+            let problem = crate::frontend::cycles::module_cycle(
+                &call,
+                span(self.file, &decl.name.span),
+                &files,
+            );
+            let message = problem.message.clone();
+            self.invalid.borrow_mut().push(problem);
+            return Err(Unknown::error(message));
+        }
+        let mut out = Vec::new();
+        for instance in self.module_instances(decl)? {
+            let via = self.via_module(decl, &instance);
+            let Some(mut program) = self.child(path, instance.params) else {
                 return Err(Unknown::new(format!(
                     "module file {} was not found",
                     path.display()
                 )));
             };
-            program.budget = self.budget.clone();
-            program.invalid = self.invalid.clone();
-            program.callers = [self.callers.as_slice(), std::slice::from_ref(&self.path)].concat();
-            program.depth = self.depth + 1;
-            program.prefix = format!("{address}.");
-            program.subscription = self.subscription.clone();
-            program.resource_group =
-                match body.property("scope").map(|p| self.eval(&p.value, &locals)) {
-                    Some(Value::Object(map)) => map
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or(&self.resource_group)
-                        .to_string(),
-                    _ => self.resource_group.clone(),
-                };
-            program.via = self.via.clone();
-            program
-                .via
-                .push((address.clone(), span(self.file, &decl.name.span)));
-            out.push((address, program));
+            program.prefix = format!("{}.", instance.address);
+            program.resource_group = instance.resource_group;
+            program.via = via;
+            out.push(program);
         }
         Ok(out)
     }
 
+    /// How a compiled template module instance is called.
+    fn template_call<'a>(
+        &'a self,
+        instance: &'a ModuleInstance,
+        params: &'a HashMap<String, Value>,
+    ) -> arm_frontend::ModuleCall<'a> {
+        arm_frontend::ModuleCall {
+            parameters: params,
+            resource_group: &instance.resource_group,
+            subscription: &self.subscription,
+            budget: self.budget.clone(),
+        }
+    }
+
     fn module_value(&self, decl: &'f ast::ModuleDecl) -> Value {
-        let programs = match self.module_programs(decl) {
-            Ok(p) => p,
+        let outputs: Result<Vec<Value>, Unknown> = match self.resolve_module(decl) {
+            Ok(Resolved::Bicep(path)) => self
+                .module_programs(decl, &path)
+                .map(|programs| programs.iter().map(Program::outputs).collect()),
+            Ok(Resolved::Template(file, json)) => self.module_instances(decl).map(|instances| {
+                instances
+                    .iter()
+                    .map(|i| {
+                        let params = arm_parameters(&i.params);
+                        self.template_call(i, &params).outputs(json, file)
+                    })
+                    .collect()
+            }),
+            Err(unread) => Err(unread.unknown()),
+        };
+        let values: Vec<Value> = match outputs {
+            Ok(outputs) => outputs
+                .into_iter()
+                .map(|o| Value::Object(BTreeMap::from([("outputs".to_string(), o)])))
+                .collect(),
             Err(u) => return Value::Unknown(u),
         };
-        let values: Vec<Value> = programs
-            .iter()
-            .map(|(_, p)| Value::Object(BTreeMap::from([("outputs".to_string(), p.outputs())])))
-            .collect();
         match &decl.value.kind {
             ExprKind::For { .. } => Value::List(values),
             _ => values.into_iter().next().unwrap_or_else(|| {
@@ -1247,34 +1618,18 @@ impl<'f> Program<'f> {
         }
         model.uncounted.append(&mut self.uncounted.borrow_mut());
         for statement in self.statements() {
-            let Statement::Module(m) = statement else {
-                continue;
-            };
-            match self.module_programs(m) {
-                Ok(programs) => {
-                    for (_, program) in programs {
-                        program.lower_into(model);
+            match statement {
+                Statement::Module(m) => self.lower_module(m, model),
+                // An import that is not restored is not noted: most import only types, which
+                // nothing here evaluates; a value it would give is unknown, and says why.
+                Statement::Import(i) => {
+                    if let Some(reference) = i.from.as_str()
+                        && let Err(unread) = self.resolve(&reference)
+                    {
+                        self.report_not_template(unread, &i.from.span);
                     }
                 }
-                Err(_) if self.module_path(m).is_none() => {
-                    model.opaque_calls.push(OpaqueCall {
-                        origin: Origin {
-                            address: format!("{}module.{}", self.prefix, m.name.name),
-                            span: span(self.file, &m.name.span),
-                            via: self.via.clone(),
-                        },
-                        arguments: self.registry_call_arguments(m),
-                        not_restored: m
-                            .path
-                            .as_str()
-                            .filter(|p| super::references::is_registry_module(p))
-                            .map(|source| NotRestored {
-                                source: source.to_string(),
-                                restore: format!("run `bicep restore {}`", self.path.display()),
-                            }),
-                    });
-                }
-                Err(_) => {}
+                _ => {}
             }
         }
         // Declarations nothing read, so that a cycle among them is reported too.
@@ -1288,6 +1643,55 @@ impl<'f> Program<'f> {
         model
             .invalid_configurations
             .append(&mut self.invalid.borrow_mut());
+    }
+
+    fn lower_module(&self, m: &'f ast::ModuleDecl, model: &mut Model) {
+        match self.resolve_module(m) {
+            Ok(Resolved::Bicep(path)) => {
+                for program in self.module_programs(m, &path).unwrap_or_default() {
+                    program.lower_into(model);
+                }
+            }
+            Ok(Resolved::Template(file, json)) => {
+                for instance in self.module_instances(m).unwrap_or_default() {
+                    let params = arm_parameters(&instance.params);
+                    let via = self.via_module(m, &instance);
+                    self.template_call(&instance, &params)
+                        .lower_into(json, file, &via, model);
+                }
+            }
+            Err(Unread::Missing(_)) => {}
+            Err(unread) => {
+                let not_restored = match &unread {
+                    Unread::NotRestored { reference, .. } => Some(NotRestored {
+                        source: reference.clone(),
+                        restore: format!("run `bicep restore {}`", self.path.display()),
+                    }),
+                    _ => None,
+                };
+                model.opaque_calls.push(OpaqueCall {
+                    origin: Origin {
+                        address: format!("{}module.{}", self.prefix, m.name.name),
+                        span: span(self.file, &m.name.span),
+                        via: self.via.clone(),
+                    },
+                    arguments: self.registry_call_arguments(m),
+                    not_restored,
+                });
+                self.report_not_template(unread, &m.path.span);
+            }
+        }
+    }
+
+    /// A module or import source that is JSON but not a template is FL001 where it is named.
+    /// (A registry module the cache does not hold is an opaque call that says so.)
+    fn report_not_template(&self, unread: Unread, at: &std::ops::Range<usize>) {
+        if let Unread::NotTemplate(message) = unread {
+            self.diagnostics.borrow_mut().push(Diagnostic {
+                span: span(self.file, at),
+                message,
+            });
+        }
     }
 
     /// The strings among a registry module's `params`, over every iteration of its loop.
@@ -1362,6 +1766,19 @@ fn condition(value: &Expr) -> Option<&Expr> {
     }
 }
 
+/// A module's parameters as an ARM template reads them (names are case-insensitive there).
+fn arm_parameters(params: &HashMap<String, Value>) -> HashMap<String, Value> {
+    params
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect()
+}
+
+/// `@export()` on a declaration.
+fn is_exported(decorators: &[ast::Decorator]) -> bool {
+    decorators.iter().any(|d| d.name() == Some("export"))
+}
+
 /// `utcNow()` and `newGuid()` defaults: unique per deployment, the same everywhere in it.
 fn is_per_deployment(default: &Expr) -> bool {
     matches!(&default.kind, ExprKind::Call { name, .. } if name.name.eq_ignore_ascii_case("utcNow") || name.name.eq_ignore_ascii_case("newGuid"))
@@ -1397,4 +1814,248 @@ pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String
         })
         .collect();
     Some((template, values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(files: &[(&str, &str)]) -> Files {
+        let mut parsed = Files::default();
+        for (i, (path, text)) in files.iter().enumerate() {
+            let (file, errors) = super::super::parse(text);
+            assert!(errors.is_empty(), "{path}: {errors:?}");
+            parsed
+                .by_path
+                .insert(PathBuf::from(path), (FileId(i as u32), file));
+        }
+        parsed
+    }
+
+    /// The outputs of `main.bicep` among `files` (path, text), evaluated with its defaults.
+    fn outputs(files: &[(&str, &str)]) -> BTreeMap<String, Value> {
+        let parsed = parse(files);
+        let program = Program::new(&parsed, Path::new("main.bicep"), HashMap::new()).unwrap();
+        match program.outputs() {
+            Value::Object(map) => map,
+            other => panic!("outputs: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn imported_values_and_functions_evaluate_in_their_own_file() {
+        let out = outputs(&[
+            (
+                "main.bicep",
+                "import * as types from 'lib/types.bicep'\n\
+                 import { prefix as p, zones } from 'lib/types.bicep'\n\
+                 param b string = '${a}-x'\n\
+                 param a string = types.zones[0]\n\
+                 output all object = types\n\
+                 output subnet string = p('10.0.0.0/16')\n\
+                 output viaNs string = types.prefix('10.1.0.0/16')\n\
+                 output b string = b\n\
+                 output count int = length(zones)\n",
+            ),
+            (
+                "lib/types.bicep",
+                "@export()\nvar zones = ['privatelink.${suffix}']\nvar suffix = 'blob.core.windows.net'\n\
+                 @export()\nfunc prefix(base string) string => cidrSubnet(base, size, 0)\nvar size = 24\n",
+            ),
+        ]);
+        let s = |v: &str| Value::String(v.into());
+        assert_eq!(out["subnet"], s("10.0.0.0/24"));
+        assert_eq!(out["viaNs"], s("10.1.0.0/24"));
+        assert_eq!(out["b"], s("privatelink.blob.core.windows.net-x"));
+        assert_eq!(out["count"], Value::Number(1.0));
+        assert_eq!(
+            out["all"],
+            Value::Object(BTreeMap::from([(
+                "zones".into(),
+                Value::List(vec![s("privatelink.blob.core.windows.net")])
+            )]))
+        );
+    }
+
+    #[test]
+    fn files_that_import_each_other_end_in_an_error_not_a_stack_overflow() {
+        let out = outputs(&[
+            (
+                "main.bicep",
+                "import { x } from 'a.bicep'\nimport * as b from 'b.bicep'\n\
+                 output x string = x\noutput y string = b.f('1')\n",
+            ),
+            (
+                "a.bicep",
+                "import { y, f } from 'b.bicep'\n@export()\nvar x = y\n@export()\nfunc g(v string) string => f(v)\n",
+            ),
+            (
+                "b.bicep",
+                "import { x, g } from 'a.bicep'\n@export()\nvar y = x\n@export()\nfunc f(v string) string => g(v)\n",
+            ),
+        ]);
+        assert!(out["x"].is_unknown(), "{:?}", out["x"]);
+        assert!(out["y"].is_unknown(), "{:?}", out["y"]);
+    }
+
+    #[test]
+    fn an_import_that_is_not_restored_is_unknown_and_says_how_to_restore_it() {
+        let out = outputs(&[(
+            "main.bicep",
+            "import { zones } from 'br/public:avm/utl/types/avm-common-types:0.5.1'\noutput z array = zones\n",
+        )]);
+        let Value::Unknown(u) = &out["z"] else {
+            panic!("{:?}", out["z"]);
+        };
+        assert!(u.reason().contains("bicep restore"), "{}", u.reason());
+    }
+
+    #[test]
+    fn registry_modules_the_cache_does_not_hold_are_opaque_calls_that_say_how_to_restore_them() {
+        let mut files = parse(&[(
+            "main.bicep",
+            "module a 'br/public:avm/res/network/virtual-network:0.9.0' = {\n  name: 'a'\n}\n\
+             module b 'br/unknown:x:1.0' = {\n  name: 'b'\n}\n\
+             module c 'br:contoso.azurecr.io/broken:1.0' = {\n  name: 'c'\n}\n\
+             module d './missing.json' = {\n  name: 'd'\n}\n",
+        )]);
+        let main = PathBuf::from("main.bicep");
+        let cached = |p: &str| {
+            Ok(Cached {
+                main: PathBuf::from(p),
+                template_spec: false,
+            })
+        };
+        let key = |r: &str| (main.clone(), r.to_string());
+        files.registry.insert(
+            key("br/public:avm/res/network/virtual-network:0.9.0"),
+            cached("cache/vnet/main.json"),
+        );
+        files
+            .registry
+            .insert(key("br/unknown:x:1.0"), Err("no alias `unknown`".into()));
+        files.registry.insert(
+            key("br:contoso.azurecr.io/broken:1.0"),
+            cached("cache/broken/main.json"),
+        );
+        let not_json = crate::json::parse("[1]", FileId(9)).ok().flatten();
+        files.templates.insert(
+            PathBuf::from("cache/broken/main.json"),
+            (FileId(9), not_json),
+        );
+        let program = Program::new(&files, &main, HashMap::new()).unwrap();
+        let mut model = Model::default();
+        program.lower_into(&mut model);
+        let calls: Vec<(&str, Option<&str>)> = model
+            .opaque_calls
+            .iter()
+            .map(|c| {
+                (
+                    c.origin.address.as_str(),
+                    c.not_restored.as_ref().map(|n| n.source.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                (
+                    "module.a",
+                    Some("br/public:avm/res/network/virtual-network:0.9.0")
+                ),
+                ("module.b", Some("br/unknown:x:1.0")),
+                ("module.c", None),
+            ]
+        );
+        assert_eq!(
+            model.opaque_calls[0].not_restored.as_ref().unwrap().restore,
+            "run `bicep restore main.bicep`"
+        );
+        let diagnostics = program.take_diagnostics();
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("is not an ARM template"));
+    }
+
+    #[test]
+    fn parameter_defaults_read_parameters_in_any_order_and_what_the_caller_gave() {
+        let out = outputs(&[
+            (
+                "main.bicep",
+                "module m 'm.bicep' = {\n  name: 'm'\n  params: { a: 'given' }\n}\noutput b string = m.outputs.b\n",
+            ),
+            (
+                "m.bicep",
+                "param b string = '${a}-${c}'\nparam a string = 'default'\nparam c string = a\noutput b string = b\n",
+            ),
+        ]);
+        assert_eq!(out["b"], Value::String("given-given".into()));
+    }
+
+    #[test]
+    fn a_parameter_file_may_import_values() {
+        let files = parse(&[
+            ("main.bicep", "param prefix string\n"),
+            (
+                "main.bicepparam",
+                "using 'main.bicep'\nimport { tiny } from 'shared.bicep'\nparam prefix = tiny\n",
+            ),
+            (
+                "shared.bicep",
+                "@export()\nvar tiny = cidrSubnet(base, 30, 0)\nvar base = '10.0.0.0/24'\n",
+            ),
+        ]);
+        let (template, params) = bicepparam(&files, Path::new("main.bicepparam")).unwrap();
+        assert_eq!(template, PathBuf::from("main.bicep"));
+        assert_eq!(params["prefix"], Value::String("10.0.0.0/30".into()));
+    }
+
+    #[test]
+    fn a_nullable_parameter_left_out_is_null() {
+        let out = outputs(&[(
+            "main.bicep",
+            "type maybe = string?\nparam a string?\nparam b maybe\nparam c string\n\
+             output a bool = a == null\noutput b string = b ?? 'fallback'\noutput c string = c\n",
+        )]);
+        assert_eq!(out["a"], Value::Bool(true));
+        assert_eq!(out["b"], Value::String("fallback".into()));
+        assert!(out["c"].is_unknown());
+    }
+
+    #[test]
+    fn values_and_functions_import_from_a_compiled_template() {
+        let mut files = parse(&[(
+            "main.bicep",
+            "import { zone, zoneFor } from 'lib.json'\nimport * as lib from 'lib.json'\n\
+             output a string = zone\noutput b string = zoneFor('search.windows')\noutput all object = lib\n",
+        )]);
+        let compiled = r#"{
+          "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "languageVersion": "2.0",
+          "metadata": {"__bicep_exported_variables!": [{"name": "zone"}]},
+          "functions": [{"namespace": "__bicep", "members": {"zoneFor": {
+            "parameters": [{"type": "string", "name": "service"}],
+            "output": {"type": "string", "value": "[format('{0}.{1}.net', variables('prefix'), parameters('service'))]"},
+            "metadata": {"__bicep_export!": true}}}}],
+          "variables": {"prefix": "privatelink", "zone": "[format('{0}.blob.core.windows.net', variables('prefix'))]"},
+          "resources": {}
+        }"#;
+        let json = crate::json::parse(compiled, FileId(5)).ok().flatten();
+        files
+            .templates
+            .insert(PathBuf::from("lib.json"), (FileId(5), json));
+        let program = Program::new(&files, Path::new("main.bicep"), HashMap::new()).unwrap();
+        let Value::Object(out) = program.outputs() else {
+            panic!("outputs");
+        };
+        let s = |v: &str| Value::String(v.into());
+        assert_eq!(out["a"], s("privatelink.blob.core.windows.net"));
+        assert_eq!(out["b"], s("privatelink.search.windows.net"));
+        assert_eq!(
+            out["all"],
+            Value::Object(BTreeMap::from([(
+                "zone".into(),
+                s("privatelink.blob.core.windows.net")
+            )]))
+        );
+    }
 }

@@ -1,18 +1,49 @@
-//! The files a Bicep file names, read from its tokens: the local modules it calls and, for a
-//! `.bicepparam` file, the template it is `using`. Enough to group files into programs before
-//! any is parsed: a syntax tree is many times the size of its text, so a large tree of Bicep is
-//! parsed one program at a time and each tree is dropped once its program is checked.
+//! The files a Bicep file names, read from its tokens: the local modules it calls, the files it
+//! imports from, the registry modules it names and, for a `.bicepparam` file, the template it is
+//! `using`. Enough to group files into programs before any is parsed: a syntax tree is many
+//! times the size of its text, so a large tree of Bicep is parsed one program at a time and each
+//! tree is dropped once its program is checked.
 
 use super::lexer::{StringPiece, TokenKind, lex};
 use std::path::{Path, PathBuf};
 
+/// The longest import statement read, in tokens (a list of some hundred symbols).
+const MAX_IMPORT_TOKENS: usize = 1024;
+
 #[derive(Debug, Default, PartialEq)]
 pub struct References {
-    /// Local module files (`module m './net.bicep' = ...`), resolved against the file's
-    /// directory; registry and template-spec modules (`br:`, `ts:`) are left out.
+    /// Local Bicep module files (`module m './net.bicep' = ...`), resolved against the file's
+    /// directory.
     pub modules: Vec<PathBuf>,
+    /// Local Bicep files symbols are imported from (`import {a} from './types.bicep'`).
+    pub imports: Vec<PathBuf>,
+    /// Local ARM templates called as modules or imported from (`module m './legacy.json'`).
+    pub templates: Vec<PathBuf>,
+    /// Registry and template-spec references of modules and imports (`br/public:...:1.0.0`,
+    /// `br:registry/repo:tag`, `ts/alias:name:v1`), as written.
+    pub registry: Vec<String>,
     /// The template of a `.bicepparam` file (`using './main.bicep'`).
     pub using: Option<PathBuf>,
+}
+
+/// What a module or import path names.
+#[derive(Debug, PartialEq)]
+pub enum Target<'a> {
+    Bicep(&'a str),
+    Template(&'a str),
+    Registry(&'a str),
+}
+
+/// Registry and template-spec references carry a scheme (`br:`, `br/alias:`, `ts:`); any other
+/// path is a file relative to the one naming it, Bicep unless it ends in `.json`.
+pub fn target(path: &str) -> Target<'_> {
+    if path.contains(':') {
+        Target::Registry(path)
+    } else if path.to_ascii_lowercase().ends_with(".json") {
+        Target::Template(path)
+    } else {
+        Target::Bicep(path)
+    }
 }
 
 /// What the file at `path` with `text` names. A statement keyword starts a line, and its path
@@ -35,6 +66,34 @@ pub fn references(path: &Path, text: &str) -> References {
         _ => None,
     };
     let resolve = |p: &str| crate::frontend::terraform::normalize(&dir.join(p));
+    // `import ... from 'path'`: the path after `from`, within the statement (an import list may
+    // span lines inside its braces). The legacy `import 'az@1.0.0'` names an extension.
+    // An unclosed brace ends at the next `import` or after a bound, not at the end of the file,
+    // so that reading the imports stays linear in the file.
+    let import_path = |start: usize| {
+        let mut depth = 0usize;
+        let mut i = start;
+        while let Some(token) = tokens.get(i).filter(|_| i - start < MAX_IMPORT_TOKENS) {
+            match token.kind {
+                TokenKind::LBrace => depth += 1,
+                TokenKind::RBrace => depth = depth.saturating_sub(1),
+                TokenKind::NewLine if depth == 0 => return None,
+                TokenKind::NewLine if word(i + 1) == Some("import") => return None,
+                _ if depth == 0 && word(i) == Some("from") => return literal(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    };
+    let add = |p: &str,
+               bicep: &mut Vec<PathBuf>,
+               out_templates: &mut Vec<PathBuf>,
+               registry: &mut Vec<String>| match target(p) {
+        Target::Bicep(p) => bicep.push(resolve(p)),
+        Target::Template(p) => out_templates.push(resolve(p)),
+        Target::Registry(r) => registry.push(r.to_string()),
+    };
     for i in 0..tokens.len() {
         let starts_line = i == 0 || tokens[i - 1].kind == TokenKind::NewLine;
         if !starts_line {
@@ -42,8 +101,13 @@ pub fn references(path: &Path, text: &str) -> References {
         }
         match word(i) {
             Some("module") if word(i + 1).is_some() => {
-                if let Some(p) = literal(i + 2).filter(|p| is_local_module(p)) {
-                    out.modules.push(resolve(p));
+                if let Some(p) = literal(i + 2) {
+                    add(p, &mut out.modules, &mut out.templates, &mut out.registry);
+                }
+            }
+            Some("import") if literal(i + 1).is_none() => {
+                if let Some(p) = import_path(i + 1) {
+                    add(p, &mut out.imports, &mut out.templates, &mut out.registry);
                 }
             }
             Some("using") => {
@@ -57,19 +121,6 @@ pub fn references(path: &Path, text: &str) -> References {
     out
 }
 
-/// A module path that names a local file (not `br:`, `br/alias:` or `ts:`).
-pub fn is_local_module(path: &str) -> bool {
-    !path.contains(':') && path.ends_with(".bicep")
-}
-
-/// Whether a module path names a registry module or template spec (`br:`, `br/public:`,
-/// `br/<alias>:`, `ts:`, `ts/<alias>:`), which the Bicep CLI restores into its cache.
-pub fn is_registry_module(path: &str) -> bool {
-    ["br:", "br/", "ts:", "ts/"]
-        .iter()
-        .any(|scheme| path.starts_with(scheme))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,7 +130,7 @@ mod tests {
     }
 
     #[test]
-    fn local_modules_and_using_are_found_registry_modules_are_not() {
+    fn local_modules_using_and_registry_references_are_found() {
         let found = refs(
             "@description('network')\nmodule net './modules/net.bicep' = {\n  name: 'net'\n}\n\
              module kv 'br/public:avm/res/key-vault/vault:0.9.0' = {}\n\
@@ -92,6 +143,7 @@ mod tests {
                 PathBuf::from("shared/x.bicep")
             ]
         );
+        assert_eq!(found.registry, ["br/public:avm/res/key-vault/vault:0.9.0"]);
         assert_eq!(found.using, None);
         assert_eq!(
             refs("using './main.bicep'\nparam x = 1\n").using,
@@ -106,5 +158,38 @@ mod tests {
              module m '${dir}/a.bicep' = {}\n// module c './c.bicep' = {}\n",
         );
         assert_eq!(found, References::default());
+    }
+
+    #[test]
+    fn imports_name_their_files_legacy_extension_imports_do_not() {
+        let found = refs(
+            "import * as types from '../types/types.bicep'\nimport {\n  a\n  b as c\n} from './lib.bicep'\n\
+             import {x} from 'br/public:avm/utl/types/avm-common-types:0.5.1'\n\
+             import 'az@1.0.0'\nimport {y} from './compiled.json'\nmodule old './legacy.json' = {}\n",
+        );
+        assert_eq!(
+            found.imports,
+            [
+                PathBuf::from("types/types.bicep"),
+                PathBuf::from("infra/lib.bicep")
+            ]
+        );
+        assert_eq!(
+            found.templates,
+            [
+                PathBuf::from("infra/compiled.json"),
+                PathBuf::from("infra/legacy.json")
+            ]
+        );
+        assert_eq!(
+            found.registry,
+            ["br/public:avm/utl/types/avm-common-types:0.5.1"]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_import_list_ends_at_the_next_import() {
+        let found = refs("import {\n  a\nimport { b } from './b.bicep'\n");
+        assert_eq!(found.imports, [PathBuf::from("infra/b.bicep")]);
     }
 }
