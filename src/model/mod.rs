@@ -478,6 +478,40 @@ impl Model {
         self.traces.extend(other.traces);
     }
 
+    /// Names every declaration as seen from a caller: `prefix` (`module.vnet.`) before its
+    /// address, as a module's resources are named (ARM templates name theirs without one).
+    pub fn prefix_addresses(&mut self, prefix: &str) {
+        let origins = self
+            .virtual_networks
+            .iter_mut()
+            .map(|e| &mut e.origin)
+            .chain(self.subnets.iter_mut().map(|e| &mut e.origin))
+            .chain(self.peerings.iter_mut().map(|e| &mut e.origin))
+            .chain(self.dns_zones.iter_mut().map(|e| &mut e.origin))
+            .chain(self.dns_zone_links.iter_mut().map(|e| &mut e.origin))
+            .chain(self.private_endpoints.iter_mut().map(|e| &mut e.origin))
+            .chain(self.dns_zone_groups.iter_mut().map(|e| &mut e.origin))
+            .chain(self.key_vaults.iter_mut().map(|e| &mut e.origin))
+            .chain(self.keys.iter_mut().map(|e| &mut e.origin))
+            .chain(self.access_policies.iter_mut().map(|e| &mut e.origin))
+            .chain(self.managed_identities.iter_mut().map(|e| &mut e.origin))
+            .chain(self.accounts.iter_mut().map(|e| &mut e.origin))
+            .chain(self.role_assignments.iter_mut().map(|e| &mut e.origin))
+            .chain(self.projects.iter_mut().map(|e| &mut e.origin))
+            .chain(self.capability_hosts.iter_mut().map(|e| &mut e.origin))
+            .chain(self.dependencies.iter_mut().map(|e| &mut e.origin))
+            .chain(self.connections.iter_mut().map(|e| &mut e.origin))
+            .chain(self.uncounted.iter_mut().map(|e| &mut e.origin))
+            .chain(self.opaque_calls.iter_mut().map(|e| &mut e.origin));
+        for origin in origins {
+            origin.address.insert_str(0, prefix);
+        }
+        self.traces = std::mem::take(&mut self.traces)
+            .into_iter()
+            .map(|((address, span), trace)| ((format!("{prefix}{address}"), span), trace))
+            .collect();
+    }
+
     /// Merges duplicate declarations and builds the reference index. Call once, after every
     /// front end has added its entities.
     pub fn finish(&mut self) {

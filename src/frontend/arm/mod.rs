@@ -249,8 +249,13 @@ impl ModuleCall<'_> {
         model: &mut Model,
     ) {
         let linked = Linked::default();
+        let mut part = Model::default();
         self.template(template, file, &linked)
-            .lower_into(template, model, via);
+            .lower_into(template, &mut part, via);
+        if let Some((call, _)) = via.last() {
+            part.prefix_addresses(&format!("{call}."));
+        }
+        model.absorb(part);
     }
 }
 
