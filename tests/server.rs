@@ -1,0 +1,317 @@
+//! `foundry-lint server` driven over stdio with scripted JSON-RPC, as an editor drives it.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+/// How long any one answer may take: a hung server fails the test instead of hanging it.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start(root: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+            .arg("server")
+            .current_dir(root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("Content-Length header")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let message: Value = serde_json::from_slice(&body).expect("JSON body");
+                if sender.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            messages,
+            next_id: 1,
+        };
+        let uri = uri(root);
+        let id = client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri, "capabilities": {}}),
+        );
+        let result = client.response(id);
+        assert_eq!(result["capabilities"]["hoverProvider"], json!(true));
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, message: Value) {
+        self.send_raw(&message.to_string());
+    }
+
+    fn send_raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next message that satisfies `wanted`; others are skipped.
+    fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self
+                .messages
+                .recv_timeout(left)
+                .expect("the server answered in time");
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    fn response(&mut self, id: i64) -> Value {
+        let message = self.wait(|m| m["id"] == json!(id));
+        assert!(message.get("error").is_none(), "{message}");
+        message["result"].clone()
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let message = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn open(&mut self, path: &Path, language: &str) {
+        let text = std::fs::read_to_string(path).unwrap();
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(path), "languageId": language, "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, path: &Path, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(path), "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn shutdown(mut self) {
+        let id = self.request("shutdown", json!(null));
+        self.response(id);
+        self.notify("exit", json!(null));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "server exit status {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn uri(path: &Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap();
+    format!("file://{}", path.display())
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+const NETWORK_TF: &str = r#"locals {
+  agent_prefix = "192.168.0.0/28"
+}
+
+resource "azurerm_virtual_network" "agents" {
+  name                = "vnet-agents"
+  location            = "swedencentral"
+  resource_group_name = "rg-foundry"
+  address_space       = ["192.168.0.0/16"]
+}
+
+resource "azurerm_subnet" "agent" {
+  name                 = "snet-agent"
+  resource_group_name  = "rg-foundry"
+  virtual_network_name = azurerm_virtual_network.agents.name
+  address_prefixes     = [local.agent_prefix]
+
+  delegation {
+    name = "Microsoft.App/environments"
+    service_delegation {
+      name = "Microsoft.App/environments"
+    }
+  }
+}
+"#;
+
+const FOUNDRY_TF: &str = r#"resource "azurerm_cognitive_account" "foundry" {
+  name                  = "ais-contoso-agents"
+  location              = "swedencentral"
+  resource_group_name   = "rg-foundry"
+  kind                  = "AIServices"
+  sku_name              = "S0"
+  custom_subdomain_name = "ais-contoso-agents"
+
+  network_injection {
+    scenario  = "agent"
+    subnet_id = azurerm_subnet.agent.id
+  }
+}
+"#;
+
+#[test]
+fn terraform_diagnostics_follow_the_buffer() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let network = root.join("network.tf");
+    let foundry = root.join("foundry.tf");
+    std::fs::write(&network, NETWORK_TF).unwrap();
+    std::fs::write(&foundry, FOUNDRY_TF).unwrap();
+    let mut client = Client::start(root);
+
+    // Opening the account's file lints its directory: the finding is in the other file.
+    client.open(&foundry, "terraform");
+    let network_uri = uri(&network);
+    let diagnostics = client.diagnostics(&network_uri);
+    assert_eq!(codes(&diagnostics), ["FL201"]);
+    let d = &diagnostics[0];
+    // `local.agent_prefix` on line 16 (zero-based 15), columns 26 to 44.
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 15, "character": 26}, "end": {"line": 15, "character": 44}})
+    );
+    assert_eq!(d["severity"], json!(1));
+    assert_eq!(d["source"], json!("foundry-lint"));
+    assert!(
+        d["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("rules/FL201-agent-subnet-below-minimum.md")
+    );
+    assert!(d["message"].as_str().unwrap().contains("192.168.0.0/28"));
+    let related = d["relatedInformation"]
+        .as_array()
+        .expect("the value's trace");
+    assert!(related.iter().any(|r| {
+        r["location"]["range"]["start"]["line"] == json!(1)
+            && r["message"]
+                .as_str()
+                .unwrap()
+                .contains("local.agent_prefix")
+    }));
+
+    // Hover on the finding: the rule, the help and the trace.
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": network_uri}, "position": {"line": 15, "character": 30}}),
+    );
+    let hover = client.response(id);
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("FL201"), "{text}");
+    assert!(text.contains("at least /27"), "{text}");
+    assert!(
+        text.contains("computed from") && text.contains("\"192.168.0.0/28\""),
+        "{text}"
+    );
+    // Nothing to say elsewhere.
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": network_uri}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(client.response(id), json!(null));
+
+    // The suppression quick fix inserts the HCL comment above the line.
+    let id = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": network_uri},
+               "range": {"start": {"line": 15, "character": 30}, "end": {"line": 15, "character": 30}},
+               "context": {"diagnostics": [d]}}),
+    );
+    let actions = client.response(id);
+    let action = &actions[0];
+    assert_eq!(action["title"], json!("Suppress FL201 on this line"));
+    let edit = &action["edit"]["changes"][&network_uri][0];
+    assert_eq!(
+        edit["newText"],
+        json!("  # foundry-lint:ignore FL201 -- reason\n")
+    );
+    assert_eq!(edit["range"]["start"], json!({"line": 15, "character": 0}));
+
+    // Editing the unsaved buffer to a /24 clears the finding; the file on disk still says /28.
+    client.open(&network, "terraform");
+    assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL201"]);
+    let fixed = NETWORK_TF.replace("/28", "/24");
+    client.change(&network, 2, &fixed);
+    assert!(client.diagnostics(&network_uri).is_empty());
+    // And back.
+    client.change(&network, 3, NETWORK_TF);
+    assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL201"]);
+
+    // A suppression typed in the buffer applies.
+    let suppressed = NETWORK_TF.replace(
+        "  address_prefixes     = [local",
+        "  # foundry-lint:ignore FL201 -- pilot\n  address_prefixes     = [local",
+    );
+    client.change(&network, 4, &suppressed);
+    assert!(client.diagnostics(&network_uri).is_empty());
+
+    // A syntax error is a diagnostic, and the server stays up.
+    client.change(&network, 5, "resource \"x\" {\n");
+    assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL001"]);
+    client.send_raw("{not json");
+    client.change(&network, 6, NETWORK_TF);
+    assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL201"]);
+
+    client.shutdown();
+}
