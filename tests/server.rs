@@ -313,5 +313,192 @@ fn terraform_diagnostics_follow_the_buffer() {
     client.change(&network, 6, NETWORK_TF);
     assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL201"]);
 
+    // A saved configuration applies to the stacks linted so far.
+    let config = root.join(".foundry-lint.toml");
+    std::fs::write(&config, "ignore = [\"FL201\"]\n").unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&config)}}),
+    );
+    assert!(client.diagnostics(&network_uri).is_empty());
+
+    client.shutdown();
+}
+
+const MAIN_BICEP: &str = r#"param location string = 'swedencentral'
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-agents'
+  location: location
+  properties: {
+    addressSpace: {
+      addressPrefixes: ['192.168.0.0/16']
+    }
+    subnets: [
+      {
+        name: 'snet-agent'
+        properties: {
+          addressPrefix: '192.168.0.0/28'
+          delegations: [
+            {
+              name: 'aca'
+              properties: { serviceName: 'Microsoft.App/environments' }
+            }
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource account 'Microsoft.CognitiveServices/accounts@2025-04-01-preview' = {
+  name: 'ais-agents'
+  location: location
+  kind: 'AIServices'
+  sku: { name: 'S0' }
+  properties: {
+    customSubDomainName: 'ais-agents'
+    networkInjections: [
+      {
+        scenario: 'agent'
+        subnetArmId: '${vnet.id}/subnets/snet-agent'
+        useMicrosoftManagedNetwork: false
+      }
+    ]
+  }
+}
+"#;
+
+const AZUREDEPLOY_JSON: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.Network/virtualNetworks",
+      "apiVersion": "2024-05-01",
+      "name": "vnet-arm",
+      "location": "swedencentral",
+      "properties": {
+        "addressSpace": { "addressPrefixes": ["10.1.0.0/16"] },
+        "subnets": [
+          {
+            "name": "snet-agent",
+            "properties": {
+              "addressPrefix": "10.1.0.0/28",
+              "delegations": [
+                { "name": "aca", "properties": { "serviceName": "Microsoft.App/environments" } }
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "type": "Microsoft.CognitiveServices/accounts",
+      "apiVersion": "2025-04-01-preview",
+      "name": "ais-arm",
+      "location": "swedencentral",
+      "kind": "AIServices",
+      "sku": { "name": "S0" },
+      "properties": {
+        "customSubDomainName": "ais-arm",
+        "networkInjections": [
+          {
+            "scenario": "agent",
+            "subnetArmId": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-arm', 'snet-agent')]",
+            "useMicrosoftManagedNetwork": false
+          }
+        ]
+      }
+    }
+  ]
+}
+"#;
+
+/// Applies a single insertion (ASCII text, so UTF-16 columns are byte columns).
+fn apply(text: &str, edit: &Value) -> String {
+    let at = &edit["range"]["start"];
+    let line = at["line"].as_u64().unwrap() as usize;
+    let offset: usize = text
+        .split_inclusive('\n')
+        .take(line)
+        .map(str::len)
+        .sum::<usize>()
+        + at["character"].as_u64().unwrap() as usize;
+    format!(
+        "{}{}{}",
+        &text[..offset],
+        edit["newText"].as_str().unwrap(),
+        &text[offset..]
+    )
+}
+
+/// Asks for the quick fix of the one diagnostic, applies it to the buffer, and expects the
+/// diagnostic gone.
+fn suppress(client: &mut Client, path: &Path, text: &str, diagnostic: &Value) -> String {
+    let uri = uri(path);
+    let id = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+               "context": {"diagnostics": [diagnostic]}}),
+    );
+    let actions = client.response(id);
+    let code = diagnostic["code"].as_str().unwrap();
+    assert_eq!(
+        actions[0]["title"],
+        json!(format!("Suppress {code} on this line"))
+    );
+    let edited = apply(text, &actions[0]["edit"]["changes"][&uri][0]);
+    client.change(path, 2, &edited);
+    assert!(client.diagnostics(&uri).is_empty(), "{edited}");
+    edited
+}
+
+#[test]
+fn bicep_and_arm_files_and_their_quick_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let bicep = root.join("main.bicep");
+    let arm = root.join("azuredeploy.json");
+    std::fs::write(&bicep, MAIN_BICEP).unwrap();
+    std::fs::write(&arm, AZUREDEPLOY_JSON).unwrap();
+    let mut client = Client::start(root);
+
+    client.open(&bicep, "bicep");
+    let diagnostics = client.diagnostics(&uri(&bicep));
+    assert_eq!(codes(&diagnostics), ["FL201"]);
+    // `'192.168.0.0/28'` on line 14.
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({"start": {"line": 13, "character": 25}, "end": {"line": 13, "character": 41}})
+    );
+    let edited = suppress(&mut client, &bicep, MAIN_BICEP, &diagnostics[0]);
+    assert!(
+        edited.contains(
+            "\n          // foundry-lint:ignore FL201 -- reason\n          addressPrefix"
+        )
+    );
+
+    client.open(&arm, "json");
+    let diagnostics = client.diagnostics(&uri(&arm));
+    assert_eq!(codes(&diagnostics), ["FL201"]);
+    // `"10.1.0.0/28"` on line 16.
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({"start": {"line": 15, "character": 31}, "end": {"line": 15, "character": 44}})
+    );
+    let edited = suppress(&mut client, &arm, AZUREDEPLOY_JSON, &diagnostics[0]);
+    assert!(edited.contains("{ \"metadata\": { \"foundry-lint:ignore\": [\"FL201 -- reason\"] },"));
+
+    // A file that is not infrastructure code is not linted.
+    let readme = root.join("package.json");
+    std::fs::write(&readme, "{\"name\": \"x\"}").unwrap();
+    client.open(&readme, "json");
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&readme)}, "position": {"line": 0, "character": 1}}),
+    );
+    assert_eq!(client.response(id), json!(null));
+
     client.shutdown();
 }

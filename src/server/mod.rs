@@ -225,8 +225,13 @@ impl Server {
             DidSaveTextDocument::METHOD => {
                 let params: lsp_types::DidSaveTextDocumentParams =
                     serde_json::from_value(notification.params).ok()?;
-                let path = path(&params.text_document.uri)?;
-                self.pending.insert(path);
+                let uri = &params.text_document.uri;
+                if uri.path().ends_with(crate::config::FILE_NAME) {
+                    // Selection, severities and settings may have changed for every stack.
+                    self.pending.extend(self.published.keys().cloned());
+                    return Some(true);
+                }
+                self.pending.insert(path(uri)?);
                 Some(true)
             }
             DidCloseTextDocument::METHOD => {
@@ -235,7 +240,8 @@ impl Server {
                 let path = path(&params.text_document.uri)?;
                 // The file on disk is what its stack is linted with from now on.
                 self.buffers.remove(&path);
-                None
+                self.pending.insert(path);
+                Some(true)
             }
             _ => None,
         }
