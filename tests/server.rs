@@ -118,7 +118,7 @@ impl Client {
     /// The next diagnostics published for `uri`.
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         let message = self.wait(|m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+            m["method"] == "textDocument/publishDiagnostics" && same_uri(&m["params"]["uri"], uri)
         });
         message["params"]["diagnostics"]
             .as_array()
@@ -157,9 +157,20 @@ impl Client {
     }
 }
 
+/// The URI as VS Code and Python spell it: `+` percent-encoded (the server spells it `+`).
 fn uri(path: &Path) -> String {
     let path = std::fs::canonicalize(path).unwrap();
-    format!("file://{}", path.display())
+    format!("file://{}", path.display()).replace('+', "%2B")
+}
+
+/// A directory whose name needs percent-encoding in a URI.
+fn workspace() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("fl+lsp").tempdir().unwrap()
+}
+
+fn same_uri(a: &Value, b: &str) -> bool {
+    a.as_str()
+        .is_some_and(|a| a.replace("%2B", "+") == b.replace("%2B", "+"))
 }
 
 fn codes(diagnostics: &[Value]) -> Vec<String> {
@@ -212,7 +223,7 @@ const FOUNDRY_TF: &str = r#"resource "azurerm_cognitive_account" "foundry" {
 
 #[test]
 fn terraform_diagnostics_follow_the_buffer() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workspace();
     let root = dir.path();
     let network = root.join("network.tf");
     let foundry = root.join("foundry.tf");
@@ -456,7 +467,7 @@ fn suppress(client: &mut Client, path: &Path, text: &str, diagnostic: &Value) ->
 
 #[test]
 fn bicep_and_arm_files_and_their_quick_fixes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = workspace();
     let root = dir.path();
     let bicep = root.join("main.bicep");
     let arm = root.join("azuredeploy.json");

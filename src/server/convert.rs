@@ -9,7 +9,7 @@ use lsp_types::{
     NumberOrString, Position, Range, Url,
 };
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A finding as shown in a file: where, which rule, and its hover text.
 pub struct Shown {
@@ -21,12 +21,18 @@ pub struct Shown {
 /// Each file of a stack (its own files, not restored modules) with what it shows, none included.
 pub type Published = HashMap<Url, (Vec<Diagnostic>, Vec<Shown>)>;
 
-pub fn diagnostics(sources: &SourceMap, findings: &[Finding]) -> Published {
+/// `opened`: the files open in the editor, by [`identity`](crate::frontend::discover::identity),
+/// with the URI the editor gave them (clients spell URIs differently: `%2B` or `+`, `c%3A`).
+pub fn diagnostics(
+    sources: &SourceMap,
+    findings: &[Finding],
+    opened: &HashMap<PathBuf, Url>,
+) -> Published {
     let mut out: Published = HashMap::new();
     let mut uris = Vec::with_capacity(sources.len());
     for i in 0..sources.len() {
         let file = sources.get(crate::source::FileId(i as u32));
-        let uri = uri(&file.path);
+        let uri = uri(&file.path, opened);
         if let (Some(uri), false) = (&uri, file.vendored) {
             out.entry(uri.clone()).or_default();
         }
@@ -111,7 +117,10 @@ fn hover(sources: &SourceMap, finding: &Finding) -> String {
     text
 }
 
-fn uri(path: &Path) -> Option<Url> {
+fn uri(path: &Path, opened: &HashMap<PathBuf, Url>) -> Option<Url> {
+    if let Some(uri) = opened.get(&crate::frontend::discover::identity(path)) {
+        return Some(uri.clone());
+    }
     let absolute = std::path::absolute(path).ok()?;
     Url::from_file_path(crate::frontend::terraform::normalize(&absolute)).ok()
 }

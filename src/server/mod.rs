@@ -177,8 +177,11 @@ struct Server {
     pending: BTreeSet<PathBuf>,
     /// The files each linted file's stack published to: a file that leaves the stack is cleared.
     published: HashMap<PathBuf, HashSet<Url>>,
-    /// The findings shown in each file, for hovers and code actions.
-    shown: HashMap<Url, Vec<convert::Shown>>,
+    /// The findings shown in each file (by identity: a URI is spelled more than one way), for
+    /// hovers and code actions.
+    shown: HashMap<PathBuf, Vec<convert::Shown>>,
+    /// The URI the editor opened each file with, by identity.
+    opened: HashMap<PathBuf, Url>,
 }
 
 /// The files the server lints: what the command line recognises as infrastructure code.
@@ -208,6 +211,10 @@ impl Server {
                 let params: lsp_types::DidOpenTextDocumentParams =
                     serde_json::from_value(notification.params).ok()?;
                 let path = path(&params.text_document.uri)?;
+                self.opened.insert(
+                    frontend::discover::identity(&path),
+                    params.text_document.uri,
+                );
                 self.buffers.insert(&path, params.text_document.text);
                 self.pending.insert(path);
                 Some(true)
@@ -278,8 +285,12 @@ impl Server {
         }
     }
 
+    fn shown_in(&self, uri: &Url) -> Option<&Vec<convert::Shown>> {
+        self.shown.get(&identity(uri))
+    }
+
     fn hover(&self, uri: &Url, position: lsp_types::Position) -> Option<lsp_types::Hover> {
-        let shown = self.shown.get(uri)?;
+        let shown = self.shown_in(uri)?;
         let text: Vec<&str> = shown
             .iter()
             .filter(|s| convert::contains(&s.range, position))
@@ -306,25 +317,15 @@ impl Server {
         }) else {
             return Vec::new();
         };
-        let mut codes: Vec<&str> = self
-            .shown
-            .get(uri)
+        let mut seen = HashSet::new();
+        self.shown_in(uri)
             .into_iter()
             .flatten()
-            .filter(|s| convert::overlaps(&s.range, &params.range))
-            .map(|s| s.code)
-            .filter(|code| *code != "FL001")
-            .collect();
-        codes.sort();
-        codes.dedup();
-        codes
-            .into_iter()
-            .filter_map(|code| {
-                let shown = self
-                    .shown
-                    .get(uri)?
-                    .iter()
-                    .find(|s| s.code == code && convert::overlaps(&s.range, &params.range))?;
+            // A file that does not parse has no line to suppress on.
+            .filter(|s| s.code != "FL001" && convert::overlaps(&s.range, &params.range))
+            .filter(|s| seen.insert(s.code))
+            .filter_map(|shown| {
+                let code = shown.code;
                 let edit = suppress::edit(uri.path(), &text, shown.range.start.line, code)?;
                 let mut changes = HashMap::new();
                 changes.insert(uri.clone(), vec![edit]);
@@ -377,12 +378,12 @@ impl Server {
                 .insert(path.clone(), published.keys().cloned().collect());
             for uri in before.into_iter().flatten() {
                 if !published.contains_key(&uri) {
-                    self.shown.remove(&uri);
+                    self.shown.remove(&identity(&uri));
                     publish(connection, uri, Vec::new());
                 }
             }
             for (uri, (diagnostics, shown)) in published {
-                self.shown.insert(uri.clone(), shown);
+                self.shown.insert(identity(&uri), shown);
                 publish(connection, uri, diagnostics);
             }
             eprintln!(
@@ -428,10 +429,17 @@ impl Server {
         .map_err(|e| e.0)?;
         let files = workspace.sources.len();
         Ok((
-            convert::diagnostics(&workspace.sources, &outcome.findings),
+            convert::diagnostics(&workspace.sources, &outcome.findings, &self.opened),
             files,
         ))
     }
+}
+
+/// The key of a file's findings: the identity of its path (the URI when it names no file).
+fn identity(uri: &Url) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| frontend::discover::identity(&p))
+        .unwrap_or_else(|()| PathBuf::from(uri.as_str()))
 }
 
 fn publish(connection: &Connection, uri: Url, diagnostics: Vec<lsp_types::Diagnostic>) {
