@@ -336,96 +336,6 @@ fn terraform_diagnostics_follow_the_buffer() {
     client.shutdown();
 }
 
-const MAIN_BICEP: &str = r#"param location string = 'swedencentral'
-
-resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
-  name: 'vnet-agents'
-  location: location
-  properties: {
-    addressSpace: {
-      addressPrefixes: ['192.168.0.0/16']
-    }
-    subnets: [
-      {
-        name: 'snet-agent'
-        properties: {
-          addressPrefix: '192.168.0.0/28'
-          delegations: [
-            {
-              name: 'aca'
-              properties: { serviceName: 'Microsoft.App/environments' }
-            }
-          ]
-        }
-      }
-    ]
-  }
-}
-
-resource account 'Microsoft.CognitiveServices/accounts@2025-04-01-preview' = {
-  name: 'ais-agents'
-  location: location
-  kind: 'AIServices'
-  sku: { name: 'S0' }
-  properties: {
-    customSubDomainName: 'ais-agents'
-    networkInjections: [
-      {
-        scenario: 'agent'
-        subnetArmId: '${vnet.id}/subnets/snet-agent'
-        useMicrosoftManagedNetwork: false
-      }
-    ]
-  }
-}
-"#;
-
-const AZUREDEPLOY_JSON: &str = r#"{
-  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
-  "contentVersion": "1.0.0.0",
-  "resources": [
-    {
-      "type": "Microsoft.Network/virtualNetworks",
-      "apiVersion": "2024-05-01",
-      "name": "vnet-arm",
-      "location": "swedencentral",
-      "properties": {
-        "addressSpace": { "addressPrefixes": ["10.1.0.0/16"] },
-        "subnets": [
-          {
-            "name": "snet-agent",
-            "properties": {
-              "addressPrefix": "10.1.0.0/28",
-              "delegations": [
-                { "name": "aca", "properties": { "serviceName": "Microsoft.App/environments" } }
-              ]
-            }
-          }
-        ]
-      }
-    },
-    {
-      "type": "Microsoft.CognitiveServices/accounts",
-      "apiVersion": "2025-04-01-preview",
-      "name": "ais-arm",
-      "location": "swedencentral",
-      "kind": "AIServices",
-      "sku": { "name": "S0" },
-      "properties": {
-        "customSubDomainName": "ais-arm",
-        "networkInjections": [
-          {
-            "scenario": "agent",
-            "subnetArmId": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-arm', 'snet-agent')]",
-            "useMicrosoftManagedNetwork": false
-          }
-        ]
-      }
-    }
-  ]
-}
-"#;
-
 /// Applies a single insertion (ASCII text, so UTF-16 columns are byte columns).
 fn apply(text: &str, edit: &Value) -> String {
     let at = &edit["range"]["start"];
@@ -444,72 +354,83 @@ fn apply(text: &str, edit: &Value) -> String {
     )
 }
 
-/// Asks for the quick fix of the one diagnostic, applies it to the buffer, and expects the
-/// diagnostic gone.
-fn suppress(client: &mut Client, path: &Path, text: &str, diagnostic: &Value) -> String {
-    let uri = uri(path);
-    let id = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
-               "context": {"diagnostics": [diagnostic]}}),
-    );
-    let actions = client.response(id);
-    let code = diagnostic["code"].as_str().unwrap();
-    assert_eq!(
-        actions[0]["title"],
-        json!(format!("Suppress {code} on this line"))
-    );
-    let edited = apply(text, &actions[0]["edit"]["changes"][&uri][0]);
-    client.change(path, 2, &edited);
-    assert!(client.diagnostics(&uri).is_empty(), "{edited}");
-    edited
+/// `line:column: CODE` of each diagnostic (one-based, as the concise report writes them).
+fn places(diagnostics: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            let start = &d["range"]["start"];
+            format!(
+                "{}:{}: {}",
+                start["line"].as_u64().unwrap() + 1,
+                start["character"].as_u64().unwrap() + 1,
+                d["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    out.sort();
+    out
 }
 
+/// Each stack's golden findings (the command line's, `expected.txt`) are the diagnostics the
+/// server publishes for it, file by file; the quick fix of its FL201, applied to the buffer,
+/// suppresses that finding and no other.
 #[test]
-fn bicep_and_arm_files_and_their_quick_fixes() {
-    let dir = workspace();
-    let root = dir.path();
-    let bicep = root.join("main.bicep");
-    let arm = root.join("azuredeploy.json");
-    std::fs::write(&bicep, MAIN_BICEP).unwrap();
-    std::fs::write(&arm, AZUREDEPLOY_JSON).unwrap();
-    let mut client = Client::start(root);
+fn fixtures_agree_with_the_command_line() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cases = [
+        ("fixtures/terraform/agent-subnet-sizing", "network.tf"),
+        ("fixtures/bicep/nested-access", "main.bicep"),
+        ("fixtures/arm/invalid-configuration", "azuredeploy.json"),
+    ];
+    for (case, opened) in cases {
+        let dir = repo.join(case);
+        let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+        let mut by_file: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for line in expected.lines() {
+            let rest = line.strip_prefix(&format!("{case}/")).unwrap();
+            let (file, rest) = rest.split_once(':').unwrap();
+            let code = rest.split(' ').nth(1).unwrap();
+            let place = rest.split_once(": ").unwrap().0;
+            by_file
+                .entry(file.to_string())
+                .or_default()
+                .push(format!("{place}: {code}"));
+        }
+        assert!(by_file.contains_key(opened), "{case}: FL201 in {opened}");
+        let mut client = Client::start(&dir);
+        let path = dir.join(opened);
+        client.open(&path, "");
+        let mut published = std::collections::BTreeMap::new();
+        for file in by_file.keys() {
+            published.insert(file.clone(), client.diagnostics(&uri(&dir.join(file))));
+        }
+        for (file, mut places_expected) in by_file {
+            places_expected.sort();
+            assert_eq!(places(&published[&file]), places_expected, "{case}/{file}");
+        }
 
-    client.open(&bicep, "bicep");
-    let diagnostics = client.diagnostics(&uri(&bicep));
-    assert_eq!(codes(&diagnostics), ["FL201"]);
-    // `'192.168.0.0/28'` on line 14.
-    assert_eq!(
-        diagnostics[0]["range"],
-        json!({"start": {"line": 13, "character": 25}, "end": {"line": 13, "character": 41}})
-    );
-    let edited = suppress(&mut client, &bicep, MAIN_BICEP, &diagnostics[0]);
-    assert!(
-        edited.contains(
-            "\n          // foundry-lint:ignore FL201 -- reason\n          addressPrefix"
-        )
-    );
-
-    client.open(&arm, "json");
-    let diagnostics = client.diagnostics(&uri(&arm));
-    assert_eq!(codes(&diagnostics), ["FL201"]);
-    // `"10.1.0.0/28"` on line 16.
-    assert_eq!(
-        diagnostics[0]["range"],
-        json!({"start": {"line": 15, "character": 31}, "end": {"line": 15, "character": 44}})
-    );
-    let edited = suppress(&mut client, &arm, AZUREDEPLOY_JSON, &diagnostics[0]);
-    assert!(edited.contains("{ \"metadata\": { \"foundry-lint:ignore\": [\"FL201 -- reason\"] },"));
-
-    // A file that is not infrastructure code is not linted.
-    let readme = root.join("package.json");
-    std::fs::write(&readme, "{\"name\": \"x\"}").unwrap();
-    client.open(&readme, "json");
-    let id = client.request(
-        "textDocument/hover",
-        json!({"textDocument": {"uri": uri(&readme)}, "position": {"line": 0, "character": 1}}),
-    );
-    assert_eq!(client.response(id), json!(null));
-
-    client.shutdown();
+        let diagnostics = &published[opened];
+        let fl201 = diagnostics.iter().find(|d| d["code"] == "FL201").unwrap();
+        let id = client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&path)}, "range": fl201["range"],
+                   "context": {"diagnostics": [fl201]}}),
+        );
+        let actions = client.response(id);
+        let action = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == "Suppress FL201 on this line")
+            .expect("a quick fix for FL201");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = apply(&text, &action["edit"]["changes"][&uri(&path)][0]);
+        client.change(&path, 2, &edited);
+        let left = codes(&client.diagnostics(&uri(&path)));
+        let mut before = codes(diagnostics);
+        before.retain(|c| c != "FL201");
+        assert_eq!(left, before, "{case}: {edited}");
+        client.shutdown();
+    }
 }
