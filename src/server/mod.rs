@@ -359,7 +359,12 @@ impl Server {
     fn lint_pending(&mut self, connection: &Connection) {
         for path in std::mem::take(&mut self.pending) {
             let started = Instant::now();
-            let (published, files) = match self.lint(&path) {
+            // A bug met on a half-typed buffer must not end the session: the next change is
+            // linted afresh.
+            let linted =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.lint(&path)))
+                    .unwrap_or_else(|_| Err("internal error (see the server's log)".into()));
+            let (published, files) = match linted {
                 Ok(result) => result,
                 Err(message) => {
                     let notification = Notification::new(
