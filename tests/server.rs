@@ -180,67 +180,43 @@ fn codes(diagnostics: &[Value]) -> Vec<String> {
         .collect()
 }
 
-const NETWORK_TF: &str = r#"locals {
-  agent_prefix = "192.168.0.0/28"
-}
-
-resource "azurerm_virtual_network" "agents" {
-  name                = "vnet-agents"
-  location            = "swedencentral"
-  resource_group_name = "rg-foundry"
-  address_space       = ["192.168.0.0/16"]
-}
-
-resource "azurerm_subnet" "agent" {
-  name                 = "snet-agent"
-  resource_group_name  = "rg-foundry"
-  virtual_network_name = azurerm_virtual_network.agents.name
-  address_prefixes     = [local.agent_prefix]
-
-  delegation {
-    name = "Microsoft.App/environments"
-    service_delegation {
-      name = "Microsoft.App/environments"
+/// A copy of a fixture stack in a directory whose name needs percent-encoding in a URI.
+fn copy_of(case: &str) -> tempfile::TempDir {
+    let dir = workspace();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(case);
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
     }
-  }
+    dir
 }
-"#;
 
-const FOUNDRY_TF: &str = r#"resource "azurerm_cognitive_account" "foundry" {
-  name                  = "ais-contoso-agents"
-  location              = "swedencentral"
-  resource_group_name   = "rg-foundry"
-  kind                  = "AIServices"
-  sku_name              = "S0"
-  custom_subdomain_name = "ais-contoso-agents"
-
-  network_injection {
-    scenario  = "agent"
-    subnet_id = azurerm_subnet.agent.id
-  }
+fn has(diagnostics: &[Value], code: &str) -> bool {
+    codes(diagnostics).iter().any(|c| c == code)
 }
-"#;
 
 #[test]
-fn terraform_diagnostics_follow_the_buffer() {
-    let dir = workspace();
+fn terraform_diagnostics_follow_the_buffers() {
+    // The agent subnets are sized by terraform.tfvars: dev gets a /28 (FL201).
+    let dir = copy_of("fixtures/terraform/agent-subnet-sizing");
     let root = dir.path();
     let network = root.join("network.tf");
-    let foundry = root.join("foundry.tf");
-    std::fs::write(&network, NETWORK_TF).unwrap();
-    std::fs::write(&foundry, FOUNDRY_TF).unwrap();
+    let tfvars = root.join("terraform.tfvars");
     let mut client = Client::start(root);
 
-    // Opening the account's file lints its directory: the finding is in the other file.
-    client.open(&foundry, "terraform");
+    // Opening the variable file lints its directory: the finding is in another file.
+    client.open(&tfvars, "terraform-vars");
     let network_uri = uri(&network);
     let diagnostics = client.diagnostics(&network_uri);
-    assert_eq!(codes(&diagnostics), ["FL201"]);
-    let d = &diagnostics[0];
-    // `local.agent_prefix` on line 16 (zero-based 15), columns 26 to 44.
+    let d = diagnostics
+        .iter()
+        .find(|d| d["code"] == "FL201")
+        .expect("FL201")
+        .clone();
+    // `each.value` on line 26 (zero-based 25).
     assert_eq!(
         d["range"],
-        json!({"start": {"line": 15, "character": 26}, "end": {"line": 15, "character": 44}})
+        json!({"start": {"line": 25, "character": 26}, "end": {"line": 25, "character": 36}})
     );
     assert_eq!(d["severity"], json!(1));
     assert_eq!(d["source"], json!("foundry-lint"));
@@ -250,79 +226,90 @@ fn terraform_diagnostics_follow_the_buffer() {
             .unwrap()
             .ends_with("rules/FL201-agent-subnet-below-minimum.md")
     );
-    assert!(d["message"].as_str().unwrap().contains("192.168.0.0/28"));
+    assert!(d["message"].as_str().unwrap().contains("172.20.0.0/28"));
+    // The value's trace leads to the tfvars line.
     let related = d["relatedInformation"]
         .as_array()
         .expect("the value's trace");
-    assert!(related.iter().any(|r| {
-        r["location"]["range"]["start"]["line"] == json!(1)
-            && r["message"]
-                .as_str()
-                .unwrap()
-                .contains("local.agent_prefix")
-    }));
+    assert!(
+        related
+            .iter()
+            .any(|r| same_uri(&r["location"]["uri"], &uri(&tfvars))),
+        "{related:?}"
+    );
+    // Notes are shown as information.
+    let note = diagnostics.iter().find(|d| d["code"] == "FL203").unwrap();
+    assert_eq!(note["severity"], json!(3));
 
     // Hover on the finding: the rule, the help and the trace.
     let id = client.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": network_uri}, "position": {"line": 15, "character": 30}}),
+        json!({"textDocument": {"uri": network_uri}, "position": {"line": 25, "character": 30}}),
     );
     let hover = client.response(id);
     let text = hover["contents"]["value"].as_str().unwrap();
-    assert!(text.contains("FL201"), "{text}");
+    assert!(text.contains("**FL201**"), "{text}");
     assert!(text.contains("at least /27"), "{text}");
     assert!(
-        text.contains("computed from") && text.contains("\"192.168.0.0/28\""),
+        text.contains("computed from") && text.contains("terraform.tfvars"),
         "{text}"
     );
-    // Nothing to say elsewhere.
+    // Nothing to say where there is no finding.
     let id = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": network_uri}, "position": {"line": 0, "character": 0}}),
     );
     assert_eq!(client.response(id), json!(null));
 
-    // The suppression quick fix inserts the HCL comment above the line.
+    // The quick fix inserts the HCL comment above the line.
     let id = client.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": network_uri},
-               "range": {"start": {"line": 15, "character": 30}, "end": {"line": 15, "character": 30}},
+               "range": {"start": {"line": 25, "character": 30}, "end": {"line": 25, "character": 30}},
                "context": {"diagnostics": [d]}}),
     );
     let actions = client.response(id);
-    let action = &actions[0];
-    assert_eq!(action["title"], json!("Suppress FL201 on this line"));
+    let action = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Suppress FL201 on this line")
+        .expect("a quick fix for FL201");
     let edit = &action["edit"]["changes"][&network_uri][0];
     assert_eq!(
         edit["newText"],
         json!("  # foundry-lint:ignore FL201 -- reason\n")
     );
-    assert_eq!(edit["range"]["start"], json!({"line": 15, "character": 0}));
+    assert_eq!(edit["range"]["start"], json!({"line": 25, "character": 0}));
 
-    // Editing the unsaved buffer to a /24 clears the finding; the file on disk still says /28.
-    client.open(&network, "terraform");
-    assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL201"]);
-    let fixed = NETWORK_TF.replace("/28", "/24");
-    client.change(&network, 2, &fixed);
-    assert!(client.diagnostics(&network_uri).is_empty());
+    // Editing the unsaved tfvars buffer to give dev a /27 clears the finding in network.tf; the
+    // file on disk still says /28.
+    let sizes = std::fs::read_to_string(&tfvars).unwrap();
+    let bigger = sizes.replace("dev  = 6", "dev  = 5");
+    assert_ne!(bigger, sizes);
+    client.change(&tfvars, 2, &bigger);
+    assert!(!has(&client.diagnostics(&network_uri), "FL201"));
     // And back.
-    client.change(&network, 3, NETWORK_TF);
-    assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL201"]);
+    client.change(&tfvars, 3, &sizes);
+    assert!(has(&client.diagnostics(&network_uri), "FL201"));
 
-    // A suppression typed in the buffer applies.
-    let suppressed = NETWORK_TF.replace(
-        "  address_prefixes     = [local",
-        "  # foundry-lint:ignore FL201 -- pilot\n  address_prefixes     = [local",
+    // A suppression typed in a buffer applies.
+    client.open(&network, "terraform");
+    assert!(has(&client.diagnostics(&network_uri), "FL201"));
+    let text = std::fs::read_to_string(&network).unwrap();
+    let suppressed = text.replace(
+        "  address_prefixes     = [each.value]",
+        "  # foundry-lint:ignore FL201 -- pilot\n  address_prefixes     = [each.value]",
     );
-    client.change(&network, 4, &suppressed);
-    assert!(client.diagnostics(&network_uri).is_empty());
+    client.change(&network, 2, &suppressed);
+    assert!(!has(&client.diagnostics(&network_uri), "FL201"));
 
     // A syntax error is a diagnostic, and the server stays up.
-    client.change(&network, 5, "resource \"x\" {\n");
-    assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL001"]);
+    client.change(&network, 3, "resource \"x\" {\n");
+    assert!(has(&client.diagnostics(&network_uri), "FL001"));
     client.send_raw("{not json");
-    client.change(&network, 6, NETWORK_TF);
-    assert_eq!(codes(&client.diagnostics(&network_uri)), ["FL201"]);
+    client.change(&network, 4, &text);
+    assert!(has(&client.diagnostics(&network_uri), "FL201"));
 
     // A saved configuration applies to the stacks linted so far.
     let config = root.join(".foundry-lint.toml");
@@ -331,7 +318,8 @@ fn terraform_diagnostics_follow_the_buffer() {
         "textDocument/didSave",
         json!({"textDocument": {"uri": uri(&config)}}),
     );
-    assert!(client.diagnostics(&network_uri).is_empty());
+    let diagnostics = client.diagnostics(&network_uri);
+    assert!(!has(&diagnostics, "FL201") && has(&diagnostics, "FL202"));
 
     client.shutdown();
 }
