@@ -191,6 +191,27 @@ fn copy_of(case: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The edit of the "Suppress" quick fix offered on `diagnostic`.
+fn quick_fix(client: &mut Client, uri: &str, diagnostic: &Value) -> Value {
+    let id = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+               "context": {"diagnostics": [diagnostic]}}),
+    );
+    let actions = client.response(id);
+    let title = format!(
+        "Suppress {} on this line",
+        diagnostic["code"].as_str().unwrap()
+    );
+    let action = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == title.as_str())
+        .unwrap_or_else(|| panic!("no quick fix `{title}` in {actions}"));
+    action["edit"]["changes"][uri][0].clone()
+}
+
 fn has(diagnostics: &[Value], code: &str) -> bool {
     codes(diagnostics).iter().any(|c| c == code)
 }
@@ -262,20 +283,7 @@ fn terraform_diagnostics_follow_the_buffers() {
     assert_eq!(client.response(id), json!(null));
 
     // The quick fix inserts the HCL comment above the line.
-    let id = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": network_uri},
-               "range": {"start": {"line": 25, "character": 30}, "end": {"line": 25, "character": 30}},
-               "context": {"diagnostics": [d]}}),
-    );
-    let actions = client.response(id);
-    let action = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "Suppress FL201 on this line")
-        .expect("a quick fix for FL201");
-    let edit = &action["edit"]["changes"][&network_uri][0];
+    let edit = quick_fix(&mut client, &network_uri, &d);
     assert_eq!(
         edit["newText"],
         json!("  # foundry-lint:ignore FL201 -- reason\n")
@@ -400,20 +408,8 @@ fn fixtures_agree_with_the_command_line() {
 
         let diagnostics = &published[opened];
         let fl201 = diagnostics.iter().find(|d| d["code"] == "FL201").unwrap();
-        let id = client.request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri(&path)}, "range": fl201["range"],
-                   "context": {"diagnostics": [fl201]}}),
-        );
-        let actions = client.response(id);
-        let action = actions
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["title"] == "Suppress FL201 on this line")
-            .expect("a quick fix for FL201");
         let text = std::fs::read_to_string(&path).unwrap();
-        let edited = apply(&text, &action["edit"]["changes"][&uri(&path)][0]);
+        let edited = apply(&text, &quick_fix(&mut client, &uri(&path), fl201));
         client.change(&path, 2, &edited);
         let left = codes(&client.diagnostics(&uri(&path)));
         let mut before = codes(diagnostics);
