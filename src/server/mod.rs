@@ -357,7 +357,12 @@ impl Server {
 
     /// Lints the stacks of the changed files and publishes what each file of them shows now.
     fn lint_pending(&mut self, connection: &Connection) {
+        // Files of a stack linted in this round (two changed files of one directory: one lint).
+        let mut linted_now: HashSet<PathBuf> = HashSet::new();
         for path in std::mem::take(&mut self.pending) {
+            if linted_now.contains(&frontend::discover::identity(&path)) {
+                continue;
+            }
             let started = Instant::now();
             // A bug met on a half-typed buffer must not end the session: the next change is
             // linted afresh.
@@ -388,6 +393,7 @@ impl Server {
                 }
             }
             for (uri, (diagnostics, shown)) in published {
+                linted_now.insert(identity(&uri));
                 self.shown.insert(identity(&uri), shown);
                 publish(connection, uri, diagnostics);
             }
