@@ -112,6 +112,11 @@ impl FailOn {
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> i32 {
+    // `foundry-lint server` speaks the Language Server Protocol (a directory named `server` is
+    // linted as `./server`).
+    if std::env::args_os().nth(1).is_some_and(|a| a == "server") {
+        return crate::server::main();
+    }
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(e) => {
@@ -222,30 +227,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
             .ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
         vars.push((name.trim().to_string(), value.to_string()));
     }
-    let external_networks = match (&config_path, config.networks.is_empty()) {
-        (Some(path), false) => Some(frontend::ExternalNetworks {
-            // Findings show it like every other file: relative to where the linter runs.
-            path: std::env::current_dir()
-                .ok()
-                .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-                .unwrap_or_else(|| path.clone()),
-            text: std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
-            networks: config
-                .networks
-                .iter()
-                .map(|n| frontend::ExternalNetwork {
-                    id: (n.id.get_ref().clone(), n.id.span()),
-                    address_space: n
-                        .address_space
-                        .iter()
-                        .map(|p| (p.get_ref().clone(), p.span()))
-                        .collect(),
-                    location: n.location.as_ref().map(|l| (l.get_ref().clone(), l.span())),
-                })
-                .collect(),
-        }),
-        _ => None,
-    };
+    let external_networks = crate::config::external_networks(&config, config_path.as_deref())?;
     let options = Options {
         exclude: config.exclude.clone(),
         parameters: args.parameters.clone(),
@@ -261,6 +243,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
             .and_then(Path::parent)
             .map(|dir| crate::config::template_links(&config, dir))
             .unwrap_or_default(),
+        buffers: Default::default(),
     };
     let settings = config.settings();
     // Models are kept only for what shows them: the markdown diagram and the model dump.

@@ -150,6 +150,38 @@ pub fn template_links(config: &Config, config_dir: &Path) -> Vec<(String, PathBu
         .collect()
 }
 
+/// `[[networks]]` of the configuration file at `path`, as the front ends take them (none
+/// without a file or without networks).
+pub fn external_networks(
+    config: &Config,
+    path: Option<&Path>,
+) -> Result<Option<crate::frontend::ExternalNetworks>, String> {
+    let Some(path) = path.filter(|_| !config.networks.is_empty()) else {
+        return Ok(None);
+    };
+    Ok(Some(crate::frontend::ExternalNetworks {
+        // Findings show it like every other file: relative to where the linter runs.
+        path: std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| path.to_path_buf()),
+        text: std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        networks: config
+            .networks
+            .iter()
+            .map(|n| crate::frontend::ExternalNetwork {
+                id: (n.id.get_ref().clone(), n.id.span()),
+                address_space: n
+                    .address_space
+                    .iter()
+                    .map(|p| (p.get_ref().clone(), p.span()))
+                    .collect(),
+                location: n.location.as_ref().map(|l| (l.get_ref().clone(), l.span())),
+            })
+            .collect(),
+    }))
+}
+
 /// The configuration file that applies to `start`: the nearest one in it or above it.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let absolute = std::fs::canonicalize(start).ok()?;

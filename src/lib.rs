@@ -16,6 +16,7 @@ pub mod model;
 pub mod node;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suppression;

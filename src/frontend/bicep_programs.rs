@@ -37,6 +37,7 @@ pub(super) fn read_bicep(
     paths: Vec<PathBuf>,
     json_read: &[FileId],
     cache_root: Option<PathBuf>,
+    buffers: &super::Buffers,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (BicepInputs, Vec<PathBuf>) {
@@ -50,7 +51,7 @@ pub(super) fn read_bicep(
             .collect();
         batch.sort();
         batch.dedup();
-        let ids = read_files(&batch, sources, diagnostics);
+        let ids = read_files(&batch, buffers, sources, diagnostics);
         for (path, file) in bicep_references(sources, &ids) {
             pending.extend(
                 file.1
@@ -83,7 +84,7 @@ pub(super) fn read_bicep(
     }
     local.sort();
     local.dedup();
-    let ids = read_files(&local, sources, diagnostics);
+    let ids = read_files(&local, buffers, sources, diagnostics);
     inputs.templates.extend(
         ids.into_iter()
             .map(|id| (terraform::normalize(&sources.get(id).path), id)),

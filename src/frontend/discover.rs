@@ -41,9 +41,10 @@ static ARM_RELATIVE_PATH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""relativePath"\s*:\s*"([^"\[][^"]*)""#).expect("valid regex"));
 
 /// Which stacks the given files belong to. Files that are not infrastructure code are ignored.
-pub fn stacks(given: &[PathBuf]) -> Stacks {
+pub fn stacks(given: &[PathBuf], buffers: &super::Buffers) -> Stacks {
     let mut out = Stacks::default();
     let mut discovery = Discovery {
+        buffers: buffers.clone(),
         fallback: fallback_boundary(given),
         cwd: std::env::current_dir()
             .ok()
@@ -109,6 +110,8 @@ struct Discovery {
     scans: HashMap<PathBuf, Rc<Scan>>,
     ancestors: HashMap<PathBuf, Rc<Vec<PathBuf>>>,
     graphs: HashMap<PathBuf, Rc<Graph>>,
+    /// Open buffers: their references count, not those of the files on disk.
+    buffers: super::Buffers,
 }
 
 /// The Bicep reference graph seen from one directory: identity -> path as found, identity ->
@@ -135,7 +138,7 @@ impl Discovery {
         if let Some(scan) = self.scans.get(&key) {
             return scan.clone();
         }
-        let (modules, using, linked) = scan(path);
+        let (modules, using, linked) = scan(path, &self.buffers);
         let scan = Rc::new(Scan {
             modules: modules
                 .into_iter()
@@ -270,7 +273,7 @@ impl Discovery {
     /// parameter file with its template; a Terraform plan with the configuration beside it.
     /// Other JSON (`package.json`) is not ours.
     fn arm_stack(&mut self, file: &Path, dir: &Path, out: &mut Stacks) {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = self.buffers.read(file) else {
             // Unreadable: passed on so the read error is reported.
             out.files.push(file.to_path_buf());
             return;
@@ -368,8 +371,8 @@ impl Discovery {
 /// The local references in a file: Bicep modules and the files it imports from (a changed
 /// file of either kind is linted with the files that use it), a `.bicepparam`'s template, ARM
 /// links.
-fn scan(path: &Path) -> (Vec<PathBuf>, Option<PathBuf>, Vec<PathBuf>) {
-    let Ok(text) = std::fs::read_to_string(path) else {
+fn scan(path: &Path, buffers: &super::Buffers) -> (Vec<PathBuf>, Option<PathBuf>, Vec<PathBuf>) {
+    let Ok(text) = buffers.read(path) else {
         return Default::default();
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

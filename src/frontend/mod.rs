@@ -46,6 +46,41 @@ pub struct Options {
     /// `[template-links]` of the configuration file: URL prefixes of linked ARM templates and
     /// the directories that hold them.
     pub template_links: Vec<(String, PathBuf)>,
+    /// Texts read instead of the files on disk (an editor's unsaved buffers).
+    pub buffers: Buffers,
+}
+
+/// Texts that take the place of files on disk, by [`discover::identity`]: an editor's open
+/// buffers are linted as they are, not as they were last saved.
+#[derive(Clone, Debug, Default)]
+pub struct Buffers(HashMap<PathBuf, String>);
+
+impl Buffers {
+    pub fn insert(&mut self, path: &Path, text: String) {
+        self.0.insert(discover::identity(path), text);
+    }
+
+    pub fn remove(&mut self, path: &Path) {
+        self.0.remove(&discover::identity(path));
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        !self.0.is_empty() && self.0.contains_key(&discover::identity(path))
+    }
+
+    pub fn text(&self, path: &Path) -> Option<String> {
+        self.0.get(&discover::identity(path)).cloned()
+    }
+
+    /// The buffer's text, or the file's.
+    fn read(&self, path: &Path) -> Result<String, String> {
+        if !self.0.is_empty()
+            && let Some(text) = self.0.get(&discover::identity(path))
+        {
+            return Ok(text.clone());
+        }
+        read_text(path)
+    }
 }
 
 /// VNets the configuration file declares: its path and text (findings point into it) and each
@@ -192,6 +227,10 @@ pub fn load(
     let mut scanned: DirFiles = BTreeMap::new();
     let mut given_files: Vec<PathBuf> = Vec::new();
     for root in paths {
+        if options.buffers.contains(root) {
+            given_files.push(root.clone());
+            continue;
+        }
         let meta =
             std::fs::metadata(root).map_err(|e| LoadError(format!("{}: {e}", root.display())))?;
         if meta.is_file() {
@@ -200,7 +239,7 @@ pub fn load(
             collect_dir(root, &mut scanned, true, &mut json_files);
         }
     }
-    let stacks = discover::stacks(&given_files);
+    let stacks = discover::stacks(&given_files, &options.buffers);
     for dir in &stacks.terraform_dirs {
         collect_dir(dir, &mut scanned, false, &mut Vec::new());
     }
@@ -260,7 +299,12 @@ pub fn load(
     });
     let deliver = Deliver { sink, external };
     let mut diagnostics = Vec::new();
-    let extra_var_files = read_files(&options.var_files, &mut sources, &mut diagnostics);
+    let extra_var_files = read_files(
+        &options.var_files,
+        &options.buffers,
+        &mut sources,
+        &mut diagnostics,
+    );
 
     // Read and parse the scanned directories, then the module directories they call (local
     // sources, and what `terraform init` installed), until no new directory turns up.
@@ -275,8 +319,8 @@ pub fn load(
         let first_new = parsed.len();
         let mut read: Vec<(PathBuf, Vec<FileId>, Vec<FileId>)> = Vec::new();
         for (dir, (tf, vars)) in batch {
-            let tf_ids = read_files(&tf, &mut sources, &mut diagnostics);
-            let var_ids = read_files(&vars, &mut sources, &mut diagnostics);
+            let tf_ids = read_files(&tf, &options.buffers, &mut sources, &mut diagnostics);
+            let var_ids = read_files(&vars, &options.buffers, &mut sources, &mut diagnostics);
             // What `terraform init` installed is someone else's code, wherever TF_DATA_DIR put it.
             // (modules.json lists local calls too: those are the user's own.)
             if installed_dirs
@@ -365,13 +409,19 @@ pub fn load(
     let (bicep_paths, json_files): (Vec<PathBuf>, Vec<PathBuf>) = json_files
         .into_iter()
         .partition(|p| p.extension().is_some_and(|e| e != "json"));
-    let json_ids = read_files(&json_files, &mut sources, &mut diagnostics);
+    let json_ids = read_files(
+        &json_files,
+        &options.buffers,
+        &mut sources,
+        &mut diagnostics,
+    );
     // A local `.json` module among the scanned files is the same source for both front ends,
     // so that a finding both report is reported once.
     let (bicep_files, bicep_scanned) = read_bicep(
         bicep_paths,
         &json_ids,
         options.bicep_cache.clone(),
+        &options.buffers,
         &mut sources,
         &mut diagnostics,
     );
@@ -470,12 +520,13 @@ fn add_external_networks(model: &mut Model, external: &ExternalNetworks, file: F
 /// file becomes a diagnostic. Returns the ids of the files that were read.
 fn read_files(
     paths: &[PathBuf],
+    buffers: &Buffers,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<FileId> {
     let read: Vec<(PathBuf, Result<String, String>)> = paths
         .par_iter()
-        .map(|p| (p.clone(), read_text(p)))
+        .map(|p| (p.clone(), buffers.read(p)))
         .collect();
     read.into_iter()
         .filter_map(|(path, text)| add_source(path, text, sources, diagnostics))

@@ -1,0 +1,466 @@
+//! `foundry-lint server`: a language server over stdio. An opened, changed or saved file is linted
+//! with the stack it belongs to (as a file given on the command line is), its open buffers read
+//! instead of the files on disk, and every file of that stack gets its diagnostics. Hovers and
+//! "suppress" code actions read the findings of the last run.
+
+mod convert;
+mod suppress;
+
+use crate::engine::{self, Selection};
+use crate::frontend::{self, Buffers, Options};
+use lsp_server::{Connection, Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics,
+};
+use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::{
+    CodeActionProviderCapability, HoverProviderCapability, InitializeParams, ServerCapabilities,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Url,
+};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long the buffers must stay unchanged before a lint: a burst of keystrokes is linted once.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Runs the server on standard input and output until the client says `exit`; returns the exit
+/// code.
+pub fn main() -> i32 {
+    let (connection, writer) = stdio();
+    let code = match serve(&connection) {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("foundry-lint server: {message}");
+            1
+        }
+    };
+    // The writer ends once the server's side of the channel is gone, having written everything.
+    drop(connection);
+    let _ = writer.join();
+    code
+}
+
+/// The stdio transport. lsp-server's own ends at the first message that is not JSON-RPC; here
+/// such a message is logged and skipped, so that a misbehaving client cannot take the server
+/// down. The reader thread is not joined: it may be blocked on input when the server exits.
+fn stdio() -> (Connection, std::thread::JoinHandle<()>) {
+    let (server, client) = Connection::memory();
+    let incoming = client.sender;
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            match Message::read(&mut stdin) {
+                Ok(Some(message)) => {
+                    if incoming.send(message).is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    eprintln!("foundry-lint server: skipped a message: {e}");
+                }
+                Err(_) => return,
+            }
+        }
+    });
+    let outgoing = client.receiver;
+    let writer = std::thread::spawn(move || {
+        let mut stdout = std::io::stdout().lock();
+        for message in outgoing {
+            if message.write(&mut stdout).is_err() {
+                return;
+            }
+        }
+    });
+    (server, writer)
+}
+
+fn serve(connection: &Connection) -> Result<(), String> {
+    let capabilities = ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        ..ServerCapabilities::default()
+    };
+    let capabilities = serde_json::to_value(capabilities).map_err(|e| e.to_string())?;
+    let params = connection
+        .initialize(capabilities)
+        .map_err(|e| e.to_string())?;
+    let params: InitializeParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
+    // Discovery stops looking for a Bicep file's callers at the repository root, or outside one
+    // at the current directory: the workspace.
+    #[allow(deprecated)] // the root URI is what single-folder clients (Neovim's `root_dir`) send
+    let root = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| f.uri.clone())
+        .or(params.root_uri)
+        .and_then(|u| u.to_file_path().ok());
+    if let Some(root) = root {
+        let _ = std::env::set_current_dir(root);
+    }
+    let mut server = Server::default();
+    let mut deadline: Option<Instant> = None;
+    loop {
+        let message = match deadline {
+            Some(at) => match connection
+                .receiver
+                .recv_timeout(at.saturating_duration_since(Instant::now()))
+            {
+                Ok(message) => Some(message),
+                Err(e) if e.is_timeout() => None,
+                Err(_) => return Ok(()),
+            },
+            None => match connection.receiver.recv() {
+                Ok(message) => Some(message),
+                Err(_) => return Ok(()),
+            },
+        };
+        match message {
+            None => {
+                deadline = None;
+                server.lint_pending(connection);
+            }
+            Some(Message::Request(request)) => {
+                if connection
+                    .handle_shutdown(&request)
+                    .map_err(|e| e.to_string())?
+                {
+                    return Ok(());
+                }
+                // A question about the buffers is answered from them as they are now.
+                if !server.pending.is_empty() {
+                    deadline = None;
+                    server.lint_pending(connection);
+                }
+                let response = server.answer(request);
+                send(connection, response.into());
+            }
+            Some(Message::Notification(notification)) => {
+                if notification.method == "exit" {
+                    return Ok(());
+                }
+                if let Some(now) = server.notified(notification) {
+                    deadline = Some(if now {
+                        Instant::now()
+                    } else {
+                        Instant::now() + DEBOUNCE
+                    });
+                }
+            }
+            Some(Message::Response(_)) => {}
+        }
+    }
+}
+
+fn send(connection: &Connection, message: Message) {
+    // The client has gone: the receiver loop ends on its own.
+    let _ = connection.sender.send(message);
+}
+
+/// What the server knows between messages.
+#[derive(Default)]
+struct Server {
+    buffers: Buffers,
+    /// Files changed since the last lint.
+    pending: BTreeSet<PathBuf>,
+    /// The files each linted file's stack published to: a file that leaves the stack is cleared.
+    published: HashMap<PathBuf, HashSet<Url>>,
+    /// The findings shown in each file (by identity: a URI is spelled more than one way), for
+    /// hovers and code actions.
+    shown: HashMap<PathBuf, Vec<convert::Shown>>,
+    /// The URI the editor opened each file with, by identity.
+    opened: HashMap<PathBuf, Url>,
+}
+
+/// The files the server lints: what the command line recognises as infrastructure code.
+fn is_linted(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    [
+        ".tf",
+        ".tf.json",
+        ".tfvars",
+        ".bicep",
+        ".bicepparam",
+        ".json",
+    ]
+    .iter()
+    .any(|suffix| name.ends_with(suffix))
+}
+
+impl Server {
+    /// Takes in a notification; returns whether a lint is due (`Some(true)`: at once).
+    fn notified(&mut self, notification: Notification) -> Option<bool> {
+        let path = |uri: &Url| uri.to_file_path().ok().filter(|p| is_linted(p));
+        match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let params: lsp_types::DidOpenTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
+                let path = path(&params.text_document.uri)?;
+                self.opened.insert(
+                    frontend::discover::identity(&path),
+                    params.text_document.uri,
+                );
+                self.buffers.insert(&path, params.text_document.text);
+                self.pending.insert(path);
+                Some(true)
+            }
+            DidChangeTextDocument::METHOD => {
+                let params: lsp_types::DidChangeTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
+                let path = path(&params.text_document.uri)?;
+                // Full sync: the last change holds the whole text.
+                let text = params.content_changes.into_iter().last()?.text;
+                self.buffers.insert(&path, text);
+                self.pending.insert(path);
+                Some(false)
+            }
+            DidSaveTextDocument::METHOD => {
+                let params: lsp_types::DidSaveTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
+                let uri = &params.text_document.uri;
+                if uri.path().ends_with(crate::config::FILE_NAME) {
+                    // Selection, severities and settings may have changed for every stack.
+                    self.pending.extend(self.published.keys().cloned());
+                    return Some(true);
+                }
+                self.pending.insert(path(uri)?);
+                Some(true)
+            }
+            DidCloseTextDocument::METHOD => {
+                let params: lsp_types::DidCloseTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
+                let path = path(&params.text_document.uri)?;
+                // The file on disk is what its stack is linted with from now on.
+                self.buffers.remove(&path);
+                self.pending.insert(path);
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+
+    fn answer(&self, request: Request) -> Response {
+        let id = request.id.clone();
+        let result = match request.method.as_str() {
+            HoverRequest::METHOD => serde_json::from_value(request.params)
+                .map(|p: lsp_types::HoverParams| {
+                    let at = p.text_document_position_params;
+                    serde_json::to_value(self.hover(&at.text_document.uri, at.position))
+                })
+                .map_err(|e| e.to_string()),
+            CodeActionRequest::METHOD => serde_json::from_value(request.params)
+                .map(|p: lsp_types::CodeActionParams| serde_json::to_value(self.code_actions(&p)))
+                .map_err(|e| e.to_string()),
+            other => {
+                return Response::new_err(
+                    id,
+                    lsp_server::ErrorCode::MethodNotFound as i32,
+                    format!("foundry-lint does not answer `{other}`"),
+                );
+            }
+        };
+        match result {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err(e)) => Response::new_err(
+                id,
+                lsp_server::ErrorCode::InternalError as i32,
+                e.to_string(),
+            ),
+            Err(e) => Response::new_err(id, lsp_server::ErrorCode::InvalidParams as i32, e),
+        }
+    }
+
+    fn shown_in(&self, uri: &Url) -> Option<&Vec<convert::Shown>> {
+        self.shown.get(&identity(uri))
+    }
+
+    fn hover(&self, uri: &Url, position: lsp_types::Position) -> Option<lsp_types::Hover> {
+        let shown = self.shown_in(uri)?;
+        let text: Vec<&str> = shown
+            .iter()
+            .filter(|s| convert::contains(&s.range, position))
+            .map(|s| s.hover.as_str())
+            .collect();
+        if text.is_empty() {
+            return None;
+        }
+        Some(lsp_types::Hover {
+            contents: lsp_types::HoverContents::Markup(lsp_types::MarkupContent {
+                kind: lsp_types::MarkupKind::Markdown,
+                value: text.join("\n\n---\n\n"),
+            }),
+            range: None,
+        })
+    }
+
+    fn code_actions(&self, params: &lsp_types::CodeActionParams) -> lsp_types::CodeActionResponse {
+        let uri = &params.text_document.uri;
+        let Some(text) = uri.to_file_path().ok().and_then(|p| {
+            self.buffers
+                .text(&p)
+                .or_else(|| std::fs::read_to_string(p).ok())
+        }) else {
+            return Vec::new();
+        };
+        let mut seen = HashSet::new();
+        self.shown_in(uri)
+            .into_iter()
+            .flatten()
+            // A file that does not parse has no line to suppress on.
+            .filter(|s| s.code != "FL001" && convert::overlaps(&s.range, &params.range))
+            .filter(|s| seen.insert(s.code))
+            .filter_map(|shown| {
+                let code = shown.code;
+                let edit = suppress::edit(uri.path(), &text, shown.range.start.line, code)?;
+                let mut changes = HashMap::new();
+                changes.insert(uri.clone(), vec![edit]);
+                Some(lsp_types::CodeActionOrCommand::CodeAction(
+                    lsp_types::CodeAction {
+                        title: format!("Suppress {code} on this line"),
+                        kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+                        diagnostics: Some(
+                            params
+                                .context
+                                .diagnostics
+                                .iter()
+                                .filter(|d| {
+                                    d.code == Some(lsp_types::NumberOrString::String(code.into()))
+                                })
+                                .cloned()
+                                .collect(),
+                        ),
+                        edit: Some(lsp_types::WorkspaceEdit {
+                            changes: Some(changes),
+                            ..lsp_types::WorkspaceEdit::default()
+                        }),
+                        ..lsp_types::CodeAction::default()
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Lints the stacks of the changed files and publishes what each file of them shows now.
+    fn lint_pending(&mut self, connection: &Connection) {
+        // Files of a stack linted in this round (two changed files of one directory: one lint).
+        let mut linted_now: HashSet<PathBuf> = HashSet::new();
+        for path in std::mem::take(&mut self.pending) {
+            if linted_now.contains(&frontend::discover::identity(&path)) {
+                continue;
+            }
+            let started = Instant::now();
+            // A bug met on a half-typed buffer must not end the session: the next change is
+            // linted afresh.
+            let linted =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.lint(&path)))
+                    .unwrap_or_else(|_| Err("internal error (see the server's log)".into()));
+            let (published, files) = match linted {
+                Ok(result) => result,
+                Err(message) => {
+                    let notification = Notification::new(
+                        "window/showMessage".into(),
+                        lsp_types::ShowMessageParams {
+                            typ: lsp_types::MessageType::ERROR,
+                            message: format!("foundry-lint: {message}"),
+                        },
+                    );
+                    send(connection, notification.into());
+                    continue;
+                }
+            };
+            let before = self
+                .published
+                .insert(path.clone(), published.keys().cloned().collect());
+            for uri in before.into_iter().flatten() {
+                if !published.contains_key(&uri) {
+                    self.shown.remove(&identity(&uri));
+                    publish(connection, uri, Vec::new());
+                }
+            }
+            for (uri, (diagnostics, shown)) in published {
+                linted_now.insert(identity(&uri));
+                self.shown.insert(identity(&uri), shown);
+                publish(connection, uri, diagnostics);
+            }
+            eprintln!(
+                "foundry-lint server: linted {} ({files} files) in {} ms",
+                path.display(),
+                started.elapsed().as_millis()
+            );
+        }
+    }
+
+    /// The diagnostics of every file of `path`'s stack, and how many files it has.
+    fn lint(&self, path: &Path) -> Result<(convert::Published, usize), String> {
+        let config_path = crate::config::find(path);
+        let config = match &config_path {
+            Some(config) => crate::config::load(config)?,
+            None => crate::config::Config::default(),
+        };
+        let selection = Selection {
+            select: config.select.clone(),
+            ignore: config.ignore.clone(),
+            severities: config.severities(),
+            ignore_suppressions: false,
+        };
+        let options = Options {
+            exclude: config.exclude.clone(),
+            external_networks: crate::config::external_networks(&config, config_path.as_deref())?,
+            bicep_cache: config_path
+                .as_deref()
+                .and_then(Path::parent)
+                .and_then(|dir| Some(dir.join(config.bicep.cache.as_ref()?))),
+            template_links: config_path
+                .as_deref()
+                .and_then(Path::parent)
+                .map(|dir| crate::config::template_links(&config, dir))
+                .unwrap_or_default(),
+            buffers: self.buffers.clone(),
+            ..Options::default()
+        };
+        let settings = config.settings();
+        let (workspace, outcome) = engine::run(&settings, &selection, false, |sink| {
+            frontend::load(&[path.to_path_buf()], &options, sink)
+        })
+        .map_err(|e| e.0)?;
+        let files = workspace.sources.len();
+        Ok((
+            convert::diagnostics(&workspace.sources, &outcome.findings, &self.opened),
+            files,
+        ))
+    }
+}
+
+/// The key of a file's findings: the identity of its path (the URI when it names no file).
+fn identity(uri: &Url) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| frontend::discover::identity(&p))
+        .unwrap_or_else(|()| PathBuf::from(uri.as_str()))
+}
+
+fn publish(connection: &Connection, uri: Url, diagnostics: Vec<lsp_types::Diagnostic>) {
+    let params = lsp_types::PublishDiagnosticsParams {
+        uri,
+        diagnostics,
+        version: None,
+    };
+    send(
+        connection,
+        Notification::new(PublishDiagnostics::METHOD.into(), params).into(),
+    );
+}
