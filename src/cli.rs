@@ -220,7 +220,13 @@ pub fn run(args: &Args) -> Result<i32, String> {
         let (name, value) = v
             .split_once('=')
             .ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
-        vars.push((name.trim().to_string(), value.to_string()));
+        let name = name.trim();
+        if !is_identifier(name) {
+            return Err(format!(
+                "--var `{v}`: `{name}` is not a variable name (letters, digits, `_` and `-`, not starting with a digit)"
+            ));
+        }
+        vars.push((name.to_string(), value.to_string()));
     }
     let external_networks = match (&config_path, config.networks.is_empty()) {
         (Some(path), false) => Some(frontend::ExternalNetworks {
@@ -269,10 +275,26 @@ pub fn run(args: &Args) -> Result<i32, String> {
         frontend::load(&args.paths, &options, sink)
     })
     .map_err(|e| e.0)?;
+    for name in &workspace.undeclared_vars {
+        eprintln!(
+            "foundry-lint: warning: --var {name}: no Terraform root declares a variable named `{name}`"
+        );
+    }
+    if let Some(empty) = empty_directory(&args.paths, &workspace, &outcome.stacks) {
+        let excluded = match options.exclude.is_empty() {
+            true => "",
+            false => " (or every one is excluded)",
+        };
+        return Err(format!(
+            "{}: no Terraform, Bicep or ARM file to lint{excluded}",
+            empty.display()
+        ));
+    }
     let engine::Outcome {
         mut findings,
         capacity,
         models,
+        ..
     } = outcome;
     if args.dump_model {
         write_output(args, &format!("{models:#?}\n"))?;
@@ -311,6 +333,37 @@ pub fn run(args: &Args) -> Result<i32, String> {
     std::mem::forget(findings);
     std::mem::forget(models);
     Ok(if failed { 1 } else { 0 })
+}
+
+/// Terraform's rule for names: a letter or `_`, then letters, digits, `_` or `-`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The first directory given on the command line in which the front ends found nothing to lint:
+/// no stack of it was checked and none of its files failed to read or parse. A CI job with a
+/// wrong path must fail, not pass forever. (Files given one by one, as pre-commit does, may all
+/// be something else: that is no error.)
+fn empty_directory<'a>(
+    paths: &'a [PathBuf],
+    workspace: &frontend::Workspace,
+    stacks: &[engine::Stack],
+) -> Option<&'a Path> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let linted: Vec<PathBuf> = stacks
+        .iter()
+        .map(|s| s.entry)
+        .chain(workspace.diagnostics.iter().map(|d| d.span.file))
+        .map(|file| canonical(&workspace.sources.get(file).path))
+        .collect();
+    paths.iter().map(PathBuf::as_path).find(|dir| {
+        dir.is_dir() && {
+            let dir = canonical(dir);
+            !linted.iter().any(|file| file.starts_with(&dir))
+        }
+    })
 }
 
 fn write_output(args: &Args, text: &str) -> Result<(), String> {

@@ -1,8 +1,9 @@
 //! The rule engine: the catalogue's types, rule selection, and running the rules over a model.
 
-use crate::frontend::{DeliveryOrder, ModelSink, Workspace};
+use crate::frontend::{DeliveryOrder, ModelSink, StackKind, Workspace};
 use crate::model::Model;
 use crate::settings::Settings;
+use crate::source::FileId;
 use crate::source::Span;
 use crate::value::Unknown;
 use std::fmt;
@@ -312,6 +313,7 @@ type Checked = (Vec<Finding>, Option<Span>);
 
 struct Delivery {
     order: DeliveryOrder,
+    entry: FileId,
     findings: Vec<Finding>,
     capacity: Vec<crate::model::CapacityEstimate>,
     environment: Option<Span>,
@@ -344,6 +346,11 @@ impl<'a> Checker<'a> {
         let mut outcome = Outcome::default();
         for d in deliveries {
             checked.push((d.findings, d.environment));
+            outcome.stacks.push(Stack {
+                kind: d.order.kind(),
+                entry: d.entry,
+                environment: d.environment,
+            });
             outcome.models.extend(d.model);
             outcome.capacity.extend(d.capacity);
         }
@@ -352,13 +359,14 @@ impl<'a> Checker<'a> {
 }
 
 impl ModelSink for Checker<'_> {
-    fn accept(&self, model: Model, order: DeliveryOrder) -> usize {
+    fn accept(&self, model: Model, order: DeliveryOrder, entry: FileId) -> usize {
         let mut findings = check_model(&model, self.settings, self.want_unresolved);
         if self.want_unresolved {
             findings.extend(model.uncounted.iter().map(uncounted_note));
         }
         let delivery = Delivery {
             order,
+            entry,
             findings,
             capacity: model.capacity_estimates(&self.settings.agent_subnet),
             environment: model.environment,
@@ -392,8 +400,19 @@ impl ModelSink for Checker<'_> {
 #[derive(Default)]
 pub struct Outcome {
     pub findings: Vec<Finding>,
+    /// Every stack checked (one per environment), in report order.
+    pub stacks: Vec<Stack>,
     pub capacity: Vec<crate::model::CapacityEstimate>,
     pub models: Vec<Model>,
+}
+
+/// A stack checked in one environment: its kind, a file of it, and the parameter file of the
+/// environment.
+#[derive(Clone, Copy, Debug)]
+pub struct Stack {
+    pub kind: StackKind,
+    pub entry: FileId,
+    pub environment: Option<Span>,
 }
 
 /// Loads with `load`, which delivers its models to a checker, and returns the workspace and

@@ -1003,3 +1003,90 @@ fn template_links_resolve_whatever_the_form_of_the_scanned_path() {
         );
     }
 }
+
+#[test]
+fn a_directory_with_nothing_to_lint_fails_and_files_that_are_not_iac_pass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(
+        root,
+        &[
+            (
+                "web/package.json",
+                r#"{"name": "site", "version": "1.0.0"}"#,
+            ),
+            ("web/README.md", "# site\n"),
+            ("infra/main.tf", TF_MAIN),
+            ("infra/prod.tfvars", "agent_cidr = \"10.0.0.0/24\"\n"),
+        ],
+    );
+    std::fs::create_dir(root.join("nothing")).expect("mkdir");
+    for empty in ["nothing", "web"] {
+        let out = run_in(root, &[empty]);
+        assert_eq!(out.status.code(), Some(2), "{empty}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("{empty}: no Terraform, Bicep or ARM file")));
+    }
+    // A directory with IaC next to one without: the empty one is still named.
+    let out = run_in(root, &["infra", "web", "--fail-on", "never"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("web: no Terraform"));
+    // Everything excluded by the configuration.
+    write(
+        root,
+        &[(".foundry-lint.toml", "exclude = [\"infra/**\"]\n")],
+    );
+    let out = run_in(root, &["infra"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("every one is excluded"));
+    std::fs::remove_file(root.join(".foundry-lint.toml")).expect("rm");
+    // pre-commit hands over the changed files, which may all be something else.
+    let out = run_in(root, &["web/package.json", "web/README.md"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn var_values_are_checked_against_the_roots_and_malformed_ones_are_usage_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let main = format!("variable \"agent_cidr\" {{}}\n{TF_MAIN}");
+    write(
+        root,
+        &[
+            ("infra/main.tf", main.as_str()),
+            ("broken.tfvars", "a = \n"),
+        ],
+    );
+    let never = ["--fail-on", "never"];
+    let out = run_in(
+        root,
+        &[&["infra", "--var", "agent_cidr=10.0.0.0/24"], &never[..]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_in(
+        root,
+        &[&["infra", "--var", "agnet_cidr=10.0.0.0/24"], &never[..]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: --var agnet_cidr"), "{stderr}");
+    for (bad, named) in [
+        (["--var", "=10.0.0.0/24"], "--var `=10.0.0.0/24`"),
+        (["--var", "1st=x"], "`1st` is not a variable name"),
+        (
+            ["--var-file", "broken.tfvars"],
+            "--var-file broken.tfvars: HCL syntax error",
+        ),
+    ] {
+        let out = run_in(root, &[&["infra"], &bad[..]].concat());
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(named), "{stderr}");
+    }
+}
