@@ -23,6 +23,15 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Colour the human report: auto (when standard output is a terminal; NO_COLOR and
+    /// FORCE_COLOR are honoured), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Leave the agent subnets' capacity estimates out of the human report.
+    #[arg(long)]
+    pub no_capacity: bool,
+
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -89,6 +98,13 @@ pub struct Args {
     /// Print a rule's document (by code or name) and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -312,16 +328,38 @@ pub fn run(args: &Args) -> Result<i32, String> {
     if let Some(path) = &args.baseline {
         crate::baseline::apply(path, &mut findings, &workspace.sources)?;
     }
-    let color = args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        // https://no-color.org and https://force-color.org
+        ColorChoice::Auto => !set("NO_COLOR") && (set("FORCE_COLOR") || to_terminal),
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|&c: &usize| c > 0)
+        .or_else(|| {
+            to_terminal
+                .then(terminal_size::terminal_size)
+                .flatten()
+                .map(|(w, _)| w.0 as usize)
+        })
+        .unwrap_or(100);
+    let run = crate::report::RunFacts::default();
     let report = Report {
         findings: &findings,
         sources: &workspace.sources,
         models: &models,
         capacity: &capacity,
         settings: &settings,
-        color,
+        presentation: crate::report::Presentation {
+            color,
+            width,
+            capacity: !args.no_capacity,
+        },
+        run: &run,
     };
     write_output(args, &report.render(args.format))?;
     let failed = fail_on

@@ -32,7 +32,38 @@ pub struct Report<'a> {
     /// The agent subnets' capacity estimates, in model order.
     pub capacity: &'a [crate::model::CapacityEstimate],
     pub settings: &'a crate::settings::Settings,
+    pub presentation: Presentation,
+    /// What the run checked and hid, for the summary.
+    pub run: &'a RunFacts,
+}
+
+/// How the human report is drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct Presentation {
     pub color: bool,
+    /// Columns of the terminal (or `COLUMNS`; 100 when not a terminal).
+    pub width: usize,
+    /// Print the agent subnets' capacity estimates.
+    pub capacity: bool,
+}
+
+impl Default for Presentation {
+    fn default() -> Presentation {
+        Presentation {
+            color: false,
+            width: 100,
+            capacity: true,
+        }
+    }
+}
+
+/// What a run checked and what it hid, besides the findings.
+#[derive(Clone, Debug, Default)]
+pub struct RunFacts {
+    pub stacks: Vec<crate::engine::Stack>,
+    pub elapsed: Option<std::time::Duration>,
+    pub suppressed: usize,
+    pub baselined: usize,
 }
 
 /// An agent subnet's row in the capacity summary.
@@ -102,20 +133,20 @@ impl Report<'_> {
         rows
     }
 
-    /// One line per agent subnet: its addresses against the projects' estimated demand.
-    fn capacity_lines(&self) -> String {
+    /// Per agent subnet: where, and its addresses against the projects' estimated demand.
+    fn capacity_lines(&self) -> Vec<(String, String)> {
         let percent = self.settings.agent_subnet.maximum_utilization_percent;
-        let mut out = String::new();
+        let mut out = Vec::new();
         for r in self.capacity_rows() {
             let verdict = if r.demand <= r.limit {
                 format!("{} to spare", r.limit - r.demand)
             } else {
                 format!("{} over", r.demand - r.limit)
             };
-            out.push_str(&format!(
-                "agent subnet `{}` ({}): {}, {} usable, {} project(s), {} address(es) needed, {} allowed at {percent}% ({verdict})\n",
-                r.subnet, r.place, r.prefix, r.usable, r.projects, r.demand, r.limit
-            ));
+            out.push((r.place, format!(
+                "agent subnet `{}`: {}, {} usable, {} project(s), {} address(es) needed, {} allowed at {percent}% ({verdict})",
+                r.subnet, r.prefix, r.usable, r.projects, r.demand, r.limit
+            )));
         }
         out
     }
