@@ -146,6 +146,7 @@ pub fn main() -> i32 {
 }
 
 pub fn run(args: &Args) -> Result<i32, String> {
+    let started = std::time::Instant::now();
     if args.list_rules {
         let mut out = String::new();
         for rule in crate::rules::ALL {
@@ -310,7 +311,9 @@ pub fn run(args: &Args) -> Result<i32, String> {
         mut findings,
         capacity,
         models,
-        ..
+        stacks,
+        unevaluated,
+        suppressed,
     } = outcome;
     if args.dump_model {
         write_output(args, &format!("{models:#?}\n"))?;
@@ -325,8 +328,9 @@ pub fn run(args: &Args) -> Result<i32, String> {
         );
         return Ok(0);
     }
+    let mut baselined = 0;
     if let Some(path) = &args.baseline {
-        crate::baseline::apply(path, &mut findings, &workspace.sources)?;
+        baselined = crate::baseline::apply(path, &mut findings, &workspace.sources)?;
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
@@ -347,7 +351,14 @@ pub fn run(args: &Args) -> Result<i32, String> {
                 .map(|(w, _)| w.0 as usize)
         })
         .unwrap_or(100);
-    let run = crate::report::RunFacts::default();
+    let run = crate::report::RunFacts {
+        stacks,
+        // Only a person at a terminal reads the time; files and goldens stay reproducible.
+        elapsed: to_terminal.then(|| started.elapsed()),
+        suppressed,
+        baselined,
+        unevaluated,
+    };
     let report = Report {
         findings: &findings,
         sources: &workspace.sources,

@@ -314,6 +314,7 @@ type Checked = (Vec<Finding>, Option<Span>);
 struct Delivery {
     order: DeliveryOrder,
     entry: FileId,
+    unevaluated: Vec<(Span, String)>,
     findings: Vec<Finding>,
     capacity: Vec<crate::model::CapacityEstimate>,
     environment: Option<Span>,
@@ -353,6 +354,7 @@ impl<'a> Checker<'a> {
             });
             outcome.models.extend(d.model);
             outcome.capacity.extend(d.capacity);
+            outcome.unevaluated.extend(d.unevaluated);
         }
         (checked, outcome)
     }
@@ -364,9 +366,15 @@ impl ModelSink for Checker<'_> {
         if self.want_unresolved {
             findings.extend(model.uncounted.iter().map(uncounted_note));
         }
+        let unevaluated = model
+            .uncounted
+            .iter()
+            .map(|u| (u.origin.span, missing_input(&u.reason)))
+            .collect();
         let delivery = Delivery {
             order,
             entry,
+            unevaluated,
             findings,
             capacity: model.capacity_estimates(&self.settings.agent_subnet),
             environment: model.environment,
@@ -390,6 +398,7 @@ impl ModelSink for Checker<'_> {
             d.withdrawn = true;
             d.findings = Vec::new();
             d.capacity = Vec::new();
+            d.unevaluated = Vec::new();
             d.model = None;
         }
     }
@@ -402,6 +411,11 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Every stack checked (one per environment), in report order.
     pub stacks: Vec<Stack>,
+    /// Declarations whose instances could not be counted (nothing in them was checked), once
+    /// each, with the input that was missing.
+    pub unevaluated: Vec<(Span, String)>,
+    /// Findings of the selected rules that inline suppressions hid.
+    pub suppressed: usize,
     pub capacity: Vec<crate::model::CapacityEstimate>,
     pub models: Vec<Model>,
 }
@@ -426,15 +440,28 @@ pub fn run<E>(
     let checker = Checker::new(settings, selection, keep_models);
     let workspace = load(&checker)?;
     let (checked, mut outcome) = checker.into_parts();
-    outcome.findings = collect_findings(&workspace, checked, selection);
+    (outcome.findings, outcome.suppressed) = collect_findings(&workspace, checked, selection);
+    outcome.unevaluated.sort();
+    outcome.unevaluated.dedup_by_key(|(span, _)| *span);
     Ok((workspace, outcome))
+}
+
+/// What a declaration's count waited for: the input the reason names (`var.instances`,
+/// `aiFoundry`), else the reason itself.
+fn missing_input(reason: &Unknown) -> String {
+    let reason = reason.reason();
+    let mut quoted = reason.split('`');
+    match (quoted.next(), quoted.next(), quoted.next()) {
+        (Some(_), Some(name), Some(_)) if !name.is_empty() => format!("`{name}`"),
+        _ => reason.to_string(),
+    }
 }
 
 fn collect_findings(
     workspace: &Workspace,
     checked: Vec<Checked>,
     selection: &Selection,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, usize) {
     let mut findings: Vec<Finding> = Vec::new();
     let parse_error = &crate::rules::parse_error::RULE;
     for d in &workspace.diagnostics {
@@ -477,13 +504,23 @@ fn collect_findings(
             f.message.clone(),
         )
     };
+    let reported =
+        |f: &Finding| selection.is_enabled(f.rule) || (f.rule.code == "FL002" && want_unresolved);
+    // Suppression only removes findings, and adds its own about the comments.
+    let counted = |findings: &[Finding]| {
+        findings
+            .iter()
+            .filter(|f| reported(f) && f.rule.code != crate::rules::invalid_suppression::RULE.code)
+            .count()
+    };
+    let before = counted(&findings);
     let mut findings = if selection.ignore_suppressions {
         findings
     } else {
         crate::suppression::apply(findings, &workspace.sources, crate::suppression::today())
     };
-    findings
-        .retain(|f| selection.is_enabled(f.rule) || (f.rule.code == "FL002" && want_unresolved));
+    let suppressed = before - counted(&findings);
+    findings.retain(reported);
     for finding in &mut findings {
         if let Some(Some(severity)) = selection.severities.get(finding.rule.code) {
             finding.severity = *severity;
@@ -503,7 +540,7 @@ fn collect_findings(
             _ => merged.push(finding),
         }
     }
-    merged
+    (merged, suppressed)
 }
 
 /// A finding inside a module the user restored but does not own (`.terraform/modules`, the

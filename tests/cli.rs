@@ -158,7 +158,9 @@ fn human_report_shows_the_snippet_rule_and_help() {
     assert!(out.contains("FL404 subnet-below-azure-minimum"));
     assert!(out.contains("address_prefixes     = [\"10.1.8.0/30\"]"));
     assert!(out.contains("help:"));
-    assert!(out.contains("Found 4 findings (4 errors, 0 warnings, 0 notes) in 1 file."));
+    assert!(out.contains(
+        "Checked 1 Terraform root; read 1 file.\nFound 4 findings (4 errors, 0 warnings, 0 notes).\n"
+    ));
 }
 
 #[test]
@@ -1089,4 +1091,78 @@ fn var_values_are_checked_against_the_roots_and_malformed_ones_are_usage_errors(
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(named), "{stderr}");
     }
+}
+
+#[test]
+fn the_summary_says_what_was_checked_hidden_and_not_evaluated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let baseline = root.join("baseline.json");
+    let suppressed = "fixtures/arm/suppressions";
+    let out = run(&[suppressed, "--format", "json", "--fail-on", "never"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["suppressed"], 2);
+    assert_eq!(doc["summary"]["checked"]["arm_templates"]["stacks"], 1);
+    let path = baseline.to_str().expect("utf-8");
+    assert_eq!(
+        run(&[suppressed, "--write-baseline", path]).status.code(),
+        Some(0)
+    );
+    let out = run(&[suppressed, "--baseline", path, "--fail-on", "never"]);
+    let human = stdout(&out);
+    assert!(
+        human.contains("Checked 1 ARM template; read 1 file.\nNo findings; 2 hidden by suppressions, 2 hidden by the baseline.\n"),
+        "{human}"
+    );
+    // Instances that cannot be counted: the inputs they wait for, most frequent first.
+    write(
+        root,
+        &[(
+            "main.tf",
+            "variable \"n\" {}\nvariable \"m\" {}\nresource \"azurerm_subnet\" \"a\" {\n  count = var.n\n  name = \"a\"\n}\nresource \"azurerm_subnet\" \"b\" {\n  count = var.n\n  name = \"b\"\n}\nresource \"azurerm_subnet\" \"c\" {\n  count = var.m\n  name = \"c\"\n}\n",
+        )],
+    );
+    let out = run_in(root, &["main.tf", "--fail-on", "never"]);
+    let human = stdout(&out);
+    assert!(
+        human.contains("3 declarations not evaluated (instances cannot be counted), most often for want of `var.n` (2),\n  `var.m` (1); see them with --select FL002."),
+        "{human}"
+    );
+    let out = run_in(root, &["main.tf", "--format", "json", "--fail-on", "never"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["not_evaluated"], 3);
+    assert_eq!(doc["summary"]["missing_inputs"][0]["input"], "`var.n`");
+    assert_eq!(doc["summary"]["missing_inputs"][0]["declarations"], 2);
+}
+
+#[test]
+fn colour_width_and_capacity_follow_the_options_and_environment() {
+    let human = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_foundry-lint"));
+        command
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["fixtures/terraform/module-tree", "--fail-on", "never"])
+            .args(args)
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .env_remove("COLUMNS");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        stdout(&command.output().expect("run foundry-lint"))
+    };
+    assert!(!human(&[], &[]).contains('\x1b'));
+    assert!(human(&["--color", "always"], &[]).contains("\x1b[1;31merror\x1b[0m"));
+    assert!(human(&[], &[("FORCE_COLOR", "1")]).contains('\x1b'));
+    assert!(!human(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]).contains('\x1b'));
+    assert!(!human(&["--color", "never"], &[("FORCE_COLOR", "1")]).contains('\x1b'));
+    let narrow = human(&[], &[("COLUMNS", "60")]);
+    assert!(
+        narrow
+            .lines()
+            .all(|l| l.chars().count() <= 60 || l.contains("fixtures/"))
+    );
+    assert!(narrow.contains("Agent subnet capacity"));
+    let without = human(&["--no-capacity"], &[]);
+    assert!(!without.contains("Agent subnet capacity") && !without.contains("to spare"));
 }

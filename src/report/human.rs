@@ -59,8 +59,9 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&report.summary_line());
-    out.push('\n');
+    for line in report.summary_lines() {
+        wrap_into(&line, 0, width, "  ", &mut out);
+    }
     out
 }
 
@@ -226,10 +227,8 @@ fn snippet(
             } else if end + 1 + label.width() <= room {
                 out.push_str(&format!("{line} {label}\n"));
             } else {
-                out.push_str(&format!(
-                    "{line}\n{pad} {dot} {}{label}\n",
-                    " ".repeat(start)
-                ));
+                let at = start.min(room.saturating_sub(label.width()));
+                out.push_str(&format!("{line}\n{pad} {dot} {}{label}\n", " ".repeat(at)));
             }
         }
     }
@@ -286,7 +285,11 @@ fn wrap_into(text: &str, first: usize, width: usize, indent: &str, out: &mut Str
         let mut line_empty = true;
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
             let w = word.width();
-            if !line_empty && column + 1 + w > width {
+            let overflows = match line_empty {
+                true => column + w > width && column > indent.width(),
+                false => column + 1 + w > width,
+            };
+            if overflows {
                 out.push('\n');
                 out.push_str(indent);
                 column = indent.width();
