@@ -32,6 +32,18 @@ pub struct Args {
     #[arg(long)]
     pub no_capacity: bool,
 
+    /// Print only the findings: no capacity estimates, no summary, no warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Do not lint paths matching GLOB (repeatable; added to `exclude` of the configuration).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -270,7 +282,12 @@ pub fn run(args: &Args) -> Result<i32, String> {
         _ => None,
     };
     let options = Options {
-        exclude: config.exclude.clone(),
+        exclude: config
+            .exclude
+            .iter()
+            .chain(&args.exclude)
+            .cloned()
+            .collect(),
         parameters: args.parameters.clone(),
         var_files: args.var_files.clone(),
         vars,
@@ -292,7 +309,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
         frontend::load(&args.paths, &options, sink)
     })
     .map_err(|e| e.0)?;
-    for name in &workspace.undeclared_vars {
+    for name in workspace.undeclared_vars.iter().filter(|_| !args.quiet) {
         eprintln!(
             "foundry-lint: warning: --var {name}: no Terraform root declares a variable named `{name}`"
         );
@@ -368,11 +385,16 @@ pub fn run(args: &Args) -> Result<i32, String> {
         presentation: crate::report::Presentation {
             color,
             width,
-            capacity: !args.no_capacity,
+            capacity: !args.no_capacity && !args.quiet,
+            summary: !args.quiet,
         },
         run: &run,
     };
-    write_output(args, &report.render(args.format))?;
+    let text = match args.statistics {
+        true => statistics(&findings),
+        false => report.render(args.format),
+    };
+    write_output(args, &text)?;
     let failed = fail_on
         .threshold()
         .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
@@ -382,6 +404,32 @@ pub fn run(args: &Args) -> Result<i32, String> {
     std::mem::forget(findings);
     std::mem::forget(models);
     Ok(if failed { 1 } else { 0 })
+}
+
+/// One line per rule with findings, the most frequent first: count, code, name, severity.
+fn statistics(findings: &[engine::Finding]) -> String {
+    let mut counts: Vec<(usize, &engine::Rule, Severity)> = Vec::new();
+    for finding in findings {
+        match counts.iter_mut().find(|(_, rule, severity)| {
+            rule.code == finding.rule.code && *severity == finding.severity
+        }) {
+            Some((n, ..)) => *n += 1,
+            None => counts.push((1, finding.rule, finding.severity)),
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
+    let width = counts.first().map_or(1, |c| c.0.to_string().len());
+    counts
+        .iter()
+        .map(|(n, rule, severity)| {
+            format!(
+                "{n:>width$}  {}  {:<8} {}\n",
+                rule.code,
+                severity.as_str(),
+                rule.name
+            )
+        })
+        .collect()
 }
 
 /// Terraform's rule for names: a letter or `_`, then letters, digits, `_` or `-`.

@@ -1166,3 +1166,34 @@ fn colour_width_and_capacity_follow_the_options_and_environment() {
     let without = human(&["--no-capacity"], &[]);
     assert!(!without.contains("Agent subnet capacity") && !without.contains("to spare"));
 }
+
+#[test]
+fn quiet_statistics_and_exclude() {
+    let tree = "fixtures/terraform/module-tree";
+    let quiet = stdout(&run(&[tree, "-q"]));
+    assert!(quiet.contains("FL501 private-dns-zone-missing"));
+    assert!(
+        !quiet.contains("Found ") && !quiet.contains("capacity") && !quiet.contains("Checked ")
+    );
+    let statistics = run(&[tree, "--statistics"]);
+    assert_eq!(statistics.status.code(), Some(1));
+    assert_eq!(
+        stdout(&statistics),
+        "2  FL501  error    private-dns-zone-missing\n1  FL201  error    agent-subnet-below-minimum\n"
+    );
+    // Each --exclude drops a root of the monorepo, and its finding with it.
+    let monorepo = "fixtures/terraform/monorepo";
+    let out = run(&[monorepo, "--exclude", "**/prod/**", "--statistics"]);
+    assert_eq!(stdout(&out), "1  FL401  error    peered-vnet-overlap\n");
+    let out = run(&[
+        monorepo,
+        "--exclude",
+        "**/spoke/**",
+        "--exclude",
+        "**/prod/**",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&[tree, "--exclude", "**/module-tree/**"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("every one is excluded"));
+}

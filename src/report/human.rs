@@ -59,8 +59,12 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    for line in report.summary_lines() {
-        wrap_into(&line, 0, width, "  ", &mut out);
+    for line in report
+        .summary_lines()
+        .iter()
+        .filter(|_| report.presentation.summary)
+    {
+        wrap_into(line, 0, width, "  ", &mut out);
     }
     out
 }

@@ -45,6 +45,8 @@ pub struct Presentation {
     pub width: usize,
     /// Print the agent subnets' capacity estimates.
     pub capacity: bool,
+    /// End with the summary of what was checked.
+    pub summary: bool,
 }
 
 impl Default for Presentation {
@@ -53,6 +55,7 @@ impl Default for Presentation {
             color: false,
             width: 100,
             capacity: true,
+            summary: true,
         }
     }
 }
