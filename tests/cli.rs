@@ -1197,3 +1197,32 @@ fn quiet_statistics_and_exclude() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("every one is excluded"));
 }
+
+#[test]
+fn a_trace_follows_only_the_branch_a_known_condition_takes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let main = TF_MAIN.replace("[var.agent_cidr]", "[local.agent_cidr]");
+    let main = format!(
+        "variable \"large\" {{\n  default = false\n}}\nvariable \"large_cidr\" {{\n  default = \"10.0.0.0/24\"\n}}\nvariable \"small_cidr\" {{\n  default = \"10.0.1.0/28\"\n}}\nlocals {{\n  agent_cidr = var.large ? var.large_cidr : var.small_cidr\n}}\n{main}"
+    );
+    write(dir.path(), &[("main.tf", main.as_str())]);
+    let out = run_in(
+        dir.path(),
+        &["main.tf", "--format", "json", "--select", "FL201"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let texts: Vec<&str> = doc["findings"][0]["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "local.agent_cidr",
+            "local.agent_cidr = var.large ? var.large_cidr : var.small_cidr",
+            "var.small_cidr default = \"10.0.1.0/28\"",
+        ]
+    );
+}
