@@ -20,7 +20,7 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// Colour the human report: auto (when standard output is a terminal; NO_COLOR and
@@ -239,9 +239,16 @@ pub fn run(args: &Args) -> Result<i32, String> {
     };
     let unknown = selection.unknown_selectors();
     if !unknown.is_empty() {
+        let named: Vec<String> = unknown
+            .iter()
+            .map(|u| match engine::suggest(u) {
+                Some(close) => format!("{u} (did you mean {close}?)"),
+                None => u.clone(),
+            })
+            .collect();
         return Err(format!(
             "unknown rule selector(s): {}; see --list-rules",
-            unknown.join(", ")
+            named.join(", ")
         ));
     }
     let mut vars = Vec::new();

@@ -238,6 +238,41 @@ impl Selection {
     }
 }
 
+/// The rule code or name closest to a selector that names none (a typo), when one is close.
+pub fn suggest(selector: &str) -> Option<&'static str> {
+    let wanted = selector.trim().to_ascii_lowercase();
+    crate::rules::ALL
+        .iter()
+        .flat_map(|rule| [rule.code, rule.name])
+        .map(|candidate| {
+            (
+                distance(&wanted, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|&(d, candidate)| d <= (candidate.len() / 4).max(1))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance between two strings, by characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 /// The findings of every rule on one model, with the traces of their values, and the values
 /// the rules could not check when `want_unresolved`. Every rule runs, so that a suppression of a
 /// rule not selected this time is not called unused; the selection applies to what is reported.

@@ -84,6 +84,15 @@ fn usage_and_io_errors_exit_with_2() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/dir"));
     assert_eq!(run(&["--format", "yaml"]).status.code(), Some(2));
     assert_eq!(run(&[SIZING, "--select", "FL999"]).status.code(), Some(2));
+    let typo = run(&[SIZING, "--ignore", "agent-subnet-below-minimun,FL2O1,zzz"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&typo.stderr).contains(
+            "agent-subnet-below-minimun (did you mean agent-subnet-below-minimum?), FL2O1 (did you mean FL201?), zzz;"
+        ),
+        "{}",
+        String::from_utf8_lossy(&typo.stderr)
+    );
     assert_eq!(
         run(&[SIZING, "--var-file", "missing.tfvars"]).status.code(),
         Some(2)
@@ -1045,7 +1054,7 @@ fn a_directory_with_nothing_to_lint_fails_and_files_that_are_not_iac_pass() {
     // pre-commit hands over the changed files, which may all be something else.
     let out = run_in(root, &["web/package.json", "web/README.md"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stderr.is_empty());
+    assert!(out.stderr.is_empty() && out.stdout.is_empty());
 }
 
 #[test]
@@ -1175,6 +1184,9 @@ fn quiet_statistics_and_exclude() {
     assert!(
         !quiet.contains("Found ") && !quiet.contains("capacity") && !quiet.contains("Checked ")
     );
+    // ruff's spelling of --format.
+    let concise = stdout(&run(&[tree, "--output-format", "concise"]));
+    assert_eq!(concise, stdout(&run(&[tree, "--format", "concise"])));
     let statistics = run(&[tree, "--statistics"]);
     assert_eq!(statistics.status.code(), Some(1));
     assert_eq!(

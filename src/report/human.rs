@@ -43,6 +43,10 @@ pub fn render(report: &Report) -> String {
     let paint = Paint {
         color: report.presentation.color,
     };
+    // Files handed over one by one (pre-commit) that are no stack at all: nothing to say.
+    if report.findings.is_empty() && report.run.stacks.is_empty() {
+        return String::new();
+    }
     let width = report.presentation.width.max(40);
     let mut out = String::new();
     for finding in report.findings {
