@@ -218,7 +218,9 @@ fn snippet(
         }
         previous = Some(i);
         let text = window(&lines[i].replace('\t', " "), offset, room);
-        out.push_str(&format!("{:>gutter$} {bar} {}\n", i + 1, text.trim_end()));
+        let line = format!("{:>gutter$} {bar} {}", i + 1, text);
+        out.push_str(line.trim_end());
+        out.push('\n');
         for &(_, start, end, label, primary) in underlines.iter().filter(|u| u.0 == i) {
             let start = start.saturating_sub(offset).min(room);
             let end = end.saturating_sub(offset).min(room).max(start + 1);
@@ -298,6 +300,9 @@ fn wrap_into(text: &str, first: usize, width: usize, indent: &str, out: &mut Str
                 false => column + 1 + w > width,
             };
             if overflows {
+                if out.ends_with(' ') {
+                    out.pop();
+                }
                 out.push('\n');
                 out.push_str(indent);
                 column = indent.width();
