@@ -541,12 +541,15 @@ fn collect_findings(
     };
     let reported =
         |f: &Finding| selection.is_enabled(f.rule) || (f.rule.code == "FL002" && want_unresolved);
-    // Suppression only removes findings, and adds its own about the comments.
+    // Suppression only removes findings, and adds its own about the comments. Counted as
+    // reported: the same finding from several environments once.
     let counted = |findings: &[Finding]| {
         findings
             .iter()
             .filter(|f| reported(f) && f.rule.code != crate::rules::invalid_suppression::RULE.code)
-            .count()
+            .map(key)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
     };
     let before = counted(&findings);
     let mut findings = if selection.ignore_suppressions {

@@ -1123,6 +1123,36 @@ fn the_summary_says_what_was_checked_hidden_and_not_evaluated() {
         human.contains("Checked 1 ARM template; read 1 file.\nNo findings; 2 hidden by suppressions, 2 hidden by the baseline.\n"),
         "{human}"
     );
+    // A finding both environments of a template share, suppressed: one finding hidden.
+    let template = std::fs::read_to_string("fixtures/arm/environments/main.json")
+        .expect("fixture")
+        .replacen(
+            "\"type\": \"Microsoft.KeyVault/vaults\",",
+            "\"type\": \"Microsoft.KeyVault/vaults\",\n      \"metadata\": {\"foundry-lint:ignore\": \"FL601 -- soft delete suffices for this test vault\"},",
+            1,
+        );
+    let environments = root.join("environments");
+    std::fs::create_dir(&environments).expect("mkdir");
+    std::fs::write(environments.join("main.json"), template).expect("write");
+    for env in ["dev", "prod"] {
+        let name = format!("main.parameters.{env}.json");
+        std::fs::copy(
+            format!("fixtures/arm/environments/{name}"),
+            environments.join(&name),
+        )
+        .expect("copy");
+    }
+    let out = run_in(
+        root,
+        &["environments", "--format", "json", "--fail-on", "never"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        doc["summary"]["checked"]["arm_templates"]["environments"],
+        2
+    );
+    assert_eq!(doc["summary"]["suppressed"], 1, "{doc}");
+    assert_eq!(doc["summary"]["errors"], 2);
     // Instances that cannot be counted: the inputs they wait for, most frequent first.
     write(
         root,
