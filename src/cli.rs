@@ -159,25 +159,6 @@ pub fn main() -> i32 {
 
 pub fn run(args: &Args) -> Result<i32, String> {
     let started = std::time::Instant::now();
-    if args.list_rules {
-        let mut out = String::new();
-        for rule in crate::rules::ALL {
-            let default = if rule.enabled_by_default {
-                ""
-            } else {
-                " (off by default)"
-            };
-            out.push_str(&format!(
-                "{:<6} {:<36} {:<8} {}{default}\n",
-                rule.code,
-                rule.name,
-                rule.severity.as_str(),
-                rule.summary
-            ));
-        }
-        write_output(args, &out)?;
-        return Ok(0);
-    }
     if args.list_functions {
         let mut out = String::new();
         for (language, name, status) in crate::frontend::arm::listing() {
@@ -250,6 +231,30 @@ pub fn run(args: &Args) -> Result<i32, String> {
             "unknown rule selector(s): {}; see --list-rules",
             named.join(", ")
         ));
+    }
+    if args.list_rules {
+        // As this run would apply them: the configuration's severities and selection.
+        let mut out = String::new();
+        for rule in crate::rules::ALL {
+            let severity = match selection.severities.get(rule.code) {
+                Some(Some(severity)) => *severity,
+                _ => rule.severity,
+            };
+            let state = match (selection.is_enabled(rule), rule.enabled_by_default) {
+                (true, _) => "",
+                (false, false) if selection.select.is_none() => " (off by default)",
+                (false, _) => " (off)",
+            };
+            out.push_str(&format!(
+                "{:<6} {:<36} {:<8} {}{state}\n",
+                rule.code,
+                rule.name,
+                severity.as_str(),
+                rule.summary
+            ));
+        }
+        write_output(args, &out)?;
+        return Ok(0);
     }
     let mut vars = Vec::new();
     for v in &args.vars {

@@ -1268,3 +1268,26 @@ fn a_trace_follows_only_the_branch_a_known_condition_takes() {
         ]
     );
 }
+
+#[test]
+fn list_rules_shows_the_severities_and_selection_of_the_configuration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[(
+            ".foundry-lint.toml",
+            "[rules]\nFL202 = \"error\"\nFL104 = \"off\"\n",
+        )],
+    );
+    let list = stdout(&run_in(dir.path(), &["--list-rules"]));
+    let line = |code: &str| {
+        list.lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("FL202").contains(" error "), "{list}");
+    assert!(line("FL104").ends_with("(off)"), "{list}");
+    assert!(line("FL002").ends_with("(off by default)"), "{list}");
+    assert!(!line("FL201").contains("(off"), "{list}");
+}
