@@ -17,90 +17,111 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// Files or directories to lint.
     #[arg(default_value = ".")]
+    #[arg(help_heading = "Input")]
     pub paths: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, alias = "output-format", value_enum, default_value_t = Format::Human)]
+    #[arg(help_heading = "Output")]
     pub format: Format,
 
     /// Colour the human report: auto (when standard output is a terminal; NO_COLOR and
     /// FORCE_COLOR are honoured), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(help_heading = "Output")]
     pub color: ColorChoice,
 
     /// Leave the agent subnets' capacity estimates out of the human report.
     #[arg(long)]
+    #[arg(help_heading = "Output")]
     pub no_capacity: bool,
 
     /// Print only the findings: no capacity estimates, no summary, no warnings.
     #[arg(short, long)]
+    #[arg(help_heading = "Output")]
     pub quiet: bool,
 
     /// Print how many findings each rule has instead of the findings.
     #[arg(long)]
+    #[arg(help_heading = "Output")]
     pub statistics: bool,
 
     /// Do not lint paths matching GLOB (repeatable; added to `exclude` of the configuration).
     #[arg(long, value_name = "GLOB")]
+    #[arg(help_heading = "Input")]
     pub exclude: Vec<String>,
 
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Output")]
     pub output: Option<PathBuf>,
 
     /// Exit with 1 when a finding at or above this severity remains [default: warning].
     #[arg(long, value_enum)]
+    #[arg(help_heading = "Integration")]
     pub fail_on: Option<FailOn>,
 
     /// The configuration file (default: the nearest .foundry-lint.toml in or above the first
     /// path).
     #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Input")]
     pub config: Option<PathBuf>,
 
     /// Rules to run instead of the defaults: codes, names or code prefixes, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(help_heading = "Rules")]
     pub select: Vec<String>,
 
     /// Rules not to run: codes, names or code prefixes, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(help_heading = "Rules")]
     pub ignore: Vec<String>,
 
     /// Record the current findings in FILE (a baseline) and exit 0.
     #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Integration")]
     pub write_baseline: Option<PathBuf>,
 
     /// Hide the findings recorded in FILE by --write-baseline; new findings still show.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    #[arg(help_heading = "Integration")]
     pub baseline: Option<PathBuf>,
 
     /// Report findings that inline suppressions hide (an audit; suppressions are not checked).
     #[arg(long)]
+    #[arg(help_heading = "Rules")]
     pub ignore_suppressions: bool,
 
     /// Set a Terraform variable, as `terraform plan -var` does.
     #[arg(long = "var", value_name = "NAME=VALUE")]
+    #[arg(help_heading = "Input")]
     pub vars: Vec<String>,
 
     /// Read Terraform variable values from a file, as `terraform plan -var-file` does.
     #[arg(long = "var-file", value_name = "FILE")]
+    #[arg(help_heading = "Input")]
     pub var_files: Vec<PathBuf>,
 
     /// An ARM parameter file: an environment for every template linted (repeatable).
     #[arg(long = "parameters", value_name = "FILE")]
+    #[arg(help_heading = "Input")]
     pub parameters: Vec<PathBuf>,
 
     /// The Bicep cache to read registry modules from (what `bicep restore` filled), instead of
     /// `~/.bicep` or `cacheRootDirectory` of the nearest bicepconfig.json.
     #[arg(long = "bicep-cache", value_name = "DIR")]
+    #[arg(help_heading = "Input")]
     pub bicep_cache: Option<PathBuf>,
 
     /// Print the rule catalogue and exit.
     #[arg(long)]
+    #[arg(help_heading = "Rules")]
     pub list_rules: bool,
 
     /// Print every ARM and Bicep function of the official references with what foundry-lint
     /// does with it (language, function, status, reason) and exit.
     #[arg(long)]
+    #[arg(help_heading = "Rules")]
     pub list_functions: bool,
 
     /// Print the evaluated network model instead of findings (for debugging a front end).
@@ -109,6 +130,7 @@ pub struct Args {
 
     /// Print a rule's document (by code or name) and exit.
     #[arg(long, value_name = "RULE")]
+    #[arg(help_heading = "Rules")]
     pub explain: Option<String>,
 }
 

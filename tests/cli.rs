@@ -1291,3 +1291,25 @@ fn list_rules_shows_the_severities_and_selection_of_the_configuration() {
     assert!(line("FL002").ends_with("(off by default)"), "{list}");
     assert!(!line("FL201").contains("(off"), "{list}");
 }
+
+#[test]
+fn help_groups_the_options() {
+    let help = stdout(&run(&["--help"]));
+    let at = |text: &str| {
+        help.find(text)
+            .unwrap_or_else(|| panic!("{text} in {help}"))
+    };
+    for (heading, option) in [
+        ("Input:", "--var-file"),
+        ("Rules:", "--select"),
+        ("Output:", "--color"),
+        ("Integration:", "--baseline"),
+    ] {
+        let option_at = at(option);
+        let heading_at = at(heading);
+        // The option is listed under its heading: after it, with no other heading between.
+        assert!(heading_at < option_at, "{option} under {heading}");
+        let between = &help[heading_at + heading.len()..option_at];
+        assert!(!between.contains(":\n"), "{option} under {heading}");
+    }
+}
