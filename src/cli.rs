@@ -113,6 +113,11 @@ pub struct Args {
     #[arg(help_heading = "Input")]
     pub bicep_cache: Option<PathBuf>,
 
+    /// Print the effective settings and the configuration file they came from, and exit.
+    #[arg(long)]
+    #[arg(help_heading = "Rules")]
+    pub show_settings: bool,
+
     /// Print the rule catalogue and exit.
     #[arg(long)]
     #[arg(help_heading = "Rules")]
@@ -337,6 +342,34 @@ pub fn run(args: &Args) -> Result<i32, String> {
             .unwrap_or_default(),
     };
     let settings = config.settings();
+    if args.show_settings {
+        let from = config_path
+            .as_ref()
+            .map_or("none (defaults)".to_string(), |p| p.display().to_string());
+        let mut severities: Vec<String> = selection
+            .severities
+            .iter()
+            .map(|(code, severity)| {
+                format!("{code} = {}", severity.map_or("off", Severity::as_str))
+            })
+            .collect();
+        severities.sort();
+        let out = format!(
+            "configuration file: {from}\nselect: {}\nignore: {:?}\nseverities: {severities:?}\nfail-on: {fail_on:?}\nexclude: {:?}\nvariables: {:?}\nvariable files: {:?}\nparameter files: {:?}\nbicep cache: {:?}\n{settings:#?}\n",
+            selection
+                .select
+                .as_ref()
+                .map_or("the defaults".to_string(), |s| format!("{s:?}")),
+            selection.ignore,
+            options.exclude,
+            options.vars,
+            options.var_files,
+            options.parameters,
+            options.bicep_cache,
+        );
+        write_output(args, &out)?;
+        return Ok(0);
+    }
     // Models are kept only for what shows them: the markdown diagram and the model dump.
     let keep_models = args.dump_model || args.format == Format::Markdown;
     let (workspace, outcome) = engine::run(&settings, &selection, keep_models, |sink| {

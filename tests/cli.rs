@@ -1290,6 +1290,16 @@ fn list_rules_shows_the_severities_and_selection_of_the_configuration() {
     assert!(line("FL104").ends_with("(off)"), "{list}");
     assert!(line("FL002").ends_with("(off by default)"), "{list}");
     assert!(!line("FL201").contains("(off"), "{list}");
+    let settings = run_in(dir.path(), &["--show-settings", "--exclude", "**/old/**"]);
+    assert_eq!(settings.status.code(), Some(0));
+    let settings = stdout(&settings);
+    assert!(settings.contains(".foundry-lint.toml\n"), "{settings}");
+    assert!(
+        settings.contains("severities: [\"FL104 = off\", \"FL202 = error\"]"),
+        "{settings}"
+    );
+    assert!(settings.contains("exclude: [\"**/old/**\"]"), "{settings}");
+    assert!(settings.contains("minimum_prefix: 27"), "{settings}");
 }
 
 #[test]
