@@ -17,69 +17,116 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// Files or directories to lint.
     #[arg(default_value = ".")]
+    #[arg(help_heading = "Input")]
     pub paths: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, alias = "output-format", value_enum, default_value_t = Format::Human)]
+    #[arg(help_heading = "Output")]
     pub format: Format,
+
+    /// Colour the human report: auto (when standard output is a terminal; NO_COLOR and
+    /// FORCE_COLOR are honoured), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(help_heading = "Output")]
+    pub color: ColorChoice,
+
+    /// Leave the agent subnets' capacity estimates out of the human report.
+    #[arg(long)]
+    #[arg(help_heading = "Output")]
+    pub no_capacity: bool,
+
+    /// Print only the findings: no capacity estimates, no summary, no warnings.
+    #[arg(short, long)]
+    #[arg(help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    #[arg(help_heading = "Output")]
+    pub statistics: bool,
+
+    /// Do not lint paths matching GLOB (repeatable; added to `exclude` of the configuration).
+    #[arg(long, value_name = "GLOB")]
+    #[arg(help_heading = "Input")]
+    pub exclude: Vec<String>,
 
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Output")]
     pub output: Option<PathBuf>,
 
     /// Exit with 1 when a finding at or above this severity remains [default: warning].
     #[arg(long, value_enum)]
+    #[arg(help_heading = "Integration")]
     pub fail_on: Option<FailOn>,
 
     /// The configuration file (default: the nearest .foundry-lint.toml in or above the first
     /// path).
     #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Input")]
     pub config: Option<PathBuf>,
 
     /// Rules to run instead of the defaults: codes, names or code prefixes, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(help_heading = "Rules")]
     pub select: Vec<String>,
 
     /// Rules not to run: codes, names or code prefixes, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(help_heading = "Rules")]
     pub ignore: Vec<String>,
 
     /// Record the current findings in FILE (a baseline) and exit 0.
     #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Integration")]
     pub write_baseline: Option<PathBuf>,
 
     /// Hide the findings recorded in FILE by --write-baseline; new findings still show.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    #[arg(help_heading = "Integration")]
     pub baseline: Option<PathBuf>,
 
     /// Report findings that inline suppressions hide (an audit; suppressions are not checked).
     #[arg(long)]
+    #[arg(help_heading = "Rules")]
     pub ignore_suppressions: bool,
 
     /// Set a Terraform variable, as `terraform plan -var` does.
     #[arg(long = "var", value_name = "NAME=VALUE")]
+    #[arg(help_heading = "Input")]
     pub vars: Vec<String>,
 
     /// Read Terraform variable values from a file, as `terraform plan -var-file` does.
     #[arg(long = "var-file", value_name = "FILE")]
+    #[arg(help_heading = "Input")]
     pub var_files: Vec<PathBuf>,
 
     /// An ARM parameter file: an environment for every template linted (repeatable).
     #[arg(long = "parameters", value_name = "FILE")]
+    #[arg(help_heading = "Input")]
     pub parameters: Vec<PathBuf>,
 
     /// The Bicep cache to read registry modules from (what `bicep restore` filled), instead of
     /// `~/.bicep` or `cacheRootDirectory` of the nearest bicepconfig.json.
     #[arg(long = "bicep-cache", value_name = "DIR")]
+    #[arg(help_heading = "Input")]
     pub bicep_cache: Option<PathBuf>,
+
+    /// Print the effective settings and the configuration file they came from, and exit.
+    #[arg(long)]
+    #[arg(help_heading = "Rules")]
+    pub show_settings: bool,
 
     /// Print the rule catalogue and exit.
     #[arg(long)]
+    #[arg(help_heading = "Rules")]
     pub list_rules: bool,
 
     /// Print every ARM and Bicep function of the official references with what foundry-lint
     /// does with it (language, function, status, reason) and exit.
     #[arg(long)]
+    #[arg(help_heading = "Rules")]
     pub list_functions: bool,
 
     /// Print the evaluated network model instead of findings (for debugging a front end).
@@ -88,7 +135,15 @@ pub struct Args {
 
     /// Print a rule's document (by code or name) and exit.
     #[arg(long, value_name = "RULE")]
+    #[arg(help_heading = "Rules")]
     pub explain: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -135,25 +190,7 @@ pub fn main() -> i32 {
 }
 
 pub fn run(args: &Args) -> Result<i32, String> {
-    if args.list_rules {
-        let mut out = String::new();
-        for rule in crate::rules::ALL {
-            let default = if rule.enabled_by_default {
-                ""
-            } else {
-                " (off by default)"
-            };
-            out.push_str(&format!(
-                "{:<6} {:<36} {:<8} {}{default}\n",
-                rule.code,
-                rule.name,
-                rule.severity.as_str(),
-                rule.summary
-            ));
-        }
-        write_output(args, &out)?;
-        return Ok(0);
-    }
+    let started = std::time::Instant::now();
     if args.list_functions {
         let mut out = String::new();
         for (language, name, status) in crate::frontend::arm::listing() {
@@ -215,21 +252,63 @@ pub fn run(args: &Args) -> Result<i32, String> {
     };
     let unknown = selection.unknown_selectors();
     if !unknown.is_empty() {
+        let named: Vec<String> = unknown
+            .iter()
+            .map(|u| match engine::suggest(u) {
+                Some(close) => format!("{u} (did you mean {close}?)"),
+                None => u.clone(),
+            })
+            .collect();
         return Err(format!(
             "unknown rule selector(s): {}; see --list-rules",
-            unknown.join(", ")
+            named.join(", ")
         ));
+    }
+    if args.list_rules {
+        // As this run would apply them: the configuration's severities and selection.
+        let mut out = String::new();
+        for rule in crate::rules::ALL {
+            let severity = match selection.severities.get(rule.code) {
+                Some(Some(severity)) => *severity,
+                _ => rule.severity,
+            };
+            let state = match (selection.is_enabled(rule), rule.enabled_by_default) {
+                (true, _) => "",
+                (false, false) if selection.select.is_none() => " (off by default)",
+                (false, _) => " (off)",
+            };
+            out.push_str(&format!(
+                "{:<6} {:<36} {:<8} {}{state}\n",
+                rule.code,
+                rule.name,
+                severity.as_str(),
+                rule.summary
+            ));
+        }
+        write_output(args, &out)?;
+        return Ok(0);
     }
     let mut vars = Vec::new();
     for v in &args.vars {
         let (name, value) = v
             .split_once('=')
             .ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
-        vars.push((name.trim().to_string(), value.to_string()));
+        let name = name.trim();
+        if !is_identifier(name) {
+            return Err(format!(
+                "--var `{v}`: `{name}` is not a variable name (letters, digits, `_` and `-`, not starting with a digit)"
+            ));
+        }
+        vars.push((name.to_string(), value.to_string()));
     }
     let external_networks = crate::config::external_networks(&config, config_path.as_deref())?;
     let options = Options {
-        exclude: config.exclude.clone(),
+        exclude: config
+            .exclude
+            .iter()
+            .chain(&args.exclude)
+            .cloned()
+            .collect(),
         parameters: args.parameters.clone(),
         var_files: args.var_files.clone(),
         vars,
@@ -246,16 +325,62 @@ pub fn run(args: &Args) -> Result<i32, String> {
         buffers: Default::default(),
     };
     let settings = config.settings();
+    if args.show_settings {
+        let from = config_path
+            .as_ref()
+            .map_or("none (defaults)".to_string(), |p| p.display().to_string());
+        let mut severities: Vec<String> = selection
+            .severities
+            .iter()
+            .map(|(code, severity)| {
+                format!("{code} = {}", severity.map_or("off", Severity::as_str))
+            })
+            .collect();
+        severities.sort();
+        let out = format!(
+            "configuration file: {from}\nselect: {}\nignore: {:?}\nseverities: {severities:?}\nfail-on: {fail_on:?}\nexclude: {:?}\nvariables: {:?}\nvariable files: {:?}\nparameter files: {:?}\nbicep cache: {:?}\n{settings:#?}\n",
+            selection
+                .select
+                .as_ref()
+                .map_or("the defaults".to_string(), |s| format!("{s:?}")),
+            selection.ignore,
+            options.exclude,
+            options.vars,
+            options.var_files,
+            options.parameters,
+            options.bicep_cache,
+        );
+        write_output(args, &out)?;
+        return Ok(0);
+    }
     // Models are kept only for what shows them: the markdown diagram and the model dump.
     let keep_models = args.dump_model || args.format == Format::Markdown;
     let (workspace, outcome) = engine::run(&settings, &selection, keep_models, |sink| {
         frontend::load(&args.paths, &options, sink)
     })
     .map_err(|e| e.0)?;
+    for name in workspace.undeclared_vars.iter().filter(|_| !args.quiet) {
+        eprintln!(
+            "foundry-lint: warning: --var {name}: no Terraform root declares a variable named `{name}`"
+        );
+    }
+    if let Some(empty) = empty_directory(&args.paths, &workspace, &outcome.stacks) {
+        let excluded = match options.exclude.is_empty() {
+            true => "",
+            false => " (or every one is excluded)",
+        };
+        return Err(format!(
+            "{}: no Terraform, Bicep or ARM file to lint{excluded}",
+            empty.display()
+        ));
+    }
     let engine::Outcome {
         mut findings,
         capacity,
         models,
+        stacks,
+        unevaluated,
+        suppressed,
     } = outcome;
     if args.dump_model {
         write_output(args, &format!("{models:#?}\n"))?;
@@ -270,21 +395,56 @@ pub fn run(args: &Args) -> Result<i32, String> {
         );
         return Ok(0);
     }
+    let mut baselined = 0;
     if let Some(path) = &args.baseline {
-        crate::baseline::apply(path, &mut findings, &workspace.sources)?;
+        baselined = crate::baseline::apply(path, &mut findings, &workspace.sources)?;
     }
-    let color = args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        // https://no-color.org and https://force-color.org
+        ColorChoice::Auto => !set("NO_COLOR") && (set("FORCE_COLOR") || to_terminal),
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|&c: &usize| c > 0)
+        .or_else(|| {
+            to_terminal
+                .then(terminal_size::terminal_size)
+                .flatten()
+                .map(|(w, _)| w.0 as usize)
+        })
+        .unwrap_or(100);
+    let run = crate::report::RunFacts {
+        stacks,
+        // Only a person at a terminal reads the time; files and goldens stay reproducible.
+        elapsed: to_terminal.then(|| started.elapsed()),
+        suppressed,
+        baselined,
+        unevaluated,
+    };
     let report = Report {
         findings: &findings,
         sources: &workspace.sources,
         models: &models,
         capacity: &capacity,
         settings: &settings,
-        color,
+        presentation: crate::report::Presentation {
+            color,
+            width,
+            capacity: !args.no_capacity && !args.quiet,
+            summary: !args.quiet,
+        },
+        run: &run,
     };
-    write_output(args, &report.render(args.format))?;
+    let text = match args.statistics {
+        true => statistics(&findings),
+        false => report.render(args.format),
+    };
+    write_output(args, &text)?;
     let failed = fail_on
         .threshold()
         .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
@@ -294,6 +454,63 @@ pub fn run(args: &Args) -> Result<i32, String> {
     std::mem::forget(findings);
     std::mem::forget(models);
     Ok(if failed { 1 } else { 0 })
+}
+
+/// One line per rule with findings, the most frequent first: count, code, name, severity.
+fn statistics(findings: &[engine::Finding]) -> String {
+    let mut counts: Vec<(usize, &engine::Rule, Severity)> = Vec::new();
+    for finding in findings {
+        match counts.iter_mut().find(|(_, rule, severity)| {
+            rule.code == finding.rule.code && *severity == finding.severity
+        }) {
+            Some((n, ..)) => *n += 1,
+            None => counts.push((1, finding.rule, finding.severity)),
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
+    let width = counts.first().map_or(1, |c| c.0.to_string().len());
+    counts
+        .iter()
+        .map(|(n, rule, severity)| {
+            format!(
+                "{n:>width$}  {}  {:<8} {}\n",
+                rule.code,
+                severity.as_str(),
+                rule.name
+            )
+        })
+        .collect()
+}
+
+/// Terraform's rule for names: a letter or `_`, then letters, digits, `_` or `-`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The first directory given on the command line in which the front ends found nothing to lint:
+/// no stack of it was checked and none of its files failed to read or parse. A CI job with a
+/// wrong path must fail, not pass forever. (Files given one by one, as pre-commit does, may all
+/// be something else: that is no error.)
+fn empty_directory<'a>(
+    paths: &'a [PathBuf],
+    workspace: &frontend::Workspace,
+    stacks: &[engine::Stack],
+) -> Option<&'a Path> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let linted: Vec<PathBuf> = stacks
+        .iter()
+        .map(|s| s.entry)
+        .chain(workspace.diagnostics.iter().map(|d| d.span.file))
+        .map(|file| canonical(&workspace.sources.get(file).path))
+        .collect();
+    paths.iter().map(PathBuf::as_path).find(|dir| {
+        dir.is_dir() && {
+            let dir = canonical(dir);
+            !linted.iter().any(|file| file.starts_with(&dir))
+        }
+    })
 }
 
 fn write_output(args: &Args, text: &str) -> Result<(), String> {

@@ -222,8 +222,11 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, String> {
     })?;
     for (rule, severity) in &config.rules {
         if crate::rules::find(rule).is_none() {
+            let hint = crate::engine::suggest(rule)
+                .map(|close| format!(" (did you mean {close}?)"))
+                .unwrap_or_default();
             return Err(format!(
-                "{}: [rules] names `{rule}`, which is not a rule; see --list-rules",
+                "{}: [rules] names `{rule}`, which is not a rule{hint}; see --list-rules",
                 path.display()
             ));
         }
@@ -345,5 +348,13 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(err.contains("FL999"), "{err}");
+        assert!(!err.contains("did you mean"), "{err}");
+        let err = parse("[rules]\nagent-subnet-below-minimun = \"off\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.contains("`agent-subnet-below-minimun`, which is not a rule (did you mean agent-subnet-below-minimum?)"),
+            "{err}"
+        );
     }
 }

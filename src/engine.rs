@@ -1,8 +1,9 @@
 //! The rule engine: the catalogue's types, rule selection, and running the rules over a model.
 
-use crate::frontend::{DeliveryOrder, ModelSink, Workspace};
+use crate::frontend::{DeliveryOrder, ModelSink, StackKind, Workspace};
 use crate::model::Model;
 use crate::settings::Settings;
+use crate::source::FileId;
 use crate::source::Span;
 use crate::value::Unknown;
 use std::fmt;
@@ -237,6 +238,41 @@ impl Selection {
     }
 }
 
+/// The rule code or name closest to a selector that names none (a typo), when one is close.
+pub fn suggest(selector: &str) -> Option<&'static str> {
+    let wanted = selector.trim().to_ascii_lowercase();
+    crate::rules::ALL
+        .iter()
+        .flat_map(|rule| [rule.code, rule.name])
+        .map(|candidate| {
+            (
+                distance(&wanted, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|&(d, candidate)| d <= (candidate.len() / 4).max(1))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance between two strings, by characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 /// The findings of every rule on one model, with the traces of their values, and the values
 /// the rules could not check when `want_unresolved`. Every rule runs, so that a suppression of a
 /// rule not selected this time is not called unused; the selection applies to what is reported.
@@ -312,6 +348,8 @@ type Checked = (Vec<Finding>, Option<Span>);
 
 struct Delivery {
     order: DeliveryOrder,
+    entry: FileId,
+    unevaluated: Vec<(Span, String)>,
     findings: Vec<Finding>,
     capacity: Vec<crate::model::CapacityEstimate>,
     environment: Option<Span>,
@@ -344,21 +382,34 @@ impl<'a> Checker<'a> {
         let mut outcome = Outcome::default();
         for d in deliveries {
             checked.push((d.findings, d.environment));
+            outcome.stacks.push(Stack {
+                kind: d.order.kind(),
+                entry: d.entry,
+                environment: d.environment,
+            });
             outcome.models.extend(d.model);
             outcome.capacity.extend(d.capacity);
+            outcome.unevaluated.extend(d.unevaluated);
         }
         (checked, outcome)
     }
 }
 
 impl ModelSink for Checker<'_> {
-    fn accept(&self, model: Model, order: DeliveryOrder) -> usize {
+    fn accept(&self, model: Model, order: DeliveryOrder, entry: FileId) -> usize {
         let mut findings = check_model(&model, self.settings, self.want_unresolved);
         if self.want_unresolved {
             findings.extend(model.uncounted.iter().map(uncounted_note));
         }
+        let unevaluated = model
+            .uncounted
+            .iter()
+            .map(|u| (u.origin.span, missing_input(&u.reason)))
+            .collect();
         let delivery = Delivery {
             order,
+            entry,
+            unevaluated,
             findings,
             capacity: model.capacity_estimates(&self.settings.agent_subnet),
             environment: model.environment,
@@ -382,6 +433,7 @@ impl ModelSink for Checker<'_> {
             d.withdrawn = true;
             d.findings = Vec::new();
             d.capacity = Vec::new();
+            d.unevaluated = Vec::new();
             d.model = None;
         }
     }
@@ -392,8 +444,24 @@ impl ModelSink for Checker<'_> {
 #[derive(Default)]
 pub struct Outcome {
     pub findings: Vec<Finding>,
+    /// Every stack checked (one per environment), in report order.
+    pub stacks: Vec<Stack>,
+    /// Declarations whose instances could not be counted (nothing in them was checked), once
+    /// each, with the input that was missing.
+    pub unevaluated: Vec<(Span, String)>,
+    /// Findings of the selected rules that inline suppressions hid.
+    pub suppressed: usize,
     pub capacity: Vec<crate::model::CapacityEstimate>,
     pub models: Vec<Model>,
+}
+
+/// A stack checked in one environment: its kind, a file of it, and the parameter file of the
+/// environment.
+#[derive(Clone, Copy, Debug)]
+pub struct Stack {
+    pub kind: StackKind,
+    pub entry: FileId,
+    pub environment: Option<Span>,
 }
 
 /// Loads with `load`, which delivers its models to a checker, and returns the workspace and
@@ -407,15 +475,28 @@ pub fn run<E>(
     let checker = Checker::new(settings, selection, keep_models);
     let workspace = load(&checker)?;
     let (checked, mut outcome) = checker.into_parts();
-    outcome.findings = collect_findings(&workspace, checked, selection);
+    (outcome.findings, outcome.suppressed) = collect_findings(&workspace, checked, selection);
+    outcome.unevaluated.sort();
+    outcome.unevaluated.dedup_by_key(|(span, _)| *span);
     Ok((workspace, outcome))
+}
+
+/// What a declaration's count waited for: the input the reason names (`var.instances`,
+/// `aiFoundry`), else the reason itself.
+fn missing_input(reason: &Unknown) -> String {
+    let reason = reason.reason();
+    let mut quoted = reason.split('`');
+    match (quoted.next(), quoted.next(), quoted.next()) {
+        (Some(_), Some(name), Some(_)) if !name.is_empty() => format!("`{name}`"),
+        _ => reason.to_string(),
+    }
 }
 
 fn collect_findings(
     workspace: &Workspace,
     checked: Vec<Checked>,
     selection: &Selection,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, usize) {
     let mut findings: Vec<Finding> = Vec::new();
     let parse_error = &crate::rules::parse_error::RULE;
     for d in &workspace.diagnostics {
@@ -458,13 +539,26 @@ fn collect_findings(
             f.message.clone(),
         )
     };
+    let reported =
+        |f: &Finding| selection.is_enabled(f.rule) || (f.rule.code == "FL002" && want_unresolved);
+    // Suppression only removes findings, and adds its own about the comments. Counted as
+    // reported: the same finding from several environments once.
+    let counted = |findings: &[Finding]| {
+        findings
+            .iter()
+            .filter(|f| reported(f) && f.rule.code != crate::rules::invalid_suppression::RULE.code)
+            .map(key)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    let before = counted(&findings);
     let mut findings = if selection.ignore_suppressions {
         findings
     } else {
         crate::suppression::apply(findings, &workspace.sources, crate::suppression::today())
     };
-    findings
-        .retain(|f| selection.is_enabled(f.rule) || (f.rule.code == "FL002" && want_unresolved));
+    let suppressed = before - counted(&findings);
+    findings.retain(reported);
     for finding in &mut findings {
         if let Some(Some(severity)) = selection.severities.get(finding.rule.code) {
             finding.severity = *severity;
@@ -484,7 +578,7 @@ fn collect_findings(
             _ => merged.push(finding),
         }
     }
-    merged
+    (merged, suppressed)
 }
 
 /// A finding inside a module the user restored but does not own (`.terraform/modules`, the

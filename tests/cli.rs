@@ -84,6 +84,15 @@ fn usage_and_io_errors_exit_with_2() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/dir"));
     assert_eq!(run(&["--format", "yaml"]).status.code(), Some(2));
     assert_eq!(run(&[SIZING, "--select", "FL999"]).status.code(), Some(2));
+    let typo = run(&[SIZING, "--ignore", "agent-subnet-below-minimun,FL2O1,zzz"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&typo.stderr).contains(
+            "agent-subnet-below-minimun (did you mean agent-subnet-below-minimum?), FL2O1 (did you mean FL201?), zzz;"
+        ),
+        "{}",
+        String::from_utf8_lossy(&typo.stderr)
+    );
     assert_eq!(
         run(&[SIZING, "--var-file", "missing.tfvars"]).status.code(),
         Some(2)
@@ -158,7 +167,9 @@ fn human_report_shows_the_snippet_rule_and_help() {
     assert!(out.contains("FL404 subnet-below-azure-minimum"));
     assert!(out.contains("address_prefixes     = [\"10.1.8.0/30\"]"));
     assert!(out.contains("help:"));
-    assert!(out.contains("Found 4 findings (4 errors, 0 warnings, 0 notes) in 1 file."));
+    assert!(out.contains(
+        "Checked 1 Terraform root; read 1 file.\nFound 4 findings (4 errors, 0 warnings, 0 notes).\n"
+    ));
 }
 
 #[test]
@@ -1001,5 +1012,314 @@ fn template_links_resolve_whatever_the_form_of_the_scanned_path() {
             1,
             "{path}: {text}"
         );
+    }
+}
+
+#[test]
+fn a_directory_with_nothing_to_lint_fails_and_files_that_are_not_iac_pass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(
+        root,
+        &[
+            (
+                "web/package.json",
+                r#"{"name": "site", "version": "1.0.0"}"#,
+            ),
+            ("web/README.md", "# site\n"),
+            ("infra/main.tf", TF_MAIN),
+            ("infra/prod.tfvars", "agent_cidr = \"10.0.0.0/24\"\n"),
+        ],
+    );
+    std::fs::create_dir(root.join("nothing")).expect("mkdir");
+    for empty in ["nothing", "web"] {
+        let out = run_in(root, &[empty]);
+        assert_eq!(out.status.code(), Some(2), "{empty}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("{empty}: no Terraform, Bicep or ARM file")));
+    }
+    // A directory with IaC next to one without: the empty one is still named.
+    let out = run_in(root, &["infra", "web", "--fail-on", "never"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("web: no Terraform"));
+    // Everything excluded by the configuration.
+    write(
+        root,
+        &[(".foundry-lint.toml", "exclude = [\"infra/**\"]\n")],
+    );
+    let out = run_in(root, &["infra"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("every one is excluded"));
+    std::fs::remove_file(root.join(".foundry-lint.toml")).expect("rm");
+    // pre-commit hands over the changed files, which may all be something else.
+    let out = run_in(root, &["web/package.json", "web/README.md"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty() && out.stdout.is_empty());
+}
+
+#[test]
+fn var_values_are_checked_against_the_roots_and_malformed_ones_are_usage_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let main = format!("variable \"agent_cidr\" {{}}\n{TF_MAIN}");
+    write(
+        root,
+        &[
+            ("infra/main.tf", main.as_str()),
+            ("broken.tfvars", "a = \n"),
+        ],
+    );
+    let never = ["--fail-on", "never"];
+    let out = run_in(
+        root,
+        &[&["infra", "--var", "agent_cidr=10.0.0.0/24"], &never[..]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_in(
+        root,
+        &[&["infra", "--var", "agnet_cidr=10.0.0.0/24"], &never[..]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: --var agnet_cidr"), "{stderr}");
+    for (bad, named) in [
+        (["--var", "=10.0.0.0/24"], "--var `=10.0.0.0/24`"),
+        (["--var", "1st=x"], "`1st` is not a variable name"),
+        (
+            ["--var-file", "broken.tfvars"],
+            "--var-file broken.tfvars: HCL syntax error",
+        ),
+    ] {
+        let out = run_in(root, &[&["infra"], &bad[..]].concat());
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(named), "{stderr}");
+    }
+}
+
+#[test]
+fn the_summary_says_what_was_checked_hidden_and_not_evaluated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let baseline = root.join("baseline.json");
+    let suppressed = "fixtures/arm/suppressions";
+    let out = run(&[suppressed, "--format", "json", "--fail-on", "never"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["suppressed"], 2);
+    assert_eq!(doc["summary"]["checked"]["arm_templates"]["stacks"], 1);
+    let path = baseline.to_str().expect("utf-8");
+    assert_eq!(
+        run(&[suppressed, "--write-baseline", path]).status.code(),
+        Some(0)
+    );
+    let out = run(&[suppressed, "--baseline", path, "--fail-on", "never"]);
+    let human = stdout(&out);
+    assert!(
+        human.contains("Checked 1 ARM template; read 1 file.\nNo findings; 2 hidden by suppressions, 2 hidden by the baseline.\n"),
+        "{human}"
+    );
+    // A finding both environments of a template share, suppressed: one finding hidden.
+    let template = std::fs::read_to_string("fixtures/arm/environments/main.json")
+        .expect("fixture")
+        .replacen(
+            "\"type\": \"Microsoft.KeyVault/vaults\",",
+            "\"type\": \"Microsoft.KeyVault/vaults\",\n      \"metadata\": {\"foundry-lint:ignore\": \"FL601 -- soft delete suffices for this test vault\"},",
+            1,
+        );
+    let environments = root.join("environments");
+    std::fs::create_dir(&environments).expect("mkdir");
+    std::fs::write(environments.join("main.json"), template).expect("write");
+    for env in ["dev", "prod"] {
+        let name = format!("main.parameters.{env}.json");
+        std::fs::copy(
+            format!("fixtures/arm/environments/{name}"),
+            environments.join(&name),
+        )
+        .expect("copy");
+    }
+    let out = run_in(
+        root,
+        &["environments", "--format", "json", "--fail-on", "never"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        doc["summary"]["checked"]["arm_templates"]["environments"],
+        2
+    );
+    assert_eq!(doc["summary"]["suppressed"], 1, "{doc}");
+    assert_eq!(doc["summary"]["errors"], 2);
+    // Instances that cannot be counted: the inputs they wait for, most frequent first.
+    write(
+        root,
+        &[(
+            "main.tf",
+            "variable \"n\" {}\nvariable \"m\" {}\nresource \"azurerm_subnet\" \"a\" {\n  count = var.n\n  name = \"a\"\n}\nresource \"azurerm_subnet\" \"b\" {\n  count = var.n\n  name = \"b\"\n}\nresource \"azurerm_subnet\" \"c\" {\n  count = var.m\n  name = \"c\"\n}\n",
+        )],
+    );
+    let out = run_in(root, &["main.tf", "--fail-on", "never"]);
+    let human = stdout(&out);
+    assert!(
+        human.contains("3 declarations not evaluated (instances cannot be counted), most often for want of `var.n` (2),\n  `var.m` (1); see them with --select FL002."),
+        "{human}"
+    );
+    let out = run_in(root, &["main.tf", "--format", "json", "--fail-on", "never"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["not_evaluated"], 3);
+    assert_eq!(doc["summary"]["missing_inputs"][0]["input"], "`var.n`");
+    assert_eq!(doc["summary"]["missing_inputs"][0]["declarations"], 2);
+}
+
+#[test]
+fn colour_width_and_capacity_follow_the_options_and_environment() {
+    let human = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_foundry-lint"));
+        command
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["fixtures/terraform/module-tree", "--fail-on", "never"])
+            .args(args)
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .env_remove("COLUMNS");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        stdout(&command.output().expect("run foundry-lint"))
+    };
+    assert!(!human(&[], &[]).contains('\x1b'));
+    assert!(human(&["--color", "always"], &[]).contains("\x1b[1;31merror\x1b[0m"));
+    assert!(human(&[], &[("FORCE_COLOR", "1")]).contains('\x1b'));
+    assert!(!human(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]).contains('\x1b'));
+    assert!(!human(&["--color", "never"], &[("FORCE_COLOR", "1")]).contains('\x1b'));
+    let narrow = human(&[], &[("COLUMNS", "60")]);
+    assert!(
+        narrow
+            .lines()
+            .all(|l| l.chars().count() <= 60 || l.contains("fixtures/"))
+    );
+    assert!(narrow.contains("Agent subnet capacity"));
+    let without = human(&["--no-capacity"], &[]);
+    assert!(!without.contains("Agent subnet capacity") && !without.contains("to spare"));
+}
+
+#[test]
+fn quiet_statistics_and_exclude() {
+    let tree = "fixtures/terraform/module-tree";
+    let quiet = stdout(&run(&[tree, "-q"]));
+    assert!(quiet.contains("FL501 private-dns-zone-missing"));
+    assert!(
+        !quiet.contains("Found ") && !quiet.contains("capacity") && !quiet.contains("Checked ")
+    );
+    // ruff's spelling of --format.
+    let concise = stdout(&run(&[tree, "--output-format", "concise"]));
+    assert_eq!(concise, stdout(&run(&[tree, "--format", "concise"])));
+    let statistics = run(&[tree, "--statistics"]);
+    assert_eq!(statistics.status.code(), Some(1));
+    assert_eq!(
+        stdout(&statistics),
+        "2  FL501  error    private-dns-zone-missing\n1  FL201  error    agent-subnet-below-minimum\n"
+    );
+    // Each --exclude drops a root of the monorepo, and its finding with it.
+    let monorepo = "fixtures/terraform/monorepo";
+    let out = run(&[monorepo, "--exclude", "**/prod/**", "--statistics"]);
+    assert_eq!(stdout(&out), "1  FL401  error    peered-vnet-overlap\n");
+    let out = run(&[
+        monorepo,
+        "--exclude",
+        "**/spoke/**",
+        "--exclude",
+        "**/prod/**",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&[tree, "--exclude", "**/module-tree/**"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("every one is excluded"));
+}
+
+#[test]
+fn a_trace_follows_only_the_branch_a_known_condition_takes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let main = TF_MAIN.replace("[var.agent_cidr]", "[local.agent_cidr]");
+    let main = format!(
+        "variable \"large\" {{\n  default = false\n}}\nvariable \"large_cidr\" {{\n  default = \"10.0.0.0/24\"\n}}\nvariable \"small_cidr\" {{\n  default = \"10.0.1.0/28\"\n}}\nlocals {{\n  agent_cidr = var.large ? var.large_cidr : var.small_cidr\n}}\n{main}"
+    );
+    write(dir.path(), &[("main.tf", main.as_str())]);
+    let out = run_in(
+        dir.path(),
+        &["main.tf", "--format", "json", "--select", "FL201"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let texts: Vec<&str> = doc["findings"][0]["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "local.agent_cidr",
+            "local.agent_cidr = var.large ? var.large_cidr : var.small_cidr",
+            "var.small_cidr default = \"10.0.1.0/28\"",
+        ]
+    );
+}
+
+#[test]
+fn list_rules_shows_the_severities_and_selection_of_the_configuration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[(
+            ".foundry-lint.toml",
+            "[rules]\nFL202 = \"error\"\nFL104 = \"off\"\n",
+        )],
+    );
+    let list = stdout(&run_in(dir.path(), &["--list-rules"]));
+    let line = |code: &str| {
+        list.lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("FL202").contains(" error "), "{list}");
+    assert!(line("FL104").ends_with("(off)"), "{list}");
+    assert!(line("FL002").ends_with("(off by default)"), "{list}");
+    assert!(!line("FL201").contains("(off"), "{list}");
+    let settings = run_in(dir.path(), &["--show-settings", "--exclude", "**/old/**"]);
+    assert_eq!(settings.status.code(), Some(0));
+    let settings = stdout(&settings);
+    assert!(settings.contains(".foundry-lint.toml\n"), "{settings}");
+    assert!(
+        settings.contains("severities: [\"FL104 = off\", \"FL202 = error\"]"),
+        "{settings}"
+    );
+    assert!(settings.contains("exclude: [\"**/old/**\"]"), "{settings}");
+    assert!(settings.contains("minimum_prefix: 27"), "{settings}");
+}
+
+#[test]
+fn help_groups_the_options() {
+    let help = stdout(&run(&["--help"]));
+    let at = |text: &str| {
+        help.find(text)
+            .unwrap_or_else(|| panic!("{text} in {help}"))
+    };
+    for (heading, option) in [
+        ("Input:", "--var-file"),
+        ("Rules:", "--select"),
+        ("Output:", "--color"),
+        ("Integration:", "--baseline"),
+    ] {
+        let option_at = at(option);
+        let heading_at = at(heading);
+        // The option is listed under its heading: after it, with no other heading between.
+        assert!(heading_at < option_at, "{option} under {heading}");
+        let between = &help[heading_at + heading.len()..option_at];
+        assert!(!between.contains(":\n"), "{option} under {heading}");
     }
 }

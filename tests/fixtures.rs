@@ -202,7 +202,8 @@ fn the_in_memory_loader_agrees_with_the_goldens() {
             models: &outcome.models,
             capacity: &outcome.capacity,
             settings: &settings,
-            color: false,
+            presentation: Default::default(),
+            run: &Default::default(),
         }
         .render(foundry_lint::report::Format::Concise);
         let prefix = format!(

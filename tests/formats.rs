@@ -26,24 +26,73 @@ const DIAGRAMS: &[&str] = &[
 
 /// Lints `fixture` in `format` and compares with (or, with UPDATE_GOLDEN, writes) the golden.
 fn check(fixture: &str, format: &str, golden: &str, failures: &mut Vec<String>) {
+    check_at(fixture, format, golden, 100, failures);
+}
+
+/// As `check`, for a terminal `columns` wide; returns the output.
+fn check_at(
+    fixture: &str,
+    format: &str,
+    golden: &str,
+    columns: usize,
+    failures: &mut Vec<String>,
+) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
         .current_dir(root)
         .args([&format!("fixtures/{fixture}"), "--format", format])
         .env("NO_COLOR", "1")
+        .env("COLUMNS", columns.to_string())
         .output()
         .expect("run foundry-lint");
     let actual = String::from_utf8(out.stdout).expect("utf-8");
     let golden = root.join("tests/golden").join(golden);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &actual).expect("write golden");
-        return;
+        return actual;
     }
     let expected = std::fs::read_to_string(&golden).unwrap_or_default();
     if actual != expected {
         failures.push(format!(
             "{fixture} {format}:\n--- expected\n{expected}\n--- actual\n{actual}"
         ));
+    }
+    actual
+}
+
+/// A related location 570 lines from the value is listed by its place, not drawn with the text
+/// in between; at 80 columns no path is cut.
+#[test]
+fn human_output_is_bounded_and_its_paths_stay_whole() {
+    let mut failures = Vec::new();
+    let out = check_at(
+        "arm/far-related",
+        "human",
+        "far-related.human-80.txt",
+        80,
+        &mut failures,
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let findings: Vec<&str> = out.split("\n\n").filter(|f| f.contains("-->")).collect();
+    assert_eq!(findings.len(), 3);
+    let far = findings
+        .iter()
+        .find(|f| f.contains("FL601"))
+        .expect("the purge protection finding");
+    assert!(far.lines().count() < 30, "{far}");
+    assert!(far.contains("fixtures/arm/far-related/azuredeploy.json:587:23: the account's"));
+    let path = "fixtures/arm/far-related/azuredeploy.json";
+    for line in out.lines() {
+        // Any piece of the path on a line is the whole path with its line and column.
+        if line.contains("fixtures/") || line.contains("azuredeploy") {
+            let at = line
+                .find(path)
+                .unwrap_or_else(|| panic!("cut path: {line}"));
+            let rest = &line[at + path.len()..];
+            assert!(rest.starts_with(':'), "{line}");
+        } else {
+            assert!(line.chars().count() <= 80, "{line}");
+        }
     }
 }
 

@@ -87,7 +87,8 @@ pub fn lint_texts(files: &[(&str, &str)], settings: &Settings, selection: &Selec
         models: &outcome.models,
         capacity: &outcome.capacity,
         settings,
-        color: false,
+        presentation: Default::default(),
+        run: &Default::default(),
     };
     for format in [
         Format::Human,

@@ -319,7 +319,11 @@ pub(super) fn evaluate_bicep(
                     }
                     diagnostics.extend(program.take_diagnostics());
                 }
-                deliver.deliver(model, DeliveryOrder(BICEP, e));
+                deliver.deliver(
+                    model,
+                    DeliveryOrder(BICEP, e),
+                    read[environments[e].entry()].0,
+                );
             }
             diagnostics
         })

@@ -51,7 +51,7 @@ pub(super) fn load_json(
             if terraform::plan::is_plan(&doc) {
                 let (model, dir, errors) =
                     load_plan(sources, file, &doc, parsed, &format!("json{i}"));
-                deliver.deliver(model, DeliveryOrder(PLAN, i));
+                deliver.deliver(model, DeliveryOrder(PLAN, i), file);
                 return Read::Plan(dir, errors);
             }
             match arm::classify(&doc) {
@@ -196,7 +196,7 @@ pub(super) fn load_json(
                                 }],
                             )
                         });
-                    deliver.deliver(model, DeliveryOrder(ARM, e));
+                    deliver.deliver(model, DeliveryOrder(ARM, e), file);
                     diagnostics
                 })
                 .collect::<Vec<_>>()

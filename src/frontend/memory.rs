@@ -133,11 +133,13 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
         &planned_dirs,
         &[],
         &[],
+        &Default::default(),
         &mut diagnostics,
         &deliver,
     );
     Workspace {
         sources,
         diagnostics,
+        undeclared_vars: Vec::new(),
     }
 }

@@ -101,14 +101,17 @@ pub struct ExternalNetwork {
 pub struct Workspace {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
+    /// `--var` names that no Terraform root declares (terraform warns about them).
+    pub undeclared_vars: Vec<String>,
 }
 
 /// Where the front ends deliver each model as soon as it is finished (one per environment: a
 /// Terraform root or roots that refer to each other, a plan, an ARM template with one of its
 /// parameter files, a Bicep entry or `.bicepparam`), so that no run holds every model at once.
 pub trait ModelSink: Sync {
-    /// Takes a finished model; returns its delivery number.
-    fn accept(&self, model: Model, order: DeliveryOrder) -> usize;
+    /// Takes a finished model and a file of its stack (the template, the Bicep entry, the plan,
+    /// a file of the Terraform root); returns its delivery number.
+    fn accept(&self, model: Model, order: DeliveryOrder, entry: FileId) -> usize;
     /// Withdraws an earlier delivery that a later model stands for (Terraform roots checked
     /// alone, then found to refer to each other).
     fn withdraw(&self, delivery: usize);
@@ -119,6 +122,26 @@ pub trait ModelSink: Sync {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DeliveryOrder(pub u8, pub usize);
 
+/// What kind of stack a model is of, for the report's summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StackKind {
+    Terraform,
+    Plan,
+    Arm,
+    Bicep,
+}
+
+impl DeliveryOrder {
+    pub fn kind(self) -> StackKind {
+        match self.0 {
+            TERRAFORM => StackKind::Terraform,
+            PLAN => StackKind::Plan,
+            ARM => StackKind::Arm,
+            _ => StackKind::Bicep,
+        }
+    }
+}
+
 /// Finishes models and hands them to the sink.
 struct Deliver<'a> {
     sink: &'a dyn ModelSink,
@@ -126,12 +149,12 @@ struct Deliver<'a> {
 }
 
 impl Deliver<'_> {
-    fn deliver(&self, mut model: Model, order: DeliveryOrder) -> usize {
+    fn deliver(&self, mut model: Model, order: DeliveryOrder, entry: FileId) -> usize {
         if let Some((external, file)) = self.external {
             add_external_networks(&mut model, external, file);
         }
         model.finish();
-        self.sink.accept(model, order)
+        self.sink.accept(model, order, entry)
     }
 }
 
@@ -226,6 +249,7 @@ pub fn load(
     let mut json_files: Vec<PathBuf> = Vec::new();
     let mut scanned: DirFiles = BTreeMap::new();
     let mut given_files: Vec<PathBuf> = Vec::new();
+    let mut unreadable: Vec<Unreadable> = Vec::new();
     for root in paths {
         if options.buffers.contains(root) {
             given_files.push(root.clone());
@@ -236,7 +260,7 @@ pub fn load(
         if meta.is_file() {
             given_files.push(root.clone());
         } else {
-            collect_dir(root, &mut scanned, true, &mut json_files);
+            unreadable.extend(collect_dir(root, &mut scanned, true, &mut json_files));
         }
     }
     let stacks = discover::stacks(&given_files, &options.buffers);
@@ -299,12 +323,33 @@ pub fn load(
     });
     let deliver = Deliver { sink, external };
     let mut diagnostics = Vec::new();
+    for (dir, error) in unreadable {
+        let id = sources.add(SourceFile::new(dir.clone(), display(&dir), String::new()));
+        diagnostics.push(Diagnostic {
+            span: Span::file_start(id),
+            message: format!("cannot read directory: {error}"),
+        });
+    }
+    let mut var_file_errors = Vec::new();
     let extra_var_files = read_files(
         &options.var_files,
         &options.buffers,
         &mut sources,
-        &mut diagnostics,
+        &mut var_file_errors,
     );
+    // A broken --var-file is a usage error, like a missing one: the run would use other values.
+    if let Some(error) = var_file_errors.first().cloned().or_else(|| {
+        extra_var_files
+            .iter()
+            .find_map(|&id| terraform::check_var_file(&sources, id).err())
+    }) {
+        return Err(LoadError(format!(
+            "--var-file {}: {}",
+            sources.get(error.span.file).display_path,
+            error.message
+        )));
+    }
+    let declared_vars = std::sync::Mutex::new(HashSet::new());
 
     // Read and parse the scanned directories, then the module directories they call (local
     // sources, and what `terraform init` installed), until no new directory turns up.
@@ -465,6 +510,7 @@ pub fn load(
                 &planned_dirs,
                 &extra_var_files,
                 &options.vars,
+                &declared_vars,
                 &mut diagnostics,
                 &deliver,
             );
@@ -473,9 +519,20 @@ pub fn load(
     );
     diagnostics.extend(bicep_diagnostics);
     diagnostics.extend(other_diagnostics);
+    let declared_vars = declared_vars
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut undeclared_vars: Vec<String> = options
+        .vars
+        .iter()
+        .map(|(name, _)| name.clone())
+        .filter(|name| !declared_vars.contains(name))
+        .collect();
+    undeclared_vars.dedup();
     Ok(Workspace {
         sources,
         diagnostics,
+        undeclared_vars,
     })
 }
 
@@ -633,16 +690,24 @@ fn dedup_files_with(files: &mut Vec<PathBuf>, identities: &mut discover::Identit
 /// The regular files in `dir` and, when `recursive`, below it (symbolic links are not followed,
 /// [`SKIPPED_DIRS`] are not entered). Walked level by level, the directories of a level read in
 /// parallel: no recursion, however deep the tree.
-fn walk_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+/// A directory that could not be read, and why.
+type Unreadable = (PathBuf, String);
+
+fn walk_files(dir: &Path, recursive: bool) -> (Vec<PathBuf>, Vec<Unreadable>) {
     let mut files = Vec::new();
+    let mut unreadable = Vec::new();
     let mut level = vec![dir.to_path_buf()];
     while !level.is_empty() {
-        let read: Vec<(Vec<PathBuf>, Vec<PathBuf>)> = level
+        let read: Vec<(Vec<PathBuf>, Vec<PathBuf>, Option<Unreadable>)> = level
             .par_iter()
             .map(|dir| {
                 let mut files = Vec::new();
                 let mut subdirs = Vec::new();
-                for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let entries = match std::fs::read_dir(dir) {
+                    Ok(entries) => entries,
+                    Err(e) => return (files, subdirs, Some((dir.clone(), e.to_string()))),
+                };
+                for entry in entries.flatten() {
                     let Ok(file_type) = entry.file_type() else {
                         continue;
                     };
@@ -658,16 +723,17 @@ fn walk_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
                         subdirs.push(entry.path());
                     }
                 }
-                (files, subdirs)
+                (files, subdirs, None)
             })
             .collect();
         level = Vec::new();
-        for (f, d) in read {
+        for (f, d, error) in read {
             files.extend(f);
             level.extend(d);
+            unreadable.extend(error);
         }
     }
-    files
+    (files, unreadable)
 }
 
 fn collect_dir(
@@ -675,8 +741,9 @@ fn collect_dir(
     modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>,
     recursive: bool,
     json_files: &mut Vec<PathBuf>,
-) {
-    for path in walk_files(dir, recursive) {
+) -> Vec<Unreadable> {
+    let (files, unreadable) = walk_files(dir, recursive);
+    for path in files {
         let path = path.as_path();
         let parent = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
         if is_tf(path) {
@@ -703,5 +770,24 @@ fn collect_dir(
     for (tf, vars) in modules.values_mut() {
         tf.sort();
         vars.sort_by_key(|p| var_file_rank(p));
+    }
+    unreadable
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_that_cannot_be_read_is_returned_with_its_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.tf"), "").expect("write");
+        let gone = dir.path().join("gone");
+        let mut scanned = BTreeMap::new();
+        assert!(collect_dir(dir.path(), &mut scanned, true, &mut Vec::new()).is_empty());
+        assert_eq!(scanned.len(), 1);
+        let unreadable = collect_dir(&gone, &mut scanned, true, &mut Vec::new());
+        assert_eq!(unreadable.len(), 1);
+        assert_eq!(unreadable[0].0, gone);
     }
 }

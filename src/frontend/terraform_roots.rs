@@ -24,6 +24,7 @@ pub(super) fn evaluate_terraform(
     planned_dirs: &HashSet<PathBuf>,
     extra_var_files: &[FileId],
     vars: &[(String, String)],
+    declared_vars: &std::sync::Mutex<HashSet<String>>,
     diagnostics: &mut Vec<Diagnostic>,
     deliver: &Deliver,
 ) {
@@ -87,6 +88,10 @@ pub(super) fn evaluate_terraform(
             reached
         })
         .collect();
+    let entry_of = |n: usize| {
+        let root = &parsed[roots[n].0];
+        root.tf_files.first().copied().unwrap_or(FileId(0))
+    };
     let evaluate = |project: &terraform::Project, n: usize| -> (Model, Vec<Diagnostic>) {
         let (i, environment) = roots[n];
         let root = &parsed[i];
@@ -103,6 +108,7 @@ pub(super) fn evaluate_terraform(
                 root,
                 &var_files,
                 vars,
+                declared_vars,
                 format!("tf{i}"),
             );
             model.environment = environment.map(Span::file_start);
@@ -141,7 +147,8 @@ pub(super) fn evaluate_terraform(
                         // Two keys that collide would at worst check two roots together.
                         let declared = hashed(model.declared_keys());
                         let referenced = hashed(model.referenced_keys());
-                        let delivery = deliver.deliver(model, DeliveryOrder(TERRAFORM, n));
+                        let delivery =
+                            deliver.deliver(model, DeliveryOrder(TERRAFORM, n), entry_of(n));
                         let root = RootAlone {
                             position: n,
                             dir: roots[n].0,
@@ -183,7 +190,11 @@ pub(super) fn evaluate_terraform(
             joined.environment = members
                 .iter()
                 .find_map(|&n| roots[n].1.map(Span::file_start));
-            deliver.deliver(joined, DeliveryOrder(TERRAFORM, members[0]));
+            deliver.deliver(
+                joined,
+                DeliveryOrder(TERRAFORM, members[0]),
+                entry_of(members[0]),
+            );
         });
     });
 }

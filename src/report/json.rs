@@ -62,6 +62,33 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    /// Stacks checked by kind, each with its environments.
+    checked: super::Checked,
+    /// Findings hidden by inline suppressions and by the baseline.
+    suppressed: usize,
+    baselined: usize,
+    /// Declarations whose instances could not be counted, and the inputs they waited for.
+    not_evaluated: usize,
+    missing_inputs: Vec<MissingInput>,
+    /// Every agent subnet's capacity estimate.
+    capacity: Vec<Capacity>,
+}
+
+#[derive(Serialize)]
+struct MissingInput {
+    input: String,
+    declarations: usize,
+}
+
+#[derive(Serialize)]
+struct Capacity {
+    subnet: String,
+    location: String,
+    prefix: String,
+    usable: u128,
+    projects: String,
+    needed: u128,
+    allowed: u128,
 }
 
 pub fn render(report: &Report) -> String {
@@ -125,6 +152,32 @@ pub fn render(report: &Report) -> String {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             notes: report.count(Severity::Note),
+            checked: report.run.checked(),
+            suppressed: report.run.suppressed,
+            baselined: report.run.baselined,
+            not_evaluated: report.run.unevaluated.len(),
+            missing_inputs: report
+                .run
+                .missing_inputs()
+                .into_iter()
+                .map(|(input, declarations)| MissingInput {
+                    input: input.to_string(),
+                    declarations,
+                })
+                .collect(),
+            capacity: report
+                .capacity_rows()
+                .into_iter()
+                .map(|r| Capacity {
+                    subnet: r.subnet,
+                    location: r.place,
+                    prefix: r.prefix,
+                    usable: r.usable,
+                    projects: r.projects,
+                    needed: r.demand,
+                    allowed: r.limit,
+                })
+                .collect(),
         },
     };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();

@@ -32,7 +32,91 @@ pub struct Report<'a> {
     /// The agent subnets' capacity estimates, in model order.
     pub capacity: &'a [crate::model::CapacityEstimate],
     pub settings: &'a crate::settings::Settings,
+    pub presentation: Presentation,
+    /// What the run checked and hid, for the summary.
+    pub run: &'a RunFacts,
+}
+
+/// How the human report is drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct Presentation {
     pub color: bool,
+    /// Columns of the terminal (or `COLUMNS`; 100 when not a terminal).
+    pub width: usize,
+    /// Print the agent subnets' capacity estimates.
+    pub capacity: bool,
+    /// End with the summary of what was checked.
+    pub summary: bool,
+}
+
+impl Default for Presentation {
+    fn default() -> Presentation {
+        Presentation {
+            color: false,
+            width: 100,
+            capacity: true,
+            summary: true,
+        }
+    }
+}
+
+/// What a run checked and what it hid, besides the findings.
+#[derive(Clone, Debug, Default)]
+pub struct RunFacts {
+    pub stacks: Vec<crate::engine::Stack>,
+    pub elapsed: Option<std::time::Duration>,
+    pub suppressed: usize,
+    pub baselined: usize,
+    /// Declarations not evaluated, with the input each waited for.
+    pub unevaluated: Vec<(Span, String)>,
+}
+
+/// Stacks checked of one kind: how many, and in how many environments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct StackCount {
+    pub stacks: usize,
+    pub environments: usize,
+}
+
+/// What a run checked, by kind of stack.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub(crate) struct Checked {
+    pub terraform_roots: StackCount,
+    pub terraform_plans: StackCount,
+    pub arm_templates: StackCount,
+    pub bicep_programs: StackCount,
+}
+
+impl RunFacts {
+    pub(crate) fn checked(&self) -> Checked {
+        use crate::frontend::StackKind;
+        let mut checked = Checked::default();
+        let mut seen = std::collections::HashSet::new();
+        for stack in &self.stacks {
+            let count = match stack.kind {
+                StackKind::Terraform => &mut checked.terraform_roots,
+                StackKind::Plan => &mut checked.terraform_plans,
+                StackKind::Arm => &mut checked.arm_templates,
+                StackKind::Bicep => &mut checked.bicep_programs,
+            };
+            count.environments += 1;
+            if seen.insert((stack.kind, stack.entry)) {
+                count.stacks += 1;
+            }
+        }
+        checked
+    }
+
+    /// The inputs most declarations not evaluated waited for, most frequent first, with counts.
+    pub(crate) fn missing_inputs(&self) -> Vec<(&str, usize)> {
+        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+        for (_, input) in &self.unevaluated {
+            *counts.entry(input).or_default() += 1;
+        }
+        let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        counts
+    }
 }
 
 /// An agent subnet's row in the capacity summary.
@@ -79,7 +163,7 @@ impl Report<'_> {
             .count()
     }
 
-    /// Each agent subnet's capacity estimate, once per declaration (several environments may
+    /// Each agent subnet's capacity estimate, every instance once (several environments may
     /// describe the same subnet).
     pub(crate) fn capacity_rows(&self) -> Vec<CapacityRow> {
         let mut rows: Vec<CapacityRow> = Vec::new();
@@ -95,29 +179,100 @@ impl Report<'_> {
                 demand: c.demand,
                 limit: c.limit,
             };
-            if seen.insert((row.place.clone(), row.projects.clone())) {
+            let key = (row.place.clone(), row.subnet.clone(), row.prefix.clone());
+            if seen.insert((key, row.projects.clone())) {
                 rows.push(row);
             }
         }
         rows
     }
 
-    /// One line per agent subnet: its addresses against the projects' estimated demand.
-    fn capacity_lines(&self) -> String {
+    /// Per agent subnet: where, and its addresses against the projects' estimated demand.
+    fn capacity_lines(&self) -> Vec<(String, String)> {
         let percent = self.settings.agent_subnet.maximum_utilization_percent;
-        let mut out = String::new();
+        let mut out = Vec::new();
         for r in self.capacity_rows() {
             let verdict = if r.demand <= r.limit {
                 format!("{} to spare", r.limit - r.demand)
             } else {
                 format!("{} over", r.demand - r.limit)
             };
-            out.push_str(&format!(
-                "agent subnet `{}` ({}): {}, {} usable, {} project(s), {} address(es) needed, {} allowed at {percent}% ({verdict})\n",
-                r.subnet, r.place, r.prefix, r.usable, r.projects, r.demand, r.limit
-            ));
+            out.push((r.place, format!(
+                "agent subnet `{}`: {}, {} usable, {} project(s), {} address(es) needed, {} allowed at {percent}% ({verdict})",
+                r.subnet, r.prefix, r.usable, r.projects, r.demand, r.limit
+            )));
         }
         out
+    }
+
+    /// The human report's closing summary: what was checked, what was found, what was hidden,
+    /// and what could not be evaluated.
+    fn summary_lines(&self) -> Vec<String> {
+        let plural = |n: usize, s: &str| match n {
+            1 => format!("{n} {s}"),
+            _ => format!("{n} {s}s"),
+        };
+        let checked = self.run.checked();
+        let kinds = [
+            (checked.terraform_roots, "Terraform root"),
+            (checked.terraform_plans, "Terraform plan"),
+            (checked.arm_templates, "ARM template"),
+            (checked.bicep_programs, "Bicep program"),
+        ];
+        let stacks: Vec<String> = kinds
+            .iter()
+            .filter(|(c, _)| c.environments > 0)
+            .map(|(c, name)| match c.environments > c.stacks {
+                true => format!(
+                    "{} ({})",
+                    plural(c.stacks, name),
+                    plural(c.environments, "environment")
+                ),
+                false => plural(c.stacks, name),
+            })
+            .collect();
+        let mut lines = Vec::new();
+        let time = self
+            .run
+            .elapsed
+            .map(|t| format!(" in {:.2}s", t.as_secs_f64()))
+            .unwrap_or_default();
+        let files = plural(self.sources.len(), "file");
+        lines.push(match stacks.is_empty() {
+            true => format!("Checked no stack; read {files}{time}."),
+            false => format!("Checked {}; read {files}{time}.", stacks.join(", ")),
+        });
+        let line = self.summary_line();
+        // The files were counted on the line above.
+        let found = line
+            .rsplit_once(" in ")
+            .map_or(line.as_str(), |(found, _)| found);
+        let hidden: Vec<String> = [
+            (self.run.suppressed, "by suppressions"),
+            (self.run.baselined, "by the baseline"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, by)| format!("{n} hidden {by}"))
+        .collect();
+        match hidden.is_empty() {
+            true => lines.push(format!("{found}.")),
+            false => lines.push(format!("{found}; {}.", hidden.join(", "))),
+        }
+        let missing = self.run.missing_inputs();
+        if !missing.is_empty() {
+            let top: Vec<String> = missing
+                .iter()
+                .take(3)
+                .map(|(input, n)| format!("{input} ({n})"))
+                .collect();
+            lines.push(format!(
+                "{} not evaluated (instances cannot be counted), most often for want of {}; see them with --select FL002.",
+                plural(self.run.unevaluated.len(), "declaration"),
+                top.join(", ")
+            ));
+        }
+        lines
     }
 
     fn summary_line(&self) -> String {

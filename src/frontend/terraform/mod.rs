@@ -167,6 +167,11 @@ fn installed_modules_in(dir: &Path, data_dir: &Path) -> HashMap<String, PathBuf>
 }
 
 /// Variable values from one tfvars file (HCL or JSON), and where each is written.
+/// Whether a var file given with `--var-file` reads; its error when it does not.
+pub fn check_var_file(sources: &SourceMap, file: FileId) -> Result<(), Diagnostic> {
+    read_var_file(sources, file, &mut HashMap::new(), &mut HashMap::new())
+}
+
 fn read_var_file(
     sources: &SourceMap,
     file: FileId,
@@ -217,6 +222,7 @@ pub fn evaluate_root(
     root: &ParsedDir,
     extra_var_files: &[FileId],
     cli_vars: &[(String, String)],
+    declared_cli_vars: &std::sync::Mutex<std::collections::HashSet<String>>,
     marker_prefix: String,
 ) -> (Model, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -255,6 +261,17 @@ pub fn evaluate_root(
         callers: vec![root.dir.clone()],
         ..ModuleContext::default()
     };
+    let declared: Vec<String> = cli_vars
+        .iter()
+        .filter(|(name, _)| decls.variables.contains_key(name))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if !declared.is_empty() {
+        declared_cli_vars
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend(declared);
+    }
     let evaluator =
         Evaluator::new(decls, inputs, marker_prefix, context).with_input_traces(input_traces);
     lower_module(&evaluator, &[], &root.display_dir, &mut model);

@@ -101,7 +101,7 @@ impl<'a> Evaluator<'a> {
             text: format!("{label}{}", excerpt(sources.get(file).parse_text(), span)),
         });
         let mut reads = Reads::default();
-        reads.visit_expr(expr);
+        reads.visit_expr(self.taken(expr));
         attributes.extend(reads.1);
         for (root, name) in reads.0 {
             if !seen.insert(format!("{root}.{name}")) || steps.len() >= MAX_STEPS {
@@ -158,6 +158,22 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// The part of `expr` its value comes from, where that can be decided: the branch a
+    /// conditional whose condition is known takes (the inputs of the other branch do not lead to
+    /// the value). Evaluated without `each` or `count`: a condition that reads them is unknown
+    /// here, and both branches are followed.
+    fn taken<'e>(&self, expr: &'e Expression) -> &'e Expression {
+        match expr {
+            Expression::Parenthesis(p) => self.taken(p.inner()),
+            Expression::Conditional(c) => match self.eval(&c.cond_expr, &Default::default()) {
+                crate::value::Value::Bool(true) => self.taken(&c.true_expr),
+                crate::value::Value::Bool(false) => self.taken(&c.false_expr),
+                _ => expr,
+            },
+            _ => expr,
         }
     }
 
