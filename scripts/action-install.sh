@@ -140,7 +140,12 @@ if [ "$actual" != "$expected" ]; then
 fi
 
 case "$archive" in
-  *.zip) unzip -q "$download/$archive" -d "$download/unpacked" ;;
+  # Git Bash on a Windows runner may lack unzip; 7-Zip is installed there.
+  *.zip) if command -v unzip >/dev/null 2>&1; then
+    unzip -q "$download/$archive" -d "$download/unpacked"
+  else
+    7z x -bso0 -o"$download/unpacked" "$download/$archive"
+  fi ;;
   *) mkdir "$download/unpacked" && tar -xzf "$download/$archive" -C "$download/unpacked" ;;
 esac
 binary="$download/unpacked/foundry-lint-v$version-$target/foundry-lint$exe"

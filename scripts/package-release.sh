@@ -37,7 +37,12 @@ cp "$root/README.md" "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$stage/$name/"
 
 rm -f "$out/$archive"
 case "$archive" in
-  *.zip) (cd "$stage" && 7z a -tzip -bso0 "$out/$archive" "$name") ;;
+  # 7-Zip on the Windows runner; zip elsewhere.
+  *.zip) if command -v 7z >/dev/null 2>&1; then
+    (cd "$stage" && 7z a -tzip -bso0 "$out/$archive" "$name")
+  else
+    (cd "$stage" && zip -qr "$out/$archive" "$name")
+  fi ;;
   *) tar -C "$stage" -czf "$out/$archive" "$name" ;;
 esac
 

@@ -520,6 +520,42 @@ fn the_action_downloads_the_release_for_the_runner_checks_its_sha256_and_caches_
         String::from_utf8_lossy(&packed.stdout).trim(),
         archive.display().to_string()
     );
+    // `cargo binstall` finds the same archive and the binary in it.
+    let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml"))
+        .expect("Cargo.toml")
+        .parse()
+        .expect("TOML");
+    let binstall = &manifest["package"]["metadata"]["binstall"];
+    let expand = |template: &str| {
+        template
+            .replace("{ repo }", "REPO")
+            .replace("{ name }", "foundry-lint")
+            .replace("{ bin }", "foundry-lint")
+            .replace("{ version }", version)
+            .replace("{ target }", target)
+            .replace("{ archive-suffix }", ".tar.gz")
+            .replace("{ binary-ext }", "")
+    };
+    assert_eq!(binstall["pkg-fmt"].as_str(), Some("tgz"));
+    assert_eq!(
+        expand(binstall["pkg-url"].as_str().expect("pkg-url")),
+        format!(
+            "REPO/releases/download/v{version}/{}",
+            archive.file_name().expect("name").to_string_lossy()
+        )
+    );
+    let listing = Command::new("tar")
+        .arg("-tzf")
+        .arg(&archive)
+        .output()
+        .expect("run tar");
+    let bin_dir = expand(binstall["bin-dir"].as_str().expect("bin-dir"));
+    assert!(
+        String::from_utf8_lossy(&listing.stdout)
+            .lines()
+            .any(|l| l == bin_dir),
+        "{bin_dir} not in {listing:?}"
+    );
     let server = ReleaseServer::start(release.clone());
 
     // The plan: the version of the action's own Cargo.toml, a directory and a key per version,
@@ -616,6 +652,37 @@ fn the_action_downloads_the_release_for_the_runner_checks_its_sha256_and_caches_
         assert_eq!(bad.path, "");
     }
     assert_eq!(server.requests(), before + 1);
+
+    // A Windows runner gets the .zip and foundry-lint.exe (the binary is this host's: only the
+    // names and the unpacking differ).
+    let windows = "x86_64-pc-windows-msvc";
+    let packed = Command::new("bash")
+        .arg(root().join("scripts/package-release.sh"))
+        .args([version, windows])
+        .arg(env!("CARGO_BIN_EXE_foundry-lint"))
+        .arg(release.join(format!("v{version}")))
+        .output()
+        .expect("run bash");
+    assert!(packed.status.success(), "{packed:?}");
+    let zip = action_install(&tampered, "install", &server, &[("RUNNER_OS", "Windows")]);
+    assert_eq!(zip.code, Some(0), "{}", zip.log);
+    assert!(
+        zip.log
+            .contains(&format!("foundry-lint-v{version}-{windows}.zip")),
+        "{}",
+        zip.log
+    );
+    let exe = tampered.join(format!(
+        "toolcache/foundry-lint/{version}/{windows}/foundry-lint.exe"
+    ));
+    assert!(
+        Command::new(exe)
+            .arg("--version")
+            .status()
+            .expect("run")
+            .success()
+    );
+
     let source = action_install(&tampered, "plan", &server, &[("INPUT_INSTALL", "source")]);
     assert!(
         source.output.starts_with("install=source\n"),
