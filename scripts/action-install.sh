@@ -22,11 +22,8 @@ install="${INPUT_INSTALL:-release}"
 version="${INPUT_VERSION:-}"
 version="${version#v}"
 
-escape() {
-  local s="${1//%/%25}"
-  s="${s//$'\r'/%0D}"
-  printf '%s' "${s//$'\n'/%0A}"
-}
+# shellcheck source=scripts/inputs.sh
+source "$(dirname "$0")/inputs.sh"
 
 fail() {
   echo "::error title=foundry-lint::$(escape "$1")"

@@ -81,6 +81,12 @@ fn the_action_is_composite_and_its_inputs_reach_scripts_only_through_env() {
             ("fail-on", "warning"),
             ("config", ""),
             ("sarif-file", "foundry-lint.sarif"),
+            ("baseline", ""),
+            ("var-file", ""),
+            ("parameters", ""),
+            ("select", ""),
+            ("ignore", ""),
+            ("args", ""),
             ("restore-modules", "true"),
             ("version", ""),
             ("install", "release"),
@@ -131,6 +137,12 @@ fn the_action_is_composite_and_its_inputs_reach_scripts_only_through_env() {
         ("INPUT_FAIL_ON", "fail-on"),
         ("INPUT_CONFIG", "config"),
         ("INPUT_SARIF_FILE", "sarif-file"),
+        ("INPUT_BASELINE", "baseline"),
+        ("INPUT_VAR_FILE", "var-file"),
+        ("INPUT_PARAMETERS", "parameters"),
+        ("INPUT_SELECT", "select"),
+        ("INPUT_IGNORE", "ignore"),
+        ("INPUT_ARGS", "args"),
     ] {
         assert_eq!(
             lint[0]["env"][var].as_str(),
@@ -322,6 +334,112 @@ fn the_action_script_rejects_bad_inputs_with_2_without_running_them_as_commands(
     assert_eq!(format.out.status.code(), Some(2));
 }
 
+/// Every input that maps to an option reaches foundry-lint, and the multi-line ones as one
+/// argument per line: several paths, var files, parameter files, a baseline, select and ignore,
+/// and free arguments that no shell ever reads.
+#[test]
+fn the_action_script_passes_every_input_to_foundry_lint_as_arguments() {
+    let runner = Runner::new();
+    let sizing = "fixtures/terraform/agent-subnet-sizing";
+    let annotations = |run: &Run| -> Vec<String> {
+        String::from_utf8_lossy(&run.out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("::"))
+            .filter_map(|l| l.split("title=").nth(1))
+            .map(|t| t.split(' ').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let all = runner.run(&[("INPUT_PATH", sizing), ("INPUT_FAIL_ON", "never")]);
+    assert_eq!(
+        annotations(&all),
+        ["FL201", "FL202", "FL203", "FL203", "FL404"]
+    );
+
+    // Two paths, one per line (and a blank line and a CRLF): findings of both stacks.
+    let clean = runner.run(&[("INPUT_PATH", "fixtures/terraform/clean")]);
+    assert_eq!(clean.out.status.code(), Some(0));
+    let both = runner.run(&[
+        (
+            "INPUT_PATH",
+            &format!("fixtures/terraform/clean\r\n\n{sizing}\n"),
+        ),
+        ("INPUT_FAIL_ON", "never"),
+    ]);
+    assert_eq!(annotations(&both), annotations(&all));
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(runner.sarif()).expect("sarif file")).expect("json");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(5)
+    );
+
+    let selected = runner.run(&[("INPUT_PATH", sizing), ("INPUT_SELECT", "FL2")]);
+    assert_eq!(annotations(&selected), ["FL201", "FL202", "FL203", "FL203"]);
+    let ignored = runner.run(&[("INPUT_PATH", sizing), ("INPUT_IGNORE", "FL201,FL404")]);
+    assert_eq!(annotations(&ignored), ["FL202", "FL203", "FL203"]);
+    assert_eq!(ignored.out.status.code(), Some(1), "FL202 is a warning");
+
+    // A var file that makes every environment's subnet a /26: only the /26 notes remain, and
+    // the probe subnet.
+    let dir = runner.dir.path();
+    std::fs::write(
+        dir.join("wide.tfvars"),
+        "spoke_cidr = \"172.20.0.0/22\"\nenvironments = { dev = 4 }\n",
+    )
+    .expect("write");
+    let var_file = runner.run(&[
+        ("INPUT_PATH", sizing),
+        (
+            "INPUT_VAR_FILE",
+            &dir.join("wide.tfvars").display().to_string(),
+        ),
+        ("INPUT_FAIL_ON", "never"),
+    ]);
+    assert_eq!(annotations(&var_file), ["FL203", "FL203", "FL404"]);
+
+    // A baseline of today's findings hides them all.
+    let baseline = dir.join("baseline.json");
+    let written = Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+        .current_dir(root())
+        .arg("--write-baseline")
+        .arg(&baseline)
+        .arg(sizing)
+        .output()
+        .expect("run foundry-lint");
+    assert!(written.status.success(), "{written:?}");
+    let baselined = runner.run(&[
+        ("INPUT_PATH", sizing),
+        ("INPUT_BASELINE", &baseline.display().to_string()),
+    ]);
+    assert_eq!(baselined.out.status.code(), Some(0));
+    assert_eq!(annotations(&baselined), Vec::<String>::new());
+
+    // Free arguments, one per line; shell syntax in them is only text.
+    let args = runner.run(&[
+        ("INPUT_PATH", sizing),
+        ("INPUT_ARGS", "--ignore\nFL2\n--ignore-suppressions"),
+    ]);
+    assert_eq!(annotations(&args), ["FL404"]);
+    let shell = runner.run(&[
+        ("INPUT_PATH", sizing),
+        ("INPUT_ARGS", "--select=$(touch pwned) `touch pwned`"),
+    ]);
+    assert_eq!(
+        shell.out.status.code(),
+        Some(2),
+        "{shell:?}",
+        shell = shell.out
+    );
+    assert!(!dir.join("pwned").exists() && !root().join("pwned").exists());
+
+    // An ARM parameter file reaches --parameters (an unreadable one is a usage error).
+    let parameters = runner.run(&[
+        ("INPUT_PATH", sizing),
+        ("INPUT_PARAMETERS", "no/such/parameters.json"),
+    ]);
+    assert_eq!(parameters.out.status.code(), Some(2));
+}
+
 /// The restore step runs the runner's own toolchain where a stack calls registry modules, and
 /// only there: `terraform get` in a directory with a registry module call (not in one with only
 /// local calls, nor inside `.terraform`), `bicep restore` on a file with a `br/public:` module.
@@ -374,30 +492,32 @@ fn the_restore_step_restores_registry_modules_with_the_toolchain_on_the_runner()
         &std::env::var_os("PATH").unwrap_or_default(),
     )))
     .expect("PATH");
-    let run = |restore: &str| {
+    let run = |restore: &str, paths: &str| {
         let _ = std::fs::remove_file(&log);
         let out = Command::new("bash")
             .arg(root().join("scripts/restore-modules.sh"))
             .env("PATH", &path)
             .env("GITHUB_WORKSPACE", w)
-            .env("INPUT_PATH", "infra")
+            .env("INPUT_PATH", paths)
             .env("INPUT_RESTORE_MODULES", restore)
             .output()
             .expect("run bash");
         assert_eq!(out.status.code(), Some(0), "{out:?}");
         std::fs::read_to_string(&log).unwrap_or_default()
     };
-    let calls = run("true");
-    let mut calls: Vec<&str> = calls.lines().collect();
-    calls.sort();
-    assert_eq!(
-        calls,
-        [
-            "bicep restore infra/bicep/main.bicep",
-            "terraform -chdir=infra/tf get -no-color",
-        ]
-    );
-    assert_eq!(run("false"), "");
+    for paths in ["infra", "infra/bicep\ninfra/tf\ninfra/local"] {
+        let calls = run("true", paths);
+        let mut calls: Vec<&str> = calls.lines().collect();
+        calls.sort();
+        assert_eq!(
+            calls,
+            [
+                "bicep restore infra/bicep/main.bicep",
+                "terraform -chdir=infra/tf get -no-color",
+            ]
+        );
+    }
+    assert_eq!(run("false", "infra"), "");
 }
 
 /// A release server on 127.0.0.1 for the install script: the files of a directory by path, 404
