@@ -614,6 +614,21 @@ fn action_install(
     }
 }
 
+/// Packs the binary cargo built for these tests as the release workflow packs a target's, into
+/// `release`/v<version>; returns the archive's path.
+fn pack_release(release: &Path, target: &str) -> PathBuf {
+    let version = env!("CARGO_PKG_VERSION");
+    let packed = Command::new("bash")
+        .arg(root().join("scripts/package-release.sh"))
+        .args([version, target])
+        .arg(env!("CARGO_BIN_EXE_foundry-lint"))
+        .arg(release.join(format!("v{version}")))
+        .output()
+        .expect("run bash");
+    assert!(packed.status.success(), "{packed:?}");
+    PathBuf::from(String::from_utf8_lossy(&packed.stdout).trim())
+}
+
 /// A fake release of this build (the binary cargo built, packed by scripts/package-release.sh as
 /// the release workflow packs it) is served over HTTP: the action's install script downloads the
 /// archive for the runner, checks its SHA-256, puts it on PATH, takes it from the cache on the
@@ -625,21 +640,10 @@ fn the_action_downloads_the_release_for_the_runner_checks_its_sha256_and_caches_
     let target = "x86_64-unknown-linux-musl";
     let work = tempfile::tempdir().expect("temp dir");
     let release = work.path().join("release");
-    let packed = Command::new("bash")
-        .arg(root().join("scripts/package-release.sh"))
-        .args([version, target])
-        .arg(env!("CARGO_BIN_EXE_foundry-lint"))
-        .arg(release.join(format!("v{version}")))
-        .output()
-        .expect("run bash");
-    assert!(packed.status.success(), "{packed:?}");
     let archive = release.join(format!(
         "v{version}/foundry-lint-v{version}-{target}.tar.gz"
     ));
-    assert_eq!(
-        String::from_utf8_lossy(&packed.stdout).trim(),
-        archive.display().to_string()
-    );
+    assert_eq!(pack_release(&release, target), archive);
     // `cargo binstall` finds the same archive and the binary in it.
     let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml"))
         .expect("Cargo.toml")
@@ -776,14 +780,7 @@ fn the_action_downloads_the_release_for_the_runner_checks_its_sha256_and_caches_
     // A Windows runner gets the .zip and foundry-lint.exe (the binary is this host's: only the
     // names and the unpacking differ).
     let windows = "x86_64-pc-windows-msvc";
-    let packed = Command::new("bash")
-        .arg(root().join("scripts/package-release.sh"))
-        .args([version, windows])
-        .arg(env!("CARGO_BIN_EXE_foundry-lint"))
-        .arg(release.join(format!("v{version}")))
-        .output()
-        .expect("run bash");
-    assert!(packed.status.success(), "{packed:?}");
+    pack_release(&release, windows);
     let zip = action_install(&tampered, "install", &server, &[("RUNNER_OS", "Windows")]);
     assert_eq!(zip.code, Some(0), "{}", zip.log);
     assert!(
