@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The lint step of action.yml, kept in a file so it can be tested outside GitHub. Inputs arrive
 # only as environment variables (INPUT_PATH, INPUT_FORMAT, INPUT_FAIL_ON, INPUT_CONFIG,
-# INPUT_SARIF_FILE): expanded inside a `run:` script, a crafted input would be shell code.
+# INPUT_SARIF_FILE, INPUT_BASELINE, INPUT_VAR_FILE, INPUT_PARAMETERS, INPUT_SELECT, INPUT_IGNORE,
+# INPUT_ARGS): expanded inside a `run:` script, a crafted input would be shell code. Multi-line
+# inputs (path, var-file, parameters, args) take one value per line, each passed to foundry-lint
+# as one argument, never read by a shell.
 #
 # One run per output: the chosen format on standard output (annotations by default), Markdown
 # appended to the job summary, SARIF to the sarif file. Only the first decides the exit code
@@ -14,13 +17,8 @@ fail_on="${INPUT_FAIL_ON:-warning}"
 config="${INPUT_CONFIG:-}"
 sarif_file="${INPUT_SARIF_FILE-foundry-lint.sarif}"
 
-# An input echoed into the log could forge workflow commands (`::set-output`); escape it the way
-# the runner decodes command data.
-escape() {
-  local s="${1//%/%25}"
-  s="${s//$'\r'/%0D}"
-  printf '%s' "${s//$'\n'/%0A}"
-}
+# shellcheck source=scripts/inputs.sh
+source "$(dirname "$0")/inputs.sh"
 
 usage_error() {
   echo "::error title=foundry-lint::$(escape "$1")"
@@ -37,10 +35,33 @@ case "$sarif_file" in
 esac
 
 cd "${GITHUB_WORKSPACE:-.}"
-args=(-- "$path")
-if [ -n "$config" ]; then
-  args=(--config "$config" "${args[@]}")
+lines paths "$path"
+if [ "${#paths[@]}" -eq 0 ]; then
+  paths=(.)
 fi
+args=()
+if [ -n "$config" ]; then
+  args+=(--config "$config")
+fi
+if [ -n "${INPUT_BASELINE:-}" ]; then
+  args+=(--baseline "$INPUT_BASELINE")
+fi
+lines var_files "${INPUT_VAR_FILE:-}"
+for file in "${var_files[@]}"; do
+  args+=(--var-file "$file")
+done
+lines parameters "${INPUT_PARAMETERS:-}"
+for file in "${parameters[@]}"; do
+  args+=(--parameters "$file")
+done
+if [ -n "${INPUT_SELECT:-}" ]; then
+  args+=(--select "$INPUT_SELECT")
+fi
+if [ -n "${INPUT_IGNORE:-}" ]; then
+  args+=(--ignore "$INPUT_IGNORE")
+fi
+lines extra "${INPUT_ARGS:-}"
+args+=("${extra[@]}" -- "${paths[@]}")
 
 status=0
 foundry-lint --format "$format" --fail-on "$fail_on" "${args[@]}" || status=$?

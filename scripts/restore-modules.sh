@@ -2,7 +2,7 @@
 # The restore step of action.yml (input `restore-modules`): before linting, restore the registry
 # modules the stacks call with the toolchain already on the runner, as a deployment would, so
 # that foundry-lint can read them (it never downloads anything itself). Inputs arrive only as
-# environment variables (INPUT_PATH, INPUT_RESTORE_MODULES).
+# environment variables (INPUT_PATH: one path per line, INPUT_RESTORE_MODULES).
 #
 # Terraform: `terraform get` (modules only: no providers, no backend) in every directory whose
 # .tf files call a module by a non-local source. Bicep: `bicep restore` (or `az bicep restore`)
@@ -10,21 +10,24 @@
 # failed restore is a warning: the lint step then says which modules were not read (FL005).
 set -uo pipefail
 
-path="${INPUT_PATH:-.}"
+# shellcheck source=scripts/inputs.sh
+source "$(dirname "$0")/inputs.sh"
+lines paths "${INPUT_PATH:-.}"
+if [ "${#paths[@]}" -eq 0 ]; then
+  paths=(.)
+fi
 case "${INPUT_RESTORE_MODULES:-true}" in
   false | no | 0 | "") exit 0 ;;
 esac
 cd "${GITHUB_WORKSPACE:-.}" || exit 2
 
 warn() {
-  local s="${1//%/%25}"
-  s="${s//$'\r'/%0D}"
-  echo "::warning title=foundry-lint::${s//$'\n'/%0A}"
+  echo "::warning title=foundry-lint::$(escape "$1")"
 }
 
 # A module block's `source` that is not a relative path; .terraform holds what was restored.
 mapfile -t terraform_dirs < <(
-  grep -rlE --include='*.tf' '^[[:space:]]*source[[:space:]]*=[[:space:]]*"[^."]' -- "$path" 2>/dev/null |
+  grep -rlE --include='*.tf' '^[[:space:]]*source[[:space:]]*=[[:space:]]*"[^."]' -- "${paths[@]}" 2>/dev/null |
     grep -v '/\.terraform/' | xargs -r -d '\n' -n1 dirname | sort -u
 )
 if [ "${#terraform_dirs[@]}" -gt 0 ]; then
@@ -39,7 +42,7 @@ if [ "${#terraform_dirs[@]}" -gt 0 ]; then
 fi
 
 mapfile -t bicep_files < <(
-  grep -rlE --include='*.bicep' --include='*.bicepparam' "^[[:space:]]*(module|import)[^']*'(br|ts)[:/]" -- "$path" 2>/dev/null | sort -u
+  grep -rlE --include='*.bicep' --include='*.bicepparam' "^[[:space:]]*(module|import)[^']*'(br|ts)[:/]" -- "${paths[@]}" 2>/dev/null | sort -u
 )
 if [ "${#bicep_files[@]}" -gt 0 ]; then
   if command -v bicep >/dev/null 2>&1; then

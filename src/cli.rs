@@ -8,10 +8,16 @@ use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+/// The version with the commit of a release build (build.rs), else the crate's version.
+const VERSION: &str = match option_env!("FOUNDRY_LINT_VERSION") {
+    Some(version) => version,
+    None => env!("CARGO_PKG_VERSION"),
+};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "foundry-lint",
-    version,
+    version = VERSION,
     about = "Lints Terraform, ARM and Bicep for the network and encryption mistakes that break a Microsoft Foundry Agent Service deployment on your own virtual network."
 )]
 pub struct Args {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs this repository's pre-commit hook for real: pre-commit builds foundry-lint from the working
+# Runs this repository's pre-commit hooks for real: pre-commit builds foundry-lint from the working
 # tree (`language: rust` is `cargo install --path .`) and runs it in a throwaway repository, once
 # with a broken Terraform stack (must fail with FL201) and once with only a correct one (must pass).
+# The `foundry-lint-system` hook runs the same way with the foundry-lint found on PATH: the
+# directory FOUNDRY_LINT_BIN_DIR (the build under test) is put first on it.
 #
 # FOUNDRY_LINT_TOOLS: a directory kept between runs for the venv holding pre-commit and the cargo
 # target directory of the hook's build; a temporary one otherwise. CARGO_HOME is left alone, so
@@ -54,29 +56,39 @@ git_commit -m stacks
 # run (each try-repo installs into a fresh store).
 export CARGO_TARGET_DIR="$tools/cargo-target"
 
+hooks=(foundry-lint)
+if [ -n "${FOUNDRY_LINT_BIN_DIR:-}" ]; then
+  hooks+=(foundry-lint-system)
+  export PATH="$FOUNDRY_LINT_BIN_DIR:$PATH"
+fi
+
 run_hook() {
   local started=$SECONDS status=0
-  "$pre_commit" try-repo "$snapshot" foundry-lint --all-files >"$work/out.txt" 2>&1 || status=$?
-  echo "try-repo ($1): exit $status after $((SECONDS - started))s"
+  "$pre_commit" try-repo "$snapshot" "$1" --all-files >"$work/out.txt" 2>&1 || status=$?
+  echo "try-repo $1 ($2): exit $status after $((SECONDS - started))s"
   return $status
 }
 
-if run_hook "bad and good stacks"; then
+for hook in "${hooks[@]}"; do
+  if run_hook "$hook" "bad and good stacks"; then
+    cat "$work/out.txt"
+    echo "FAIL: $hook passed on a stack with a /28 agent subnet" >&2
+    exit 1
+  fi
   cat "$work/out.txt"
-  echo "FAIL: the hook passed on a stack with a /28 agent subnet" >&2
-  exit 1
-fi
-cat "$work/out.txt"
-if ! grep -q "FL201" "$work/out.txt"; then
-  echo "FAIL: the hook failed without reporting FL201" >&2
-  exit 1
-fi
+  if ! grep -q "FL201" "$work/out.txt"; then
+    echo "FAIL: $hook failed without reporting FL201" >&2
+    exit 1
+  fi
+done
 
 git rm -r --quiet bad
 git_commit -m "only the good stack"
-if ! run_hook "good stack only"; then
-  cat "$work/out.txt"
-  echo "FAIL: the hook failed on the correct stack" >&2
-  exit 1
-fi
+for hook in "${hooks[@]}"; do
+  if ! run_hook "$hook" "good stack only"; then
+    cat "$work/out.txt"
+    echo "FAIL: $hook failed on the correct stack" >&2
+    exit 1
+  fi
+done
 echo "pre-commit hook: ok in $((SECONDS - start))s"
