@@ -42,8 +42,9 @@ pub struct SourceFile {
     /// parser reads, and where its pieces came from. Spans are in the translated text;
     /// reporting maps them back to `text`.
     pub translation: Option<Translation>,
-    /// A copy of someone else's code that a tool restored (`terraform init` under `.terraform`,
-    /// the Bicep module cache): findings are reported where the user's own files lead into it.
+    /// A copy of someone else's code that a tool restored (what `terraform init` installed, the
+    /// Bicep module cache): findings are reported where the user's own files lead into it. The
+    /// loader that reads such a file marks it (`SourceMap::mark_vendored`).
     pub vendored: bool,
 }
 
@@ -69,16 +70,13 @@ impl SourceFile {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i as u32 + 1),
         );
-        let vendored = path
-            .components()
-            .any(|c| c.as_os_str() == std::ffi::OsStr::new(".terraform"));
         SourceFile {
             display_path,
             path,
             text,
             line_starts,
             translation: None,
-            vendored,
+            vendored: false,
         }
     }
 
