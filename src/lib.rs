@@ -5,6 +5,7 @@
 //! language-neutral network model) -> `rules` (run by `engine`) -> `report`.
 
 pub mod baseline;
+pub mod calendar;
 pub mod cidr;
 pub mod cli;
 pub mod config;

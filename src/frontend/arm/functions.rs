@@ -51,6 +51,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::calendar::{civil_from_days, days_from_civil};
 use crate::cidr;
 use crate::value::{Unknown, Value, equals};
 
@@ -2114,29 +2115,6 @@ fn iso_duration(s: &str) -> Option<i64> {
     (!rest.is_empty()).then_some(sign * total)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (`civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// Seconds since the Unix epoch of an ISO 8601 UTC time `yyyy-MM-ddTHH:mm:ss[.fff]Z` (a space
 /// may replace the `T`). Other forms (offsets, local times) are not read.
 fn parse_utc(s: &str) -> Option<i64> {
@@ -2171,7 +2149,7 @@ fn parse_utc(s: &str) -> Option<i64> {
     if d < 1 || d > days_in_month || h > 23 || mi > 59 || sec > 59 {
         return None;
     }
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec)
+    Some(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + sec)
 }
 
 /// `dateTimeToEpoch(dateTime)`: whole seconds since 1970-01-01T00:00:00Z.
