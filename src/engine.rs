@@ -140,20 +140,6 @@ impl Reporter {
         self.findings.last_mut().expect("just pushed")
     }
 
-    /// How many findings this rule has reported so far.
-    pub fn len(&self) -> usize {
-        self.findings.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.findings.is_empty()
-    }
-
-    /// A finding reported earlier (by its position, from `len`), to add to it.
-    pub fn finding_mut(&mut self, index: usize) -> &mut Finding {
-        &mut self.findings[index]
-    }
-
     /// The rule needed a value that cannot be known statically (FL002, off by default).
     pub fn unresolved(&mut self, unknown: &Unknown, span: Span, needed: &str) {
         let message = format!(

@@ -2,7 +2,7 @@
 //! the run says so, once per module source, with the command that restores it.
 
 use crate::engine::Reporter;
-use crate::model::Model;
+use crate::model::{Model, NotRestored, OpaqueCall};
 use crate::settings::Settings;
 
 rule!(
@@ -14,26 +14,36 @@ rule!(
 );
 
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
-    let mut reported: Vec<(&str, usize)> = Vec::new();
+    // The calls of each source, in the order the sources first appear.
+    let mut by_source: Vec<(&NotRestored, Vec<&OpaqueCall>)> = Vec::new();
     for call in &model.opaque_calls {
         let Some(missing) = &call.not_restored else {
             continue;
         };
-        // One finding per source; further calls of it are related locations of the first.
-        if let Some(&(_, first)) = reported.iter().find(|(s, _)| *s == missing.source) {
-            out.finding_mut(first)
-                .related(call.origin.span, format!("`{}` too", call.origin.address));
-            continue;
+        match by_source
+            .iter_mut()
+            .find(|(m, _)| m.source == missing.source)
+        {
+            Some((_, calls)) => calls.push(call),
+            None => by_source.push((missing, vec![call])),
         }
-        reported.push((&missing.source, out.len()));
-        out.report(
-            call.origin.span,
-            format!(
-                "`{}` comes from `{}`, which is not restored here: nothing it declares is checked",
-                call.origin.address, missing.source
-            ),
-        )
-        .help(format!("{}, then lint again", missing.restore))
-        .origin(&call.origin);
+    }
+    for (missing, calls) in by_source {
+        let Some((first, others)) = calls.split_first() else {
+            continue;
+        };
+        let finding = out
+            .report(
+                first.origin.span,
+                format!(
+                    "`{}` comes from `{}`, which is not restored here: nothing it declares is checked",
+                    first.origin.address, missing.source
+                ),
+            )
+            .help(format!("{}, then lint again", missing.restore))
+            .origin(&first.origin);
+        for call in others {
+            finding.related(call.origin.span, format!("`{}` too", call.origin.address));
+        }
     }
 }
