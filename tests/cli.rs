@@ -247,19 +247,7 @@ fn a_value_computed_through_locals_and_tfvars_carries_its_trace() {
         "--select",
         "FL404",
     ]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let trace: Vec<(String, u64, String)> = doc["findings"][0]["trace"]
-        .as_array()
-        .expect("trace")
-        .iter()
-        .map(|s| {
-            (
-                s["file"].as_str().unwrap_or_default().to_string(),
-                s["line"].as_u64().unwrap_or_default(),
-                s["text"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let trace = trace_of_first_finding(&out);
     let dir = "fixtures/terraform/agent-subnet-sizing";
     assert_eq!(
         trace,
@@ -287,6 +275,80 @@ fn a_value_computed_through_locals_and_tfvars_carries_its_trace() {
         "FL404",
     ]));
     assert!(human.contains("computed from:"), "{human}");
+}
+
+/// The (file, line, text) steps of the first finding's trace in a JSON report.
+fn trace_of_first_finding(out: &std::process::Output) -> Vec<(String, u64, String)> {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    doc["findings"][0]["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or_default().to_string(),
+                s["line"].as_u64().unwrap_or_default(),
+                s["text"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_bicep_value_traces_through_module_params_to_the_bicepparam_entry() {
+    let dir = "fixtures/bicep/private-network";
+    let out = run(&[dir, "--format", "json", "--select", "FL201"]);
+    assert_eq!(
+        trace_of_first_finding(&out),
+        [
+            (
+                format!("{dir}/modules/network.bicep"),
+                15,
+                "agentSubnetPrefix".to_string()
+            ),
+            (
+                format!("{dir}/main.bicep"),
+                22,
+                "agentSubnetPrefix: agentSubnetPrefix".to_string()
+            ),
+            (
+                format!("{dir}/main.bicepparam"),
+                4,
+                "agentSubnetPrefix = '192.168.0.0/28'".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_bicep_value_traces_through_parameter_defaults_in_module_and_caller() {
+    let dir = "fixtures/bicep/foundry-failures";
+    let out = run(&[dir, "--format", "json", "--select", "FL203"]);
+    assert_eq!(
+        trace_of_first_finding(&out),
+        [
+            (
+                format!("{dir}/modules/network.bicep"),
+                26,
+                "agentSubnetPrefix".to_string()
+            ),
+            (
+                format!("{dir}/modules/network.bicep"),
+                8,
+                "param agentSubnetPrefix = cidrSubnet(addressPrefix, 26, 0)".to_string()
+            ),
+            (
+                format!("{dir}/main.bicep"),
+                32,
+                "addressPrefix: vnetAddressPrefix".to_string()
+            ),
+            (
+                format!("{dir}/main.bicep"),
+                7,
+                "param vnetAddressPrefix = '172.16.0.0/16'".to_string()
+            ),
+        ]
+    );
 }
 
 #[test]

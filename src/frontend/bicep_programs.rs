@@ -288,27 +288,35 @@ pub(super) fn evaluate_bicep(
                 files.by_path.insert((*path).clone(), (id, file));
             }
             for &e in environments_of_program {
-                let (template, params, at) = match &environments[e] {
+                let (template, params, traces, at) = match &environments[e] {
                     Environment::BicepParam(entry) => {
-                        match bicep::program::bicepparam(&files, entry) {
-                            Some((template, params)) => {
-                                (template, params, Some(Span::file_start(read[*entry].0)))
-                            }
+                        match bicep::program::bicepparam(&files, entry, Some(sources)) {
+                            Some(given) => (
+                                given.template,
+                                given.values,
+                                given.traces,
+                                Some(Span::file_start(read[*entry].0)),
+                            ),
                             None => continue,
                         }
                     }
                     Environment::Json(entry, pf, values) => (
                         (*entry).clone(),
                         declared_names(&files, entry, values),
+                        HashMap::new(),
                         Some(Span::file_start(*pf)),
                     ),
-                    Environment::Defaults(entry) => ((*entry).clone(), HashMap::new(), None),
+                    Environment::Defaults(entry) => {
+                        ((*entry).clone(), HashMap::new(), HashMap::new(), None)
+                    }
                 };
                 let mut model = Model {
                     environment: at,
                     ..Model::default()
                 };
-                if let Some(program) = bicep::program::Program::new(&files, &template, params) {
+                if let Some(program) = bicep::program::Program::new(&files, &template, params)
+                    .map(|p| p.with_sources(sources).with_input_traces(traces))
+                {
                     let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let mut m = Model::default();
                         program.lower_into(&mut m);

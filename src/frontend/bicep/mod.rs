@@ -7,5 +7,6 @@ pub mod parser;
 pub mod program;
 pub mod references;
 pub mod registry;
+mod trace;
 
 pub use parser::{MAX_DEPTH, SyntaxError, parse};

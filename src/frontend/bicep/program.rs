@@ -12,14 +12,15 @@ use super::ast::{
 };
 use super::references::{Target, target};
 use super::registry::Cached;
+use super::trace::Loops;
 use crate::frontend::Diagnostic;
 use crate::frontend::arm::{self as arm_frontend};
 use crate::frontend::arm_shape::{self, ArmResource};
 use crate::frontend::builtins::Budget;
 use crate::json::Spanned;
-use crate::model::{Attr, Model, NotRestored, OpaqueCall, Origin, ids};
+use crate::model::{Attr, Model, NotRestored, OpaqueCall, Origin, Trace, TraceStep, ids};
 use crate::node::Node;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceMap, Span};
 use crate::value::{Unknown, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -126,10 +127,18 @@ struct ResourceInstance<'f> {
 
 pub struct Program<'f> {
     files: &'f Files,
-    file: FileId,
+    pub(super) file: FileId,
     path: PathBuf,
-    ast: &'f ast::File,
+    pub(super) ast: &'f ast::File,
     params: HashMap<String, Value>,
+    /// The source texts, for the excerpts in traces (None: no traces).
+    pub(super) sources: Option<&'f SourceMap>,
+    /// Where each parameter's value came from (the module call's `params` entry, the
+    /// `.bicepparam` entry), for traces.
+    pub(super) input_traces: HashMap<String, Vec<TraceStep>>,
+    /// Traces of the resource properties lowered since the last `take_traces`.
+    pub(super) traces: RefCell<Vec<(Span, Trace)>>,
+    pub(super) trace_cache: RefCell<HashMap<usize, Trace>>,
     resource_group: String,
     subscription: String,
     depth: usize,
@@ -180,6 +189,10 @@ impl<'f> Program<'f> {
             path: path.to_path_buf(),
             ast,
             params,
+            sources: None,
+            input_traces: HashMap::new(),
+            traces: RefCell::default(),
+            trace_cache: RefCell::default(),
             resource_group: ids::marker("resourceGroup"),
             subscription: ids::SUBSCRIPTION_MARKER.to_string(),
             depth: 0,
@@ -201,6 +214,23 @@ impl<'f> Program<'f> {
         })
     }
 
+    /// Keeps traces of the values it lowers, with excerpts of these sources.
+    pub fn with_sources(mut self, sources: &'f SourceMap) -> Self {
+        self.sources = Some(sources);
+        self
+    }
+
+    /// Says where the parameters came from, for traces.
+    pub fn with_input_traces(mut self, traces: HashMap<String, Vec<TraceStep>>) -> Self {
+        self.input_traces = traces;
+        self
+    }
+
+    /// An expression's value outside any loop or function.
+    pub(super) fn eval_plain(&self, expr: &Expr) -> Value {
+        self.eval(expr, &Locals::default())
+    }
+
     /// A variable's value, for tests of the function table.
     #[cfg(test)]
     pub(crate) fn variable(&self, name: &str) -> Value {
@@ -212,6 +242,7 @@ impl<'f> Program<'f> {
     fn child(&self, path: &Path, params: HashMap<String, Value>) -> Option<Program<'f>> {
         let mut child = Program::new(self.files, path, params)?;
         child.budget = self.budget.clone();
+        child.sources = self.sources;
         child.depth = self.depth + 1;
         child.subscription = self.subscription.clone();
         child.resource_group = self.resource_group.clone();
@@ -1007,7 +1038,19 @@ impl<'f> Program<'f> {
 
     /// An expression as a node: literal objects, arrays and `for` loops keep their spans.
     fn node(&self, expr: &Expr, locals: &Locals) -> Node {
+        self.node_traced(expr, locals, None)
+    }
+
+    /// The node of `expr`; with `loops` (the `for` variables in scope), the traces of its
+    /// leaves are recorded: it is a resource property being lowered.
+    fn node_traced(&self, expr: &Expr, locals: &Locals, loops: Option<&Loops<'_>>) -> Node {
         let at = span(self.file, &expr.span);
+        let leaf = |value: Value| {
+            if let Some(loops) = loops {
+                self.record_trace(expr, loops);
+            }
+            Node::leaf(value, at)
+        };
         match &expr.kind {
             ExprKind::Object(object) => {
                 let mut entries = Vec::new();
@@ -1022,10 +1065,13 @@ impl<'f> Program<'f> {
                                     _ => continue,
                                 },
                             };
-                            entries.push((key, self.node(&p.value, locals)));
+                            entries.push((key, self.node_traced(&p.value, locals, loops)));
                         }
                         ObjectItem::Spread { expr, .. } => match self.eval(expr, locals) {
                             Value::Object(map) => {
+                                if let Some(loops) = loops {
+                                    self.record_trace(expr, loops);
+                                }
                                 let spread_span = span(self.file, &expr.span);
                                 for (k, v) in map {
                                     entries.retain(|(key, _)| *key != k);
@@ -1044,9 +1090,12 @@ impl<'f> Program<'f> {
                 let mut out = Vec::new();
                 for item in items {
                     match item {
-                        ArrayItem::Value(e) => out.push(self.node(e, locals)),
+                        ArrayItem::Value(e) => out.push(self.node_traced(e, locals, loops)),
                         ArrayItem::Spread { expr, .. } => match self.eval(expr, locals) {
                             Value::List(values) => {
+                                if let Some(loops) = loops {
+                                    self.record_trace(expr, loops);
+                                }
                                 let s = span(self.file, &expr.span);
                                 out.extend(values.into_iter().map(|v| Node::leaf(v, s)));
                             }
@@ -1066,33 +1115,92 @@ impl<'f> Program<'f> {
                 iterable,
                 body,
             } => match self.iterations(item, index.as_ref(), iterable, locals) {
-                Ok(iterations) => Node::List {
-                    items: iterations
-                        .into_iter()
-                        .filter_map(|l| match &body.kind {
-                            ExprKind::If { cond, body } => match self.eval(cond, &l) {
-                                Value::Bool(true) => Some(self.node(body, &l)),
-                                _ => None,
-                            },
-                            _ => Some(self.node(body, &l)),
-                        })
-                        .collect(),
-                    span: at,
-                },
-                Err(u) => Node::leaf(Value::Unknown(u), at),
+                Ok(iterations) => {
+                    let inner: Option<Vec<(&str, &Expr)>> = loops.map(|outer| {
+                        let mut all = outer.to_vec();
+                        all.push((item.name.as_str(), iterable));
+                        all.extend(index.iter().map(|i| (i.name.as_str(), &**iterable)));
+                        all
+                    });
+                    let inner = inner.as_deref();
+                    Node::List {
+                        items: iterations
+                            .into_iter()
+                            .filter_map(|l| match &body.kind {
+                                ExprKind::If { cond, body } => match self.eval(cond, &l) {
+                                    Value::Bool(true) => Some(self.node_traced(body, &l, inner)),
+                                    _ => None,
+                                },
+                                _ => Some(self.node_traced(body, &l, inner)),
+                            })
+                            .collect(),
+                        span: at,
+                    }
+                }
+                Err(u) => leaf(Value::Unknown(u)),
             },
-            ExprKind::Paren(inner) => self.node(inner, locals),
+            ExprKind::Paren(inner) => self.node_traced(inner, locals, loops),
+            // Arrays joined by `concat` or `union` keep where each item is written, so that a
+            // finding on one item points at it rather than at the whole call.
+            ExprKind::Call {
+                callee: None,
+                name,
+                args,
+            } if loops.is_some() && matches!(name.name.as_str(), "concat" | "union") => {
+                let value = self.eval(expr, locals);
+                match self.joined_items(&name.name, args, locals, loops, &value) {
+                    Some(items) => Node::List { items, span: at },
+                    None => leaf(value),
+                }
+            }
             ExprKind::Ternary {
                 cond,
                 then,
                 otherwise,
             } => match self.eval(cond, locals) {
-                Value::Bool(true) => self.node(then, locals),
-                Value::Bool(false) => self.node(otherwise, locals),
-                _ => Node::leaf(self.eval(expr, locals), at),
+                Value::Bool(true) => self.node_traced(then, locals, loops),
+                Value::Bool(false) => self.node_traced(otherwise, locals, loops),
+                _ => leaf(self.eval(expr, locals)),
             },
-            _ => Node::leaf(self.eval(expr, locals), at),
+            _ => leaf(self.eval(expr, locals)),
         }
+    }
+
+    /// The items of `concat(a, b, ...)` or `union(a, b, ...)` over arrays as nodes of the
+    /// arguments, when they are exactly the call's `value` (union drops repeated items).
+    fn joined_items(
+        &self,
+        function: &str,
+        args: &[Expr],
+        locals: &Locals,
+        loops: Option<&Loops<'_>>,
+        value: &Value,
+    ) -> Option<Vec<Node>> {
+        let Value::List(expected) = value else {
+            return None;
+        };
+        let mut items: Vec<Node> = Vec::new();
+        let mut seen: Vec<Value> = Vec::new();
+        for arg in args {
+            let part = match self.node_traced(arg, locals, loops) {
+                Node::List { items, .. } => items,
+                // An array read from a variable or parameter: its items are written there.
+                Node::Leaf {
+                    value: Value::List(values),
+                    span,
+                } => values.into_iter().map(|v| Node::leaf(v, span)).collect(),
+                _ => return None,
+            };
+            for item in part {
+                let v = item.value();
+                if function == "union" && seen.contains(&v) {
+                    continue;
+                }
+                seen.push(v);
+                items.push(item);
+            }
+        }
+        (seen == *expected).then_some(items)
     }
 
     /// The bindings of each iteration of `for item[, index] in iterable`.
@@ -1545,9 +1653,33 @@ impl<'f> Program<'f> {
             program.prefix = format!("{}.", instance.address);
             program.resource_group = instance.resource_group;
             program.via = via;
+            program.input_traces = self.params_traces(decl);
             out.push(program);
         }
         Ok(out)
+    }
+
+    /// Where each parameter a module call gives is written, and how it was computed.
+    fn params_traces(&self, decl: &'f ast::ModuleDecl) -> HashMap<String, Vec<TraceStep>> {
+        let Some(ExprKind::Object(params)) = decl
+            .body()
+            .and_then(|b| b.property("params"))
+            .map(|p| &p.value.kind)
+        else {
+            return HashMap::new();
+        };
+        if self.sources.is_none() {
+            return HashMap::new();
+        }
+        let loops = loop_bindings(&decl.value);
+        params
+            .properties()
+            .filter_map(|p| {
+                let name = p.key.as_str()?;
+                let label = format!("{name}: ");
+                Some((name.to_string(), self.trace(&p.value, &label, &loops)))
+            })
+            .collect()
     }
 
     /// How a compiled template module instance is called.
@@ -1723,7 +1855,11 @@ impl<'f> Program<'f> {
         }
         let Some(body) = decl.body() else { return };
         let header = span(self.file, &decl.name.span);
-        let prop = |name: &str| body.property(name).map(|p| self.node(&p.value, locals));
+        let loops = loop_bindings(&decl.value);
+        let prop = |name: &str| {
+            body.property(name)
+                .map(|p| self.node_traced(&p.value, locals, Some(&loops)))
+        };
         let scope = match body.property("scope").map(|p| self.eval(&p.value, locals)) {
             Some(Value::Object(map)) => map
                 .get("id")
@@ -1754,6 +1890,28 @@ impl<'f> Program<'f> {
             scope,
         };
         arm_shape::lower(&resource, model);
+        for (span, steps) in self.take_traces() {
+            model
+                .traces
+                .entry((instance.address.clone(), span))
+                .or_insert(steps);
+        }
+    }
+}
+
+/// The loop variables a resource or module declaration binds (`for (item, i) in iterable`),
+/// with the collection they iterate.
+fn loop_bindings(value: &Expr) -> Vec<(&str, &Expr)> {
+    match &value.kind {
+        ExprKind::For {
+            item,
+            index,
+            iterable,
+            ..
+        } => std::iter::once((item.name.as_str(), &**iterable))
+            .chain(index.iter().map(|i| (i.name.as_str(), &**iterable)))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -1785,7 +1943,13 @@ fn is_per_deployment(default: &Expr) -> bool {
 }
 
 /// Parameter values of a `.bicepparam` file, and the template it is for.
-pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String, Value>)> {
+/// A `.bicepparam` file's template and parameter values, with where each value is written
+/// (traces, when `sources` are given).
+pub fn bicepparam<'f>(
+    files: &'f Files,
+    path: &Path,
+    sources: Option<&'f SourceMap>,
+) -> Option<BicepParams> {
     let (_, file) = files.by_path.get(path)?;
     let mut template = None;
     for statement in &file.statements {
@@ -1799,21 +1963,34 @@ pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String
     let template = template?;
     // Parameter values are expressions over literals, variables of the file and
     // `readEnvironmentVariable`; evaluate them with a program over the param file itself.
-    let program = Program::new(files, path, HashMap::new())?;
-    let values = file
-        .statements
-        .iter()
-        .filter_map(|s| match s {
-            Statement::Param(p) => Some((
-                p.name.name.clone(),
-                p.value
-                    .as_ref()
-                    .map(|v| program.eval(v, &Locals::default()))?,
-            )),
-            _ => None,
-        })
-        .collect();
-    Some((template, values))
+    let mut program = Program::new(files, path, HashMap::new())?;
+    program.sources = sources;
+    let mut values = HashMap::new();
+    let mut traces = HashMap::new();
+    for statement in &file.statements {
+        if let Statement::Param(p) = statement
+            && let Some(value) = &p.value
+        {
+            let name = p.name.name.clone();
+            values.insert(name.clone(), program.eval(value, &Locals::default()));
+            traces.insert(
+                name.clone(),
+                program.trace(value, &format!("{name} = "), &[]),
+            );
+        }
+    }
+    Some(BicepParams {
+        template,
+        values,
+        traces,
+    })
+}
+
+/// What a `.bicepparam` file gives its template.
+pub struct BicepParams {
+    pub template: PathBuf,
+    pub values: HashMap<String, Value>,
+    pub traces: HashMap<String, Vec<TraceStep>>,
 }
 
 #[cfg(test)]
@@ -2004,7 +2181,11 @@ mod tests {
                 "@export()\nvar tiny = cidrSubnet(base, 30, 0)\nvar base = '10.0.0.0/24'\n",
             ),
         ]);
-        let (template, params) = bicepparam(&files, Path::new("main.bicepparam")).unwrap();
+        let BicepParams {
+            template,
+            values: params,
+            ..
+        } = bicepparam(&files, Path::new("main.bicepparam"), None).unwrap();
         assert_eq!(template, PathBuf::from("main.bicep"));
         assert_eq!(params["prefix"], Value::String("10.0.0.0/30".into()));
     }

@@ -13,7 +13,7 @@ mod lower;
 mod module;
 pub mod plan;
 mod schema;
-mod trace;
+pub(crate) mod trace;
 mod types;
 
 pub use calls::{is_local_source, normalize};
