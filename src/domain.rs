@@ -194,6 +194,15 @@ pub struct EndpointTarget<'a> {
     pub account_kind: Option<&'a str>,
 }
 
+/// Whether an attached private DNS zone named `zone` (lower case) resolves the names that the
+/// zone `needed` serves: the zone itself, or the public zone it stands in for (`azure-api.net`
+/// for `privatelink.azure-api.net`). Linked to the VNet, such a zone answers for the service's
+/// own name with the endpoint's address; it shadows the rest of the public zone, a choice the
+/// author made, not a missing zone.
+pub fn zone_answers_for(zone: &str, needed: &str) -> bool {
+    zone == needed || needed.strip_prefix("privatelink.") == Some(zone)
+}
+
 /// The zones a group id needs. None when the table cannot tell: the group id is not in it, or
 /// what it depends on (the target's type for `table`, the account's kind for `account`) is not
 /// given.
@@ -310,6 +319,23 @@ mod tests {
             dns_zones_for_group("somethingElse", EndpointTarget::default()),
             None
         );
+    }
+
+    #[test]
+    fn a_public_zone_linked_to_the_vnet_answers_for_its_privatelink_zone() {
+        assert!(zone_answers_for(
+            "privatelink.azure-api.net",
+            "privatelink.azure-api.net"
+        ));
+        assert!(zone_answers_for(
+            "azure-api.net",
+            "privatelink.azure-api.net"
+        ));
+        assert!(!zone_answers_for("api.net", "privatelink.azure-api.net"));
+        assert!(!zone_answers_for(
+            "privatelink.openai.azure.com",
+            "privatelink.services.ai.azure.com"
+        ));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! declare (a landing zone's spoke) gets its zones from the VNet's owner, unless `[dns]
 //! existing-vnets = "check"` says the stack provides them.
 
+use crate::domain;
 use crate::engine::Reporter;
 use crate::model::{Model, NeededZones, PrivateEndpoint, Resolved, ids};
 use crate::settings::{ExistingVnets, Settings};
@@ -71,7 +72,7 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
                 };
                 for zone in zones {
                     if !model.zones_named(zone).is_empty()
-                        || attached.iter().any(|z| z == zone)
+                        || attached.iter().any(|z| domain::zone_answers_for(z, zone))
                         || settings.dns.is_central(zone)
                     {
                         continue;
