@@ -62,7 +62,12 @@ pub struct LineCol {
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, display_path: String, text: String) -> SourceFile {
+    pub fn new(path: PathBuf, display_path: String, mut text: String) -> SourceFile {
+        // Windows editors save ARM templates and Bicep files with a byte order mark, which Azure
+        // and the Bicep CLI ignore; none of the parsers here expect it.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let mut line_starts = vec![0];
         line_starts.extend(
             text.bytes()
@@ -180,5 +185,12 @@ mod tests {
         assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
         assert_eq!(f.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(f.offset_of(2, 2), 5);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_text() {
+        let f = SourceFile::new("a".into(), "a".into(), "\u{feff}{\n}".into());
+        assert_eq!(f.text, "{\n}");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
     }
 }

@@ -33,6 +33,8 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
     let mut tf_dirs: BTreeMap<PathBuf, TfDir> = BTreeMap::new();
     let mut json_ids = Vec::new();
     let mut bicep_ids = Vec::new();
+    // `.jsonc` and `.arm` files are templates only as Bicep modules, never stacks of their own.
+    let mut module_template_ids = Vec::new();
     for (path, text) in by_path {
         let dir = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
         let tf = is_tf(&path);
@@ -56,6 +58,7 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
         } else {
             match other.as_deref() {
                 Some("json") => json_ids.push(id),
+                Some("jsonc" | "arm") => module_template_ids.push(id),
                 Some("bicep" | "bicepparam") => bicep_ids.push(id),
                 _ => {}
             }
@@ -108,6 +111,7 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
         files: bicep_references(&sources, &bicep_ids).into_iter().collect(),
         templates: json_ids
             .iter()
+            .chain(&module_template_ids)
             .map(|&id| (terraform::normalize(&sources.get(id).path), id))
             .collect(),
         registry: HashMap::new(),

@@ -35,11 +35,16 @@ pub enum Target<'a> {
 }
 
 /// Registry and template-spec references carry a scheme (`br:`, `br/alias:`, `ts:`); any other
-/// path is a file relative to the one naming it, Bicep unless it ends in `.json`.
+/// path is a file relative to the one naming it: an ARM template when it ends in `.json`,
+/// `.jsonc` or `.arm` (the Bicep compiler's `HasArmTemplateLikeExtension`), else Bicep.
 pub fn target(path: &str) -> Target<'_> {
+    let lower = path.to_ascii_lowercase();
     if path.contains(':') {
         Target::Registry(path)
-    } else if path.to_ascii_lowercase().ends_with(".json") {
+    } else if [".json", ".jsonc", ".arm"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
         Target::Template(path)
     } else {
         Target::Bicep(path)
@@ -184,6 +189,18 @@ mod tests {
         assert_eq!(
             found.registry,
             ["br/public:avm/utl/types/avm-common-types:0.5.1"]
+        );
+    }
+
+    #[test]
+    fn module_paths_with_the_extensions_bicep_reads_as_arm_are_templates() {
+        for path in ["./a.json", "nested/b.JSONC", "c.arm"] {
+            assert_eq!(target(path), Target::Template(path));
+        }
+        assert_eq!(target("./d.bicep"), Target::Bicep("./d.bicep"));
+        assert_eq!(
+            target("br/public:x:1.0"),
+            Target::Registry("br/public:x:1.0")
         );
     }
 

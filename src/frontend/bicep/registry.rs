@@ -175,7 +175,7 @@ impl Cache {
             .iter()
             .find_map(|d| {
                 let text = std::fs::read_to_string(d.join("bicepconfig.json")).ok()?;
-                Some(read_config(&text, d))
+                Some(read_config(text.trim_start_matches('\u{feff}'), d))
             })
             .unwrap_or_else(|| read_config("{}", dir));
         let config = std::rc::Rc::new(config);
