@@ -960,7 +960,7 @@ fn list_functions_classifies_every_function_with_a_reason_for_the_unknown_ones()
         "arm\ttryGet\tevaluated\t",
         "arm\tutcNow\tunknown\treads the clock",
         "bicep\tloadTextContent\tevaluated\t",
-        "bicep\tloadDirectoryFileInfo\tunknown\treads a file",
+        "bicep\tloadDirectoryFileInfo\tunknown\tlists a directory",
         "terraform\tcidrsubnet\tevaluated\t",
         "terraform\ttimestamp\tunknown\t",
     ] {

@@ -88,10 +88,7 @@ pub const FUNCTIONS: &[(&str, FunctionStatus)] = &[
     ("distinct", Implemented),
     ("element", Implemented),
     ("endswith", Implemented),
-    (
-        "ephemeralasnull",
-        NotEvaluated("foundry-lint does not track which values are ephemeral"),
-    ),
+    ("ephemeralasnull", Implemented),
     ("file", READS_FILE),
     ("filebase64", READS_FILE),
     ("filebase64sha256", READS_FILE),
@@ -109,10 +106,7 @@ pub const FUNCTIONS: &[(&str, FunctionStatus)] = &[
     ("formatlist", Implemented),
     ("indent", Implemented),
     ("index", Implemented),
-    (
-        "issensitive",
-        NotEvaluated("foundry-lint does not track which values are sensitive"),
-    ),
+    ("issensitive", Implemented),
     ("join", Implemented),
     ("jsondecode", Implemented),
     ("jsonencode", Implemented),
