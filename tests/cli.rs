@@ -1021,7 +1021,8 @@ fn list_functions_classifies_every_function_with_a_reason_for_the_unknown_ones()
     for expected in [
         "arm\ttryGet\tevaluated\t",
         "arm\tutcNow\tunknown\treads the clock",
-        "bicep\tloadTextContent\tunknown\treads a file",
+        "bicep\tloadTextContent\tevaluated\t",
+        "bicep\tloadDirectoryFileInfo\tunknown\tlists a directory",
         "terraform\tcidrsubnet\tevaluated\t",
         "terraform\ttimestamp\tunknown\t",
     ] {

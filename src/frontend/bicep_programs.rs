@@ -26,6 +26,9 @@ pub(super) struct BicepInputs {
     pub templates: HashMap<PathBuf, FileId>,
     /// Where the cache keeps each registry reference, by (file naming it, reference).
     pub registry: HashMap<(PathBuf, String), Result<bicep::registry::Cached, String>>,
+    /// Files the `load*` functions read when Bicep compiles, by path: their bytes (an open
+    /// editor buffer's text first), or why they cannot be read.
+    pub loaded: HashMap<PathBuf, Result<Vec<u8>, String>>,
 }
 
 /// Bicep: reads the files, the local modules they call and the files they import from, and
@@ -64,8 +67,25 @@ pub(super) fn read_bicep(
             read.insert(path, file);
         }
     }
+    let mut loads: Vec<&PathBuf> = read.values().flat_map(|(_, r)| &r.loads).collect();
+    loads.sort();
+    loads.dedup();
+    let loaded = loads
+        .par_iter()
+        .map(|&p| {
+            let bytes = match buffers.text(p) {
+                Some(text) => Ok(text.into_bytes()),
+                None => std::fs::read(p).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => NO_SUCH_FILE.to_string(),
+                    kind => kind.to_string(),
+                }),
+            };
+            (p.clone(), bytes)
+        })
+        .collect();
     let mut inputs = BicepInputs {
         files: read,
+        loaded,
         ..BicepInputs::default()
     };
     let already: HashMap<PathBuf, FileId> = json_read
@@ -113,6 +133,9 @@ pub(super) fn read_bicep(
     }
     (inputs, scanned)
 }
+
+/// Why a file a `load*` function names cannot be read, when it is not there.
+pub(super) const NO_SUCH_FILE: &str = "the file does not exist";
 
 /// What each Bicep file names, by its normalized path.
 pub(super) fn bicep_references(
@@ -280,6 +303,11 @@ pub(super) fn evaluate_bicep(
                 let (id, references) = &read[*path];
                 let id = *id;
                 program_templates(inputs, path, references, sources, &mut files);
+                for load in &references.loads {
+                    if let Some(bytes) = inputs.loaded.get(load) {
+                        files.loaded.insert(load.clone(), bytes.clone());
+                    }
+                }
                 let (file, errors) = bicep::parse(&sources.get(id).text);
                 diagnostics.extend(errors.into_iter().map(|e| Diagnostic {
                     span: Span::new(id, e.span.clone()),

@@ -35,7 +35,7 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
     let mut bicep_ids = Vec::new();
     // `.jsonc` and `.arm` files are templates only as Bicep modules, never stacks of their own.
     let mut module_template_ids = Vec::new();
-    for (path, text) in by_path {
+    for (path, text) in by_path.clone() {
         let dir = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
         let tf = is_tf(&path);
         let var_file = !tf && (is_auto_var_file(&path) || is_environment_var_file(&path));
@@ -107,8 +107,27 @@ pub fn load_texts(files: &[(&str, &str)], sink: &dyn ModelSink) -> Workspace {
     );
 
     // Local `.json` modules are among the files; there is no Bicep cache in memory.
+    let files: super::bicep_programs::BicepFiles =
+        bicep_references(&sources, &bicep_ids).into_iter().collect();
+    // The files the `load*` functions read are among the texts, or missing.
+    let texts: HashMap<PathBuf, &str> = by_path
+        .iter()
+        .map(|(p, text)| (terraform::normalize(p), *text))
+        .collect();
+    let loaded = files
+        .values()
+        .flat_map(|(_, r)| &r.loads)
+        .map(|p| {
+            let bytes = texts.get(p).map(|t| t.as_bytes().to_vec());
+            (
+                p.clone(),
+                bytes.ok_or_else(|| super::bicep_programs::NO_SUCH_FILE.to_string()),
+            )
+        })
+        .collect();
     let read = BicepInputs {
-        files: bicep_references(&sources, &bicep_ids).into_iter().collect(),
+        files,
+        loaded,
         templates: json_ids
             .iter()
             .chain(&module_template_ids)

@@ -12,6 +12,7 @@ pub use template::{AllTemplates, Linked, environment, extension_id};
 
 mod reference;
 
+pub(crate) use functions::base64_encode;
 pub use reference::{Language, Status, listing};
 
 /// An ARM template function that needs no deployment context (Bicep's functions are these).

@@ -330,7 +330,7 @@ const RANDOM: Status = Status::Unknowable("a new random value at each deployment
 const SECRETS: Status =
     Status::Unknowable("reads keys or secrets from the live resource at deployment");
 const FILES: Status = Status::Unknowable(
-    "reads a file when Bicep compiles; foundry-lint does not load files the code names",
+    "lists a directory when Bicep compiles; foundry-lint reads the files the code names, not directory listings",
 );
 const ZONES: Status =
     Status::Unknowable("maps availability zones per subscription, which only the live cloud knows");
@@ -345,7 +345,7 @@ const PROVIDERS: Status = Status::Unknowable(
     "reads resource provider registrations from the live cloud (deprecated by ARM)",
 );
 const URI_PARTS: Status = Status::Unknowable(
-    "which components the URI object has and how ports and empty parts are written is not documented precisely; a guessed shape would make false findings",
+    "ARM's reference leaves the result open (whether parseUri gives the scheme's default port when the URI has none, whether buildUri writes it, how an empty path or query is written), ARM's engine is not public, and a guessed shape would make false findings",
 );
 
 /// ARM functions: every name of [`ARM_REFERENCE`], and the syntax of lambdas.
@@ -560,10 +560,17 @@ pub const BICEP: &[(&str, Status)] = &[
     ("fail", eval("fail('stop')")),
     ("nameof", eval("nameof(st)")),
     ("loadDirectoryFileInfo", FILES),
-    ("loadFileAsBase64", FILES),
-    ("loadJsonContent", FILES),
-    ("loadTextContent", FILES),
-    ("loadYamlContent", FILES),
+    // Read beside the calling file (src/frontend/bicep/load.rs); the examples' relative path
+    // names no file read, an absolute one is Bicep's error.
+    ("loadFileAsBase64", eval("loadFileAsBase64('/etc/x')")),
+    ("loadJsonContent", eval("loadJsonContent('/etc/x.json')")),
+    ("loadTextContent", eval("loadTextContent('/etc/x.txt')")),
+    (
+        "loadYamlContent",
+        Status::Unknowable(
+            "reads YAML as Bicep's YamlDotNet does (its scalar and merge rules), which foundry-lint does not reproduce",
+        ),
+    ),
     ("getSecret", SECRETS),
     ("toLogicalZone", ZONES),
     ("toLogicalZones", ZONES),

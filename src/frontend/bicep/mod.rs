@@ -3,6 +3,7 @@
 
 pub mod ast;
 pub mod lexer;
+pub mod load;
 pub mod parser;
 pub mod program;
 pub mod references;

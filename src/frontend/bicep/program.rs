@@ -44,6 +44,8 @@ pub struct Files {
     /// Where the Bicep cache keeps each registry reference, by (file naming it, reference as
     /// written); `Err` says why a reference names no cache entry.
     pub registry: HashMap<(PathBuf, String), Result<Cached, String>>,
+    /// Files the `load*` functions read, by normalised path: bytes, or why they are unreadable.
+    pub loaded: HashMap<PathBuf, Result<Vec<u8>, String>>,
 }
 
 /// Files imported from, each evaluated once for a program and the modules it calls.
@@ -727,10 +729,14 @@ impl<'f> Program<'f> {
             "filter" | "map" | "reduce" | "sort" | "toobject" | "mapvalues" | "groupby" => {
                 self.lambda_call(&lname, args, locals)
             }
-            "loadtextcontent" | "loadjsoncontent" | "loadyamlcontent" | "loadfileasbase64" => {
-                Value::unknown(format!(
-                    "`{name}()` reads a file foundry-lint does not load"
-                ))
+            "loadtextcontent" | "loadjsoncontent" | "loadfileasbase64" => {
+                let function = super::references::LOAD_FUNCTIONS
+                    .iter()
+                    .find(|f| f.eq_ignore_ascii_case(&lname))
+                    .copied()
+                    .unwrap_or(name);
+                let values = self.args(args, locals);
+                super::load::call(function, &self.path, &self.files.loaded, &values)
             }
             _ if lname.starts_with("list") => {
                 Value::unknown(format!("`{name}()` reads secrets at deployment"))

@@ -24,7 +24,18 @@ pub struct References {
     pub registry: Vec<String>,
     /// The template of a `.bicepparam` file (`using './main.bicep'`).
     pub using: Option<PathBuf>,
+    /// Files read when Bicep compiles (`loadTextContent('./x.txt')` and the other `load*`
+    /// functions whose path is a string literal), resolved against the file's directory.
+    pub loads: Vec<PathBuf>,
 }
+
+/// The functions that read a file named by their first argument when Bicep compiles.
+pub const LOAD_FUNCTIONS: &[&str] = &[
+    "loadTextContent",
+    "loadJsonContent",
+    "loadYamlContent",
+    "loadFileAsBase64",
+];
 
 /// What a module or import path names.
 #[derive(Debug, PartialEq)]
@@ -100,6 +111,14 @@ pub fn references(path: &Path, text: &str) -> References {
         Target::Registry(r) => registry.push(r.to_string()),
     };
     for i in 0..tokens.len() {
+        if word(i).is_some_and(|w| LOAD_FUNCTIONS.contains(&w))
+            && tokens
+                .get(i + 1)
+                .is_some_and(|t| t.kind == TokenKind::LParen)
+            && let Some(p) = literal(i + 2)
+        {
+            out.loads.push(resolve(p));
+        }
         let starts_line = i == 0 || tokens[i - 1].kind == TokenKind::NewLine;
         if !starts_line {
             continue;
@@ -201,6 +220,21 @@ mod tests {
         assert_eq!(
             target("br/public:x:1.0"),
             Target::Registry("br/public:x:1.0")
+        );
+    }
+
+    #[test]
+    fn files_loaded_at_compile_time_are_found() {
+        let found = refs(
+            "var a = loadTextContent('./scripts/a.sh')\nvar b = sys.loadJsonContent('../cfg.json', '$.x')\n\
+             var c = loadFileAsBase64(path)\n",
+        );
+        assert_eq!(
+            found.loads,
+            [
+                PathBuf::from("infra/scripts/a.sh"),
+                PathBuf::from("cfg.json")
+            ]
         );
     }
 

@@ -526,6 +526,12 @@ impl<'a> Evaluator<'a> {
                 }
             }
             "templatestring" => self.template_string(&args, scope),
+            "issensitive" | "ephemeralasnull" => {
+                let [arg] = args.as_slice() else {
+                    return Value::error(format!("`{name}` takes one argument"));
+                };
+                marks(name, arg, self.eval(arg, scope))
+            }
             _ => {
                 let budget = &self.context.budget;
                 if let Err(u) = budget.check_iterations() {
@@ -1382,6 +1388,58 @@ fn values_equal(a: &Value, b: &Value) -> bool {
     a == b
 }
 
+/// `issensitive(v)` and `ephemeralasnull(v)`, whose answers depend on the marks Terraform puts
+/// on values (sensitive, ephemeral), which foundry-lint does not track. They are known when the
+/// expression itself decides: `sensitive(...)` is marked at its top level; an expression that
+/// reads no name (no variable, local, resource, module or iterator) and calls no `sensitive()`
+/// carries no mark at all, and `nonsensitive(...)` of a known value drops the sensitive one.
+/// Anything else is unknown, as is Terraform's `issensitive` of an unknown, unmarked value.
+fn marks(function: &str, arg: &Expression, value: Value) -> Value {
+    if value.first_unknown().is_some_and(Unknown::is_error) {
+        return value;
+    }
+    let mut arg = arg;
+    while let Expression::Parenthesis(p) = arg {
+        arg = p.inner();
+    }
+    let called = |f: &str| matches!(arg, Expression::FuncCall(c) if !c.name.is_namespaced() && c.name.name.as_str() == f);
+    let unmarked = !reads_names_or_marks(arg);
+    match function {
+        "issensitive" if called("sensitive") => Value::Bool(true),
+        "issensitive" if value.is_unknown() => Value::unknown(
+            "`issensitive()` of a value not known statically is known only at plan time",
+        ),
+        "issensitive" if unmarked || called("nonsensitive") => Value::Bool(false),
+        _ if unmarked => value,
+        _ => Value::unknown(format!(
+            "`{function}()` depends on which values Terraform marks sensitive or ephemeral, which foundry-lint does not track for values read from names"
+        )),
+    }
+}
+
+/// Whether an expression reads any name or calls `sensitive()`: what could give it a mark.
+fn reads_names_or_marks(expr: &Expression) -> bool {
+    use hcl_edit::visit::{Visit, visit_expr, visit_func_call};
+    struct Finder(bool);
+    impl Visit for Finder {
+        fn visit_expr(&mut self, node: &Expression) {
+            if matches!(node, Expression::Variable(_)) {
+                self.0 = true;
+            }
+            visit_expr(self, node);
+        }
+        fn visit_func_call(&mut self, node: &hcl_edit::expr::FuncCall) {
+            if node.name.name.as_str() == "sensitive" {
+                self.0 = true;
+            }
+            visit_func_call(self, node);
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_expr(expr);
+    finder.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1398,6 +1456,52 @@ mod tests {
             ModuleContext::default(),
         );
         (*evaluator.local("out")).clone()
+    }
+
+    // Terraform's `IssensitiveFunc` (internal/lang/funcs/sensitive.go): true when the value is
+    // marked sensitive, unknown when it is unknown and unmarked, false otherwise; the function
+    // documentation's examples are `issensitive(1)` (false) and `issensitive(sensitive(1))`.
+    #[test]
+    fn issensitive_is_known_where_the_expression_decides() {
+        let out = |e: &str| {
+            local_out(&format!(
+                "variable \"v\" {{\n  default = \"x\"\n}}\nlocals {{\n  out = {e}\n}}\n"
+            ))
+        };
+        assert_eq!(out("issensitive(1)"), Value::Bool(false));
+        assert_eq!(out("issensitive(sensitive(1))"), Value::Bool(true));
+        assert_eq!(out("issensitive((sensitive(var.v)))"), Value::Bool(true));
+        assert_eq!(
+            out("issensitive(nonsensitive(sensitive(\"a\")))"),
+            Value::Bool(false)
+        );
+        assert_eq!(out("issensitive(upper(\"a\"))"), Value::Bool(false));
+        // Marks propagate through templates and reads: not tracked, so not known.
+        assert!(out("issensitive(\"${sensitive(\"a\")}-b\")").is_unknown());
+        assert!(out("issensitive(var.v)").is_unknown());
+        assert!(out("issensitive(timestamp())").is_unknown());
+        assert!(
+            out("issensitive(1, 2)")
+                .first_unknown()
+                .is_some_and(Unknown::is_error)
+        );
+    }
+
+    // Terraform's `EphemeralAsNullFunc`: the value with its ephemeral parts replaced by null;
+    // ephemeral marks come only from ephemeral variables, resources and outputs.
+    #[test]
+    fn ephemeralasnull_passes_values_that_read_nothing() {
+        let out = |e: &str| {
+            local_out(&format!(
+                "variable \"v\" {{\n  default = \"x\"\n}}\nlocals {{\n  out = {e}\n}}\n"
+            ))
+        };
+        assert_eq!(out("ephemeralasnull(\"a\")"), Value::str("a"));
+        assert_eq!(
+            out("ephemeralasnull([1, null])"),
+            Value::List(vec![Value::Number(1.0), Value::Null])
+        );
+        assert!(out("ephemeralasnull(var.v)").is_unknown());
     }
 
     #[test]
