@@ -560,6 +560,17 @@ fn the_baseline_hides_what_it_records() {
         places(&client.diagnostics(&uri(&network))),
         golden_places(case, "network.tf", &["FL201"])
     );
+    // The baseline emptied, as the editor's file watcher reports it: FL201 is back.
+    let baseline = root.join("baseline.json");
+    std::fs::write(&baseline, r#"{"version": 1, "findings": []}"#).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&baseline), "type": 2}]}),
+    );
+    assert_eq!(
+        places(&client.diagnostics(&uri(&network))),
+        golden_places(case, "network.tf", &[])
+    );
     client.shutdown();
 }
 
@@ -609,5 +620,91 @@ fn variables_given_at_initialization_apply() {
     );
     client.open(&network, "terraform");
     assert!(has(&client.diagnostics(&uri(&network)), "FL201"));
+    client.shutdown();
+}
+
+/// `parameters` is the command line's `--parameters`: a parameter file kept elsewhere is an
+/// environment of the template.
+#[test]
+fn parameter_files_given_at_initialization_apply() {
+    let dir = workspace();
+    let template = dir.path().join("azuredeploy.json");
+    std::fs::write(
+        &template,
+        r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "agentPrefix": { "type": "string", "defaultValue": "10.70.0.0/24" }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.Network/virtualNetworks",
+      "apiVersion": "2024-05-01",
+      "name": "vnet-spoke",
+      "location": "swedencentral",
+      "properties": {
+        "addressSpace": { "addressPrefixes": ["10.70.0.0/16"] },
+        "subnets": [
+          {
+            "name": "snet-agent",
+            "properties": {
+              "addressPrefix": "[parameters('agentPrefix')]",
+              "delegations": [
+                { "name": "aca", "properties": { "serviceName": "Microsoft.App/environments" } }
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "type": "Microsoft.CognitiveServices/accounts",
+      "apiVersion": "2025-06-01",
+      "name": "ais-spoke",
+      "location": "swedencentral",
+      "kind": "AIServices",
+      "sku": { "name": "S0" },
+      "identity": { "type": "SystemAssigned" },
+      "properties": {
+        "customSubDomainName": "ais-spoke",
+        "networkInjections": [
+          {
+            "scenario": "agent",
+            "subnetArmId": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke', 'snet-agent')]"
+          }
+        ]
+      }
+    }
+  ]
+}
+"#,
+    )
+    .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let parameters = elsewhere.path().join("dev.parameters.json");
+    std::fs::write(
+        &parameters,
+        r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "agentPrefix": { "value": "10.70.0.0/28" } }
+}
+"#,
+    )
+    .unwrap();
+    let template_uri = uri(&template);
+    // Without it, the default /24 is fine.
+    let mut client = Client::start(dir.path());
+    client.open(&template, "json");
+    assert_eq!(
+        places(&client.diagnostics(&template_uri)),
+        Vec::<String>::new()
+    );
+    client.shutdown();
+    let mut client = Client::start_with(dir.path(), json!({"parameters": [parameters]}));
+    client.open(&template, "json");
+    let diagnostics = client.diagnostics(&template_uri);
+    assert_eq!(places(&diagnostics), ["19:32: FL201"], "{diagnostics:?}");
     client.shutdown();
 }
