@@ -34,6 +34,18 @@ function resolve(setting: string, folder: string | undefined): string {
   return path.join(folder, setting);
 }
 
+function watchers(baseline: string): vscode.FileSystemWatcher[] {
+  const out = [vscode.workspace.createFileSystemWatcher("**/.foundry-lint.toml")];
+  if (baseline !== "") {
+    const pattern = new vscode.RelativePattern(
+      vscode.Uri.file(path.dirname(baseline)),
+      path.basename(baseline),
+    );
+    out.push(vscode.workspace.createFileSystemWatcher(pattern));
+  }
+  return out;
+}
+
 async function start(): Promise<void> {
   const config = vscode.workspace.getConfiguration("foundry-lint");
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -47,20 +59,20 @@ async function start(): Promise<void> {
     args: ["server"],
     transport: TransportKind.stdio,
   };
+  const baseline = resolve(config.get<string>("baseline", ""), folder);
   const files = (key: string) =>
     config.get<string[]>(key, []).map((f) => resolve(f, folder));
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     // What the command line takes as --baseline, --var, --var-file and --parameters.
     initializationOptions: {
-      baseline: resolve(config.get<string>("baseline", ""), folder) || null,
+      baseline: baseline || null,
       vars: config.get<string[]>("vars", []),
       varFiles: files("varFiles"),
       parameters: files("parameters"),
     },
-    synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/.foundry-lint.toml"),
-    },
+    // A changed configuration or baseline re-lints the open stacks.
+    synchronize: { fileEvents: watchers(baseline) },
   };
   client = new LanguageClient("foundry-lint", "foundry-lint", serverOptions, clientOptions);
   await client.start();
