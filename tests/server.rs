@@ -463,6 +463,9 @@ fn golden_places(case: &str, file: &str, without: &[&str]) -> Vec<String> {
     out
 }
 
+/// The stack whose agent subnets terraform.tfvars sizes (dev /28: FL201).
+const SIZING: &str = "fixtures/terraform/agent-subnet-sizing";
+
 /// A subnet below Azure's /29 minimum, written against the fixture's spoke network.
 const NEW_SUBNET: &str = r#"resource "azurerm_subnet" "probe2" {
   name                 = "snet-probe2"
@@ -474,8 +477,7 @@ const NEW_SUBNET: &str = r#"resource "azurerm_subnet" "probe2" {
 
 #[test]
 fn a_new_file_not_saved_yet_is_part_of_its_directory() {
-    let case = "fixtures/terraform/agent-subnet-sizing";
-    let dir = copy_of(case);
+    let (case, dir) = (SIZING, copy_of(SIZING));
     let root = dir.path();
     let network_uri = uri(&root.join("network.tf"));
     let new = root.join("probe2.tf");
@@ -512,7 +514,7 @@ fn a_new_file_not_saved_yet_is_part_of_its_directory() {
 
 #[test]
 fn an_untitled_buffer_is_a_stack_of_its_own() {
-    let dir = copy_of("fixtures/terraform/agent-subnet-sizing");
+    let dir = copy_of(SIZING);
     let mut client = Client::start(dir.path());
     let untitled = "untitled:Untitled-1";
     // Standing alone: the spoke of the fixture is not its network.
@@ -537,8 +539,7 @@ fn an_untitled_buffer_is_a_stack_of_its_own() {
 /// others are.
 #[test]
 fn the_baseline_hides_what_it_records() {
-    let case = "fixtures/terraform/agent-subnet-sizing";
-    let dir = copy_of(case);
+    let (case, dir) = (SIZING, copy_of(SIZING));
     let root = dir.path();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
         .args([
@@ -578,8 +579,7 @@ fn the_baseline_hides_what_it_records() {
 /// /27, which ends FL201.
 #[test]
 fn variables_given_at_initialization_apply() {
-    let case = "fixtures/terraform/agent-subnet-sizing";
-    let dir = copy_of(case);
+    let (case, dir) = (SIZING, copy_of(SIZING));
     let root = dir.path();
     let network = root.join("network.tf");
     let sizes = tempfile::tempdir().unwrap();
