@@ -532,6 +532,11 @@ fn an_untitled_buffer_is_a_stack_of_its_own() {
     );
     client.change_uri(untitled, 2, &text.replace("/30", "/28"));
     assert!(client.diagnostics(untitled).is_empty());
+    client.change_uri(untitled, 3, &text);
+    assert_eq!(places(&client.diagnostics(untitled)), ["5:27: FL404"]);
+    // Closed, it shows nothing.
+    client.close(untitled);
+    assert!(client.diagnostics(untitled).is_empty());
     client.shutdown();
 }
 
@@ -579,7 +584,7 @@ fn the_baseline_hides_what_it_records() {
 /// /27, which ends FL201.
 #[test]
 fn variables_given_at_initialization_apply() {
-    let (case, dir) = (SIZING, copy_of(SIZING));
+    let dir = copy_of(SIZING);
     let root = dir.path();
     let network = root.join("network.tf");
     let sizes = tempfile::tempdir().unwrap();

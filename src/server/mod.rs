@@ -258,7 +258,7 @@ fn is_linted(path: &Path) -> bool {
 }
 
 /// Where an untitled buffer of `language` is linted: a path in a directory of its own that does
-/// not exist, so that no file on disk joins its stack.
+/// not exist, so that no file on disk (and no other untitled buffer) joins its stack.
 fn untitled_path(uri: &Url, language: &str) -> Option<PathBuf> {
     let extension = match language {
         "terraform" | "hcl" => "tf",
@@ -279,7 +279,9 @@ fn untitled_path(uri: &Url, language: &str) -> Option<PathBuf> {
             }
         })
         .collect();
-    let dir = std::env::temp_dir().join(format!("foundry-lint-untitled-{}", std::process::id()));
+    let dir = std::env::temp_dir()
+        .join(format!("foundry-lint-untitled-{}", std::process::id()))
+        .join(&name);
     Some(dir.join(format!("{name}.{extension}")))
 }
 
@@ -489,15 +491,21 @@ impl Server {
                 continue;
             }
             if !self.buffers.contains(&path) && !path.exists() {
-                // A buffer closed without being saved: its diagnostics go, and its stack is
-                // linted again through a file of it that is on disk.
+                // A buffer closed without being saved: the diagnostics of what is gone go, and
+                // its stack is linted again through a file of it that is on disk.
                 let id = frontend::discover::identity(&path);
                 let uris = self.published.remove(&path).unwrap_or_default();
-                for uri in uris.iter().chain(self.opened.get(&id)) {
-                    if identity(uri) == id {
-                        self.shown.remove(&id);
-                        publish(connection, uri.clone(), Vec::new());
-                    }
+                let gone: HashSet<&Url> = uris
+                    .iter()
+                    .chain(self.opened.get(&id))
+                    .filter(|uri| {
+                        uri.to_file_path()
+                            .map_or(true, |p| !p.exists() && !self.buffers.contains(&p))
+                    })
+                    .collect();
+                for uri in gone {
+                    self.shown.remove(&identity(uri));
+                    publish(connection, uri.clone(), Vec::new());
                 }
                 self.opened.remove(&id);
                 queue.extend(
