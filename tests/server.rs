@@ -688,16 +688,11 @@ fn parameter_files_given_at_initialization_apply() {
     .unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     let parameters = elsewhere.path().join("dev.parameters.json");
-    std::fs::write(
-        &parameters,
-        r#"{
-  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
-  "contentVersion": "1.0.0.0",
-  "parameters": { "agentPrefix": { "value": "10.70.0.0/28" } }
-}
-"#,
-    )
-    .unwrap();
+    let schema =
+        "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#";
+    let values =
+        json!({"$schema": schema, "parameters": {"agentPrefix": {"value": "10.70.0.0/28"}}});
+    std::fs::write(&parameters, values.to_string()).unwrap();
     let template_uri = uri(&template);
     // Without it, the default /24 is fine.
     let mut client = Client::start(dir.path());
