@@ -294,19 +294,11 @@ pub fn run(args: &Args) -> Result<i32, String> {
         write_output(args, &out)?;
         return Ok(0);
     }
-    let mut vars = Vec::new();
-    for v in &args.vars {
-        let (name, value) = v
-            .split_once('=')
-            .ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
-        let name = name.trim();
-        if !is_identifier(name) {
-            return Err(format!(
-                "--var `{v}`: `{name}` is not a variable name (letters, digits, `_` and `-`, not starting with a digit)"
-            ));
-        }
-        vars.push((name.to_string(), value.to_string()));
-    }
+    let vars = args
+        .vars
+        .iter()
+        .map(|v| parse_var(v))
+        .collect::<Result<Vec<_>, _>>()?;
     let external_networks = crate::config::external_networks(&config, config_path.as_deref())?;
     let options = Options {
         exclude: config
@@ -489,6 +481,20 @@ fn statistics(findings: &[engine::Finding]) -> String {
 }
 
 /// Terraform's rule for names: a letter or `_`, then letters, digits, `_` or `-`.
+/// `--var NAME=VALUE` (also the language server's `vars`).
+pub fn parse_var(v: &str) -> Result<(String, String), String> {
+    let (name, value) = v
+        .split_once('=')
+        .ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
+    let name = name.trim();
+    if !is_identifier(name) {
+        return Err(format!(
+            "--var `{v}`: `{name}` is not a variable name (letters, digits, `_` and `-`, not starting with a digit)"
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')

@@ -19,6 +19,11 @@ struct Client {
 
 impl Client {
     fn start(root: &Path) -> Client {
+        Client::start_with(root, json!(null))
+    }
+
+    /// A server started with these `initializationOptions`.
+    fn start_with(root: &Path, options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
             .arg("server")
             .current_dir(root)
@@ -66,7 +71,8 @@ impl Client {
         let uri = uri(root);
         let id = client.request(
             "initialize",
-            json!({"processId": null, "rootUri": uri, "capabilities": {}}),
+            json!({"processId": null, "rootUri": uri, "capabilities": {},
+                   "initializationOptions": options}),
         );
         let result = client.response(id);
         assert_eq!(result["capabilities"]["hoverProvider"], json!(true));
@@ -128,16 +134,31 @@ impl Client {
 
     fn open(&mut self, path: &Path, language: &str) {
         let text = std::fs::read_to_string(path).unwrap();
+        self.open_text(&uri(path), language, &text);
+    }
+
+    fn open_text(&mut self, uri: &str, language: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri(path), "languageId": language, "version": 1, "text": text}}),
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+    }
+
+    fn close(&mut self, uri: &str) {
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
         );
     }
 
     fn change(&mut self, path: &Path, version: i64, text: &str) {
+        self.change_uri(&uri(path), version, text);
+    }
+
+    fn change_uri(&mut self, uri: &str, version: i64, text: &str) {
         self.notify(
             "textDocument/didChange",
-            json!({"textDocument": {"uri": uri(path), "version": version}, "contentChanges": [{"text": text}]}),
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         );
     }
 
@@ -157,9 +178,14 @@ impl Client {
     }
 }
 
-/// The URI as VS Code and Python spell it: `+` percent-encoded (the server spells it `+`).
+/// The URI as VS Code and Python spell it: `+` percent-encoded (the server spells it `+`). A
+/// file that does not exist yet is named in its directory's canonical form.
 fn uri(path: &Path) -> String {
-    let path = std::fs::canonicalize(path).unwrap();
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| {
+        std::fs::canonicalize(path.parent().unwrap())
+            .unwrap()
+            .join(path.file_name().unwrap())
+    });
     format!("file://{}", path.display()).replace('+', "%2B")
 }
 
@@ -417,4 +443,268 @@ fn fixtures_agree_with_the_command_line() {
         assert_eq!(left, before, "{case}: {edited}");
         client.shutdown();
     }
+}
+
+/// The golden findings of one file of a fixture as `LINE:COLUMN: CODE` (see [`places`]), less
+/// the rules in `without`.
+fn golden_places(case: &str, file: &str, without: &[&str]) -> Vec<String> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let expected = std::fs::read_to_string(repo.join(case).join("expected.txt")).unwrap();
+    let mut out: Vec<String> = expected
+        .lines()
+        .filter_map(|line| line.strip_prefix(&format!("{case}/{file}:")))
+        .map(|rest| {
+            let (place, rest) = rest.split_once(": ").unwrap();
+            format!("{place}: {}", rest.split(' ').next().unwrap())
+        })
+        .filter(|p| !without.iter().any(|code| p.ends_with(&format!(": {code}"))))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The stack whose agent subnets terraform.tfvars sizes (dev /28: FL201).
+const SIZING: &str = "fixtures/terraform/agent-subnet-sizing";
+
+/// A subnet below Azure's /29 minimum, written against the fixture's spoke network.
+const NEW_SUBNET: &str = r#"resource "azurerm_subnet" "probe2" {
+  name                 = "snet-probe2"
+  resource_group_name  = azurerm_resource_group.net.name
+  virtual_network_name = azurerm_virtual_network.spoke.name
+  address_prefixes     = [cidrsubnet(var.spoke_cidr, 8, 254)]
+}
+"#;
+
+#[test]
+fn a_new_file_not_saved_yet_is_part_of_its_directory() {
+    let (case, dir) = (SIZING, copy_of(SIZING));
+    let root = dir.path();
+    let network_uri = uri(&root.join("network.tf"));
+    let new = root.join("probe2.tf");
+    let new_uri = uri(&new);
+    let mut client = Client::start(root);
+
+    // Opened before it was ever saved: it is evaluated with the directory's variables and
+    // resources, and its finding is published to it.
+    client.open_text(&new_uri, "terraform", NEW_SUBNET);
+    let diagnostics = client.diagnostics(&new_uri);
+    assert_eq!(places(&diagnostics), ["5:27: FL404"]);
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("172.20.3.248/30"),
+        "{diagnostics:?}"
+    );
+    // The directory's own files are linted with it.
+    assert_eq!(
+        places(&client.diagnostics(&network_uri)),
+        golden_places(case, "network.tf", &[])
+    );
+
+    // Closed without saving: its diagnostics go, and the directory is what is on disk.
+    client.close(&new_uri);
+    assert!(client.diagnostics(&new_uri).is_empty());
+    assert_eq!(
+        places(&client.diagnostics(&network_uri)),
+        golden_places(case, "network.tf", &[])
+    );
+    client.shutdown();
+}
+
+#[test]
+fn an_untitled_buffer_is_a_stack_of_its_own() {
+    let dir = copy_of(SIZING);
+    let mut client = Client::start(dir.path());
+    let untitled = "untitled:Untitled-1";
+    // Standing alone: the spoke of the fixture is not its network.
+    let text = NEW_SUBNET
+        .replace("azurerm_resource_group.net.name", "\"rg\"")
+        .replace("cidrsubnet(var.spoke_cidr, 8, 254)", "\"10.0.0.0/30\"");
+    client.open_text(untitled, "terraform", &text);
+    let diagnostics = client.diagnostics(untitled);
+    assert_eq!(places(&diagnostics), ["5:27: FL404"]);
+    // Its quick fix is the HCL comment.
+    let edit = quick_fix(&mut client, untitled, &diagnostics[0]);
+    assert_eq!(
+        edit["newText"],
+        json!("  # foundry-lint:ignore FL404 -- reason\n")
+    );
+    client.change_uri(untitled, 2, &text.replace("/30", "/28"));
+    assert!(client.diagnostics(untitled).is_empty());
+    client.change_uri(untitled, 3, &text);
+    assert_eq!(places(&client.diagnostics(untitled)), ["5:27: FL404"]);
+    // Closed, it shows nothing.
+    client.close(untitled);
+    assert!(client.diagnostics(untitled).is_empty());
+    client.shutdown();
+}
+
+/// The findings a baseline records (written by the command line) are not published; the
+/// others are.
+#[test]
+fn the_baseline_hides_what_it_records() {
+    let (case, dir) = (SIZING, copy_of(SIZING));
+    let root = dir.path();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+        .args([
+            ".",
+            "--select",
+            "FL201",
+            "--write-baseline",
+            "baseline.json",
+        ])
+        .current_dir(root)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut client = Client::start_with(root, json!({"baseline": "baseline.json"}));
+    let network = root.join("network.tf");
+    client.open(&network, "terraform");
+    assert_eq!(
+        places(&client.diagnostics(&uri(&network))),
+        golden_places(case, "network.tf", &["FL201"])
+    );
+    // The baseline emptied, as the editor's file watcher reports it: FL201 is back.
+    let baseline = root.join("baseline.json");
+    std::fs::write(&baseline, r#"{"version": 1, "findings": []}"#).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&baseline), "type": 2}]}),
+    );
+    assert_eq!(
+        places(&client.diagnostics(&uri(&network))),
+        golden_places(case, "network.tf", &[])
+    );
+    client.shutdown();
+}
+
+/// `vars` and `varFiles` are the command line's `--var` and `--var-file`: here they give dev a
+/// /27, which ends FL201.
+#[test]
+fn variables_given_at_initialization_apply() {
+    let dir = copy_of(SIZING);
+    let root = dir.path();
+    let network = root.join("network.tf");
+    let sizes = tempfile::tempdir().unwrap();
+    let var_file = sizes.path().join("sizes.tfvars");
+    std::fs::write(
+        &var_file,
+        "environments = {\n  dev  = 5\n  test = 5\n  uat  = 4\n}\n",
+    )
+    .unwrap();
+    for options in [
+        json!({"vars": ["environments={dev=5,test=5,uat=4}"]}),
+        json!({"varFiles": [var_file]}),
+    ] {
+        let mut client = Client::start_with(root, options.clone());
+        client.open(&network, "terraform");
+        let diagnostics = client.diagnostics(&uri(&network));
+        assert!(!has(&diagnostics, "FL201"), "{options}: {diagnostics:?}");
+        // The subnet dev had is now the /27 FL202 speaks of.
+        assert!(
+            diagnostics.iter().any(|d| d["code"] == "FL202"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("[\"dev\"]` is 172.20.0.0/27")),
+            "{options}: {diagnostics:?}"
+        );
+        client.shutdown();
+    }
+    // A malformed variable is said, and the rest of the server works.
+    let mut client = Client::start_with(root, json!({"vars": ["not a variable"]}));
+    let message = client.wait(|m| m["method"] == "window/showMessage");
+    assert!(
+        message["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not NAME=VALUE"),
+        "{message}"
+    );
+    client.open(&network, "terraform");
+    assert!(has(&client.diagnostics(&uri(&network)), "FL201"));
+    client.shutdown();
+}
+
+/// `parameters` is the command line's `--parameters`: a parameter file kept elsewhere is an
+/// environment of the template.
+#[test]
+fn parameter_files_given_at_initialization_apply() {
+    let dir = workspace();
+    let template = dir.path().join("azuredeploy.json");
+    std::fs::write(
+        &template,
+        r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "agentPrefix": { "type": "string", "defaultValue": "10.70.0.0/24" }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.Network/virtualNetworks",
+      "apiVersion": "2024-05-01",
+      "name": "vnet-spoke",
+      "location": "swedencentral",
+      "properties": {
+        "addressSpace": { "addressPrefixes": ["10.70.0.0/16"] },
+        "subnets": [
+          {
+            "name": "snet-agent",
+            "properties": {
+              "addressPrefix": "[parameters('agentPrefix')]",
+              "delegations": [
+                { "name": "aca", "properties": { "serviceName": "Microsoft.App/environments" } }
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "type": "Microsoft.CognitiveServices/accounts",
+      "apiVersion": "2025-06-01",
+      "name": "ais-spoke",
+      "location": "swedencentral",
+      "kind": "AIServices",
+      "sku": { "name": "S0" },
+      "identity": { "type": "SystemAssigned" },
+      "properties": {
+        "customSubDomainName": "ais-spoke",
+        "networkInjections": [
+          {
+            "scenario": "agent",
+            "subnetArmId": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke', 'snet-agent')]"
+          }
+        ]
+      }
+    }
+  ]
+}
+"#,
+    )
+    .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let parameters = elsewhere.path().join("dev.parameters.json");
+    let schema =
+        "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#";
+    let values =
+        json!({"$schema": schema, "parameters": {"agentPrefix": {"value": "10.70.0.0/28"}}});
+    std::fs::write(&parameters, values.to_string()).unwrap();
+    let template_uri = uri(&template);
+    // Without it, the default /24 is fine.
+    let mut client = Client::start(dir.path());
+    client.open(&template, "json");
+    assert_eq!(
+        places(&client.diagnostics(&template_uri)),
+        Vec::<String>::new()
+    );
+    client.shutdown();
+    let mut client = Client::start_with(dir.path(), json!({"parameters": [parameters]}));
+    client.open(&template, "json");
+    let diagnostics = client.diagnostics(&template_uri);
+    assert_eq!(places(&diagnostics), ["19:32: FL201"], "{diagnostics:?}");
+    client.shutdown();
 }

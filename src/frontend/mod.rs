@@ -72,6 +72,23 @@ impl Buffers {
         self.0.get(&discover::identity(path)).cloned()
     }
 
+    /// The buffers of `dir` whose file is not on disk (a new file not saved yet, as `dir`
+    /// spells it): a directory listing does not show them.
+    fn unsaved_in(&self, dir: &Path) -> Vec<PathBuf> {
+        if self.0.is_empty() {
+            return Vec::new();
+        }
+        let dir_id = discover::dir_identity(dir);
+        let mut out: Vec<PathBuf> = self
+            .0
+            .keys()
+            .filter(|id| id.parent() == Some(dir_id.as_path()) && !id.exists())
+            .filter_map(|id| Some(dir.join(id.file_name()?)))
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The buffer's text, or the file's.
     fn read(&self, path: &Path) -> Result<String, String> {
         if !self.0.is_empty()
@@ -260,12 +277,18 @@ pub fn load(
         if meta.is_file() {
             given_files.push(root.clone());
         } else {
-            unreadable.extend(collect_dir(root, &mut scanned, true, &mut json_files));
+            unreadable.extend(collect_dir(
+                root,
+                &mut scanned,
+                true,
+                &mut json_files,
+                &options.buffers,
+            ));
         }
     }
     let stacks = discover::stacks(&given_files, &options.buffers);
     for dir in &stacks.terraform_dirs {
-        collect_dir(dir, &mut scanned, false, &mut Vec::new());
+        collect_dir(dir, &mut scanned, false, &mut Vec::new(), &options.buffers);
     }
     // A given environment file is the environment its directory is linted with (unless the
     // directory came whole, through a directory or another of its files).
@@ -276,6 +299,7 @@ pub fn load(
             &mut environments,
             false,
             &mut Vec::new(),
+            &options.buffers,
         );
     }
     let given: HashSet<PathBuf> = stacks
@@ -433,7 +457,13 @@ pub fn load(
             for target in targets {
                 called.insert(target.clone());
                 if known.insert(target.clone()) {
-                    collect_dir(&target, &mut pending, false, &mut Vec::new());
+                    collect_dir(
+                        &target,
+                        &mut pending,
+                        false,
+                        &mut Vec::new(),
+                        &options.buffers,
+                    );
                 }
             }
         }
@@ -741,8 +771,11 @@ fn collect_dir(
     modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>,
     recursive: bool,
     json_files: &mut Vec<PathBuf>,
+    buffers: &Buffers,
 ) -> Vec<Unreadable> {
-    let (files, unreadable) = walk_files(dir, recursive);
+    let (mut files, unreadable) = walk_files(dir, recursive);
+    // An editor's new file, not saved yet, is part of its directory as a saved one is.
+    files.extend(buffers.unsaved_in(dir));
     for path in files {
         let path = path.as_path();
         let parent = terraform::normalize(path.parent().unwrap_or(Path::new(".")));
@@ -784,9 +817,24 @@ mod tests {
         std::fs::write(dir.path().join("main.tf"), "").expect("write");
         let gone = dir.path().join("gone");
         let mut scanned = BTreeMap::new();
-        assert!(collect_dir(dir.path(), &mut scanned, true, &mut Vec::new()).is_empty());
+        assert!(
+            collect_dir(
+                dir.path(),
+                &mut scanned,
+                true,
+                &mut Vec::new(),
+                &Buffers::default()
+            )
+            .is_empty()
+        );
         assert_eq!(scanned.len(), 1);
-        let unreadable = collect_dir(&gone, &mut scanned, true, &mut Vec::new());
+        let unreadable = collect_dir(
+            &gone,
+            &mut scanned,
+            true,
+            &mut Vec::new(),
+            &Buffers::default(),
+        );
         assert_eq!(unreadable.len(), 1);
         assert_eq!(unreadable[0].0, gone);
     }

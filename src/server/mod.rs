@@ -10,8 +10,8 @@ use crate::engine::{self, Selection};
 use crate::frontend::{self, Buffers, Options};
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
 use lsp_types::{
@@ -19,7 +19,8 @@ use lsp_types::{
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Url,
 };
-use std::collections::{BTreeSet, HashMap, HashSet};
+use serde::Deserialize;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -111,6 +112,16 @@ fn serve(connection: &Connection) -> Result<(), String> {
         let _ = std::env::set_current_dir(root);
     }
     let mut server = Server::default();
+    match params
+        .initialization_options
+        .map(serde_json::from_value::<InitializationOptions>)
+        .transpose()
+        .map_err(|e| e.to_string())
+        .and_then(|o| o.unwrap_or_default().inputs())
+    {
+        Ok(inputs) => server.inputs = inputs,
+        Err(message) => show_error(connection, format!("initializationOptions: {message}")),
+    }
     let mut deadline: Option<Instant> = None;
     loop {
         let message = match deadline {
@@ -169,10 +180,54 @@ fn send(connection: &Connection, message: Message) {
     let _ = connection.sender.send(message);
 }
 
+/// What the editor may pass in `initializationOptions`: the command line's `--baseline`,
+/// `--var NAME=VALUE`, `--var-file` and `--parameters`, for every stack linted. Relative paths
+/// are the workspace root's.
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+struct InitializationOptions {
+    baseline: Option<PathBuf>,
+    vars: Vec<String>,
+    var_files: Vec<PathBuf>,
+    parameters: Vec<PathBuf>,
+}
+
+/// [`InitializationOptions`] checked, with absolute paths.
+#[derive(Default)]
+struct Inputs {
+    baseline: Option<PathBuf>,
+    vars: Vec<(String, String)>,
+    var_files: Vec<PathBuf>,
+    parameters: Vec<PathBuf>,
+}
+
+impl InitializationOptions {
+    fn inputs(self) -> Result<Inputs, String> {
+        let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+        Ok(Inputs {
+            baseline: self
+                .baseline
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(absolute),
+            vars: self
+                .vars
+                .iter()
+                .map(|v| crate::cli::parse_var(v))
+                .collect::<Result<_, _>>()?,
+            var_files: self.var_files.into_iter().map(absolute).collect(),
+            parameters: self.parameters.into_iter().map(absolute).collect(),
+        })
+    }
+}
+
 /// What the server knows between messages.
 #[derive(Default)]
 struct Server {
+    inputs: Inputs,
     buffers: Buffers,
+    /// Untitled buffers (never saved, no file): each linted as a stack of its own, under a path
+    /// in a directory that does not exist.
+    untitled: HashMap<Url, PathBuf>,
     /// Files changed since the last lint.
     pending: BTreeSet<PathBuf>,
     /// The files each linted file's stack published to: a file that leaves the stack is cleared.
@@ -202,15 +257,62 @@ fn is_linted(path: &Path) -> bool {
     .any(|suffix| name.ends_with(suffix))
 }
 
+/// Where an untitled buffer of `language` is linted: a path in a directory of its own that does
+/// not exist, so that no file on disk (and no other untitled buffer) joins its stack.
+fn untitled_path(uri: &Url, language: &str) -> Option<PathBuf> {
+    let extension = match language {
+        "terraform" | "hcl" => "tf",
+        "terraform-vars" => "tfvars",
+        "bicep" => "bicep",
+        "bicep-params" => "bicepparam",
+        "json" | "jsonc" => "json",
+        _ => return None,
+    };
+    let name: String = uri
+        .path()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let dir = std::env::temp_dir()
+        .join(format!("foundry-lint-untitled-{}", std::process::id()))
+        .join(&name);
+    Some(dir.join(format!("{name}.{extension}")))
+}
+
 impl Server {
+    /// The path a document is linted under: its file, or where an untitled buffer stands.
+    fn path(&self, uri: &Url) -> Option<PathBuf> {
+        match uri.to_file_path() {
+            Ok(path) => Some(path).filter(|p| is_linted(p)),
+            Err(()) => self.untitled.get(uri).cloned(),
+        }
+    }
+
+    /// Re-lints every stack linted so far (a configuration or baseline changed).
+    fn relint_all(&mut self) -> Option<bool> {
+        self.pending.extend(self.published.keys().cloned());
+        Some(true)
+    }
+
     /// Takes in a notification; returns whether a lint is due (`Some(true)`: at once).
     fn notified(&mut self, notification: Notification) -> Option<bool> {
-        let path = |uri: &Url| uri.to_file_path().ok().filter(|p| is_linted(p));
         match notification.method.as_str() {
             DidOpenTextDocument::METHOD => {
                 let params: lsp_types::DidOpenTextDocumentParams =
                     serde_json::from_value(notification.params).ok()?;
-                let path = path(&params.text_document.uri)?;
+                let uri = &params.text_document.uri;
+                if uri.to_file_path().is_err()
+                    && let Some(path) = untitled_path(uri, &params.text_document.language_id)
+                {
+                    self.untitled.insert(uri.clone(), path);
+                }
+                let path = self.path(uri)?;
                 self.opened.insert(
                     frontend::discover::identity(&path),
                     params.text_document.uri,
@@ -222,7 +324,7 @@ impl Server {
             DidChangeTextDocument::METHOD => {
                 let params: lsp_types::DidChangeTextDocumentParams =
                     serde_json::from_value(notification.params).ok()?;
-                let path = path(&params.text_document.uri)?;
+                let path = self.path(&params.text_document.uri)?;
                 // Full sync: the last change holds the whole text.
                 let text = params.content_changes.into_iter().last()?.text;
                 self.buffers.insert(&path, text);
@@ -235,18 +337,38 @@ impl Server {
                 let uri = &params.text_document.uri;
                 if uri.path().ends_with(crate::config::FILE_NAME) {
                     // Selection, severities and settings may have changed for every stack.
-                    self.pending.extend(self.published.keys().cloned());
-                    return Some(true);
+                    return self.relint_all();
                 }
-                self.pending.insert(path(uri)?);
+                self.pending.insert(self.path(uri)?);
                 Some(true)
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let params: lsp_types::DidChangeWatchedFilesParams =
+                    serde_json::from_value(notification.params).ok()?;
+                let baseline = self
+                    .inputs
+                    .baseline
+                    .as_deref()
+                    .map(frontend::discover::identity);
+                params
+                    .changes
+                    .iter()
+                    .any(|change| {
+                        let uri = &change.uri;
+                        uri.path().ends_with(crate::config::FILE_NAME)
+                            || baseline.is_some() && Some(identity(uri)) == baseline
+                    })
+                    .then(|| self.relint_all())?
             }
             DidCloseTextDocument::METHOD => {
                 let params: lsp_types::DidCloseTextDocumentParams =
                     serde_json::from_value(notification.params).ok()?;
-                let path = path(&params.text_document.uri)?;
-                // The file on disk is what its stack is linted with from now on.
+                let uri = &params.text_document.uri;
+                let path = self.path(uri)?;
+                // The file on disk is what its stack is linted with from now on (an untitled
+                // buffer or a file never saved leaves its stack).
                 self.buffers.remove(&path);
+                self.untitled.remove(uri);
                 self.pending.insert(path);
                 Some(true)
             }
@@ -310,11 +432,14 @@ impl Server {
 
     fn code_actions(&self, params: &lsp_types::CodeActionParams) -> lsp_types::CodeActionResponse {
         let uri = &params.text_document.uri;
-        let Some(text) = uri.to_file_path().ok().and_then(|p| {
-            self.buffers
-                .text(&p)
-                .or_else(|| std::fs::read_to_string(p).ok())
-        }) else {
+        let Some(path) = self.path(uri) else {
+            return Vec::new();
+        };
+        let Some(text) = self
+            .buffers
+            .text(&path)
+            .or_else(|| std::fs::read_to_string(&path).ok())
+        else {
             return Vec::new();
         };
         let mut seen = HashSet::new();
@@ -326,7 +451,8 @@ impl Server {
             .filter(|s| seen.insert(s.code))
             .filter_map(|shown| {
                 let code = shown.code;
-                let edit = suppress::edit(uri.path(), &text, shown.range.start.line, code)?;
+                let edit =
+                    suppress::edit(&path.to_string_lossy(), &text, shown.range.start.line, code)?;
                 let mut changes = HashMap::new();
                 changes.insert(uri.clone(), vec![edit]);
                 Some(lsp_types::CodeActionOrCommand::CodeAction(
@@ -359,8 +485,34 @@ impl Server {
     fn lint_pending(&mut self, connection: &Connection) {
         // Files of a stack linted in this round (two changed files of one directory: one lint).
         let mut linted_now: HashSet<PathBuf> = HashSet::new();
-        for path in std::mem::take(&mut self.pending) {
+        let mut queue: VecDeque<PathBuf> = std::mem::take(&mut self.pending).into_iter().collect();
+        while let Some(path) = queue.pop_front() {
             if linted_now.contains(&frontend::discover::identity(&path)) {
+                continue;
+            }
+            if !self.buffers.contains(&path) && !path.exists() {
+                // A buffer closed without being saved: the diagnostics of what is gone go, and
+                // its stack is linted again through a file of it that is on disk.
+                let id = frontend::discover::identity(&path);
+                let uris = self.published.remove(&path).unwrap_or_default();
+                let gone: HashSet<&Url> = uris
+                    .iter()
+                    .chain(self.opened.get(&id))
+                    .filter(|uri| {
+                        uri.to_file_path()
+                            .map_or(true, |p| !p.exists() && !self.buffers.contains(&p))
+                    })
+                    .collect();
+                for uri in gone {
+                    self.shown.remove(&identity(uri));
+                    publish(connection, uri.clone(), Vec::new());
+                }
+                self.opened.remove(&id);
+                queue.extend(
+                    uris.iter()
+                        .filter_map(|u| u.to_file_path().ok())
+                        .find(|p| p.exists()),
+                );
                 continue;
             }
             let started = Instant::now();
@@ -372,14 +524,7 @@ impl Server {
             let (published, files) = match linted {
                 Ok(result) => result,
                 Err(message) => {
-                    let notification = Notification::new(
-                        "window/showMessage".into(),
-                        lsp_types::ShowMessageParams {
-                            typ: lsp_types::MessageType::ERROR,
-                            message: format!("foundry-lint: {message}"),
-                        },
-                    );
-                    send(connection, notification.into());
+                    show_error(connection, message);
                     continue;
                 }
             };
@@ -431,13 +576,18 @@ impl Server {
                 .map(|dir| crate::config::template_links(&config, dir))
                 .unwrap_or_default(),
             buffers: self.buffers.clone(),
-            ..Options::default()
+            vars: self.inputs.vars.clone(),
+            var_files: self.inputs.var_files.clone(),
+            parameters: self.inputs.parameters.clone(),
         };
         let settings = config.settings();
-        let (workspace, outcome) = engine::run(&settings, &selection, false, |sink| {
+        let (workspace, mut outcome) = engine::run(&settings, &selection, false, |sink| {
             frontend::load(&[path.to_path_buf()], &options, sink)
         })
         .map_err(|e| e.0)?;
+        if let Some(baseline) = &self.inputs.baseline {
+            crate::baseline::apply(baseline, &mut outcome.findings, &workspace.sources)?;
+        }
         let files = workspace.sources.len();
         Ok((
             convert::diagnostics(&workspace.sources, &outcome.findings, &self.opened),
@@ -451,6 +601,17 @@ fn identity(uri: &Url) -> PathBuf {
     uri.to_file_path()
         .map(|p| frontend::discover::identity(&p))
         .unwrap_or_else(|()| PathBuf::from(uri.as_str()))
+}
+
+fn show_error(connection: &Connection, message: String) {
+    let notification = Notification::new(
+        "window/showMessage".into(),
+        lsp_types::ShowMessageParams {
+            typ: lsp_types::MessageType::ERROR,
+            message: format!("foundry-lint: {message}"),
+        },
+    );
+    send(connection, notification.into());
 }
 
 fn publish(connection: &Connection, uri: Url, diagnostics: Vec<lsp_types::Diagnostic>) {
