@@ -14,6 +14,9 @@ struct Client {
     child: Child,
     stdin: ChildStdin,
     messages: Receiver<Value>,
+    /// Messages received while waiting for another: the server publishes the files of a stack
+    /// in no particular order.
+    pending: Vec<Value>,
     next_id: i64,
 }
 
@@ -66,6 +69,7 @@ impl Client {
             child,
             stdin,
             messages,
+            pending: Vec::new(),
             next_id: 1,
         };
         let uri = uri(root);
@@ -100,8 +104,11 @@ impl Client {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
-    /// The next message that satisfies `wanted`; others are skipped.
+    /// The first message that satisfies `wanted`; others are kept for later waits.
     fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.pending.iter().position(&wanted) {
+            return self.pending.remove(at);
+        }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -112,6 +119,7 @@ impl Client {
             if wanted(&message) {
                 return message;
             }
+            self.pending.push(message);
         }
     }
 
