@@ -34,9 +34,33 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(
         keys,
         [
-            "rule", "name", "severity", "message", "help", "location", "resource", "related",
-            "trace"
+            "rule",
+            "name",
+            "severity",
+            "message",
+            "help",
+            "location",
+            "resource",
+            "related",
+            "trace",
+            "suggested_range"
         ]
+    );
+    // The free range the hub could move to, and where the prefix it replaces is written.
+    let range = &finding["suggested_range"];
+    assert_eq!(range["prefix"], "10.3.0.0/16");
+    assert_eq!(range["within"], "10.0.0.0/8");
+    assert_eq!(range["location"]["line"], 11);
+    assert!(finding["help"].as_str().is_some_and(|h| h.ends_with(
+        "`vnet-hub` could move from 10.0.0.0/16 to 10.3.0.0/16, which no VNet of the stack or peered with it uses (its subnets move with it)"
+    )));
+    // A finding that offers no range has no such key.
+    assert!(
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f.get("suggested_range").is_none())
     );
     let location = finding["location"].as_object().expect("location");
     let keys: Vec<&str> = location.keys().map(String::as_str).collect();
