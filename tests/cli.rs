@@ -85,6 +85,30 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(summary["notes"], 0);
 }
 
+/// Each environment alone offers its own free range; linted together, the one finding they share
+/// offers none, since they disagree.
+#[test]
+fn environments_that_disagree_on_a_free_range_offer_none() {
+    let stack = "fixtures/terraform/suggested-ranges-environments";
+    let suggested = |target: &str| -> Vec<Option<String>> {
+        let out = run(&[target, "--format", "json", "--select", "FL201"]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["suggested_range"]["prefix"].as_str().map(String::from))
+            .collect()
+    };
+    let alone = |file: &str| suggested(&format!("{stack}/{file}"));
+    assert_eq!(alone("prod.tfvars"), [Some("192.168.0.32/27".to_string())]);
+    assert_eq!(
+        alone("staging.tfvars"),
+        [Some("192.168.0.0/27".to_string())]
+    );
+    assert_eq!(suggested(stack), [None]);
+}
+
 #[test]
 fn exit_codes_follow_the_failure_threshold() {
     assert_eq!(run(&[SIZING, "--format", "concise"]).status.code(), Some(1));
