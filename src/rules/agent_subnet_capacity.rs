@@ -52,7 +52,11 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
                 finding,
                 (capacity.subnet, capacity.prefix_index),
                 len,
-                &format!("a /{len} holds the estimate: "),
+                &if capacity.exact {
+                    format!("a /{len} holds the estimate: ")
+                } else {
+                    format!("at least a /{len} is needed: ")
+                },
                 &mut offered,
             );
         }
