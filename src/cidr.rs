@@ -81,6 +81,84 @@ pub fn ipv4_addr_count(len: u8) -> u128 {
     1u128 << (32 - u32::from(len.min(32)))
 }
 
+/// The lowest-addressed free `/len` block of the address family `ipv6` says: aligned to its
+/// size (as every prefix is), inside one prefix of `spaces`, overlapping none of `taken`.
+/// Prefixes of the other family are ignored. A block must fit inside a single prefix of
+/// `spaces` (Azure places a subnet in one address-space prefix: two adjacent /25s hold no /24).
+pub fn first_free(spaces: &[IpNet], taken: &[IpNet], ipv6: bool, len: u8) -> Option<IpNet> {
+    let width = if ipv6 { 128 } else { 32 };
+    if len > width {
+        return None;
+    }
+    // The taken ranges merged into disjoint intervals sorted by start, so that their ends
+    // are sorted too and one binary search finds the first that can reach a block.
+    let mut intervals: Vec<(u128, u128)> = taken
+        .iter()
+        .filter(|t| t.addr().is_ipv6() == ipv6)
+        .map(interval)
+        .collect();
+    intervals.sort_unstable();
+    let mut merged: Vec<(u128, u128)> = Vec::with_capacity(intervals.len());
+    for (start, end) in intervals {
+        match merged.last_mut() {
+            Some(last) if start <= last.1.saturating_add(1) => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let mask = last_offset(width - len);
+    let mut best: Option<u128> = None;
+    for space in spaces.iter().filter(|s| s.addr().is_ipv6() == ipv6) {
+        if space.prefix_len() > len {
+            continue;
+        }
+        let (first, last) = interval(space);
+        let mut cursor = first;
+        while let Some(start) = cursor.checked_add(mask).map(|c| c & !mask) {
+            let end = start + mask;
+            if end > last || best.is_some_and(|b| start >= b) {
+                break;
+            }
+            let next = merged.partition_point(|&(_, e)| e < start);
+            match merged.get(next) {
+                Some(&(s, e)) if s <= end => match e.checked_add(1) {
+                    Some(after) => cursor = after,
+                    None => break,
+                },
+                _ => {
+                    best = Some(start);
+                    break;
+                }
+            }
+        }
+    }
+    best.and_then(|start| make(!ipv6, start, len).ok())
+}
+
+/// The offset of the last address of a block with `host_bits` host bits.
+fn last_offset(host_bits: u8) -> u128 {
+    if host_bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    }
+}
+
+/// The first and last address of a prefix, as numbers.
+fn interval(net: &IpNet) -> (u128, u128) {
+    let start = to_u128(net.trunc().addr());
+    (start, start + last_offset(bits(net) - net.prefix_len()))
+}
+
+/// The `/len` prefix that holds `net` (its supernet), when `len` is not longer than its own.
+pub fn supernet(net: &IpNet, len: u8) -> Option<IpNet> {
+    if len > net.prefix_len() {
+        return None;
+    }
+    make(net.addr().is_ipv4(), to_u128(net.addr()), len)
+        .ok()
+        .map(|n| n.trunc())
+}
+
 /// Terraform's `cidrsubnet(prefix, newbits, netnum)`.
 pub fn subnet(prefix: &IpNet, newbits: i64, netnum: i64) -> Result<IpNet, String> {
     let total = bits(prefix) as i64;
@@ -267,6 +345,141 @@ mod tests {
         assert_eq!(len("?::/64"), None, "IPv6");
         assert_eq!(len("?/?/24"), None, "two slashes");
         assert_eq!(len("?/24/"), None);
+    }
+
+    fn free(spaces: &[&str], taken: &[&str], len: u8) -> Option<String> {
+        let spaces: Vec<IpNet> = spaces.iter().map(|s| n(s)).collect();
+        let taken: Vec<IpNet> = taken.iter().map(|s| n(s)).collect();
+        let ipv6 = spaces.first().is_some_and(|s| s.addr().is_ipv6());
+        first_free(&spaces, &taken, ipv6, len).map(|f| f.to_string())
+    }
+
+    #[test]
+    fn a_free_block_is_the_lowest_one_aligned_to_its_size() {
+        assert_eq!(
+            free(&["10.0.0.0/16"], &[], 24).as_deref(),
+            Some("10.0.0.0/24")
+        );
+        // 10.0.0.32/24 is not a prefix: after a /27 at the start the next /24 is 10.0.1.0.
+        assert_eq!(
+            free(&["10.0.0.0/16"], &["10.0.0.0/27"], 24).as_deref(),
+            Some("10.0.1.0/24")
+        );
+        assert_eq!(
+            free(&["10.0.0.0/16"], &["10.0.0.0/27"], 27).as_deref(),
+            Some("10.0.0.32/27")
+        );
+        // Host bits in a taken prefix do not move it.
+        assert_eq!(
+            free(&["10.0.0.0/16"], &["10.0.0.7/24"], 24).as_deref(),
+            Some("10.0.1.0/24")
+        );
+        // Taken ranges outside the space, nested or repeated change nothing.
+        assert_eq!(
+            free(
+                &["10.0.0.0/16"],
+                &[
+                    "192.168.0.0/16",
+                    "10.0.0.0/24",
+                    "10.0.0.128/25",
+                    "10.0.0.0/24"
+                ],
+                24
+            )
+            .as_deref(),
+            Some("10.0.1.0/24")
+        );
+    }
+
+    #[test]
+    fn fragmented_space_holds_small_blocks_but_not_large_ones() {
+        let taken = [
+            "10.0.0.0/26",
+            "10.0.1.128/25",
+            "10.0.2.64/26",
+            "10.0.3.0/24",
+        ];
+        assert_eq!(free(&["10.0.0.0/22"], &taken, 24), None);
+        assert_eq!(
+            free(&["10.0.0.0/22"], &taken, 25).as_deref(),
+            Some("10.0.0.128/25")
+        );
+        assert_eq!(
+            free(&["10.0.0.0/22"], &taken, 26).as_deref(),
+            Some("10.0.0.64/26")
+        );
+        // 512 free addresses in all, but no aligned /23 among them.
+        assert_eq!(free(&["10.0.0.0/22"], &taken, 23), None);
+    }
+
+    #[test]
+    fn a_full_space_or_a_block_larger_than_it_has_no_room() {
+        assert_eq!(free(&["10.0.0.0/24"], &["10.0.0.0/24"], 27), None);
+        assert_eq!(free(&["10.0.0.0/24"], &["10.0.0.0/16"], 29), None);
+        assert_eq!(free(&["10.0.0.0/24"], &[], 23), None);
+        assert_eq!(free(&["10.0.0.0/24"], &[], 33), None);
+        assert_eq!(free(&[], &[], 24), None);
+    }
+
+    #[test]
+    fn every_address_space_is_searched_and_the_lowest_block_wins() {
+        assert_eq!(
+            free(&["10.1.0.0/16", "10.0.0.0/24"], &["10.0.0.0/25"], 26).as_deref(),
+            Some("10.0.0.128/26")
+        );
+        assert_eq!(
+            free(&["10.1.0.0/16", "10.0.0.0/24"], &["10.0.0.0/25"], 24).as_deref(),
+            Some("10.1.0.0/24")
+        );
+        // Two adjacent /25 address spaces do not hold a /24: a subnet lies in one of them.
+        assert_eq!(free(&["10.0.0.0/25", "10.0.0.128/25"], &[], 24), None);
+    }
+
+    #[test]
+    fn the_other_address_family_is_ignored_and_ipv6_works_alike() {
+        assert_eq!(
+            free(&["10.0.0.0/24", "fd00::/48"], &["fd00::/8"], 26).as_deref(),
+            Some("10.0.0.0/26")
+        );
+        assert_eq!(
+            free(
+                &["fd00::/48", "10.0.0.0/24"],
+                &["fd00::/64", "10.0.0.0/8"],
+                64
+            )
+            .as_deref(),
+            Some("fd00:0:0:1::/64")
+        );
+        assert_eq!(free(&["::/0"], &[], 0).as_deref(), Some("::/0"));
+        assert_eq!(free(&["::/0"], &["::1/128"], 0), None);
+    }
+
+    #[test]
+    fn the_top_of_the_address_range_does_not_overflow() {
+        assert_eq!(
+            free(&["255.255.255.0/24"], &["255.255.255.0/25"], 25).as_deref(),
+            Some("255.255.255.128/25")
+        );
+        assert_eq!(
+            free(&["255.255.255.0/24"], &["255.255.255.128/25"], 24),
+            None
+        );
+        assert_eq!(
+            free(
+                &["ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120"],
+                &["ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/121"],
+                121
+            )
+            .as_deref(),
+            Some("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff80/121")
+        );
+    }
+
+    #[test]
+    fn a_supernet_is_the_block_that_holds_a_prefix() {
+        assert_eq!(supernet(&n("10.0.4.32/27"), 24), Some(n("10.0.4.0/24")));
+        assert_eq!(supernet(&n("10.0.4.0/27"), 27), Some(n("10.0.4.0/27")));
+        assert_eq!(supernet(&n("10.0.4.0/24"), 27), None);
     }
 
     #[test]

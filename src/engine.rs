@@ -72,6 +72,30 @@ pub struct Finding {
     /// The declaration the finding is in and the module calls leading to it: a suppression
     /// comment on any of them covers the finding.
     pub scopes: Vec<Span>,
+    /// A free address range to use instead (FL201-FL204, FL401, FL403); its sentence joins the
+    /// help when the run's findings are collected.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// What a finding offers to make its problem go away: a free address range, or the news that
+/// none is free. Data for reports, the language server and fixes alike.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suggestion {
+    /// The sentence for the help: `10.0.4.0/24 is free in ...`, `no free /24 in ...; widen the
+    /// address space`.
+    pub text: String,
+    /// The free range; None when there is none.
+    pub range: Option<SuggestedRange>,
+}
+
+/// A free prefix to write instead of the one at `span`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuggestedRange {
+    /// Where the prefix it replaces is written (a literal or a value computed elsewhere).
+    pub span: Span,
+    pub prefix: ipnet::IpNet,
+    /// The address-space prefix (for a VNet's own space, the RFC 1918 block) it lies in.
+    pub within: ipnet::IpNet,
 }
 
 impl Finding {
@@ -94,6 +118,11 @@ impl Finding {
         for (address, call) in &origin.via {
             self.related(*call, format!("through `{address}`, called here"));
         }
+        self
+    }
+
+    pub fn suggest(&mut self, suggestion: Suggestion) -> &mut Finding {
+        self.suggestion = Some(suggestion);
         self
     }
 
@@ -136,6 +165,7 @@ impl Reporter {
             related: Vec::new(),
             trace: None,
             scopes: Vec::new(),
+            suggestion: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -173,6 +203,7 @@ impl Reporter {
             related: Vec::new(),
             trace: None,
             scopes: Vec::new(),
+            suggestion: None,
         });
     }
 }
@@ -320,6 +351,7 @@ fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
         related: Vec::new(),
         trace: None,
         scopes: Vec::new(),
+        suggestion: None,
     };
     finding.origin(&u.origin);
     finding
@@ -501,6 +533,7 @@ fn collect_findings(
             related: Vec::new(),
             trace: None,
             scopes: Vec::new(),
+            suggestion: None,
         });
     }
     let want_unresolved = selection.is_enabled(&crate::rules::unresolved_value::RULE);
@@ -560,6 +593,10 @@ fn collect_findings(
     for finding in findings {
         match merged.last_mut() {
             Some(last) if key(last) == key(&finding) => {
+                // Environments that disagree on the free range leave none to offer.
+                if last.suggestion != finding.suggestion {
+                    last.suggestion = None;
+                }
                 for related in finding.related {
                     if !last.related.contains(&related) {
                         last.related.push(related);
@@ -567,6 +604,15 @@ fn collect_findings(
                 }
             }
             _ => merged.push(finding),
+        }
+    }
+    for finding in &mut merged {
+        if let Some(suggestion) = &finding.suggestion {
+            finding.help = if finding.help.is_empty() {
+                suggestion.text.clone().into()
+            } else {
+                format!("{}; {}", finding.help, suggestion.text).into()
+            };
         }
     }
     (merged, suppressed)

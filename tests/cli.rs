@@ -34,9 +34,33 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(
         keys,
         [
-            "rule", "name", "severity", "message", "help", "location", "resource", "related",
-            "trace"
+            "rule",
+            "name",
+            "severity",
+            "message",
+            "help",
+            "location",
+            "resource",
+            "related",
+            "trace",
+            "suggested_range"
         ]
+    );
+    // The free range the hub could move to, and where the prefix it replaces is written.
+    let range = &finding["suggested_range"];
+    assert_eq!(range["prefix"], "10.3.0.0/16");
+    assert_eq!(range["within"], "10.0.0.0/8");
+    assert_eq!(range["location"]["line"], 11);
+    assert!(finding["help"].as_str().is_some_and(|h| h.ends_with(
+        "`vnet-hub` could move from 10.0.0.0/16 to 10.3.0.0/16, which no VNet of the stack or peered with it uses (its subnets move with it)"
+    )));
+    // A finding that offers no range has no such key.
+    assert!(
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f.get("suggested_range").is_none())
     );
     let location = finding["location"].as_object().expect("location");
     let keys: Vec<&str> = location.keys().map(String::as_str).collect();
@@ -59,6 +83,30 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(summary["errors"], 4);
     assert_eq!(summary["warnings"], 0);
     assert_eq!(summary["notes"], 0);
+}
+
+/// Each environment alone offers its own free range; linted together, the one finding they share
+/// offers none, since they disagree.
+#[test]
+fn environments_that_disagree_on_a_free_range_offer_none() {
+    let stack = "fixtures/terraform/suggested-ranges-environments";
+    let suggested = |target: &str| -> Vec<Option<String>> {
+        let out = run(&[target, "--format", "json", "--select", "FL201"]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["suggested_range"]["prefix"].as_str().map(String::from))
+            .collect()
+    };
+    let alone = |file: &str| suggested(&format!("{stack}/{file}"));
+    assert_eq!(alone("prod.tfvars"), [Some("192.168.0.32/27".to_string())]);
+    assert_eq!(
+        alone("staging.tfvars"),
+        [Some("192.168.0.0/27".to_string())]
+    );
+    assert_eq!(suggested(stack), [None]);
 }
 
 #[test]

@@ -24,6 +24,16 @@ const DIAGRAMS: &[&str] = &[
     "terraform/monorepo",
 ];
 
+/// Stacks whose sizing and overlap findings offer free address ranges (or say none is free, or
+/// offer none because a range in the way is not known), in the format that prints each finding's
+/// help on one line.
+const SUGGESTIONS: &[&str] = &[
+    "arm/suggested-ranges",
+    "bicep/suggested-ranges",
+    "terraform/suggested-ranges",
+    "terraform/suggested-ranges-environments",
+];
+
 /// Lints `fixture` in `format` and compares with (or, with UPDATE_GOLDEN, writes) the golden.
 fn check(fixture: &str, format: &str, golden: &str, failures: &mut Vec<String>) {
     check_at(fixture, format, golden, 100, failures);
@@ -119,6 +129,21 @@ fn network_diagrams_match_their_golden_output() {
             fixture,
             "markdown",
             &format!("{name}.markdown.md"),
+            &mut failures,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn suggested_ranges_match_their_golden_output() {
+    let mut failures = Vec::new();
+    for fixture in SUGGESTIONS {
+        let name = fixture.replace('/', "-");
+        check(
+            fixture,
+            "github",
+            &format!("{name}.github.txt"),
             &mut failures,
         );
     }

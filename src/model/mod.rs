@@ -6,13 +6,18 @@
 //! so rules can resolve a reference to the entity it names, or learn that it is external or
 //! unknown.
 
+mod free_ranges;
 pub mod ids;
 mod links;
 mod queries;
 mod relations;
 mod resolve;
 
-pub use queries::{AgentRange, CapacityEstimate, CmkPrincipal, NeededZones, Peer, SubnetCapacity};
+pub use free_ranges::FreeRange;
+pub use queries::{
+    AgentRange, CapacityEstimate, CmkPrincipal, NeededZones, Peer, SubnetCapacity,
+    prefix_for_demand,
+};
 pub use relations::Relations;
 pub use resolve::{Index, Resolved};
 

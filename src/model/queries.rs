@@ -367,10 +367,11 @@ impl Model {
         let mut out = Vec::new();
         for (s, _, _) in self.agent_subnets() {
             let subnet = &self.subnets[s];
-            let Some((prefix, len)) = subnet
+            let Some((prefix_index, prefix, len)) = subnet
                 .address_prefixes
                 .iter()
-                .find_map(|p| Some((p, p.ipv4_prefix_len()?)))
+                .enumerate()
+                .find_map(|(i, p)| Some((i, p, p.ipv4_prefix_len()?)))
             else {
                 continue;
             };
@@ -389,12 +390,12 @@ impl Model {
                     None => exact = false,
                 }
             }
-            let usable = crate::cidr::ipv4_addr_count(len)
-                .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
+            let (usable, limit) = address_limit(settings, len);
             let replicas = projects as u128 * u128::from(settings.replicas_per_project);
             let pods_per_ip = u128::from(settings.pods_per_ip.max(1));
             out.push(SubnetCapacity {
                 subnet: s,
+                prefix_index,
                 prefix,
                 usable,
                 accounts,
@@ -402,11 +403,30 @@ impl Model {
                 exact,
                 replicas,
                 demand: replicas.div_ceil(pods_per_ip),
-                limit: usable * u128::from(settings.maximum_utilization_percent) / 100,
+                limit,
             });
         }
         out
     }
+}
+
+/// The usable addresses of an IPv4 subnet of `len` bits (after Azure's five reserved ones) and
+/// how many of them demand may take (the utilization ceiling).
+fn address_limit(settings: &crate::settings::AgentSubnet, len: u8) -> (u128, u128) {
+    let usable = crate::cidr::ipv4_addr_count(len)
+        .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
+    (
+        usable,
+        usable * u128::from(settings.maximum_utilization_percent) / 100,
+    )
+}
+
+/// The longest IPv4 prefix (the smallest subnet Azure accepts or larger) whose utilization
+/// ceiling holds `demand` addresses; None when even a /1 would not.
+pub fn prefix_for_demand(settings: &crate::settings::AgentSubnet, demand: u128) -> Option<u8> {
+    (1..=crate::domain::AZURE_MINIMUM_SUBNET_PREFIX)
+        .rev()
+        .find(|&len| address_limit(settings, len).1 >= demand)
 }
 
 /// A capacity estimate that outlives its model, for reports.
@@ -451,7 +471,8 @@ impl Model {
 /// An agent subnet's addresses against the estimated demand of the projects that use it.
 pub struct SubnetCapacity<'a> {
     pub subnet: usize,
-    /// The subnet's first IPv4 prefix of known length.
+    /// The subnet's first IPv4 prefix of known length, and its index among the subnet's.
+    pub prefix_index: usize,
     pub prefix: &'a Attr<IpNet>,
     /// Addresses after Azure's five reserved ones.
     pub usable: u128,
@@ -467,4 +488,24 @@ pub struct SubnetCapacity<'a> {
     pub demand: u128,
     /// The most addresses demand may take (the utilization ceiling).
     pub limit: u128,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefix_for_a_demand_is_the_smallest_whose_ceiling_holds_it() {
+        let mut settings = crate::settings::Settings::default().agent_subnet;
+        // 80% of the usable addresses: /29 2, /28 8, /27 21, /26 47, /25 98, /24 200.
+        assert_eq!(prefix_for_demand(&settings, 0), Some(29));
+        assert_eq!(prefix_for_demand(&settings, 2), Some(29));
+        assert_eq!(prefix_for_demand(&settings, 21), Some(27));
+        assert_eq!(prefix_for_demand(&settings, 22), Some(26));
+        assert_eq!(prefix_for_demand(&settings, 200), Some(24));
+        assert_eq!(prefix_for_demand(&settings, 201), Some(23));
+        assert_eq!(prefix_for_demand(&settings, u128::MAX), None);
+        settings.maximum_utilization_percent = 0;
+        assert_eq!(prefix_for_demand(&settings, 1), None);
+    }
 }

@@ -29,6 +29,17 @@ struct JsonFinding<'a> {
     resource: Option<&'a str>,
     related: Vec<RelatedLocation<'a>>,
     trace: Vec<TraceLocation<'a>>,
+    /// Only on findings that offer a free address range (FL201-FL204, FL401, FL403).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggested_range: Option<SuggestedRange<'a>>,
+}
+
+/// A free prefix to write instead of the one at `location`.
+#[derive(Serialize)]
+struct SuggestedRange<'a> {
+    prefix: String,
+    within: String,
+    location: Location<'a>,
 }
 
 #[derive(Serialize)]
@@ -91,53 +102,64 @@ struct Capacity {
     allowed: u128,
 }
 
+fn location<'a>(report: &'a Report, span: crate::source::Span) -> Location<'a> {
+    let (start, end) = (report.start(span), report.end(span));
+    Location {
+        file: report.file(span),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
 pub fn render(report: &Report) -> String {
     let findings = report
         .findings
         .iter()
-        .map(|f| {
-            let (start, end) = (report.start(f.span), report.end(f.span));
-            JsonFinding {
-                rule: f.rule.code,
-                name: f.rule.name,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                help: &f.help,
-                location: Location {
-                    file: report.file(f.span),
-                    line: start.line,
-                    column: start.column,
-                    end_line: end.line,
-                    end_column: end.column,
-                },
-                resource: f.resource.as_deref(),
-                related: f
-                    .related
-                    .iter()
-                    .map(|r| {
-                        let at = report.start(r.span);
-                        RelatedLocation {
-                            file: report.file(r.span),
-                            line: at.line,
-                            column: at.column,
-                            message: &r.message,
-                        }
-                    })
-                    .collect(),
-                trace: f
-                    .trace_steps()
-                    .iter()
-                    .map(|step| {
-                        let at = report.start(step.span);
-                        TraceLocation {
-                            file: report.file(step.span),
-                            line: at.line,
-                            column: at.column,
-                            text: &step.text,
-                        }
-                    })
-                    .collect(),
-            }
+        .map(|f| JsonFinding {
+            rule: f.rule.code,
+            name: f.rule.name,
+            severity: f.severity.as_str(),
+            message: &f.message,
+            help: &f.help,
+            location: location(report, f.span),
+            resource: f.resource.as_deref(),
+            related: f
+                .related
+                .iter()
+                .map(|r| {
+                    let at = report.start(r.span);
+                    RelatedLocation {
+                        file: report.file(r.span),
+                        line: at.line,
+                        column: at.column,
+                        message: &r.message,
+                    }
+                })
+                .collect(),
+            trace: f
+                .trace_steps()
+                .iter()
+                .map(|step| {
+                    let at = report.start(step.span);
+                    TraceLocation {
+                        file: report.file(step.span),
+                        line: at.line,
+                        column: at.column,
+                        text: &step.text,
+                    }
+                })
+                .collect(),
+            suggested_range: f
+                .suggestion
+                .as_ref()
+                .and_then(|s| s.range.as_ref())
+                .map(|r| SuggestedRange {
+                    prefix: r.prefix.to_string(),
+                    within: r.within.to_string(),
+                    location: location(report, r.span),
+                }),
         })
         .collect();
     let doc = Document {

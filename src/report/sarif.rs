@@ -46,6 +46,24 @@ fn location(report: &Report, span: crate::source::Span, text: Option<&str>) -> s
     }
 }
 
+/// The free range a result offers, as the result's `suggestedRange` property: the prefix, the
+/// space it lies in and the region of the prefix it replaces.
+fn suggested_range(report: &Report, range: &crate::engine::SuggestedRange) -> sarif::PropertyBag {
+    let (start, end) = (report.start(range.span), report.end(range.span));
+    let value = serde_json::json!({
+        "prefix": range.prefix.to_string(),
+        "within": range.within.to_string(),
+        "uri": report.file(range.span),
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+    });
+    sarif::PropertyBag::builder()
+        .additional_properties(BTreeMap::from([("suggestedRange".to_string(), value)]))
+        .build()
+}
+
 pub fn render(report: &Report) -> String {
     let rules: Vec<sarif::ReportingDescriptor> = crate::rules::ALL
         .iter()
@@ -115,6 +133,9 @@ pub fn render(report: &Report) -> String {
                 .build();
             if !related.is_empty() {
                 result.related_locations = Some(related);
+            }
+            if let Some(range) = f.suggestion.as_ref().and_then(|s| s.range.as_ref()) {
+                result.properties = Some(suggested_range(report, range));
             }
             result
         })

@@ -14,9 +14,10 @@ rule!(
 );
 
 fn check(model: &Model, _: &Settings, out: &mut Reporter) {
+    let mut offered = Vec::new();
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
-        for prefix in &subnet.address_prefixes {
+        for (i, prefix) in subnet.address_prefixes.iter().enumerate() {
             let (Some(len), Some(p)) = (prefix.ipv4_prefix_len(), prefix.ipv4_text()) else {
                 continue;
             };
@@ -25,12 +26,20 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
             }
             let usable = crate::cidr::ipv4_addr_count(len)
                 .saturating_sub(crate::domain::AZURE_RESERVED_ADDRESSES_PER_SUBNET);
-            out.report(
+            let finding = out.report(
                 prefix.span,
                 format!("agent subnet `{}` is {p} ({usable} usable addresses), below the /{AGENT_SUBNET_PRODUCTION_PREFIX} recommended for production", subnet.origin.address),
             )
             .help("a /24 leaves room for projects, replicas and hosted agents as usage grows (keep utilization under 80%)")
             .origin(&subnet.origin);
+            super::suggest_subnet_range(
+                model,
+                finding,
+                (s, i),
+                AGENT_SUBNET_PRODUCTION_PREFIX,
+                "",
+                &mut offered,
+            );
         }
     }
 }

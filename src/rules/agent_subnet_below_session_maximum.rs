@@ -1,6 +1,9 @@
 //! FL202: a /27 agent subnet: the minimum, about 17 concurrent sessions.
 
-use crate::domain::{AGENT_SUBNET_MINIMUM_PREFIX, SESSION_MAXIMUM, SESSIONS_AT_MINIMUM};
+use crate::domain::{
+    AGENT_SUBNET_MINIMUM_PREFIX, AGENT_SUBNET_SESSION_MAXIMUM_PREFIX, SESSION_MAXIMUM,
+    SESSIONS_AT_MINIMUM,
+};
 use crate::engine::Reporter;
 use crate::model::Model;
 use crate::settings::Settings;
@@ -14,9 +17,10 @@ rule!(
 );
 
 fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
+    let mut offered = Vec::new();
     for (s, _, _) in model.agent_subnets() {
         let subnet = &model.subnets[s];
-        for prefix in &subnet.address_prefixes {
+        for (i, prefix) in subnet.address_prefixes.iter().enumerate() {
             let (Some(len), Some(p)) = (prefix.ipv4_prefix_len(), prefix.ipv4_text()) else {
                 continue;
             };
@@ -24,12 +28,20 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
             if len != AGENT_SUBNET_MINIMUM_PREFIX || len > settings.agent_subnet.minimum_prefix {
                 continue;
             }
-            out.report(
+            let finding = out.report(
                 prefix.span,
                 format!("agent subnet `{}` is {p}: about 27 usable addresses and {SESSIONS_AT_MINIMUM} concurrent sessions, below the {SESSION_MAXIMUM} a /26 allows", subnet.origin.address),
             )
             .help("use /26 or larger to reach the 50-session maximum; /24 is recommended for production")
             .origin(&subnet.origin);
+            super::suggest_subnet_range(
+                model,
+                finding,
+                (s, i),
+                AGENT_SUBNET_SESSION_MAXIMUM_PREFIX,
+                "",
+                &mut offered,
+            );
         }
     }
 }

@@ -14,6 +14,7 @@ rule!(
 
 fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
     let a = &settings.agent_subnet;
+    let mut offered = Vec::new();
     for capacity in model.agent_subnet_capacity(a) {
         // `projects` is a lower bound when counts are not known: a finding on it is still
         // true, silence is the only guess.
@@ -43,6 +44,22 @@ fn check(model: &Model, settings: &Settings, out: &mut Reporter) {
         finding
             .help("give the agent subnet a larger prefix (/24 is recommended), or spread the projects over accounts with their own agent subnets; tune the estimate with [agent-subnet] replicas-per-project and pods-per-ip in .foundry-lint.toml")
             .origin(&subnet.origin);
+        // The smallest subnet whose ceiling holds the demand, and never below the minimum.
+        if let Some(len) = crate::model::prefix_for_demand(a, capacity.demand) {
+            let len = len.min(a.minimum_prefix);
+            super::suggest_subnet_range(
+                model,
+                finding,
+                (capacity.subnet, capacity.prefix_index),
+                len,
+                &if capacity.exact {
+                    format!("a /{len} holds the estimate: ")
+                } else {
+                    format!("at least a /{len} is needed: ")
+                },
+                &mut offered,
+            );
+        }
         for &account in &capacity.accounts {
             let account = &model.accounts[account];
             finding.related(

@@ -113,3 +113,89 @@ fn is_private(prefix: &ipnet::IpNet) -> bool {
         .iter()
         .any(|r| crate::cidr::parse(r).is_some_and(|range| crate::cidr::contains(&range, prefix)))
 }
+
+/// Offers where prefix `prefix` of subnet `subnet` would fit as a /`len` (FL201-FL204, FL403):
+/// the free range, or that the VNet has none. `lead` opens the sentence. Nothing is offered
+/// when the answer depends on what is not known statically. `offered` holds the ranges the
+/// rule offered before, by VNet (avoided in the same VNet, then added to).
+fn suggest_subnet_range(
+    model: &crate::model::Model,
+    finding: &mut crate::engine::Finding,
+    (subnet, prefix): (usize, usize),
+    len: u8,
+    lead: &str,
+    offered: &mut Vec<(usize, ipnet::IpNet)>,
+) {
+    use crate::engine::{SuggestedRange, Suggestion};
+    use crate::model::{FreeRange, Resolved};
+    let Resolved::Entity(v) = model.vnet_of_subnet(subnet) else {
+        return;
+    };
+    let vnet = vnet_label(model, v);
+    let avoid: Vec<ipnet::IpNet> = offered
+        .iter()
+        .filter(|(vnet, _)| *vnet == v)
+        .map(|(_, range)| *range)
+        .collect();
+    let suggestion = match model.free_subnet_range(subnet, prefix, len, &avoid) {
+        FreeRange::Free {
+            prefix: free,
+            within,
+            in_place,
+        } => {
+            offered.push((v, free));
+            let grows = if in_place {
+                ": the subnet can grow in place"
+            } else {
+                ""
+            };
+            Suggestion {
+                text: format!("{lead}{free} is free in `{vnet}` ({within}){grows}"),
+                range: Some(SuggestedRange {
+                    span: model.subnets[subnet].address_prefixes[prefix].span,
+                    prefix: free,
+                    within,
+                }),
+            }
+        }
+        FreeRange::Full {
+            len,
+            searched,
+            crowded,
+        } => Suggestion {
+            text: if crowded {
+                format!(
+                    "{lead}no free /{len} in `{vnet}` ({}); widen its address space",
+                    join(&searched)
+                )
+            } else {
+                format!(
+                    "{lead}every free /{len} in `{vnet}` ({}) overlaps a peered VNet or a range an agent subnet must avoid; renumber its address space",
+                    join(&searched)
+                )
+            },
+            range: None,
+        },
+        FreeRange::Unknown => return,
+    };
+    finding.suggest(suggestion);
+}
+
+/// How a suggestion names a VNet: by its Azure name, as network teams and the portal do
+/// (`vnet-hub`), else by its address in the stack.
+fn vnet_label(model: &crate::model::Model, vnet: usize) -> String {
+    let network = &model.virtual_networks[vnet];
+    crate::model::ids::parse(&network.id)
+        .and_then(|id| id.name().map(str::to_string))
+        .filter(|name| !crate::model::ids::is_marker(name))
+        .unwrap_or_else(|| network.origin.address.clone())
+}
+
+/// Prefixes as a message lists them: `10.0.0.0/22, 10.1.0.0/24`.
+fn join(prefixes: &[ipnet::IpNet]) -> String {
+    prefixes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

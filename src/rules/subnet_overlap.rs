@@ -28,6 +28,7 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
     }
     let mut vnets: Vec<_> = by_vnet.into_iter().collect();
     vnets.sort_by_key(|(v, _)| *v);
+    let mut offered = Vec::new();
     for (_, mut prefixes) in vnets {
         let net =
             |&(s, i): &(usize, usize)| *model.subnets[s].address_prefixes[i].get().expect("known");
@@ -50,18 +51,28 @@ fn check(model: &Model, _: &Settings, out: &mut Reporter) {
                     (b, a, entry, prev)
                 };
                 let (fp, sp) = (net(&first_entry), net(&second_entry));
-                out.report(
-                    second.address_prefixes[second_entry.1].span,
-                    format!(
-                        "subnet `{}` ({sp}) overlaps subnet `{}` ({fp}) in the same VNet",
-                        second.origin.address, first.origin.address
-                    ),
-                )
-                .help("give each subnet of a VNet its own, non-overlapping range")
-                .origin(&second.origin)
-                .related(
-                    first.address_prefixes[first_entry.1].span,
-                    format!("{fp} is declared here"),
+                let finding = out
+                    .report(
+                        second.address_prefixes[second_entry.1].span,
+                        format!(
+                            "subnet `{}` ({sp}) overlaps subnet `{}` ({fp}) in the same VNet",
+                            second.origin.address, first.origin.address
+                        ),
+                    )
+                    .help("give each subnet of a VNet its own, non-overlapping range")
+                    .origin(&second.origin)
+                    .related(
+                        first.address_prefixes[first_entry.1].span,
+                        format!("{fp} is declared here"),
+                    );
+                // The later subnet moves, to a range of its own size.
+                super::suggest_subnet_range(
+                    model,
+                    finding,
+                    second_entry,
+                    sp.prefix_len(),
+                    "",
+                    &mut offered,
                 );
             }
             let ends_later = |candidate: &(usize, usize)| {
