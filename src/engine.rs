@@ -72,6 +72,8 @@ pub struct Finding {
     /// The declaration the finding is in and the module calls leading to it: a suppression
     /// comment on any of them covers the finding.
     pub scopes: Vec<Span>,
+    /// What `--fix` does about it (rules with fixes only).
+    pub remedy: Option<crate::fix::Remedy>,
 }
 
 impl Finding {
@@ -136,6 +138,7 @@ impl Reporter {
             related: Vec::new(),
             trace: None,
             scopes: Vec::new(),
+            remedy: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -173,6 +176,7 @@ impl Reporter {
             related: Vec::new(),
             trace: None,
             scopes: Vec::new(),
+            remedy: None,
         });
     }
 }
@@ -315,6 +319,7 @@ fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
         related: Vec::new(),
         trace: None,
         scopes: Vec::new(),
+        remedy: None,
     };
     finding.origin(&u.origin);
     finding
@@ -462,6 +467,7 @@ pub fn run<E>(
     let workspace = load(&checker)?;
     let (checked, mut outcome) = checker.into_parts();
     (outcome.findings, outcome.suppressed) = collect_findings(&workspace, checked, selection);
+    crate::fix::attach(&mut outcome.findings, &workspace.sources);
     outcome.unevaluated.sort();
     outcome.unevaluated.dedup_by_key(|(span, _)| *span);
     Ok((workspace, outcome))
@@ -496,6 +502,7 @@ fn collect_findings(
             related: Vec::new(),
             trace: None,
             scopes: Vec::new(),
+            remedy: None,
         });
     }
     let want_unresolved = selection.is_enabled(&crate::rules::unresolved_value::RULE);

@@ -234,6 +234,7 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)
                     related: Vec::new(),
                     trace: None,
                     scopes: Vec::new(),
+                    remedy: None,
                 });
             }
         }

@@ -29,6 +29,34 @@ struct JsonFinding<'a> {
     resource: Option<&'a str>,
     related: Vec<RelatedLocation<'a>>,
     trace: Vec<TraceLocation<'a>>,
+    /// The fix `--fix` applies (ruff's shape: message, applicability, edits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+    /// Why a finding of a fixable rule is not fixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_fixed: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace `location`..`end_location` (`end_location` excluded; equal: insert) with `content`.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    location: Position,
+    end_location: Position,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
 }
 
 #[derive(Serialize)]
@@ -67,6 +95,9 @@ struct Summary {
     /// Findings hidden by inline suppressions and by the baseline.
     suppressed: usize,
     baselined: usize,
+    /// Findings `--fix` fixed (absent when not fixing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
     /// Declarations whose instances could not be counted, and the inputs they waited for.
     not_evaluated: usize,
     missing_inputs: Vec<MissingInput>,
@@ -137,6 +168,33 @@ pub fn render(report: &Report) -> String {
                         }
                     })
                     .collect(),
+                fix: f.remedy.as_ref().and_then(|r| r.fix()).map(|fix| JsonFix {
+                    message: &fix.title,
+                    applicability: fix.applicability.as_str(),
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|edit| {
+                            let (start, end) = (report.start(edit.span), report.end(edit.span));
+                            JsonEdit {
+                                file: report.file(edit.span),
+                                location: Position {
+                                    line: start.line,
+                                    column: start.column,
+                                },
+                                end_location: Position {
+                                    line: end.line,
+                                    column: end.column,
+                                },
+                                content: &edit.content,
+                            }
+                        })
+                        .collect(),
+                }),
+                not_fixed: match &f.remedy {
+                    Some(crate::fix::Remedy::NotFixed(why)) => Some(why),
+                    _ => None,
+                },
             }
         })
         .collect();
@@ -155,6 +213,7 @@ pub fn render(report: &Report) -> String {
             checked: report.run.checked(),
             suppressed: report.run.suppressed,
             baselined: report.run.baselined,
+            fixed: report.run.fixed,
             not_evaluated: report.run.unevaluated.len(),
             missing_inputs: report
                 .run

@@ -67,6 +67,8 @@ pub struct RunFacts {
     pub elapsed: Option<std::time::Duration>,
     pub suppressed: usize,
     pub baselined: usize,
+    /// Findings `--fix` fixed (None: not fixing).
+    pub fixed: Option<usize>,
     /// Declarations not evaluated, with the input each waited for.
     pub unevaluated: Vec<(Span, String)>,
 }
@@ -258,6 +260,28 @@ impl Report<'_> {
         match hidden.is_empty() {
             true => lines.push(format!("{found}.")),
             false => lines.push(format!("{found}; {}.", hidden.join(", "))),
+        }
+        let fixable = self
+            .findings
+            .iter()
+            .filter(|f| f.remedy.as_ref().and_then(|r| r.fix()).is_some())
+            .count();
+        match self.run.fixed {
+            Some(fixed) => lines.push(format!(
+                "Fixed {}; {} {}.",
+                plural(fixed, "finding"),
+                self.findings.len(),
+                if self.findings.len() == 1 {
+                    "remains"
+                } else {
+                    "remain"
+                }
+            )),
+            None if fixable > 0 => lines.push(format!(
+                "{} fixable with --fix (see them with --diff).",
+                plural(fixable, "finding")
+            )),
+            None => {}
         }
         let missing = self.run.missing_inputs();
         if !missing.is_empty() {

@@ -1,0 +1,427 @@
+//! The fix of each fixable rule, from the finding and the files.
+
+use super::document::{Doc, Documents, Lang, Object, Value};
+use super::{Applicability, Edit, Fix};
+use crate::domain::{AGENT_SUBNET_DELEGATION, CMK_MINIMUM_KEY_SIZE};
+use crate::engine::Finding;
+use crate::source::Span;
+use std::ops::Range;
+
+/// What the agent subnet's delegation allows the service to do (what Azure sets for it).
+const DELEGATION_ACTION: &str = "Microsoft.Network/virtualNetworks/subnets/join/action";
+
+pub fn fix(finding: &Finding, docs: &Documents) -> Result<Fix, String> {
+    let (title, edits) = match finding.rule.code {
+        "FL601" => purge_protection(finding, docs)?,
+        "FL602" => (
+            "turn soft delete on".to_string(),
+            set(finding, docs, finding.span, &Value::Bool(true))?,
+        ),
+        "FL606" => key_type(finding, docs)?,
+        "FL304" => custom_subdomain(finding, docs)?,
+        "FL605" => identity(finding, docs)?,
+        "FL301" => delegation(finding, docs)?,
+        other => return Err(format!("{other} has no fix")),
+    };
+    Ok(Fix {
+        title,
+        applicability: Applicability::Safe,
+        edits,
+    })
+}
+
+/// The declaration the finding is about (the header its origin points at).
+fn declaration(finding: &Finding) -> Span {
+    finding.scopes.first().copied().unwrap_or(finding.span)
+}
+
+fn range(span: Span) -> Range<usize> {
+    span.start as usize..span.end as usize
+}
+
+/// The object of the declaration, and the object its settings live in: the HCL block itself,
+/// or `properties` of an ARM or Bicep resource.
+fn declaration_object<'d>(
+    doc: &'d Doc,
+    finding: &Finding,
+) -> Result<(&'d Object, Option<&'d Object>), String> {
+    let object = doc
+        .declaration(declaration(finding))
+        .ok_or("the declaration was not found in its file")?;
+    if doc.lang == Lang::Hcl {
+        if object
+            .labels
+            .get(1)
+            .is_some_and(|l| l.starts_with("azapi_"))
+        {
+            return Err(
+                "the setting belongs in the azapi body; --fix edits azurerm attributes".to_string(),
+            );
+        }
+        return Ok((object, Some(object)));
+    }
+    Ok((object, doc.child(object, "properties")))
+}
+
+/// Replaces the value at `span` with `value`, where its literal is written.
+fn set(
+    finding: &Finding,
+    docs: &Documents,
+    span: Span,
+    value: &Value,
+) -> Result<Vec<Edit>, String> {
+    let literal = literal(finding, docs, span)?;
+    let doc = docs.get(literal.file)?;
+    Ok(vec![Edit {
+        span: literal,
+        content: doc.render(value, ""),
+    }])
+}
+
+/// Where the literal that gives the value at `span` is written: the value itself, or the one
+/// definition it comes from through variables, locals or parameters that feed nothing else.
+fn literal(finding: &Finding, docs: &Documents, span: Span) -> Result<Span, String> {
+    let doc = docs.get(span.file)?;
+    let at = range(span);
+    if doc.is_literal(&at) {
+        return Ok(span);
+    }
+    match doc.lang {
+        Lang::Hcl => through_trace(finding, docs, span),
+        Lang::Bicep | Lang::Json => through_definition(docs, span),
+    }
+}
+
+/// Terraform: follows the value's trace (`var.x` -> its default, tfvars entry or module
+/// argument; `local.y` -> its expression), each reference read in one place only.
+fn through_trace(finding: &Finding, docs: &Documents, span: Span) -> Result<Span, String> {
+    let steps = finding.trace_steps();
+    let computed = |docs: &Documents, span: Span| -> Result<String, String> {
+        let doc = docs.get(span.file)?;
+        Ok(format!(
+            "`{}` is computed; only a literal written in one place is fixed",
+            doc.slice(&range(span)).trim()
+        ))
+    };
+    if steps.first().map(|s| s.span) != Some(span) {
+        return Err(computed(docs, span)?);
+    }
+    let mut current = span;
+    for step in &steps[1..] {
+        let doc = docs.get(current.file)?;
+        let text = doc.slice(&range(current)).trim().to_string();
+        let Some(reference) = hcl_reference(&text) else {
+            return Err(computed(docs, current)?);
+        };
+        let uses = hcl_uses(docs, current, &reference);
+        if uses != 1 {
+            return Err(format!(
+                "`{reference}` is read in {uses} places; changing its value would change them too"
+            ));
+        }
+        current = step.span;
+        let doc = docs.get(current.file)?;
+        if doc.is_literal(&range(current)) {
+            return Ok(current);
+        }
+    }
+    Err(computed(docs, current)?)
+}
+
+/// `var.x` or `local.x` as a whole expression.
+fn hcl_reference(text: &str) -> Option<String> {
+    let (root, name) = text.split_once('.')?;
+    let identifier = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    (matches!(root, "var" | "local") && identifier).then(|| text.to_string())
+}
+
+/// How many times `reference` is read in the `.tf` files of the module of `at`.
+fn hcl_uses(docs: &Documents, at: Span, reference: &str) -> usize {
+    let sources = docs.sources;
+    let dir = sources.get(at.file).path.parent().map(|p| p.to_path_buf());
+    let pattern =
+        regex::Regex::new(&format!(r"\b{}\b", regex::escape(reference))).expect("escaped");
+    (0..sources.len())
+        .map(|i| sources.get(crate::source::FileId(i as u32)))
+        .filter(|f| f.path.parent().map(|p| p.to_path_buf()) == dir)
+        .filter(|f| f.path.extension().is_some_and(|e| e == "tf"))
+        .map(|f| {
+            pattern
+                .find_iter(&f.text)
+                .filter(|m| !f.text[m.end()..].starts_with(['-', '_']))
+                .count()
+        })
+        .sum()
+}
+
+/// Bicep and ARM: a value that is a parameter or variable of the same file, whose definition
+/// is a literal read only here and (a parameter) set by no parameter file.
+fn through_definition(docs: &Documents, span: Span) -> Result<Span, String> {
+    let doc = docs.get(span.file)?;
+    let at = range(span);
+    let text = doc.slice(&at).trim().to_string();
+    if doc
+        .nested_templates
+        .iter()
+        .any(|t| t.start <= at.start && at.end <= t.end)
+    {
+        return Err(
+            "the value is inside a nested deployment's template; fix it by hand".to_string(),
+        );
+    }
+    let Some(definition) = doc.referenced(&at) else {
+        return Err(format!(
+            "`{text}` is computed; only a literal written in one place is fixed"
+        ));
+    };
+    let name = definition.name.clone();
+    let what = if definition.parameter {
+        "parameter"
+    } else {
+        "variable"
+    };
+    let Some(value) = definition.value.clone().filter(|v| doc.is_literal(v)) else {
+        return Err(format!("{what} `{name}` has no literal value in this file"));
+    };
+    let uses = definition_uses(&doc, &name);
+    if uses != 1 {
+        return Err(format!(
+            "{what} `{name}` is read in {uses} places; changing its value would change them too"
+        ));
+    }
+    if definition.parameter
+        && let Some(file) = parameter_file_setting(docs, &name)
+    {
+        return Err(format!("parameter `{name}` is set by `{file}`"));
+    }
+    Ok(Span::new(span.file, value))
+}
+
+fn definition_uses(doc: &Doc, name: &str) -> usize {
+    match doc.lang {
+        Lang::Json => {
+            let pattern = format!(
+                r"(?i)\b(parameters|variables)\(\s*'{}'\s*\)",
+                regex::escape(name)
+            );
+            let pattern = regex::Regex::new(&pattern).expect("escaped");
+            pattern.find_iter(doc.text).count()
+        }
+        _ => {
+            // Identifiers named `name`, less member accesses (`x.name`), object keys
+            // (`name: ...`) and the declaration itself.
+            let pattern =
+                regex::Regex::new(&format!(r"\b{}\b", regex::escape(name))).expect("escaped");
+            let uses = pattern
+                .find_iter(doc.text)
+                .filter(|m| !doc.text[..m.start()].ends_with('.'))
+                .filter(|m| {
+                    !doc.text[m.end()..]
+                        .trim_start_matches([' ', '\t'])
+                        .starts_with(':')
+                })
+                .count();
+            uses.saturating_sub(1)
+        }
+    }
+}
+
+/// A parameter file among the scanned files that sets parameter `name`.
+fn parameter_file_setting(docs: &Documents, name: &str) -> Option<String> {
+    let sources = docs.sources;
+    let bicepparam =
+        regex::Regex::new(&format!(r"\bparam\s+{}\b", regex::escape(name))).expect("escaped");
+    let json = format!("\"{}\"", name.to_ascii_lowercase());
+    (0..sources.len())
+        .map(|i| sources.get(crate::source::FileId(i as u32)))
+        .find(|f| {
+            let path = f.path.to_string_lossy();
+            (path.ends_with(".bicepparam") && bicepparam.is_match(&f.text))
+                || (path.ends_with(".json")
+                    && f.text.contains("deploymentParameters")
+                    && f.text.to_ascii_lowercase().contains(&json))
+        })
+        .map(|f| f.display_path.clone())
+}
+
+fn purge_protection(finding: &Finding, docs: &Documents) -> Result<(String, Vec<Edit>), String> {
+    let title = "turn purge protection on".to_string();
+    if finding.span != declaration(finding) {
+        return Ok((title, set(finding, docs, finding.span, &Value::Bool(true))?));
+    }
+    let doc = docs.get(declaration(finding).file)?;
+    let (_, settings) = declaration_object(&doc, finding)?;
+    let settings = settings.ok_or("the vault has no `properties` to add the setting to")?;
+    let key = match doc.lang {
+        Lang::Hcl => "purge_protection_enabled",
+        _ => "enablePurgeProtection",
+    };
+    Ok((title, vec![doc.insert(settings, key, &Value::Bool(true))?]))
+}
+
+fn key_type(finding: &Finding, docs: &Documents) -> Result<(String, Vec<Edit>), String> {
+    let literal = literal(finding, docs, finding.span)?;
+    let doc = docs.get(finding.span.file)?;
+    let (_, settings) = declaration_object(&doc, finding)?;
+    let settings = settings.ok_or("the key has no `properties`")?;
+    let size_key = match doc.lang {
+        Lang::Hcl => "key_size",
+        _ => "keySize",
+    };
+    let size = doc.member(settings, size_key);
+    let wanted_size = Value::Int(CMK_MINIMUM_KEY_SIZE as i64);
+    if size.is_some_and(|s| s.value == range(finding.span)) {
+        let title = format!("make the key {CMK_MINIMUM_KEY_SIZE} bits");
+        return Ok((title, set(finding, docs, finding.span, &wanted_size)?));
+    }
+    let hsm = docs
+        .get(literal.file)?
+        .slice(&range(literal))
+        .to_ascii_uppercase()
+        .contains("HSM");
+    let kind = if hsm { "RSA-HSM" } else { "RSA" };
+    let mut edits = set(finding, docs, finding.span, &Value::Str(kind.to_string()))?;
+    let doc = docs.get(finding.span.file)?;
+    match size {
+        Some(size) if doc.is_literal(&size.value) => {
+            let bits: i64 = doc.slice(&size.value).trim().parse().unwrap_or(0);
+            if bits < CMK_MINIMUM_KEY_SIZE as i64 {
+                edits.push(Edit {
+                    span: doc.span(size.value.clone()),
+                    content: doc.render(&wanted_size, ""),
+                });
+            }
+        }
+        Some(_) => {
+            return Err(format!(
+                "the key size is computed; set it to at least {CMK_MINIMUM_KEY_SIZE} by hand"
+            ));
+        }
+        // azurerm requires the size of an RSA key; ARM and Bicep default to 2048.
+        None if doc.lang == Lang::Hcl => {
+            edits.push(doc.insert(settings, size_key, &wanted_size)?)
+        }
+        None => {}
+    }
+    let curve = match doc.lang {
+        Lang::Hcl => "curve",
+        _ => "curveName",
+    };
+    if let Some(curve) = doc.member(settings, curve) {
+        edits.push(doc.remove(curve)?);
+    }
+    Ok((
+        format!("make the key {kind} of {CMK_MINIMUM_KEY_SIZE} bits"),
+        edits,
+    ))
+}
+
+fn custom_subdomain(finding: &Finding, docs: &Documents) -> Result<(String, Vec<Edit>), String> {
+    let doc = docs.get(declaration(finding).file)?;
+    let (object, settings) = declaration_object(&doc, finding)?;
+    let settings = settings.ok_or("the account has no `properties` to add the subdomain to")?;
+    let name = doc
+        .member(object, "name")
+        .ok_or("the account's name is not written in its declaration")?;
+    let name = Value::Expr(doc.slice(&name.value).trim().to_string());
+    let key = match doc.lang {
+        Lang::Hcl => "custom_subdomain_name",
+        _ => "customSubDomainName",
+    };
+    let title = "set the custom subdomain to the account's name".to_string();
+    match doc.member(settings, key) {
+        Some(existing) if doc.is_literal(&existing.value) => Ok((
+            title,
+            vec![Edit {
+                span: doc.span(existing.value.clone()),
+                content: doc.render(&name, ""),
+            }],
+        )),
+        Some(_) => Err("the custom subdomain is computed; set it by hand".to_string()),
+        None => Ok((title, vec![doc.insert(settings, key, &name)?])),
+    }
+}
+
+fn identity(finding: &Finding, docs: &Documents) -> Result<(String, Vec<Edit>), String> {
+    let doc = docs.get(declaration(finding).file)?;
+    let object = doc
+        .declaration(declaration(finding))
+        .ok_or("the account was not found in its file")?;
+    if doc.member(object, "identity").is_some() {
+        return Err(
+            "the account has an identity; which one the key should use is your choice".to_string(),
+        );
+    }
+    let value = Value::Object(vec![("type", Value::Str("SystemAssigned".to_string()))]);
+    Ok((
+        "add a system-assigned identity".to_string(),
+        vec![doc.insert(object, "identity", &value)?],
+    ))
+}
+
+fn delegation(finding: &Finding, docs: &Documents) -> Result<(String, Vec<Edit>), String> {
+    if finding.message.contains("is also delegated to") {
+        return Err("the subnet is delegated to another service too; which of them moves to another subnet is your choice".to_string());
+    }
+    let title = format!("delegate the subnet to {AGENT_SUBNET_DELEGATION}");
+    let service = Value::Str(AGENT_SUBNET_DELEGATION.to_string());
+    let actions = Value::List(vec![Value::Str(DELEGATION_ACTION.to_string())]);
+    if finding.span != declaration(finding) {
+        // Delegated elsewhere: that delegation becomes the agent service's.
+        let mut edits = set(finding, docs, finding.span, &service)?;
+        let doc = docs.get(finding.span.file)?;
+        if doc.lang == Lang::Hcl
+            && let Some(block) = doc.declaration(finding.span)
+            && let Some(listed) = doc.member(block, "actions")
+        {
+            edits.push(Edit {
+                span: doc.span(listed.value.clone()),
+                content: doc.render(&actions, ""),
+            });
+        }
+        return Ok((title, edits));
+    }
+    let doc = docs.get(declaration(finding).file)?;
+    let (_, settings) = declaration_object(&doc, finding)?;
+    let settings = settings.ok_or("the subnet has no `properties` to add the delegation to")?;
+    let name = Value::Str(AGENT_SUBNET_DELEGATION.replace('/', "."));
+    if doc.lang == Lang::Hcl {
+        let block = Value::Object(vec![
+            ("name", name),
+            (
+                "service_delegation",
+                Value::Object(vec![("name", service), ("actions", actions)]),
+            ),
+        ]);
+        return Ok((title, vec![doc.insert(settings, "delegation", &block)?]));
+    }
+    let list = Value::List(vec![Value::Object(vec![
+        ("name", name),
+        ("properties", Value::Object(vec![("serviceName", service)])),
+    ])]);
+    match doc.member(settings, "delegations") {
+        Some(empty) if doc.slice(&empty.value).trim_start_matches('[').trim() == "]" => {
+            let indent: String = {
+                let start = doc.text[..empty.span.start]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                doc.text[start..empty.span.start]
+                    .chars()
+                    .take_while(|c| c.is_whitespace())
+                    .collect()
+            };
+            Ok((
+                title,
+                vec![Edit {
+                    span: doc.span(empty.value.clone()),
+                    content: doc.render(&list, &indent),
+                }],
+            ))
+        }
+        Some(_) => Err("the delegations are computed; add the agent service's by hand".to_string()),
+        None => Ok((title, vec![doc.insert(settings, "delegations", &list)?])),
+    }
+}
