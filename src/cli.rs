@@ -415,6 +415,17 @@ pub fn run(args: &Args) -> Result<i32, String> {
                 ));
             }
             count += applied;
+            for new in appeared(
+                &workspace,
+                &outcome.findings,
+                &again_workspace,
+                &again.findings,
+            )
+            .iter()
+            .filter(|_| !args.quiet)
+            {
+                eprintln!("foundry-lint: warning: after fixing, a new finding: {new}");
+            }
             (workspace, outcome) = (again_workspace, again);
         }
         fixed = Some(count);
@@ -543,6 +554,25 @@ fn restore(written: &[(PathBuf, String)]) -> Result<(), String> {
             .map_err(|e| format!("cannot restore {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// Findings after fixing that were not there before (by rule, file and message), as
+/// `path: CODE message`.
+fn appeared(
+    before: &frontend::Workspace,
+    found: &[engine::Finding],
+    after: &frontend::Workspace,
+    now: &[engine::Finding],
+) -> Vec<String> {
+    let key = |workspace: &frontend::Workspace, f: &engine::Finding| {
+        let path = &workspace.sources.get(f.span.file).display_path;
+        format!("{path}: {} {}", f.rule.code, f.message)
+    };
+    let known: std::collections::HashSet<String> = found.iter().map(|f| key(before, f)).collect();
+    now.iter()
+        .map(|f| key(after, f))
+        .filter(|k| !known.contains(k))
+        .collect()
 }
 
 /// A written file that has more syntax errors after the fix than before.

@@ -23,9 +23,15 @@ pub fn fix(finding: &Finding, docs: &Documents) -> Result<Fix, String> {
         "FL301" => delegation(finding, docs)?,
         other => return Err(format!("{other} has no fix")),
     };
+    // A new identity holds no key permission yet (FL604 then reports it), and whether to grant
+    // one by role or by access policy is the user's choice: adding it alone is not safe.
+    let applicability = match finding.rule.code {
+        "FL605" => Applicability::Unsafe,
+        _ => Applicability::Safe,
+    };
     Ok(Fix {
         title,
-        applicability: Applicability::Safe,
+        applicability,
         edits,
     })
 }
@@ -96,22 +102,19 @@ fn literal(finding: &Finding, docs: &Documents, span: Span) -> Result<Span, Stri
 /// argument; `local.y` -> its expression), each reference read in one place only.
 fn through_trace(finding: &Finding, docs: &Documents, span: Span) -> Result<Span, String> {
     let steps = finding.trace_steps();
-    let computed = |docs: &Documents, span: Span| -> Result<String, String> {
+    let computed_at = |docs: &Documents, span: Span| -> Result<String, String> {
         let doc = docs.get(span.file)?;
-        Ok(format!(
-            "`{}` is computed; only a literal written in one place is fixed",
-            doc.slice(&range(span)).trim()
-        ))
+        Ok(computed(doc.slice(&range(span))))
     };
     if steps.first().map(|s| s.span) != Some(span) {
-        return Err(computed(docs, span)?);
+        return Err(computed_at(docs, span)?);
     }
     let mut current = span;
     for step in &steps[1..] {
         let doc = docs.get(current.file)?;
         let text = doc.slice(&range(current)).trim().to_string();
         let Some(reference) = hcl_reference(&text) else {
-            return Err(computed(docs, current)?);
+            return Err(computed_at(docs, current)?);
         };
         let uses = hcl_uses(docs, current, &reference);
         if uses != 1 {
@@ -119,13 +122,41 @@ fn through_trace(finding: &Finding, docs: &Documents, span: Span) -> Result<Span
                 "`{reference}` is read in {uses} places; changing its value would change them too"
             ));
         }
-        current = step.span;
+        current = assigned_value(&*docs.get(step.span.file)?, step.span);
         let doc = docs.get(current.file)?;
         if doc.is_literal(&range(current)) {
             return Ok(current);
         }
     }
-    Err(computed(docs, current)?)
+    Err(computed_at(docs, current)?)
+}
+
+/// The value of a step that is a whole assignment (a tfvars entry, `key_type = "EC"`).
+fn assigned_value(doc: &Doc, span: Span) -> Span {
+    let text = doc.slice(&range(span));
+    match text.split_once('=') {
+        Some((name, value))
+            if !name.trim().is_empty()
+                && name
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-') =>
+        {
+            let start =
+                span.start as usize + name.len() + 1 + (value.len() - value.trim_start().len());
+            Span::new(span.file, start..start + value.trim().len())
+        }
+        _ => span,
+    }
+}
+
+/// Why a computed value is not fixed, naming it on one short line.
+fn computed(text: &str) -> String {
+    let mut shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if shown.chars().count() > 60 {
+        shown = shown.chars().take(60).collect::<String>() + "…";
+    }
+    format!("`{shown}` is computed; only a literal written in one place is fixed")
 }
 
 /// `var.x` or `local.x` as a whole expression.
@@ -173,9 +204,7 @@ fn through_definition(docs: &Documents, span: Span) -> Result<Span, String> {
         );
     }
     let Some(definition) = doc.referenced(&at) else {
-        return Err(format!(
-            "`{text}` is computed; only a literal written in one place is fixed"
-        ));
+        return Err(computed(&text));
     };
     let name = definition.name.clone();
     let what = if definition.parameter {
@@ -370,15 +399,33 @@ fn delegation(finding: &Finding, docs: &Documents) -> Result<(String, Vec<Edit>)
     let service = Value::Str(AGENT_SUBNET_DELEGATION.to_string());
     let actions = Value::List(vec![Value::Str(DELEGATION_ACTION.to_string())]);
     if finding.span != declaration(finding) {
-        // Delegated elsewhere: that delegation becomes the agent service's.
-        let mut edits = set(finding, docs, finding.span, &service)?;
+        // Delegated elsewhere: that delegation becomes the agent service's. HCL points at the
+        // `delegation` block: its `service_delegation` names the service.
         let doc = docs.get(finding.span.file)?;
-        if doc.lang == Lang::Hcl
-            && let Some(block) = doc.declaration(finding.span)
-            && let Some(listed) = doc.member(block, "actions")
+        let mut service_span = finding.span;
+        let mut listed_actions = None;
+        // It points at the delegation (an HCL `delegation` block, an ARM or Bicep object):
+        // the service is its `service_delegation.name` or `properties.serviceName`.
+        let (inner, name) = match doc.lang {
+            Lang::Hcl => ("service_delegation", "name"),
+            _ => ("properties", "serviceName"),
+        };
+        if let Some(delegation) = doc.declaration(finding.span)
+            && let Some(inner) = doc.child(delegation, inner)
         {
+            let name = doc
+                .member(inner, name)
+                .ok_or("the delegation names no service")?;
+            service_span = doc.span(name.value.clone());
+            listed_actions = doc
+                .member(inner, "actions")
+                .filter(|_| doc.lang == Lang::Hcl)
+                .map(|a| doc.span(a.value.clone()));
+        }
+        let mut edits = set(finding, docs, service_span, &service)?;
+        if let Some(listed) = listed_actions {
             edits.push(Edit {
-                span: doc.span(listed.value.clone()),
+                span: listed,
                 content: doc.render(&actions, ""),
             });
         }
