@@ -383,8 +383,17 @@ pub fn run(args: &Args) -> Result<i32, String> {
         .map_err(|e| e.0)
     };
     let (mut workspace, mut outcome) = lint()?;
+    // What the baseline hides is not fixed either.
+    let shown = |findings: &[engine::Finding], sources: &crate::source::SourceMap| {
+        let mut shown = findings.to_vec();
+        if let Some(path) = &args.baseline {
+            crate::baseline::apply(path, &mut shown, sources)?;
+        }
+        Ok::<_, String>(shown)
+    };
     if args.diff {
-        let fixes = crate::fix::applicable(&outcome.findings, args.unsafe_fixes);
+        let findings = shown(&outcome.findings, &workspace.sources)?;
+        let fixes = crate::fix::applicable(&findings, args.unsafe_fixes);
         let (texts, _) = crate::fix::apply(&fixes, &workspace.sources);
         let diff: String = texts
             .iter()
@@ -401,7 +410,8 @@ pub fn run(args: &Args) -> Result<i32, String> {
         let mut count = 0;
         // A fix whose edits overlap another's waits for the next round, as in ruff.
         for _ in 0..MAX_FIX_ROUNDS {
-            let fixes = crate::fix::applicable(&outcome.findings, args.unsafe_fixes);
+            let findings = shown(&outcome.findings, &workspace.sources)?;
+            let fixes = crate::fix::applicable(&findings, args.unsafe_fixes);
             let (texts, applied) = crate::fix::apply(&fixes, &workspace.sources);
             if texts.is_empty() {
                 break;

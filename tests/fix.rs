@@ -210,3 +210,27 @@ fn json_and_sarif_carry_the_fix() {
             .is_null()
     );
 }
+
+/// What the baseline hides is not fixed: the team accepted it as it is.
+#[test]
+fn fix_leaves_what_the_baseline_hides() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixes/terraform/literals");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let before = files(&case.join("before"));
+    let stack = tmp.path().join("stack");
+    write_files(&stack, &before);
+    let baseline = tmp.path().join("baseline.json");
+    let recorded = run(
+        tmp.path(),
+        &["--write-baseline", baseline.to_str().expect("utf-8")],
+        &[],
+    );
+    assert_eq!(recorded.status.code(), Some(0));
+    let fixed = run(
+        tmp.path(),
+        &["--fix", "--baseline", baseline.to_str().expect("utf-8")],
+        &[],
+    );
+    assert_eq!(text(&fixed.stdout), "");
+    assert_eq!(files(&stack), before);
+}
