@@ -131,6 +131,47 @@ fn indented(text: &str, unit: usize) -> String {
         .collect()
 }
 
+/// How a language writes each mistake: the delegation to a service, a flag setting (key, the
+/// input it may come through), the three keys, the three subdomains and the identity.
+struct Spelling {
+    delegation: fn(&str) -> String,
+    setting: fn(Flag, &str, &str) -> String,
+    purge: (&'static str, &'static str),
+    soft_delete: (&'static str, &'static str),
+    keys: [&'static str; 3],
+    subdomains: [&'static str; 3],
+    identity: &'static str,
+}
+
+/// The pieces of a stack's text, as a language spells them.
+struct Pieces {
+    delegation: String,
+    purge: String,
+    soft_delete: String,
+    key: &'static str,
+    subdomain: &'static str,
+    identity: &'static str,
+}
+
+fn pieces(s: &Stack, spelling: &Spelling) -> Pieces {
+    Pieces {
+        delegation: match s.delegation {
+            Delegation::None => String::new(),
+            Delegation::Wrong => (spelling.delegation)("Microsoft.Web/serverFarms"),
+            Delegation::Right => (spelling.delegation)("Microsoft.App/environments"),
+        },
+        purge: (spelling.setting)(s.purge, spelling.purge.0, spelling.purge.1),
+        soft_delete: (spelling.setting)(
+            s.soft_delete,
+            spelling.soft_delete.0,
+            spelling.soft_delete.1,
+        ),
+        key: spelling.keys[s.key as usize],
+        subdomain: spelling.subdomains[s.subdomain as usize],
+        identity: if s.identity { spelling.identity } else { "" },
+    }
+}
+
 fn terraform(s: &Stack) -> (&'static str, String) {
     let mut out = String::new();
     let input = |name: &str, out: &mut String| {
@@ -155,6 +196,26 @@ fn terraform(s: &Stack) -> (&'static str, String) {
             "\n  delegation {{\n    name = \"d\"\n    service_delegation {{\n      name = \"{service}\"\n    }}\n  }}\n"
         )
     };
+    let p = pieces(
+        s,
+        &Spelling {
+            delegation,
+            setting,
+            purge: ("purge_protection_enabled", "purge_protection"),
+            soft_delete: ("soft_delete_enabled", "soft_delete"),
+            keys: [
+                "  key_type = \"RSA\"\n  key_size = 2048\n",
+                "  key_type = \"EC\"\n  curve    = \"P-256\"\n",
+                "  key_type = \"RSA-HSM\"\n  key_size = 1024\n",
+            ],
+            subdomains: [
+                "",
+                "  custom_subdomain_name = \"\"\n",
+                "  custom_subdomain_name = \"ais-prop\"\n",
+            ],
+            identity: "\n  identity {\n    type = \"SystemAssigned\"\n  }\n",
+        },
+    );
     out.push_str(&format!(
         r#"data "azurerm_client_config" "current" {{}}
 
@@ -215,28 +276,12 @@ resource "azurerm_role_assignment" "crypto" {{
   principal_id         = azurerm_cognitive_account.ai.identity[0].principal_id
 }}
 "#,
-        delegation = match s.delegation {
-            Delegation::None => String::new(),
-            Delegation::Wrong => delegation("Microsoft.Web/serverFarms"),
-            Delegation::Right => delegation("Microsoft.App/environments"),
-        },
-        purge = setting(s.purge, "purge_protection_enabled", "purge_protection"),
-        soft = setting(s.soft_delete, "soft_delete_enabled", "soft_delete"),
-        key = match s.key {
-            Key::Rsa2048 => "  key_type = \"RSA\"\n  key_size = 2048\n",
-            Key::Ec => "  key_type = \"EC\"\n  curve    = \"P-256\"\n",
-            Key::RsaHsm1024 => "  key_type = \"RSA-HSM\"\n  key_size = 1024\n",
-        },
-        subdomain = match s.subdomain {
-            Subdomain::Absent => "",
-            Subdomain::Empty => "  custom_subdomain_name = \"\"\n",
-            Subdomain::Named => "  custom_subdomain_name = \"ais-prop\"\n",
-        },
-        identity = if s.identity {
-            "\n  identity {\n    type = \"SystemAssigned\"\n  }\n"
-        } else {
-            ""
-        },
+        delegation = p.delegation,
+        purge = p.purge,
+        soft = p.soft_delete,
+        key = p.key,
+        subdomain = p.subdomain,
+        identity = p.identity,
     ));
     ("main.tf", indented(&out, s.indent))
 }
@@ -260,6 +305,26 @@ fn bicep(s: &Stack) -> (&'static str, String) {
             "    delegations: [\n      {{\n        name: 'd'\n        properties: {{\n          serviceName: '{service}'\n        }}\n      }}\n    ]\n"
         )
     };
+    let p = pieces(
+        s,
+        &Spelling {
+            delegation,
+            setting,
+            purge: ("enablePurgeProtection", "purgeProtection"),
+            soft_delete: ("enableSoftDelete", "softDelete"),
+            keys: [
+                "    kty: 'RSA'\n    keySize: 2048\n",
+                "    kty: 'EC'\n    curveName: 'P-256'\n",
+                "    kty: 'RSA-HSM'\n    keySize: 1024\n",
+            ],
+            subdomains: [
+                "",
+                "    customSubDomainName: ''\n",
+                "    customSubDomainName: 'ais-prop'\n",
+            ],
+            identity: "  identity: {\n    type: 'SystemAssigned'\n  }\n",
+        },
+    );
     out.push_str(&format!(
         r#"resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {{
   name: 'vnet-prop'
@@ -329,28 +394,12 @@ resource crypto 'Microsoft.Authorization/roleAssignments@2022-04-01' = {{
   }}
 }}
 "#,
-        delegation = match s.delegation {
-            Delegation::None => String::new(),
-            Delegation::Wrong => delegation("Microsoft.Web/serverFarms"),
-            Delegation::Right => delegation("Microsoft.App/environments"),
-        },
-        purge = setting(s.purge, "enablePurgeProtection", "purgeProtection"),
-        soft = setting(s.soft_delete, "enableSoftDelete", "softDelete"),
-        key = match s.key {
-            Key::Rsa2048 => "    kty: 'RSA'\n    keySize: 2048\n",
-            Key::Ec => "    kty: 'EC'\n    curveName: 'P-256'\n",
-            Key::RsaHsm1024 => "    kty: 'RSA-HSM'\n    keySize: 1024\n",
-        },
-        subdomain = match s.subdomain {
-            Subdomain::Absent => "",
-            Subdomain::Empty => "    customSubDomainName: ''\n",
-            Subdomain::Named => "    customSubDomainName: 'ais-prop'\n",
-        },
-        identity = if s.identity {
-            "  identity: {\n    type: 'SystemAssigned'\n  }\n"
-        } else {
-            ""
-        },
+        delegation = p.delegation,
+        purge = p.purge,
+        soft = p.soft_delete,
+        key = p.key,
+        subdomain = p.subdomain,
+        identity = p.identity,
     ));
     ("main.bicep", indented(&out, s.indent))
 }
@@ -373,6 +422,26 @@ fn arm(s: &Stack) -> (&'static str, String) {
             ",\n        \"delegations\": [\n          {{\n            \"name\": \"d\",\n            \"properties\": {{\n              \"serviceName\": \"{service}\"\n            }}\n          }}\n        ]"
         )
     };
+    let p = pieces(
+        s,
+        &Spelling {
+            delegation,
+            setting,
+            purge: ("enablePurgeProtection", "purgeProtection"),
+            soft_delete: ("enableSoftDelete", "softDelete"),
+            keys: [
+                "\"kty\": \"RSA\",\n        \"keySize\": 2048",
+                "\"kty\": \"EC\",\n        \"curveName\": \"P-256\"",
+                "\"kty\": \"RSA-HSM\",\n        \"keySize\": 1024",
+            ],
+            subdomains: [
+                "",
+                "\n        \"customSubDomainName\": \"\",",
+                "\n        \"customSubDomainName\": \"ais-prop\",",
+            ],
+            identity: "\n      \"identity\": {\n        \"type\": \"SystemAssigned\"\n      },",
+        },
+    );
     let out = format!(
         r#"{{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -469,28 +538,12 @@ fn arm(s: &Stack) -> (&'static str, String) {
 "#,
         purge_input = input(s.purge, "purgeProtection"),
         soft_input = input(s.soft_delete, "softDelete"),
-        delegation = match s.delegation {
-            Delegation::None => String::new(),
-            Delegation::Wrong => delegation("Microsoft.Web/serverFarms"),
-            Delegation::Right => delegation("Microsoft.App/environments"),
-        },
-        purge = setting(s.purge, "enablePurgeProtection", "purgeProtection"),
-        soft = setting(s.soft_delete, "enableSoftDelete", "softDelete"),
-        key = match s.key {
-            Key::Rsa2048 => "\"kty\": \"RSA\",\n        \"keySize\": 2048",
-            Key::Ec => "\"kty\": \"EC\",\n        \"curveName\": \"P-256\"",
-            Key::RsaHsm1024 => "\"kty\": \"RSA-HSM\",\n        \"keySize\": 1024",
-        },
-        subdomain = match s.subdomain {
-            Subdomain::Absent => "",
-            Subdomain::Empty => "\n        \"customSubDomainName\": \"\",",
-            Subdomain::Named => "\n        \"customSubDomainName\": \"ais-prop\",",
-        },
-        identity = if s.identity {
-            "\n      \"identity\": {\n        \"type\": \"SystemAssigned\"\n      },"
-        } else {
-            ""
-        },
+        delegation = p.delegation,
+        purge = p.purge,
+        soft = p.soft_delete,
+        key = p.key,
+        subdomain = p.subdomain,
+        identity = p.identity,
     );
     ("azuredeploy.json", indented(&out, s.indent))
 }
