@@ -70,6 +70,8 @@ pub struct Doc<'a> {
     pub definitions: Vec<Definition>,
     /// JSON: the ranges of nested deployments' templates (their parameters are their own).
     pub nested_templates: Vec<Range<usize>>,
+    /// One level of indentation as the file writes it (a tab, or its narrowest space indent).
+    unit: String,
 }
 
 /// Parsed files, each once.
@@ -118,6 +120,7 @@ fn parse(sources: &SourceMap, file: FileId) -> Result<Doc<'_>, String> {
         objects: Vec::new(),
         definitions: Vec::new(),
         nested_templates: Vec::new(),
+        unit: indent_unit(text),
     };
     if name.ends_with(".tf") || name.ends_with(".tfvars") {
         let body =
@@ -146,6 +149,21 @@ fn parse(sources: &SourceMap, file: FileId) -> Result<Doc<'_>, String> {
         return Err(format!("--fix does not edit `{path}`"));
     }
     Ok(doc)
+}
+
+fn indent_unit(text: &str) -> String {
+    if text.lines().any(|l| l.starts_with('\t')) {
+        return "\t".to_string();
+    }
+    let narrowest = text
+        .lines()
+        .map(|l| (l, l.trim_start()))
+        .filter(|(_, t)| !t.is_empty() && !t.starts_with(['#', '/', '*']))
+        .map(|(l, t)| l.len() - t.len())
+        .filter(|&n| n > 0)
+        .min()
+        .unwrap_or(2);
+    " ".repeat(narrowest.min(8))
 }
 
 fn hcl_objects(body: &hcl_edit::structure::Body, text: &str, out: &mut Vec<Object>) {
@@ -453,8 +471,7 @@ impl Doc<'_> {
 
     /// `value` as this language writes it; a multi-line value's later lines start with `indent`.
     pub fn render(&self, value: &Value, indent: &str) -> String {
-        let unit = "  ";
-        let inner = format!("{indent}{unit}");
+        let inner = format!("{indent}{}", self.unit);
         match value {
             Value::Bool(b) => b.to_string(),
             Value::Int(n) => n.to_string(),
@@ -604,7 +621,7 @@ impl Doc<'_> {
         value: &Value,
     ) -> Result<Edit, String> {
         let outer = self.indent_of(object.close).to_string();
-        let indent = format!("{outer}  ");
+        let indent = format!("{outer}{}", self.unit);
         let member = self.render_member(key, value, &indent, &[]);
         let between = &self.text[object.open + 1..object.close];
         if between.trim().is_empty() {
@@ -653,5 +670,111 @@ impl Doc<'_> {
             span: self.span(start..self.line_end(member.span.end)),
             content: String::new(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn edited(name: &str, text: &str, edit: impl Fn(&Doc) -> Result<Edit, String>) -> String {
+        let mut sources = SourceMap::default();
+        let file = sources.add(SourceFile::new(name.into(), name.into(), text.into()));
+        let docs = Documents::new(&sources);
+        let doc = docs.get(file).expect("parses");
+        let edit = edit(&doc).expect("an edit");
+        let mut out = text.to_string();
+        out.replace_range(
+            edit.span.start as usize..edit.span.end as usize,
+            &edit.content,
+        );
+        out
+    }
+
+    #[test]
+    fn an_hcl_attribute_is_added_after_the_last_one_aligned_with_it() {
+        let text = "resource \"a\" \"b\" {\n  name     = \"x\" # kept\n  sku_name = \"y\"\n\n  nested {\n    k = 1\n  }\n}\n";
+        let out = edited("main.tf", text, |doc| {
+            let block = doc.declaration(doc.span(0..8)).expect("block");
+            doc.insert(block, "tier", &Value::Bool(true))
+        });
+        assert_eq!(
+            out,
+            "resource \"a\" \"b\" {\n  name     = \"x\" # kept\n  sku_name = \"y\"\n  tier     = true\n\n  nested {\n    k = 1\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn an_hcl_block_is_added_at_the_end_of_the_block_after_a_blank_line() {
+        let text = "resource \"a\" \"b\" {\n    name = \"x\"\n}\n";
+        let out = edited("main.tf", text, |doc| {
+            let block = doc.declaration(doc.span(0..8)).expect("block");
+            let identity = Value::Object(vec![("type", Value::Str("SystemAssigned".into()))]);
+            doc.insert(block, "identity", &identity)
+        });
+        assert_eq!(
+            out,
+            "resource \"a\" \"b\" {\n    name = \"x\"\n\n    identity {\n        type = \"SystemAssigned\"\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_json_member_is_added_after_the_last_with_a_comma_and_the_last_removed_with_its_comma() {
+        let text = "{\n  \"a\": 1,\n  \"b\": {\n    \"c\": 2\n  }\n}\n";
+        let added = edited("t.json", text, |doc| {
+            let root = doc.declaration(doc.span(0..1)).expect("root");
+            doc.insert(root, "d", &Value::Str("x".into()))
+        });
+        assert_eq!(
+            added,
+            "{\n  \"a\": 1,\n  \"b\": {\n    \"c\": 2\n  },\n  \"d\": \"x\"\n}\n"
+        );
+        let removed = edited("t.json", text, |doc| {
+            let root = doc.declaration(doc.span(0..1)).expect("root");
+            doc.remove(doc.member(root, "b").expect("b"))
+        });
+        assert_eq!(removed, "{\n  \"a\": 1\n}\n");
+    }
+
+    #[test]
+    fn a_bicep_property_joins_a_one_line_object_and_a_list_is_written_on_lines() {
+        let text = "resource kv 'Microsoft.KeyVault/vaults@2024-11-01' = {\n  name: 'kv'\n  sku: { family: 'A' }\n}\n";
+        let one_line = edited("main.bicep", text, |doc| {
+            let body = doc.declaration(doc.span(9..11)).expect("body");
+            let sku = doc.child(body, "sku").expect("sku");
+            doc.insert(sku, "name", &Value::Str("premium".into()))
+        });
+        assert!(
+            one_line.contains("sku: { family: 'A', name: 'premium' }"),
+            "{one_line}"
+        );
+        let list = edited("main.bicep", text, |doc| {
+            let body = doc.declaration(doc.span(9..11)).expect("body");
+            doc.insert(body, "tags", &Value::List(vec![Value::Str("a".into())]))
+        });
+        assert!(
+            list.contains("  sku: { family: 'A' }\n  tags: [\n    'a'\n  ]\n}"),
+            "{list}"
+        );
+    }
+
+    #[test]
+    fn literals_are_told_from_expressions_per_language() {
+        let mut sources = SourceMap::default();
+        let text = "{\"a\": \"[parameters('x')]\", \"b\": \"[[x]\", \"c\": \"v\", \"d\": false}";
+        let file = sources.add(SourceFile::new(
+            "t.json".into(),
+            "t.json".into(),
+            text.into(),
+        ));
+        let docs = Documents::new(&sources);
+        let doc = docs.get(file).expect("parses");
+        let root = doc.declaration(doc.span(0..1)).expect("root");
+        let literal = |key: &str| doc.is_literal(&doc.member(root, key).expect("member").value);
+        assert!(!literal("a"));
+        assert!(literal("b") && literal("c") && literal("d"));
+        let referenced = doc.referenced(&doc.member(root, "a").expect("a").value);
+        assert!(referenced.is_none(), "no parameter x is declared");
     }
 }

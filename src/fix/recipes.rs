@@ -169,7 +169,7 @@ fn hcl_reference(text: &str) -> Option<String> {
     (matches!(root, "var" | "local") && identifier).then(|| text.to_string())
 }
 
-/// How many times `reference` is read in the `.tf` files of the module of `at`.
+/// How many times `reference` is read in the `.tf` and `.tf.json` files of the module of `at`.
 fn hcl_uses(docs: &Documents, at: Span, reference: &str) -> usize {
     let sources = docs.sources;
     let dir = sources.get(at.file).path.parent().map(|p| p.to_path_buf());
@@ -178,7 +178,10 @@ fn hcl_uses(docs: &Documents, at: Span, reference: &str) -> usize {
     (0..sources.len())
         .map(|i| sources.get(crate::source::FileId(i as u32)))
         .filter(|f| f.path.parent().map(|p| p.to_path_buf()) == dir)
-        .filter(|f| f.path.extension().is_some_and(|e| e == "tf"))
+        .filter(|f| {
+            let name = f.path.to_string_lossy();
+            name.ends_with(".tf") || name.ends_with(".tf.json")
+        })
         .map(|f| {
             pattern
                 .find_iter(&f.text)
