@@ -261,11 +261,17 @@ impl Report<'_> {
             true => lines.push(format!("{found}.")),
             false => lines.push(format!("{found}; {}.", hidden.join(", "))),
         }
-        let fixable = self
-            .findings
-            .iter()
-            .filter(|f| f.remedy.as_ref().and_then(|r| r.fix()).is_some())
-            .count();
+        let fixable = |applicability| {
+            self.findings
+                .iter()
+                .filter_map(|f| f.remedy.as_ref()?.fix())
+                .filter(|fix| fix.applicability == applicability)
+                .count()
+        };
+        let (safe, unsafe_) = (
+            fixable(crate::fix::Applicability::Safe),
+            fixable(crate::fix::Applicability::Unsafe),
+        );
         match self.run.fixed {
             Some(fixed) => lines.push(format!(
                 "Fixed {}; {} {}.",
@@ -277,10 +283,16 @@ impl Report<'_> {
                     "remain"
                 }
             )),
-            None if fixable > 0 => lines.push(format!(
-                "{} fixable with --fix (see them with --diff).",
-                plural(fixable, "finding")
-            )),
+            None if safe + unsafe_ > 0 => {
+                let more = match unsafe_ {
+                    0 => String::new(),
+                    n => format!(", {n} more with --unsafe-fixes"),
+                };
+                lines.push(format!(
+                    "{} fixable with --fix{more} (see them with --diff).",
+                    plural(safe, "finding")
+                ));
+            }
             None => {}
         }
         let missing = self.run.missing_inputs();
