@@ -1,7 +1,7 @@
 //! `--fix` on before/after pairs: each directory under tests/fixes/<language>/<case>/ holds
 //! `before/` (a stack with fixable mistakes), `after/` (what `--fix` must turn it into),
-//! `remaining.txt` (the findings left, concise) and optionally `args` (more options, one per
-//! line). The stack is copied to a temporary directory and fixed there; a second `--fix` must
+//! `remaining.txt` (the findings left, concise), optionally `args` (more options, one per
+//! line) and `warnings.txt` (findings that appear after an unsafe fix). The stack is copied to a temporary directory and fixed there; a second `--fix` must
 //! change nothing. `UPDATE_GOLDEN=1 cargo test --test fix` rewrites `after/` and
 //! `remaining.txt`; review the diff like any other change.
 
@@ -88,14 +88,28 @@ fn fix_turns_each_before_into_its_after_and_fixes_nothing_twice() {
         assert_eq!(files(&stack), before, "{name}: --diff wrote files");
 
         let fixed = run(tmp.path(), &["--fix"], &extra);
-        assert!(fixed.stderr.is_empty(), "{name}: {}", text(&fixed.stderr));
         let after = files(&stack);
         let remaining = text(&fixed.stdout);
+        // Findings that appear after fixing (only unsafe fixes may cause them).
+        let warnings = text(&fixed.stderr);
         if update {
             let _ = std::fs::remove_dir_all(case.join("after"));
             write_files(&case.join("after"), &after);
             std::fs::write(case.join("remaining.txt"), &remaining).expect("write golden");
+            let _ = std::fs::remove_file(case.join("warnings.txt"));
+            if !warnings.is_empty() {
+                std::fs::write(case.join("warnings.txt"), &warnings).expect("write golden");
+            }
             continue;
+        }
+        let expected = std::fs::read_to_string(case.join("warnings.txt")).unwrap_or_default();
+        if warnings != expected {
+            failures.push(format!(
+                "{name}: warnings\n--- expected\n{expected}--- actual\n{warnings}"
+            ));
+        }
+        if !warnings.is_empty() && !extra.iter().any(|a| a == "--unsafe-fixes") {
+            failures.push(format!("{name}: a safe fix made a new finding: {warnings}"));
         }
         if after != files(&case.join("after")) {
             failures.push(format!("{name}: the fixed files differ from after/"));

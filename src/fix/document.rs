@@ -403,6 +403,21 @@ impl Doc<'_> {
             })
     }
 
+    /// The declaration, when `origin` is the object itself (an ARM inline subnet) or one of its
+    /// values (an ARM resource's `name`): never an object `origin` is only a key of (a symbolic template's
+    /// `resources` map), whose members are other resources.
+    pub fn resource(&self, origin: Span) -> Option<&Object> {
+        let object = self.declaration(origin)?;
+        let at = origin.start as usize;
+        let valued = self.lang != Lang::Json
+            || object.span.start == at
+            || object
+                .members
+                .iter()
+                .any(|m| m.value.start <= at && at < m.value.end);
+        valued.then_some(object)
+    }
+
     pub fn member<'o>(&self, object: &'o Object, key: &str) -> Option<&'o Member> {
         object
             .members

@@ -52,7 +52,7 @@ fn declaration_object<'d>(
     finding: &Finding,
 ) -> Result<(&'d Object, Option<&'d Object>), String> {
     let object = doc
-        .declaration(declaration(finding))
+        .resource(declaration(finding))
         .ok_or("the declaration was not found in its file")?;
     if doc.lang == Lang::Hcl {
         if object
@@ -380,7 +380,7 @@ fn custom_subdomain(finding: &Finding, docs: &Documents) -> Result<(String, Vec<
 fn identity(finding: &Finding, docs: &Documents) -> Result<(String, Vec<Edit>), String> {
     let doc = docs.get(declaration(finding).file)?;
     let object = doc
-        .declaration(declaration(finding))
+        .resource(declaration(finding))
         .ok_or("the account was not found in its file")?;
     if doc.member(object, "identity").is_some() {
         return Err(
