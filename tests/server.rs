@@ -444,7 +444,13 @@ fn a_fixable_finding_offers_its_fix() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["title"] == "Fix FL601: turn purge protection on")
+        .find(|a| {
+            // The literal is the variable's, away from the finding: the title says where.
+            a["title"].as_str().is_some_and(|t| {
+                t.starts_with("Fix FL601: turn purge protection on at ")
+                    && t.ends_with("main.bicep:9")
+            })
+        })
         .unwrap_or_else(|| panic!("no fix in {actions}"));
     assert_eq!(fix["isPreferred"], json!(true));
     let changes = fix["edit"]["changes"].as_object().unwrap();

@@ -11,7 +11,7 @@ use std::ops::Range;
 const DELEGATION_ACTION: &str = "Microsoft.Network/virtualNetworks/subnets/join/action";
 
 pub fn fix(finding: &Finding, docs: &Documents) -> Result<Fix, String> {
-    let (title, edits) = match finding.rule.code {
+    let (mut title, edits) = match finding.rule.code {
         "FL601" => purge_protection(finding, docs)?,
         "FL602" => (
             "turn soft delete on".to_string(),
@@ -23,6 +23,17 @@ pub fn fix(finding: &Finding, docs: &Documents) -> Result<Fix, String> {
         "FL301" => delegation(finding, docs)?,
         other => return Err(format!("{other} has no fix")),
     };
+    // A value replaced away from the finding (a variable's default, a tfvars line) says where.
+    if let Some(first) = edits.first()
+        && first.span.start < first.span.end
+        && (first.span.file != finding.span.file
+            || first.span.start < finding.span.start
+            || first.span.end > finding.span.end)
+    {
+        let file = docs.sources.get(first.span.file);
+        let line = file.line_col(first.span.start).line;
+        title.push_str(&format!(" at {}:{line}", file.display_path));
+    }
     // A new identity holds no key permission yet (FL604 then reports it), and whether to grant
     // one by role or by access policy is the user's choice: adding it alone is not safe.
     let applicability = match finding.rule.code {
