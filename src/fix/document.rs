@@ -151,6 +151,27 @@ fn parse(sources: &SourceMap, file: FileId) -> Result<Doc<'_>, String> {
     Ok(doc)
 }
 
+/// Whether `text` is a literal in `lang`.
+pub fn is_literal(lang: Lang, text: &str) -> bool {
+    let text = text.trim();
+    if matches!(text, "true" | "false") || text.parse::<i64>().is_ok() {
+        return true;
+    }
+    let quote = match lang {
+        Lang::Bicep => '\'',
+        _ => '"',
+    };
+    let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) else {
+        return false;
+    };
+    let interpolated = match lang {
+        Lang::Hcl => inner.contains("${") || inner.contains("%{"),
+        Lang::Bicep => inner.contains("${"),
+        Lang::Json => inner.starts_with('[') && !inner.starts_with("[["),
+    };
+    !interpolated && !inner.contains(quote) && !inner.contains('\\')
+}
+
 fn indent_unit(text: &str) -> String {
     if text.lines().any(|l| l.starts_with('\t')) {
         return "\t".to_string();
@@ -465,23 +486,7 @@ impl Doc<'_> {
     /// Whether the text at `range` is a literal (a bool, a whole number, a string without
     /// interpolation or, in ARM, without an expression).
     pub fn is_literal(&self, range: &Range<usize>) -> bool {
-        let text = self.slice(range).trim();
-        if matches!(text, "true" | "false") || text.parse::<i64>().is_ok() {
-            return true;
-        }
-        let quote = match self.lang {
-            Lang::Bicep => '\'',
-            _ => '"',
-        };
-        let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) else {
-            return false;
-        };
-        let interpolated = match self.lang {
-            Lang::Hcl => inner.contains("${") || inner.contains("%{"),
-            Lang::Bicep => inner.contains("${"),
-            Lang::Json => inner.starts_with('[') && !inner.starts_with("[["),
-        };
-        !interpolated && !inner.contains(quote) && !inner.contains('\\')
+        is_literal(self.lang, self.slice(range))
     }
 
     /// `value` as this language writes it; a multi-line value's later lines start with `indent`.

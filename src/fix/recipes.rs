@@ -1,6 +1,6 @@
 //! The fix of each fixable rule, from the finding and the files.
 
-use super::document::{Doc, Documents, Lang, Object, Value};
+use super::document::{self, Doc, Documents, Lang, Object, Value};
 use super::{Applicability, Edit, Fix};
 use crate::domain::{AGENT_SUBNET_DELEGATION, CMK_MINIMUM_KEY_SIZE};
 use crate::engine::Finding;
@@ -99,33 +99,46 @@ fn set(
 /// definition it comes from through variables, locals or parameters that feed nothing else.
 fn literal(finding: &Finding, docs: &Documents, span: Span) -> Result<Span, String> {
     let doc = docs.get(span.file)?;
-    let at = range(span);
-    if doc.is_literal(&at) {
-        return Ok(span);
-    }
     match doc.lang {
-        Lang::Hcl => through_trace(finding, docs, span),
+        // A Terraform value with a trace came through variables, locals or a module: its
+        // literal must feed nothing else, also when it is written right here (the argument
+        // of a restored module's call, where a finding inside that module is reported).
+        Lang::Hcl if !finding.trace_steps().is_empty() => through_trace(finding, docs, span),
+        _ if doc.is_literal(&range(span)) => Ok(span),
+        Lang::Hcl => Err(computed(doc.slice(&range(span)))),
         Lang::Bicep | Lang::Json => through_definition(docs, span),
     }
 }
 
-/// Terraform: follows the value's trace (`var.x` -> its default, tfvars entry or module
-/// argument; `local.y` -> its expression), each reference read in one place only.
+/// Terraform: follows the value's trace from the expression (`var.x` -> its default, tfvars
+/// entry or module argument; `local.y` -> its expression) to its literal, each reference read
+/// in one place only. The references may be inside a restored module; the literal may not.
 fn through_trace(finding: &Finding, docs: &Documents, span: Span) -> Result<Span, String> {
-    let steps = finding.trace_steps();
-    let computed_at = |docs: &Documents, span: Span| -> Result<String, String> {
-        let doc = docs.get(span.file)?;
-        Ok(computed(doc.slice(&range(span))))
+    let raw = |span: Span| {
+        docs.sources
+            .get(span.file)
+            .parse_text()
+            .get(range(span))
+            .unwrap_or_default()
+            .to_string()
     };
-    if steps.first().map(|s| s.span) != Some(span) {
-        return Err(computed_at(docs, span)?);
+    let text_of = |span: Span| raw(span).trim().to_string();
+    let steps: Vec<Span> = finding
+        .trace_steps()
+        .iter()
+        .map(|step| assigned_value(&raw(step.span), step.span))
+        .collect();
+    if !steps.contains(&span) && !finding.trace_steps().iter().any(|s| s.span == span) {
+        return Err(computed(&text_of(span)));
     }
-    let mut current = span;
-    for step in &steps[1..] {
-        let doc = docs.get(current.file)?;
-        let text = doc.slice(&range(current)).trim().to_string();
+    for &current in &steps {
+        let text = text_of(current);
+        if document::is_literal(Lang::Hcl, &text) {
+            docs.get(current.file)?;
+            return Ok(current);
+        }
         let Some(reference) = hcl_reference(&text) else {
-            return Err(computed_at(docs, current)?);
+            return Err(computed(&text));
         };
         let uses = hcl_uses(docs, current, &reference);
         if uses != 1 {
@@ -133,18 +146,12 @@ fn through_trace(finding: &Finding, docs: &Documents, span: Span) -> Result<Span
                 "`{reference}` is read in {uses} places; changing its value would change them too"
             ));
         }
-        current = assigned_value(&*docs.get(step.span.file)?, step.span);
-        let doc = docs.get(current.file)?;
-        if doc.is_literal(&range(current)) {
-            return Ok(current);
-        }
     }
-    Err(computed_at(docs, current)?)
+    Err(computed(&text_of(span)))
 }
 
 /// The value of a step that is a whole assignment (a tfvars entry, `key_type = "EC"`).
-fn assigned_value(doc: &Doc, span: Span) -> Span {
-    let text = doc.slice(&range(span));
+fn assigned_value(text: &str, span: Span) -> Span {
     match text.split_once('=') {
         Some((name, value))
             if !name.trim().is_empty()
