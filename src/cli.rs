@@ -124,6 +124,21 @@ pub struct Args {
     #[arg(help_heading = "Rules")]
     pub show_settings: bool,
 
+    /// Apply the safe fixes to the files, lint again and report what remains.
+    #[arg(long, conflicts_with_all = ["diff", "write_baseline"])]
+    #[arg(help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// Print the fixes as unified diffs instead of writing them (exit 1 when there are any).
+    #[arg(long)]
+    #[arg(help_heading = "Fixes")]
+    pub diff: bool,
+
+    /// With --fix or --diff, apply the unsafe fixes too.
+    #[arg(long)]
+    #[arg(help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+
     /// Print the rule catalogue and exit.
     #[arg(long)]
     #[arg(help_heading = "Rules")]
@@ -353,10 +368,70 @@ pub fn run(args: &Args) -> Result<i32, String> {
     }
     // Models are kept only for what shows them: the markdown diagram and the model dump.
     let keep_models = args.dump_model || args.format == Format::Markdown;
-    let (workspace, outcome) = engine::run(&settings, &selection, keep_models, |sink| {
-        frontend::load(&args.paths, &options, sink)
-    })
-    .map_err(|e| e.0)?;
+    let lint = || {
+        engine::run(&settings, &selection, keep_models, |sink| {
+            frontend::load(&args.paths, &options, sink)
+        })
+        .map_err(|e| e.0)
+    };
+    let (mut workspace, mut outcome) = lint()?;
+    // What the baseline hides is not fixed either.
+    let shown = |findings: &[engine::Finding], sources: &crate::source::SourceMap| {
+        let mut shown = findings.to_vec();
+        if let Some(path) = &args.baseline {
+            crate::baseline::apply(path, &mut shown, sources)?;
+        }
+        Ok::<_, String>(shown)
+    };
+    if args.diff {
+        let findings = shown(&outcome.findings, &workspace.sources)?;
+        let fixes = crate::fix::applicable(&findings, args.unsafe_fixes);
+        let (texts, _) = crate::fix::apply(&fixes, &workspace.sources);
+        let diff: String = texts
+            .iter()
+            .map(|(file, text)| {
+                let source = workspace.sources.get(*file);
+                crate::fix::unified_diff(&source.display_path, &source.text, text)
+            })
+            .collect();
+        write_output(args, &diff)?;
+        return Ok(i32::from(!diff.is_empty()));
+    }
+    let mut fixed = None;
+    if args.fix {
+        let mut count = 0;
+        // A fix whose edits overlap another's waits for the next round, as in ruff.
+        for _ in 0..MAX_FIX_ROUNDS {
+            let findings = shown(&outcome.findings, &workspace.sources)?;
+            let fixes = crate::fix::applicable(&findings, args.unsafe_fixes);
+            let (texts, applied) = crate::fix::apply(&fixes, &workspace.sources);
+            if texts.is_empty() {
+                break;
+            }
+            let written = write_fixes(&workspace.sources, &texts)?;
+            let (again_workspace, again) = lint()?;
+            if let Some(broken) = newly_unparsable(&workspace, &again_workspace, &written) {
+                restore(&written)?;
+                return Err(format!(
+                    "--fix would leave {broken} unparsable; nothing was changed (please report this)"
+                ));
+            }
+            count += applied;
+            for new in appeared(
+                &workspace,
+                &outcome.findings,
+                &again_workspace,
+                &again.findings,
+            )
+            .iter()
+            .filter(|_| !args.quiet)
+            {
+                eprintln!("foundry-lint: warning: after fixing, a new finding: {new}");
+            }
+            (workspace, outcome) = (again_workspace, again);
+        }
+        fixed = Some(count);
+    }
     for name in workspace.undeclared_vars.iter().filter(|_| !args.quiet) {
         eprintln!(
             "foundry-lint: warning: --var {name}: no Terraform root declares a variable named `{name}`"
@@ -422,6 +497,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
         elapsed: to_terminal.then(|| started.elapsed()),
         suppressed,
         baselined,
+        fixed,
         unevaluated,
     };
     let report = Report {
@@ -452,6 +528,72 @@ pub fn run(args: &Args) -> Result<i32, String> {
     std::mem::forget(findings);
     std::mem::forget(models);
     Ok(if failed { 1 } else { 0 })
+}
+
+/// Rounds of fixing at most: each round applies the fixes that do not overlap and lints again.
+const MAX_FIX_ROUNDS: usize = 10;
+
+/// Writes the fixed texts; returns each file's path and its text before.
+fn write_fixes(
+    sources: &crate::source::SourceMap,
+    texts: &std::collections::BTreeMap<crate::source::FileId, String>,
+) -> Result<Vec<(PathBuf, String)>, String> {
+    let mut written = Vec::new();
+    for (file, text) in texts {
+        let source = sources.get(*file);
+        if let Err(e) = std::fs::write(&source.path, text) {
+            restore(&written)?;
+            return Err(format!("cannot write {}: {e}", source.display_path));
+        }
+        written.push((source.path.clone(), source.text.clone()));
+    }
+    Ok(written)
+}
+
+fn restore(written: &[(PathBuf, String)]) -> Result<(), String> {
+    for (path, text) in written {
+        std::fs::write(path, text)
+            .map_err(|e| format!("cannot restore {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Findings after fixing that were not there before (by rule, file and message), as
+/// `path: CODE message`.
+fn appeared(
+    before: &frontend::Workspace,
+    found: &[engine::Finding],
+    after: &frontend::Workspace,
+    now: &[engine::Finding],
+) -> Vec<String> {
+    let key = |workspace: &frontend::Workspace, f: &engine::Finding| {
+        let path = &workspace.sources.get(f.span.file).display_path;
+        format!("{path}: {} {}", f.rule.code, f.message)
+    };
+    let known: std::collections::HashSet<String> = found.iter().map(|f| key(before, f)).collect();
+    now.iter()
+        .map(|f| key(after, f))
+        .filter(|k| !known.contains(k))
+        .collect()
+}
+
+/// A written file that has more syntax errors after the fix than before.
+fn newly_unparsable(
+    before: &frontend::Workspace,
+    after: &frontend::Workspace,
+    written: &[(PathBuf, String)],
+) -> Option<String> {
+    let errors = |workspace: &frontend::Workspace, path: &Path| {
+        workspace
+            .diagnostics
+            .iter()
+            .filter(|d| workspace.sources.get(d.span.file).path == path)
+            .count()
+    };
+    written
+        .iter()
+        .find(|(path, _)| errors(after, path) > errors(before, path))
+        .map(|(path, _)| path.display().to_string())
 }
 
 /// One line per rule with findings, the most frequent first: count, code, name, severity.

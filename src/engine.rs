@@ -75,6 +75,8 @@ pub struct Finding {
     /// A free address range to use instead (FL201-FL204, FL401, FL403); its sentence joins the
     /// help when the run's findings are collected.
     pub suggestion: Option<Suggestion>,
+    /// What `--fix` does about it (rules with fixes only).
+    pub remedy: Option<crate::fix::Remedy>,
 }
 
 /// What a finding offers to make its problem go away: a free address range, or the news that
@@ -166,6 +168,7 @@ impl Reporter {
             trace: None,
             scopes: Vec::new(),
             suggestion: None,
+            remedy: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -204,6 +207,7 @@ impl Reporter {
             trace: None,
             scopes: Vec::new(),
             suggestion: None,
+            remedy: None,
         });
     }
 }
@@ -352,6 +356,7 @@ fn uncounted_note(u: &crate::model::Uncounted) -> Finding {
         trace: None,
         scopes: Vec::new(),
         suggestion: None,
+        remedy: None,
     };
     finding.origin(&u.origin);
     finding
@@ -499,6 +504,7 @@ pub fn run<E>(
     let workspace = load(&checker)?;
     let (checked, mut outcome) = checker.into_parts();
     (outcome.findings, outcome.suppressed) = collect_findings(&workspace, checked, selection);
+    crate::fix::attach(&mut outcome.findings, &workspace.sources);
     outcome.unevaluated.sort();
     outcome.unevaluated.dedup_by_key(|(span, _)| *span);
     Ok((workspace, outcome))
@@ -534,6 +540,7 @@ fn collect_findings(
             trace: None,
             scopes: Vec::new(),
             suggestion: None,
+            remedy: None,
         });
     }
     let want_unresolved = selection.is_enabled(&crate::rules::unresolved_value::RULE);

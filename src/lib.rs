@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod fix;
 pub mod frontend;
 pub mod json;
 pub mod model;

@@ -235,6 +235,7 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)
                     trace: None,
                     scopes: Vec::new(),
                     suggestion: None,
+                    remedy: None,
                 });
             }
         }

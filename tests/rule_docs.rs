@@ -138,3 +138,64 @@ fn bad_examples_fire_and_good_examples_do_not() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The findings of `code` on an example written to `dir`, with the workspace's sources.
+fn lint_dir(
+    code: &str,
+    dir: &std::path::Path,
+) -> (frontend::Workspace, Vec<foundry_lint::engine::Finding>) {
+    let selection = Selection {
+        select: Some(vec![code.to_string()]),
+        ..Selection::default()
+    };
+    let settings = foundry_lint::settings::Settings::default();
+    let (workspace, outcome) = engine::run(&settings, &selection, false, |sink| {
+        frontend::load(&[dir.to_path_buf()], &Options::default(), sink)
+    })
+    .expect("load");
+    (workspace, outcome.findings)
+}
+
+/// A fixable rule's document says what `--fix` does, and every Bad example is either fixed
+/// (applying its fixes, safe and unsafe, leaves the rule silent) or says why not.
+#[test]
+fn fixable_rules_document_their_fix_and_fix_their_bad_examples() {
+    let mut failures = Vec::new();
+    for code in foundry_lint::fix::FIXABLE {
+        let rule = rules::find(code).expect("a rule");
+        if !rule.doc.contains("--fix") {
+            failures.push(format!("{code}: the document does not say what --fix does"));
+        }
+        for example in examples(rule.doc).into_iter().filter(|e| e.bad) {
+            let Some(name) = file_name(&example.language) else {
+                continue;
+            };
+            let dir = tempfile::tempdir().expect("temp dir");
+            std::fs::write(dir.path().join(name), &example.code).expect("write example");
+            let mut unfixable = false;
+            for _ in 0..3 {
+                let (workspace, findings) = lint_dir(code, dir.path());
+                unfixable |= findings
+                    .iter()
+                    .any(|f| matches!(f.remedy, Some(foundry_lint::fix::Remedy::NotFixed(_))));
+                assert!(
+                    findings.iter().all(|f| f.remedy.is_some()),
+                    "{code}: a finding without a remedy"
+                );
+                let fixes = foundry_lint::fix::applicable(&findings, true);
+                let (texts, _) = foundry_lint::fix::apply(&fixes, &workspace.sources);
+                for (file, text) in texts {
+                    std::fs::write(&workspace.sources.get(file).path, text).expect("write");
+                }
+            }
+            let (_, left) = lint_dir(code, dir.path());
+            if !unfixable && !left.is_empty() {
+                failures.push(format!(
+                    "{code} example under `{}` still fires after fixing",
+                    example.heading
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

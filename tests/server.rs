@@ -716,3 +716,57 @@ fn parameter_files_given_at_initialization_apply() {
     assert_eq!(places(&diagnostics), ["19:32: FL201"], "{diagnostics:?}");
     client.shutdown();
 }
+
+/// A finding with a fix offers it as the preferred quick fix; applying its edit to the buffer
+/// clears the finding.
+#[test]
+fn a_fixable_finding_offers_its_fix() {
+    let dir = copy_of("tests/fixes/bicep/literals/before");
+    let path = dir.path().join("main.bicep");
+    let file_uri = uri(&path);
+    let mut client = Client::start(dir.path());
+    client.open(&path, "bicep");
+    let diagnostics = client.diagnostics(&file_uri);
+    let purge = diagnostics
+        .iter()
+        .find(|d| d["code"] == "FL601")
+        .expect("FL601")
+        .clone();
+    let id = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": file_uri}, "range": purge["range"],
+               "context": {"diagnostics": [purge]}}),
+    );
+    let actions = client.response(id);
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            // The literal is the variable's, away from the finding: the title says where.
+            a["title"].as_str().is_some_and(|t| {
+                t.starts_with("Fix FL601: turn purge protection on at ")
+                    && t.ends_with("main.bicep:9")
+            })
+        })
+        .unwrap_or_else(|| panic!("no fix in {actions}"));
+    assert_eq!(fix["isPreferred"], json!(true));
+    let changes = fix["edit"]["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 1);
+    let edits = changes.values().next().unwrap().as_array().unwrap();
+    // The variable's literal, `var purgeProtection = false` (line 9, zero-based 8).
+    assert_eq!(
+        edits[0]["range"],
+        json!({"start": {"line": 8, "character": 22}, "end": {"line": 8, "character": 27}})
+    );
+    assert_eq!(edits[0]["newText"], json!("true"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let fixed = text.replacen(
+        "var purgeProtection = false",
+        "var purgeProtection = true",
+        1,
+    );
+    client.change(&path, 2, &fixed);
+    assert!(!has(&client.diagnostics(&file_uri), "FL601"));
+    client.shutdown();
+}

@@ -119,6 +119,27 @@ fn render_finding(
         out.push_str("  = help: ");
         wrap_into(&finding.help, 10, width, "          ", out);
     }
+    match &finding.remedy {
+        Some(crate::fix::Remedy::Fix(fix)) => {
+            let how = match fix.applicability {
+                crate::fix::Applicability::Safe => "--fix",
+                crate::fix::Applicability::Unsafe => "--fix --unsafe-fixes",
+            };
+            out.push_str("  = fix: ");
+            wrap_into(
+                &format!("{} ({how})", fix.title),
+                9,
+                width,
+                "         ",
+                out,
+            );
+        }
+        Some(crate::fix::Remedy::NotFixed(why)) => {
+            out.push_str("  = not fixed: ");
+            wrap_into(why, 15, width, "               ", out);
+        }
+        None => {}
+    }
     let steps = finding.trace_steps();
     if !steps.is_empty() {
         out.push_str("  = computed from:\n");

@@ -32,6 +32,12 @@ struct JsonFinding<'a> {
     /// Only on findings that offer a free address range (FL201-FL204, FL401, FL403).
     #[serde(skip_serializing_if = "Option::is_none")]
     suggested_range: Option<SuggestedRange<'a>>,
+    /// The fix `--fix` applies (ruff's shape: message, applicability, edits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+    /// Why a finding of a fixable rule is not fixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_fixed: Option<&'a str>,
 }
 
 /// A free prefix to write instead of the one at `location`.
@@ -40,6 +46,28 @@ struct SuggestedRange<'a> {
     prefix: String,
     within: String,
     location: Location<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace `location`..`end_location` (`end_location` excluded; equal: insert) with `content`.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    location: Position,
+    end_location: Position,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
 }
 
 #[derive(Serialize)]
@@ -78,6 +106,9 @@ struct Summary {
     /// Findings hidden by inline suppressions and by the baseline.
     suppressed: usize,
     baselined: usize,
+    /// Findings `--fix` fixed (absent when not fixing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
     /// Declarations whose instances could not be counted, and the inputs they waited for.
     not_evaluated: usize,
     missing_inputs: Vec<MissingInput>,
@@ -160,6 +191,33 @@ pub fn render(report: &Report) -> String {
                     within: r.within.to_string(),
                     location: location(report, r.span),
                 }),
+            fix: f.remedy.as_ref().and_then(|r| r.fix()).map(|fix| JsonFix {
+                message: &fix.title,
+                applicability: fix.applicability.as_str(),
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        let (start, end) = (report.start(edit.span), report.end(edit.span));
+                        JsonEdit {
+                            file: report.file(edit.span),
+                            location: Position {
+                                line: start.line,
+                                column: start.column,
+                            },
+                            end_location: Position {
+                                line: end.line,
+                                column: end.column,
+                            },
+                            content: &edit.content,
+                        }
+                    })
+                    .collect(),
+            }),
+            not_fixed: match &f.remedy {
+                Some(crate::fix::Remedy::NotFixed(why)) => Some(why),
+                _ => None,
+            },
         })
         .collect();
     let doc = Document {
@@ -177,6 +235,7 @@ pub fn render(report: &Report) -> String {
             checked: report.run.checked(),
             suppressed: report.run.suppressed,
             baselined: report.run.baselined,
+            fixed: report.run.fixed,
             not_evaluated: report.run.unevaluated.len(),
             missing_inputs: report
                 .run

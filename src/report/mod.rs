@@ -67,6 +67,8 @@ pub struct RunFacts {
     pub elapsed: Option<std::time::Duration>,
     pub suppressed: usize,
     pub baselined: usize,
+    /// Findings `--fix` fixed (None: not fixing).
+    pub fixed: Option<usize>,
     /// Declarations not evaluated, with the input each waited for.
     pub unevaluated: Vec<(Span, String)>,
 }
@@ -258,6 +260,40 @@ impl Report<'_> {
         match hidden.is_empty() {
             true => lines.push(format!("{found}.")),
             false => lines.push(format!("{found}; {}.", hidden.join(", "))),
+        }
+        let fixable = |applicability| {
+            self.findings
+                .iter()
+                .filter_map(|f| f.remedy.as_ref()?.fix())
+                .filter(|fix| fix.applicability == applicability)
+                .count()
+        };
+        let (safe, unsafe_) = (
+            fixable(crate::fix::Applicability::Safe),
+            fixable(crate::fix::Applicability::Unsafe),
+        );
+        match self.run.fixed {
+            Some(fixed) => lines.push(format!(
+                "Fixed {}; {} {}.",
+                plural(fixed, "finding"),
+                self.findings.len(),
+                if self.findings.len() == 1 {
+                    "remains"
+                } else {
+                    "remain"
+                }
+            )),
+            None if safe + unsafe_ > 0 => {
+                let more = match unsafe_ {
+                    0 => String::new(),
+                    n => format!(", {n} more with --unsafe-fixes"),
+                };
+                lines.push(format!(
+                    "{} fixable with --fix{more} (see them with --diff).",
+                    plural(safe, "finding")
+                ));
+            }
+            None => {}
         }
         let missing = self.run.missing_inputs();
         if !missing.is_empty() {

@@ -64,6 +64,50 @@ fn suggested_range(report: &Report, range: &crate::engine::SuggestedRange) -> sa
         .build()
 }
 
+/// A fix as SARIF `fixes`: one artifact change per file, each edit a replacement of its region
+/// (an empty region inserts).
+fn fix(report: &Report, fix: &crate::fix::Fix) -> sarif::Fix {
+    let mut changes: Vec<sarif::ArtifactChange> = Vec::new();
+    for edit in &fix.edits {
+        let (start, end) = (report.start(edit.span), report.end(edit.span));
+        let region = sarif::Region::builder()
+            .start_line(start.line as i64)
+            .start_column(start.column as i64)
+            .end_line(end.line as i64)
+            .end_column(end.column as i64)
+            .build();
+        let replacement = sarif::Replacement::builder()
+            .deleted_region(region)
+            .inserted_content(
+                sarif::ArtifactContent::builder()
+                    .text(edit.content.clone())
+                    .build(),
+            )
+            .build();
+        let uri = report.file(edit.span).to_string();
+        match changes
+            .iter_mut()
+            .find(|c| c.artifact_location.uri.as_deref() == Some(uri.as_str()))
+        {
+            Some(change) => change.replacements.push(replacement),
+            None => changes.push(
+                sarif::ArtifactChange::builder()
+                    .artifact_location(sarif::ArtifactLocation::builder().uri(uri).build())
+                    .replacements(vec![replacement])
+                    .build(),
+            ),
+        }
+    }
+    sarif::Fix::builder()
+        .description(message(format!(
+            "{} ({})",
+            fix.title,
+            fix.applicability.as_str()
+        )))
+        .artifact_changes(changes)
+        .build()
+}
+
 pub fn render(report: &Report) -> String {
     let rules: Vec<sarif::ReportingDescriptor> = crate::rules::ALL
         .iter()
@@ -136,6 +180,9 @@ pub fn render(report: &Report) -> String {
             }
             if let Some(range) = f.suggestion.as_ref().and_then(|s| s.range.as_ref()) {
                 result.properties = Some(suggested_range(report, range));
+            }
+            if let Some(remedy) = f.remedy.as_ref().and_then(|r| r.fix()) {
+                result.fixes = Some(vec![fix(report, remedy)]);
             }
             result
         })

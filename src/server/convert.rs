@@ -6,7 +6,7 @@ use crate::report::sarif::HELP_URI_BASE;
 use crate::source::{SourceFile, SourceMap, Span};
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Position, Range, Url,
+    NumberOrString, Position, Range, TextEdit, Url,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,8 @@ pub struct Shown {
     pub range: Range,
     pub code: &'static str,
     pub hover: String,
+    /// The finding's fix: its title, whether it is safe, and its edits by file.
+    pub fix: Option<(String, bool, HashMap<Url, Vec<TextEdit>>)>,
 }
 
 /// Each file of a stack (its own files, not restored modules) with what it shows, none included.
@@ -84,10 +86,27 @@ pub fn diagnostics(
             related_information: (!related.is_empty()).then_some(related),
             ..Diagnostic::default()
         });
+        let fix = finding
+            .remedy
+            .as_ref()
+            .and_then(|r| r.fix())
+            .and_then(|fix| {
+                let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
+                for edit in &fix.edits {
+                    let at = location(edit.span)?;
+                    changes.entry(at.uri).or_default().push(TextEdit {
+                        range: at.range,
+                        new_text: edit.content.clone(),
+                    });
+                }
+                let safe = fix.applicability == crate::fix::Applicability::Safe;
+                Some((fix.title.clone(), safe, changes))
+            });
         shown.push(Shown {
             range: at.range,
             code: rule.code,
             hover: hover(sources, finding),
+            fix,
         });
     }
     out

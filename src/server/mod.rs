@@ -442,8 +442,40 @@ impl Server {
         else {
             return Vec::new();
         };
+        let diagnostics = |code: &str| {
+            params
+                .context
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == Some(lsp_types::NumberOrString::String(code.into())))
+                .cloned()
+                .collect()
+        };
+        // The findings' own fixes first, then a suppression per rule.
+        let fixes = self
+            .shown_in(uri)
+            .into_iter()
+            .flatten()
+            .filter(|s| convert::overlaps(&s.range, &params.range))
+            .filter_map(|shown| {
+                let (title, safe, changes) = shown.fix.clone()?;
+                Some(lsp_types::CodeActionOrCommand::CodeAction(
+                    lsp_types::CodeAction {
+                        title: format!("Fix {}: {title}", shown.code),
+                        kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+                        diagnostics: Some(diagnostics(shown.code)),
+                        edit: Some(lsp_types::WorkspaceEdit {
+                            changes: Some(changes),
+                            ..lsp_types::WorkspaceEdit::default()
+                        }),
+                        is_preferred: Some(safe),
+                        ..lsp_types::CodeAction::default()
+                    },
+                ))
+            });
         let mut seen = HashSet::new();
-        self.shown_in(uri)
+        let suppressions = self
+            .shown_in(uri)
             .into_iter()
             .flatten()
             // A file that does not parse has no line to suppress on.
@@ -459,17 +491,7 @@ impl Server {
                     lsp_types::CodeAction {
                         title: format!("Suppress {code} on this line"),
                         kind: Some(lsp_types::CodeActionKind::QUICKFIX),
-                        diagnostics: Some(
-                            params
-                                .context
-                                .diagnostics
-                                .iter()
-                                .filter(|d| {
-                                    d.code == Some(lsp_types::NumberOrString::String(code.into()))
-                                })
-                                .cloned()
-                                .collect(),
-                        ),
+                        diagnostics: Some(diagnostics(code)),
                         edit: Some(lsp_types::WorkspaceEdit {
                             changes: Some(changes),
                             ..lsp_types::WorkspaceEdit::default()
@@ -477,8 +499,8 @@ impl Server {
                         ..lsp_types::CodeAction::default()
                     },
                 ))
-            })
-            .collect()
+            });
+        fixes.chain(suppressions).collect()
     }
 
     /// Lints the stacks of the changed files and publishes what each file of them shows now.

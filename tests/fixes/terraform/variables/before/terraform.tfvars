@@ -1,0 +1,2 @@
+# The key type comes from here.
+key_type = "EC"
