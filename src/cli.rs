@@ -399,12 +399,12 @@ pub fn run(args: &Args) -> Result<i32, String> {
     }
     let mut fixed = None;
     if args.fix {
-        let mut count = 0;
+        let original = finding_keys(&workspace, &outcome.findings);
         // A fix whose edits overlap another's waits for the next round, as in ruff.
         for _ in 0..MAX_FIX_ROUNDS {
             let findings = shown(&outcome.findings, &workspace.sources)?;
             let fixes = crate::fix::applicable(&findings, args.unsafe_fixes);
-            let (texts, applied) = crate::fix::apply(&fixes, &workspace.sources);
+            let (texts, _) = crate::fix::apply(&fixes, &workspace.sources);
             if texts.is_empty() {
                 break;
             }
@@ -416,21 +416,15 @@ pub fn run(args: &Args) -> Result<i32, String> {
                     "--fix would leave {broken} unparsable; nothing was changed (please report this)"
                 ));
             }
-            count += applied;
-            for new in appeared(
-                &workspace,
-                &outcome.findings,
-                &again_workspace,
-                &again.findings,
-            )
-            .iter()
-            .filter(|_| !args.quiet)
-            {
-                eprintln!("foundry-lint: warning: after fixing, a new finding: {new}");
-            }
             (workspace, outcome) = (again_workspace, again);
         }
-        fixed = Some(count);
+        // Compared with the first run, not round by round: a subnet grown from /28 to /26 in
+        // two rounds passed through a /27 that nobody will deploy.
+        let now = finding_keys(&workspace, &outcome.findings);
+        for new in now.difference(&original).filter(|_| !args.quiet) {
+            eprintln!("foundry-lint: warning: after fixing, a new finding: {new}");
+        }
+        fixed = Some(original.difference(&now).count());
     }
     for name in workspace.undeclared_vars.iter().filter(|_| !args.quiet) {
         eprintln!(
@@ -558,22 +552,18 @@ fn restore(written: &[(PathBuf, String)]) -> Result<(), String> {
     Ok(())
 }
 
-/// Findings after fixing that were not there before (by rule, file and message), as
-/// `path: CODE message`.
-fn appeared(
-    before: &frontend::Workspace,
-    found: &[engine::Finding],
-    after: &frontend::Workspace,
-    now: &[engine::Finding],
-) -> Vec<String> {
-    let key = |workspace: &frontend::Workspace, f: &engine::Finding| {
-        let path = &workspace.sources.get(f.span.file).display_path;
-        format!("{path}: {} {}", f.rule.code, f.message)
-    };
-    let known: std::collections::HashSet<String> = found.iter().map(|f| key(before, f)).collect();
-    now.iter()
-        .map(|f| key(after, f))
-        .filter(|k| !known.contains(k))
+/// The findings of a run as `path: CODE message`, to tell which a fix removed and which it
+/// brought.
+fn finding_keys(
+    workspace: &frontend::Workspace,
+    findings: &[engine::Finding],
+) -> std::collections::BTreeSet<String> {
+    findings
+        .iter()
+        .map(|f| {
+            let path = &workspace.sources.get(f.span.file).display_path;
+            format!("{path}: {} {}", f.rule.code, f.message)
+        })
         .collect()
 }
 

@@ -43,13 +43,17 @@ fn json_report_has_the_documented_shape() {
             "resource",
             "related",
             "trace",
-            "suggested_range"
+            "suggested_range",
+            "fix"
         ]
     );
     // The free range the hub could move to, and where the prefix it replaces is written.
     let range = &finding["suggested_range"];
     assert_eq!(range["prefix"], "10.3.0.0/16");
     assert_eq!(range["within"], "10.0.0.0/8");
+    // Writing it there is a fix, unsafe: the range is free only as far as the stack shows.
+    assert_eq!(finding["fix"]["applicability"], "unsafe");
+    assert_eq!(finding["fix"]["edits"][0]["content"], "\"10.3.0.0/16\"");
     assert_eq!(range["location"]["line"], 11);
     assert!(finding["help"].as_str().is_some_and(|h| h.ends_with(
         "`vnet-hub` could move from 10.0.0.0/16 to 10.3.0.0/16, which no VNet of the stack or peered with it uses (its subnets move with it)"

@@ -70,14 +70,20 @@ impl Remedy {
 /// The rules that have fixes.
 pub const FIXABLE: [&str; 6] = ["FL301", "FL304", "FL601", "FL602", "FL605", "FL606"];
 
-/// Computes the remedy of every finding of a fixable rule.
+/// Computes the remedy of every finding of a fixable rule, and of every finding that suggests
+/// a free address range (an unsafe fix: the range is the tool's pick, free only as far as the
+/// stack shows).
 pub fn attach(findings: &mut [Finding], sources: &SourceMap) {
     let documents = document::Documents::new(sources);
-    for finding in findings
-        .iter_mut()
-        .filter(|f| FIXABLE.contains(&f.rule.code))
-    {
-        finding.remedy = Some(match recipes::fix(finding, &documents) {
+    for finding in findings.iter_mut() {
+        let fix = if FIXABLE.contains(&finding.rule.code) {
+            recipes::fix(finding, &documents)
+        } else if let Some(range) = finding.suggestion.as_ref().and_then(|s| s.range.clone()) {
+            recipes::use_free_range(finding, &documents, &range)
+        } else {
+            continue;
+        };
+        finding.remedy = Some(match fix {
             Ok(fix) => Remedy::Fix(fix),
             Err(reason) => Remedy::NotFixed(reason),
         });

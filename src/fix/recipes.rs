@@ -47,6 +47,28 @@ pub fn fix(finding: &Finding, docs: &Documents) -> Result<Fix, String> {
     })
 }
 
+/// Writes the free range a sizing or overlap finding suggests in place of the prefix it is
+/// about, where that prefix's literal is written.
+pub fn use_free_range(
+    finding: &Finding,
+    docs: &Documents,
+    range: &crate::engine::SuggestedRange,
+) -> Result<Fix, String> {
+    let prefix = range.prefix.to_string();
+    let mut title = format!("use the free range {prefix}");
+    let edits = set(finding, docs, range.span, &Value::Str(prefix))?;
+    if let Some(first) = edits.first() {
+        let file = docs.sources.get(first.span.file);
+        let line = file.line_col(first.span.start).line;
+        title.push_str(&format!(" at {}:{line}", file.display_path));
+    }
+    Ok(Fix {
+        title,
+        applicability: Applicability::Unsafe,
+        edits,
+    })
+}
+
 /// The declaration the finding is about (the header its origin points at).
 fn declaration(finding: &Finding) -> Span {
     finding.scopes.first().copied().unwrap_or(finding.span)
