@@ -286,11 +286,19 @@ fn check_model(model: &Model, settings: &Settings, want_unresolved: bool) -> Vec
             Some(open) => r[..open].to_string(),
             None => r.to_string(),
         };
+        // A part declared inline (`vnet/subnets/agent`) has the trace its resource recorded.
+        let enclosing = |r: &str| {
+            r.char_indices()
+                .rev()
+                .filter(|&(_, c)| c == '/')
+                .find_map(|(at, _)| model.traces.get(&(r[..at].to_string(), finding.span)))
+        };
         if let Some(resource) = &finding.resource
             && let Some(trace) = model
                 .traces
                 .get(&(resource.clone(), finding.span))
                 .or_else(|| model.traces.get(&(declaration(resource), finding.span)))
+                .or_else(|| enclosing(resource))
         {
             finding.trace = Some(trace.clone());
         }

@@ -328,6 +328,88 @@ fn a_value_from_an_optional_default_in_an_installed_module_traces_to_the_default
     );
 }
 
+/// The trace of a finding's value as (file, line, text) steps.
+fn trace_steps(finding: &serde_json::Value) -> Vec<(String, u64, String)> {
+    finding["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or_default().to_string(),
+                s["line"].as_u64().unwrap_or_default(),
+                s["text"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_arm_linked_template_traces_its_value_to_the_outer_parameter_default() {
+    let dir = "fixtures/arm/linked-template";
+    let out = run(&[dir, "--format", "json", "--select", "FL202"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &doc["findings"][0];
+    assert_eq!(
+        finding["location"]["file"],
+        format!("{dir}/nested/network.json")
+    );
+    assert_eq!(
+        trace_steps(finding),
+        [
+            (
+                format!("{dir}/nested/network.json"),
+                28,
+                "\"[parameters('agentPrefix')]\"".to_string()
+            ),
+            (
+                format!("{dir}/azuredeploy.json"),
+                25,
+                "Microsoft.Resources/deployments/network parameters.agentPrefix = \"[parameters('agentPrefix')]\"".to_string()
+            ),
+            (
+                format!("{dir}/azuredeploy.json"),
+                7,
+                "parameters('agentPrefix') default = \"172.16.0.0/27\"".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_finding_in_a_cached_bicep_module_lands_on_the_argument_that_carries_its_value() {
+    let dir = "fixtures/bicep/registry-modules";
+    let out = run(&[dir, "--format", "json", "--select", "FL402"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["resource"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("module.endpoints."))
+        })
+        .expect("the finding in the cached module");
+    assert_eq!(finding["location"]["file"], format!("{dir}/main.bicep"));
+    assert_eq!(finding["location"]["line"], 31);
+    let module = format!("{dir}/.bicep/br/contoso.azurecr.io/infra$network$subnet/V2$1/main.json");
+    assert_eq!(
+        trace_steps(finding),
+        [
+            (module.clone(), 15, "\"[parameters('prefix')]\"".to_string()),
+            (
+                format!("{dir}/main.bicep"),
+                31,
+                "module.endpoints.prefix = '10.21.0.0/24'".to_string()
+            ),
+        ]
+    );
+    // The module's own place stays as a related location.
+    assert_eq!(finding["related"][0]["file"], module);
+    assert_eq!(finding["related"][0]["line"], 15);
+}
+
 #[test]
 fn a_finding_inside_a_module_names_the_call_chain() {
     let out = run(&[

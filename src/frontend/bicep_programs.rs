@@ -275,7 +275,10 @@ pub(super) fn evaluate_bicep(
         .par_iter()
         .flat_map_iter(|(files_of_program, environments_of_program)| {
             let mut diagnostics = Vec::new();
-            let mut files = bicep::program::Files::default();
+            let mut files = bicep::program::Files {
+                sources: Some(sources),
+                ..Default::default()
+            };
             for path in files_of_program {
                 let (id, references) = &read[*path];
                 let id = *id;
@@ -333,7 +336,7 @@ pub(super) fn evaluate_bicep(
 /// A JSON parameter file's values (by lower-case name: deployment parameter names are
 /// case-insensitive) under the names the template declares them with.
 fn declared_names(
-    files: &bicep::program::Files,
+    files: &bicep::program::Files<'_>,
     template: &PathBuf,
     values: &HashMap<String, crate::value::Value>,
 ) -> HashMap<String, crate::value::Value> {
@@ -359,7 +362,7 @@ fn program_templates(
     path: &Path,
     references: &bicep::references::References,
     sources: &SourceMap,
-    files: &mut bicep::program::Files,
+    files: &mut bicep::program::Files<'_>,
 ) {
     let mut used: Vec<&PathBuf> = references.templates.iter().collect();
     for reference in &references.registry {

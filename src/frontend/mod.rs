@@ -30,6 +30,21 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Characters of a source excerpt shown in a trace step.
+const MAX_EXCERPT: usize = 120;
+
+/// The source text of a span, on one line and shortened: what a trace step shows.
+pub fn excerpt(text: &str, span: Span) -> String {
+    let raw = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or_default();
+    let mut one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > MAX_EXCERPT {
+        one_line = one_line.chars().take(MAX_EXCERPT).collect::<String>() + "…";
+    }
+    one_line
+}
+
 #[derive(Default)]
 pub struct Options {
     /// Glob patterns of paths not to lint (`**/examples/**`).
@@ -777,6 +792,24 @@ fn collect_dir(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_are_one_line_and_short() {
+        let text = "cidrsubnet(\n    local.spoke,\n  4, 3)";
+        let span = Span {
+            file: FileId(0),
+            start: 0,
+            end: text.len() as u32,
+        };
+        assert_eq!(excerpt(text, span), "cidrsubnet( local.spoke, 4, 3)");
+        let long = "x".repeat(300);
+        let span = Span {
+            file: FileId(0),
+            start: 0,
+            end: 300,
+        };
+        assert_eq!(excerpt(&long, span).chars().count(), MAX_EXCERPT + 1);
+    }
 
     #[test]
     fn a_directory_that_cannot_be_read_is_returned_with_its_error() {

@@ -35,7 +35,7 @@ const MAX_FUNCTION_DEPTH: usize = 64;
 
 /// Parsed Bicep files of a program, by normalised path, with the compiled templates they use.
 #[derive(Default)]
-pub struct Files {
+pub struct Files<'s> {
     pub by_path: HashMap<PathBuf, (FileId, ast::File)>,
     /// Compiled templates, by path: local `.json` modules and imports, and registry modules read
     /// from the Bicep cache; `None` when the file is not JSON (a truncated cache entry).
@@ -43,6 +43,8 @@ pub struct Files {
     /// Where the Bicep cache keeps each registry reference, by (file naming it, reference as
     /// written); `Err` says why a reference names no cache entry.
     pub registry: HashMap<(PathBuf, String), Result<Cached, String>>,
+    /// The source texts, for traces of the values passed to compiled templates (None: none).
+    pub sources: Option<&'s crate::source::SourceMap>,
 }
 
 /// Files imported from, each evaluated once for a program and the modules it calls.
@@ -95,6 +97,8 @@ impl Unread {
 struct ModuleInstance {
     address: String,
     params: HashMap<String, Value>,
+    /// Where each parameter's value is written (lower-cased names), for traces.
+    written: HashMap<String, crate::model::Trace>,
     resource_group: String,
 }
 
@@ -125,7 +129,7 @@ struct ResourceInstance<'f> {
 }
 
 pub struct Program<'f> {
-    files: &'f Files,
+    files: &'f Files<'f>,
     file: FileId,
     path: PathBuf,
     ast: &'f ast::File,
@@ -168,7 +172,7 @@ fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
 impl<'f> Program<'f> {
     /// A program: `path` is the entry (or module) file, `params` the values given for it.
     pub fn new(
-        files: &'f Files,
+        files: &'f Files<'f>,
         path: &Path,
         params: HashMap<String, Value>,
     ) -> Option<Program<'f>> {
@@ -1488,13 +1492,50 @@ impl<'f> Program<'f> {
                     .to_string(),
                 _ => self.resource_group.clone(),
             };
+            let written = self.written_params(body, &address, &params);
             out.push(ModuleInstance {
                 address,
                 params,
+                written,
                 resource_group,
             });
         }
         Ok(out)
+    }
+
+    /// Where a module call writes each parameter's value (by lower-cased name): its property
+    /// in a `params` object literal, else the whole `params` expression.
+    fn written_params(
+        &self,
+        body: &ast::ObjectLit,
+        address: &str,
+        params: &HashMap<String, Value>,
+    ) -> HashMap<String, crate::model::Trace> {
+        let (Some(sources), Some(property)) = (self.files.sources, body.property("params")) else {
+            return HashMap::new();
+        };
+        let text = &sources.get(self.file).text;
+        let step = |name: &str, at: &std::ops::Range<usize>| {
+            let at = span(self.file, at);
+            let text = format!("{address}.{name} = {}", crate::frontend::excerpt(text, at));
+            std::sync::Arc::new(vec![crate::model::TraceStep { span: at, text }])
+        };
+        match &property.value.kind {
+            ExprKind::Object(object) => object
+                .properties()
+                .filter_map(|p| {
+                    let name = p.key.as_str()?;
+                    Some((name.to_ascii_lowercase(), step(&name, &p.value.span)))
+                })
+                .collect(),
+            _ => {
+                let whole = step("params", &property.value.span);
+                params
+                    .keys()
+                    .map(|k| (k.to_ascii_lowercase(), whole.clone()))
+                    .collect()
+            }
+        }
     }
 
     /// The call chain to a module instance.
@@ -1558,6 +1599,10 @@ impl<'f> Program<'f> {
     ) -> arm_frontend::ModuleCall<'a> {
         arm_frontend::ModuleCall {
             parameters: params,
+            tracing: self
+                .files
+                .sources
+                .map(|sources| arm_frontend::Tracing::new(sources, instance.written.clone())),
             resource_group: &instance.resource_group,
             subscription: &self.subscription,
             budget: self.budget.clone(),
@@ -1785,7 +1830,7 @@ fn is_per_deployment(default: &Expr) -> bool {
 }
 
 /// Parameter values of a `.bicepparam` file, and the template it is for.
-pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String, Value>)> {
+pub fn bicepparam(files: &Files<'_>, path: &Path) -> Option<(PathBuf, HashMap<String, Value>)> {
     let (_, file) = files.by_path.get(path)?;
     let mut template = None;
     for statement in &file.statements {
@@ -1820,7 +1865,7 @@ pub fn bicepparam(files: &Files, path: &Path) -> Option<(PathBuf, HashMap<String
 mod tests {
     use super::*;
 
-    fn parse(files: &[(&str, &str)]) -> Files {
+    fn parse(files: &[(&str, &str)]) -> Files<'static> {
         let mut parsed = Files::default();
         for (i, (path, text)) in files.iter().enumerate() {
             let (file, errors) = super::super::parse(text);

@@ -197,7 +197,7 @@ fn read_var_file(
     for attr in body.attributes() {
         let name = attr.key.as_str().to_string();
         let span = Span::new(file, attr.span().unwrap_or(0..0));
-        let text = trace::excerpt(&source.text, span);
+        let text = crate::frontend::excerpt(&source.text, span);
         traces.insert(name.clone(), vec![TraceStep { span, text }]);
         out.insert(name, Evaluator::eval_constant(&attr.value));
     }
