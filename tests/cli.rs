@@ -410,6 +410,62 @@ fn a_finding_in_a_cached_bicep_module_lands_on_the_argument_that_carries_its_val
     assert_eq!(finding["related"][0]["line"], 15);
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        match path.is_dir() {
+            true => copy_dir(&path, &target),
+            false => {
+                std::fs::copy(&path, &target).expect("copy");
+            }
+        }
+    }
+}
+
+/// `terraform init` copies a package once per root: the copies are parsed once, and each
+/// root's findings still name its own copy, syntax errors included.
+#[test]
+fn identical_installed_modules_of_two_roots_each_report_in_their_own_copy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/terraform/registry-optional-defaults");
+    for stack in ["a", "b"] {
+        copy_dir(&fixture, &dir.path().join(stack));
+        std::fs::remove_file(dir.path().join(stack).join("args.notes")).expect("rm");
+        let module = dir.path().join(stack).join(".terraform/modules/network");
+        std::fs::write(module.join("broken.tf"), "locals {\n  x = \n").expect("write");
+    }
+    let out = run_in(
+        dir.path(),
+        &[".", "--format", "concise", "--select", "FL201,FL001"],
+    );
+    let text = stdout(&out);
+    for stack in ["a", "b"] {
+        assert!(
+            text.contains(&format!("{stack}/main.tf:14:13: FL201 ")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "{stack}/.terraform/modules/network/broken.tf:2:7: FL001 "
+            )),
+            "{text}"
+        );
+    }
+    let out = run_in(dir.path(), &[".", "--format", "json", "--select", "FL201"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    for finding in doc["findings"].as_array().expect("findings") {
+        let file = finding["location"]["file"].as_str().unwrap_or_default();
+        let stack = &file[..file.find('/').expect("a stack")];
+        for related in finding["related"].as_array().expect("related") {
+            let related = related["file"].as_str().unwrap_or_default();
+            assert!(related.starts_with(&format!("{stack}/")), "{finding}");
+        }
+    }
+}
+
 #[test]
 fn a_finding_inside_a_module_names_the_call_chain() {
     let out = run(&[

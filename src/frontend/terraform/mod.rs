@@ -52,15 +52,15 @@ pub struct Project<'a> {
 }
 
 impl<'a> Project<'a> {
-    /// Module directories with their syntax trees.
-    pub fn new(dirs: Vec<(&'a ParsedDir, &'a [(FileId, Body)])>) -> Project<'a> {
+    /// Module directories with the syntax trees of their files.
+    pub fn new(dirs: Vec<(&'a ParsedDir, Vec<(FileId, &'a Body)>)>) -> Project<'a> {
         Project {
             modules: dirs
                 .into_iter()
-                .map(|(d, bodies)| {
+                .map(|(d, files)| {
                     (
                         d.dir.clone(),
-                        (d.display_dir.clone(), ModuleDecls::collect(bodies)),
+                        (d.display_dir.clone(), ModuleDecls::collect(files)),
                     )
                 })
                 .collect(),
@@ -247,7 +247,7 @@ pub fn evaluate_root(
             trees
         }
     };
-    let own_decls = ModuleDecls::collect(&own_trees);
+    let own_decls = ModuleDecls::collect(own_trees.iter().map(|(f, b)| (*f, b)));
     let (display_dir, decls) = match project.modules.get(&root.dir) {
         Some((display_dir, decls)) => (display_dir, decls),
         None => (&root.display_dir, &own_decls),
