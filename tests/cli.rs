@@ -466,6 +466,41 @@ fn identical_installed_modules_of_two_roots_each_report_in_their_own_copy() {
     }
 }
 
+/// A registry module two programs call is parsed once for the run; each program still gets
+/// its findings on its own arguments.
+#[test]
+fn a_cached_module_two_programs_call_gives_each_its_findings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bicep/registry-modules");
+    copy_dir(&fixture.join(".bicep"), &dir.path().join(".bicep"));
+    for (program, prefix) in [("a", "10.21.0.0/24"), ("b", "10.22.0.0/24")] {
+        let path = dir.path().join(program);
+        std::fs::create_dir_all(&path).expect("mkdir");
+        std::fs::write(
+            path.join("bicepconfig.json"),
+            r#"{"cacheRootDirectory": "../.bicep",
+                "moduleAliases": {"br": {"contoso": {"registry": "contoso.azurecr.io", "modulePath": "infra"}}}}"#,
+        )
+        .expect("write");
+        let main = format!(
+            "module vnet 'br/public:avm/res/network/virtual-network:0.9.0' = {{\n  name: 'vnet'\n  params: {{\n    name: 'vnet-{program}'\n    location: 'swedencentral'\n    addressPrefixes: ['10.20.0.0/16']\n    delegation: 'Microsoft.App/environments'\n  }}\n}}\n\
+             module endpoints 'br/contoso:network/subnet:V2' = {{\n  name: 'endpoints'\n  params: {{\n    vnetName: 'vnet-{program}'\n    name: 'snet-endpoints'\n    prefix: '{prefix}'\n  }}\n}}\n"
+        );
+        std::fs::write(path.join("main.bicep"), main).expect("write");
+    }
+    let out = run_in(
+        dir.path(),
+        &["a", "b", "--format", "concise", "--select", "FL402"],
+    );
+    let text = stdout(&out);
+    for program in ["a", "b"] {
+        assert!(
+            text.contains(&format!("{program}/main.bicep:15:13: FL402 ")),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn a_finding_inside_a_module_names_the_call_chain() {
     let out = run(&[

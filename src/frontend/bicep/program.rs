@@ -39,12 +39,26 @@ pub struct Files<'s> {
     pub by_path: HashMap<PathBuf, (FileId, ast::File)>,
     /// Compiled templates, by path: local `.json` modules and imports, and registry modules read
     /// from the Bicep cache; `None` when the file is not JSON (a truncated cache entry).
-    pub templates: HashMap<PathBuf, (FileId, Option<Spanned>)>,
+    pub templates: Templates,
+    /// Compiled templates several programs use, parsed once for the run.
+    pub shared_templates: Option<&'s Templates>,
     /// Where the Bicep cache keeps each registry reference, by (file naming it, reference as
     /// written); `Err` says why a reference names no cache entry.
     pub registry: HashMap<(PathBuf, String), Result<Cached, String>>,
     /// The source texts, for traces of the values passed to compiled templates (None: none).
     pub sources: Option<&'s crate::source::SourceMap>,
+}
+
+/// Compiled templates by path; `None` when the file is not JSON.
+pub type Templates = HashMap<PathBuf, (FileId, Option<Spanned>)>;
+
+impl Files<'_> {
+    /// A compiled template of the program, or one the run shares.
+    fn template(&self, path: &Path) -> Option<&(FileId, Option<Spanned>)> {
+        self.templates
+            .get(path)
+            .or_else(|| self.shared_templates?.get(path))
+    }
 }
 
 /// Files imported from, each evaluated once for a program and the modules it calls.
@@ -902,7 +916,7 @@ impl<'f> Program<'f> {
                     Some(Ok(Cached {
                         main,
                         template_spec,
-                    })) => match self.files.templates.get(main) {
+                    })) => match self.files.template(main) {
                         Some((_, Some(_))) => (main.clone(), *template_spec),
                         Some((_, None)) => {
                             return Err(not_restored(format!(
@@ -925,7 +939,7 @@ impl<'f> Program<'f> {
                 path.display()
             ))
         };
-        match self.files.templates.get(&path) {
+        match self.files.template(&path) {
             Some((file, Some(json))) => {
                 let template = if template_spec {
                     json.get("properties").and_then(|p| p.get("mainTemplate"))
