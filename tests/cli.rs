@@ -248,18 +248,7 @@ fn a_value_computed_through_locals_and_tfvars_carries_its_trace() {
         "FL404",
     ]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let trace: Vec<(String, u64, String)> = doc["findings"][0]["trace"]
-        .as_array()
-        .expect("trace")
-        .iter()
-        .map(|s| {
-            (
-                s["file"].as_str().unwrap_or_default().to_string(),
-                s["line"].as_u64().unwrap_or_default(),
-                s["text"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let trace = trace_steps(&doc["findings"][0]);
     let dir = "fixtures/terraform/agent-subnet-sizing";
     assert_eq!(
         trace,

@@ -383,9 +383,10 @@ pub fn load(
             let var_ids = read_files(&vars, &options.buffers, &mut sources, &mut diagnostics);
             // What `terraform init` installed is someone else's code, wherever TF_DATA_DIR put it.
             // (modules.json lists local calls too: those are the user's own.)
-            if installed_dirs
-                .iter()
-                .any(|i| dir.starts_with(i) && !local_dirs.contains(i))
+            // By the directory's ancestors: a landing zone installs thousands of directories.
+            if dir
+                .ancestors()
+                .any(|a| installed_dirs.contains(a) && !local_dirs.contains(a))
             {
                 for &id in tf_ids.iter().chain(&var_ids) {
                     sources.mark_vendored(id);
