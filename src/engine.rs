@@ -316,22 +316,30 @@ fn check_model(model: &Model, settings: &Settings, want_unresolved: bool) -> Vec
         .collect();
     let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     for finding in &mut findings {
-        // Traces are kept per declaration (`x.y`), findings name an instance (`x.y[2]`), and a
-        // subnet written inside its VNet (`vnet/subnets/a`) is traced as part of the VNet.
+        // Traces are kept per declaration (`x.y`), findings name an instance (`x.y[2]`).
         let declaration = |r: &str| match r.strip_suffix(']').and_then(|r| r.rfind('[')) {
             Some(open) => r[..open].to_string(),
             None => r.to_string(),
         };
-        let Some(resource) = &finding.resource else {
-            continue;
+        // A part declared inline (`vnet/subnets/agent`) has the trace its resource recorded.
+        let enclosing = |r: &str| {
+            r.char_indices()
+                .rev()
+                .filter(|&(_, c)| c == '/')
+                .find_map(|(at, _)| {
+                    model
+                        .traces
+                        .get(&(r[..at].to_string(), finding.span))
+                        .or_else(|| model.traces.get(&(declaration(&r[..at]), finding.span)))
+                })
         };
-        let written_in = resource.split_once('/').map(|(parent, _)| parent);
-        let trace = [Some(resource.as_str()), written_in]
-            .into_iter()
-            .flatten()
-            .flat_map(|r| [r.to_string(), declaration(r)])
-            .find_map(|r| model.traces.get(&(r, finding.span)));
-        if let Some(trace) = trace {
+        if let Some(resource) = &finding.resource
+            && let Some(trace) = model
+                .traces
+                .get(&(resource.clone(), finding.span))
+                .or_else(|| model.traces.get(&(declaration(resource), finding.span)))
+                .or_else(|| enclosing(resource))
+        {
             finding.trace = Some(trace.clone());
         }
     }

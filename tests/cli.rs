@@ -332,18 +332,7 @@ fn a_value_computed_through_locals_and_tfvars_carries_its_trace() {
 /// The (file, line, text) steps of the first finding's trace in a JSON report.
 fn trace_of_first_finding(out: &std::process::Output) -> Vec<(String, u64, String)> {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    doc["findings"][0]["trace"]
-        .as_array()
-        .expect("trace")
-        .iter()
-        .map(|s| {
-            (
-                s["file"].as_str().unwrap_or_default().to_string(),
-                s["line"].as_u64().unwrap_or_default(),
-                s["text"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
+    trace_steps(&doc["findings"][0])
 }
 
 #[test]
@@ -361,7 +350,7 @@ fn a_bicep_value_traces_through_module_params_to_the_bicepparam_entry() {
             (
                 format!("{dir}/main.bicep"),
                 22,
-                "agentSubnetPrefix: agentSubnetPrefix".to_string()
+                "module.network.agentSubnetPrefix = agentSubnetPrefix".to_string()
             ),
             (
                 format!("{dir}/main.bicepparam"),
@@ -392,7 +381,7 @@ fn a_bicep_value_traces_through_parameter_defaults_in_module_and_caller() {
             (
                 format!("{dir}/main.bicep"),
                 32,
-                "addressPrefix: vnetAddressPrefix".to_string()
+                "module.network.addressPrefix = vnetAddressPrefix".to_string()
             ),
             (
                 format!("{dir}/main.bicep"),
@@ -440,6 +429,179 @@ fn a_value_from_an_optional_default_in_an_installed_module_traces_to_the_default
         )),
         "{steps:?}"
     );
+}
+
+/// The trace of a finding's value as (file, line, text) steps.
+fn trace_steps(finding: &serde_json::Value) -> Vec<(String, u64, String)> {
+    finding["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or_default().to_string(),
+                s["line"].as_u64().unwrap_or_default(),
+                s["text"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_arm_linked_template_traces_its_value_to_the_outer_parameter_default() {
+    let dir = "fixtures/arm/linked-template";
+    let out = run(&[dir, "--format", "json", "--select", "FL202"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &doc["findings"][0];
+    assert_eq!(
+        finding["location"]["file"],
+        format!("{dir}/nested/network.json")
+    );
+    assert_eq!(
+        trace_steps(finding),
+        [
+            (
+                format!("{dir}/nested/network.json"),
+                28,
+                "\"[parameters('agentPrefix')]\"".to_string()
+            ),
+            (
+                format!("{dir}/azuredeploy.json"),
+                25,
+                "Microsoft.Resources/deployments/network parameters.agentPrefix = \"[parameters('agentPrefix')]\"".to_string()
+            ),
+            (
+                format!("{dir}/azuredeploy.json"),
+                7,
+                "parameters('agentPrefix') default = \"172.16.0.0/27\"".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_finding_in_a_cached_bicep_module_lands_on_the_argument_that_carries_its_value() {
+    let dir = "fixtures/bicep/registry-modules";
+    let out = run(&[dir, "--format", "json", "--select", "FL402"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["resource"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("module.endpoints."))
+        })
+        .expect("the finding in the cached module");
+    assert_eq!(finding["location"]["file"], format!("{dir}/main.bicep"));
+    assert_eq!(finding["location"]["line"], 31);
+    let module = format!("{dir}/.bicep/br/contoso.azurecr.io/infra$network$subnet/V2$1/main.json");
+    assert_eq!(
+        trace_steps(finding),
+        [
+            (module.clone(), 15, "\"[parameters('prefix')]\"".to_string()),
+            (
+                format!("{dir}/main.bicep"),
+                31,
+                "module.endpoints.prefix = '10.21.0.0/24'".to_string()
+            ),
+        ]
+    );
+    // The module's own place stays as a related location.
+    assert_eq!(finding["related"][0]["file"], module);
+    assert_eq!(finding["related"][0]["line"], 15);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        match path.is_dir() {
+            true => copy_dir(&path, &target),
+            false => {
+                std::fs::copy(&path, &target).expect("copy");
+            }
+        }
+    }
+}
+
+/// `terraform init` copies a package once per root: the copies are parsed once, and each
+/// root's findings still name its own copy, syntax errors included.
+#[test]
+fn identical_installed_modules_of_two_roots_each_report_in_their_own_copy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/terraform/registry-optional-defaults");
+    for stack in ["a", "b"] {
+        copy_dir(&fixture, &dir.path().join(stack));
+        std::fs::remove_file(dir.path().join(stack).join("args.notes")).expect("rm");
+        let module = dir.path().join(stack).join(".terraform/modules/network");
+        std::fs::write(module.join("broken.tf"), "locals {\n  x = \n").expect("write");
+    }
+    let out = run_in(
+        dir.path(),
+        &[".", "--format", "concise", "--select", "FL201,FL001"],
+    );
+    let text = stdout(&out);
+    for stack in ["a", "b"] {
+        assert!(
+            text.contains(&format!("{stack}/main.tf:14:13: FL201 ")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "{stack}/.terraform/modules/network/broken.tf:2:7: FL001 "
+            )),
+            "{text}"
+        );
+    }
+    let out = run_in(dir.path(), &[".", "--format", "json", "--select", "FL201"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    for finding in doc["findings"].as_array().expect("findings") {
+        let file = finding["location"]["file"].as_str().unwrap_or_default();
+        let stack = &file[..file.find('/').expect("a stack")];
+        for related in finding["related"].as_array().expect("related") {
+            let related = related["file"].as_str().unwrap_or_default();
+            assert!(related.starts_with(&format!("{stack}/")), "{finding}");
+        }
+    }
+}
+
+/// A registry module two programs call is parsed once for the run; each program still gets
+/// its findings on its own arguments.
+#[test]
+fn a_cached_module_two_programs_call_gives_each_its_findings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bicep/registry-modules");
+    copy_dir(&fixture.join(".bicep"), &dir.path().join(".bicep"));
+    for (program, prefix) in [("a", "10.21.0.0/24"), ("b", "10.22.0.0/24")] {
+        let path = dir.path().join(program);
+        std::fs::create_dir_all(&path).expect("mkdir");
+        std::fs::write(
+            path.join("bicepconfig.json"),
+            r#"{"cacheRootDirectory": "../.bicep",
+                "moduleAliases": {"br": {"contoso": {"registry": "contoso.azurecr.io", "modulePath": "infra"}}}}"#,
+        )
+        .expect("write");
+        let main = format!(
+            "module vnet 'br/public:avm/res/network/virtual-network:0.9.0' = {{\n  name: 'vnet'\n  params: {{\n    name: 'vnet-{program}'\n    location: 'swedencentral'\n    addressPrefixes: ['10.20.0.0/16']\n    delegation: 'Microsoft.App/environments'\n  }}\n}}\n\
+             module endpoints 'br/contoso:network/subnet:V2' = {{\n  name: 'endpoints'\n  params: {{\n    vnetName: 'vnet-{program}'\n    name: 'snet-endpoints'\n    prefix: '{prefix}'\n  }}\n}}\n"
+        );
+        std::fs::write(path.join("main.bicep"), main).expect("write");
+    }
+    let out = run_in(
+        dir.path(),
+        &["a", "b", "--format", "concise", "--select", "FL402"],
+    );
+    let text = stdout(&out);
+    for program in ["a", "b"] {
+        assert!(
+            text.contains(&format!("{program}/main.bicep:15:13: FL402 ")),
+            "{text}"
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Golden tests: each directory under fixtures/<language>/ is a stack, and `expected.txt` beside
 //! it holds the findings it must give (the concise format). A variant `args.<name>` file (command
-//! line arguments, one per line) lints the same stack again into `expected.<name>.txt`.
+//! line arguments, one per line) lints the same stack again into `expected.<name>.txt` (in
+//! the format it names, else the concise one: `--format human` shows the values' traces).
 //! `UPDATE_GOLDEN=1 cargo test --test fixtures` rewrites the goldens; review the diff like any
 //! other change.
 
@@ -59,10 +60,11 @@ fn lint_with(case: &Path, extra: &[String]) -> (String, i32) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = case.strip_prefix(root).expect("inside the crate");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_foundry-lint"));
-    cmd.current_dir(root)
-        .arg(relative)
-        .args(["--format", "concise"])
-        .args(extra);
+    cmd.current_dir(root).arg(relative);
+    if !extra.iter().any(|a| a == "--format") {
+        cmd.args(["--format", "concise"]);
+    }
+    cmd.args(extra);
     let out = cmd.output().expect("run foundry-lint");
     assert!(
         out.stderr.is_empty(),
@@ -95,9 +97,12 @@ fn every_fixture_gives_its_golden_findings() {
                 ));
             }
             // Exit code 1 exactly when a finding at or above the default threshold remains.
-            let fails = actual
-                .lines()
-                .any(|l| l.contains(" error ") || l.contains(" warning "));
+            let fails = actual.lines().any(|l| {
+                l.contains(" error ")
+                    || l.contains(" warning ")
+                    || l.starts_with("error[")
+                    || l.starts_with("warning[")
+            });
             assert_eq!(code, i32::from(fails), "{}: exit code", golden.display());
         }
     }

@@ -294,11 +294,41 @@ pub(super) fn evaluate_bicep(
             .1
             .push(e);
     }
+    // A compiled template that several programs use (a landing zone calls the same registry
+    // module from many) is parsed once for the run; any other with its program.
+    let mut uses: HashMap<&PathBuf, usize> = HashMap::new();
+    for (files_of_program, environments_of_program) in &programs {
+        if environments_of_program.is_empty() {
+            continue;
+        }
+        let used: HashSet<&PathBuf> = files_of_program
+            .iter()
+            .flat_map(|path| templates_used(inputs, path, &read[*path].1))
+            .collect();
+        for template in used {
+            *uses.entry(template).or_default() += 1;
+        }
+    }
+    let shared: bicep::program::Templates = uses
+        .into_iter()
+        .filter(|&(_, n)| n > 1)
+        .filter_map(|(path, _)| Some((path, *inputs.templates.get(path)?)))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(path, id)| {
+            let json = crate::json::parse(&sources.get(id).text, id).ok().flatten();
+            (path.clone(), (id, json))
+        })
+        .collect();
     programs
         .par_iter()
         .flat_map_iter(|(files_of_program, environments_of_program)| {
             let mut diagnostics = Vec::new();
-            let mut files = bicep::program::Files::default();
+            let mut files = bicep::program::Files {
+                sources: Some(sources),
+                shared_templates: Some(&shared),
+                ..Default::default()
+            };
             for path in files_of_program {
                 let (id, references) = &read[*path];
                 let id = *id;
@@ -318,7 +348,7 @@ pub(super) fn evaluate_bicep(
             for &e in environments_of_program {
                 let (template, params, traces, at) = match &environments[e] {
                     Environment::BicepParam(entry) => {
-                        match bicep::program::bicepparam(&files, entry, Some(sources)) {
+                        match bicep::program::bicepparam(&files, entry) {
                             Some(given) => (
                                 given.template,
                                 given.values,
@@ -343,7 +373,7 @@ pub(super) fn evaluate_bicep(
                     ..Model::default()
                 };
                 if let Some(program) = bicep::program::Program::new(&files, &template, params)
-                    .map(|p| p.with_sources(sources).with_input_traces(traces))
+                    .map(|p| p.with_input_traces(traces))
                 {
                     let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let mut m = Model::default();
@@ -369,7 +399,7 @@ pub(super) fn evaluate_bicep(
 /// A JSON parameter file's values (by lower-case name: deployment parameter names are
 /// case-insensitive) under the names the template declares them with.
 fn declared_names(
-    files: &bicep::program::Files,
+    files: &bicep::program::Files<'_>,
     template: &PathBuf,
     values: &HashMap<String, crate::value::Value>,
 ) -> HashMap<String, crate::value::Value> {
@@ -388,27 +418,43 @@ fn declared_names(
         .collect()
 }
 
+/// The compiled templates a file uses: local ones, and registry modules the cache holds.
+fn templates_used<'i>(
+    inputs: &'i BicepInputs,
+    path: &Path,
+    references: &'i bicep::references::References,
+) -> Vec<&'i PathBuf> {
+    let mut used: Vec<&PathBuf> = references.templates.iter().collect();
+    for reference in &references.registry {
+        let key = (path.to_path_buf(), reference.clone());
+        if let Some(Ok(entry)) = inputs.registry.get(&key) {
+            used.push(&entry.main);
+        }
+    }
+    used
+}
+
 /// Adds the compiled templates a file uses (and where its registry references are cached) to
-/// its program's files, each template parsed once per program.
+/// its program's files, each template parsed once per program unless the run shares it.
 fn program_templates(
     inputs: &BicepInputs,
     path: &Path,
     references: &bicep::references::References,
     sources: &SourceMap,
-    files: &mut bicep::program::Files,
+    files: &mut bicep::program::Files<'_>,
 ) {
-    let mut used: Vec<&PathBuf> = references.templates.iter().collect();
     for reference in &references.registry {
         let key = (path.to_path_buf(), reference.clone());
         if let Some(cached) = inputs.registry.get(&key) {
-            if let Ok(entry) = cached {
-                used.push(&entry.main);
-            }
             files.registry.insert(key, cached.clone());
         }
     }
-    for template in used {
-        if files.templates.contains_key(template) {
+    for template in templates_used(inputs, path, references) {
+        if files.templates.contains_key(template)
+            || files
+                .shared_templates
+                .is_some_and(|shared| shared.contains_key(template))
+        {
             continue;
         }
         if let Some(&id) = inputs.templates.get(template) {

@@ -31,7 +31,7 @@ pub(super) fn load_json(
         Plan(PathBuf, Vec<Diagnostic>),
         /// Its normalized path and what it links by literal paths.
         Template(PathBuf, Vec<PathBuf>),
-        Parameters(HashMap<String, crate::value::Value>),
+        Parameters(ParameterFile),
     }
     let read: Vec<Read> = json_ids
         .par_iter()
@@ -61,7 +61,10 @@ pub(super) fn load_json(
                     let links = arm::linked_paths(&doc, &dir);
                     Read::Template(path, links)
                 }
-                Some(arm::Kind::Parameters) => Read::Parameters(arm::parameter_values(&doc)),
+                Some(arm::Kind::Parameters) => Read::Parameters((
+                    arm::parameter_values(&doc),
+                    arm::parameter_traces(&doc, text),
+                )),
                 None => Read::Skipped,
             }
         })
@@ -69,8 +72,7 @@ pub(super) fn load_json(
     let mut planned_dirs = HashSet::new();
     // (file, normalized path, literal links)
     let mut templates: Vec<(FileId, PathBuf, Vec<PathBuf>)> = Vec::new();
-    let mut parameter_values: HashMap<FileId, HashMap<String, crate::value::Value>> =
-        HashMap::new();
+    let mut parameter_values: HashMap<FileId, ParameterFile> = HashMap::new();
     for (&file, r) in json_ids.iter().zip(read) {
         match r {
             Read::Skipped => {}
@@ -102,12 +104,8 @@ pub(super) fn load_json(
     // A template that another links (`templateLink.relativePath`) is evaluated through that
     // link, with the parameters it passes, not on its own with defaults.
     let linked_targets: HashSet<&PathBuf> = templates.iter().flat_map(|(_, _, l)| l).collect();
-    // (template, parameter values, parameter file)
-    type Environment<'p> = (
-        usize,
-        Option<&'p HashMap<String, crate::value::Value>>,
-        Option<Span>,
-    );
+    // (template, parameter values and where they are written, parameter file)
+    type Environment<'p> = (usize, Option<&'p ParameterFile>, Option<Span>);
     let mut environments: Vec<Environment> = Vec::new();
     for (t, (file, template_path, _)) in templates.iter().enumerate() {
         let path = &sources.get(*file).path;
@@ -175,12 +173,13 @@ pub(super) fn load_json(
                 .map(|(doc, e)| {
                     let (t, params, environment) = environments[e];
                     let file = templates[t].0;
-                    let no_parameters = HashMap::new();
-                    let params = params.unwrap_or(&no_parameters);
+                    let no_parameters = Default::default();
+                    let (values, written) = params.unwrap_or(&no_parameters);
+                    let tracing = arm::Tracing::new(sources, written.clone());
                     let (model, diagnostics) =
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             let (mut model, diagnostics) =
-                                arm::lower_template(doc, file, &linked, params);
+                                arm::lower_template(doc, file, &linked, values, Some(tracing));
                             model.environment = environment;
                             (model, diagnostics)
                         }))
@@ -206,6 +205,12 @@ pub(super) fn load_json(
     diagnostics.extend(arm_diagnostics.into_iter().flatten());
     planned_dirs
 }
+
+/// A parameter file's values, and where each is written (for traces), by lower-case name.
+type ParameterFile = (
+    HashMap<String, crate::value::Value>,
+    HashMap<String, crate::model::Trace>,
+);
 
 /// Which parameter files make the environments of a template, ARM and Bicep alike: the files
 /// named after it in its directory (`arm::pairs_with`), and those given with `--parameters`,

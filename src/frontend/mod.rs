@@ -30,6 +30,21 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Characters of a source excerpt shown in a trace step.
+const MAX_EXCERPT: usize = 120;
+
+/// The source text of a span, on one line and shortened: what a trace step shows.
+pub fn excerpt(text: &str, span: Span) -> String {
+    let raw = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or_default();
+    let mut one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > MAX_EXCERPT {
+        one_line = one_line.chars().take(MAX_EXCERPT).collect::<String>() + "…";
+    }
+    one_line
+}
+
 #[derive(Default)]
 pub struct Options {
     /// Glob patterns of paths not to lint (`**/examples/**`).
@@ -392,9 +407,10 @@ pub fn load(
             let var_ids = read_files(&vars, &options.buffers, &mut sources, &mut diagnostics);
             // What `terraform init` installed is someone else's code, wherever TF_DATA_DIR put it.
             // (modules.json lists local calls too: those are the user's own.)
-            if installed_dirs
-                .iter()
-                .any(|i| dir.starts_with(i) && !local_dirs.contains(i))
+            // By the directory's ancestors: a landing zone installs thousands of directories.
+            if dir
+                .ancestors()
+                .any(|a| installed_dirs.contains(a) && !local_dirs.contains(a))
             {
                 for &id in tf_ids.iter().chain(&var_ids) {
                     sources.mark_vendored(id);
@@ -810,6 +826,24 @@ fn collect_dir(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_are_one_line_and_short() {
+        let text = "cidrsubnet(\n    local.spoke,\n  4, 3)";
+        let span = Span {
+            file: FileId(0),
+            start: 0,
+            end: text.len() as u32,
+        };
+        assert_eq!(excerpt(text, span), "cidrsubnet( local.spoke, 4, 3)");
+        let long = "x".repeat(300);
+        let span = Span {
+            file: FileId(0),
+            start: 0,
+            end: 300,
+        };
+        assert_eq!(excerpt(&long, span).chars().count(), MAX_EXCERPT + 1);
+    }
 
     #[test]
     fn a_directory_that_cannot_be_read_is_returned_with_its_error() {

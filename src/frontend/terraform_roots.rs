@@ -130,15 +130,27 @@ pub(super) fn evaluate_terraform(
             (Model::default(), diagnostics)
         })
     };
-    // Roots are evaluated in groups that share module directories: each group's modules are
-    // parsed once, kept while its roots are evaluated, and dropped after. Each root is checked
-    // alone as soon as it is evaluated, and only what links it to other roots is kept.
-    let groups = sets_sharing(&reach, parsed.len());
+    // Roots are evaluated in groups that share module directories, or copies of them (the same
+    // files: `terraform init` copies a package once per module key and per root): each group's
+    // modules are parsed once, a copy reading its first's syntax trees, kept while its roots are
+    // evaluated, and dropped after. Each root is checked alone as soon as it is evaluated, and
+    // only what links it to other roots is kept.
+    let class = copies_of(sources, parsed);
+    let reach_classes: Vec<Vec<usize>> = reach
+        .iter()
+        .map(|dirs| {
+            let mut classes: Vec<usize> = dirs.iter().map(|&d| class[d]).collect();
+            classes.sort_unstable();
+            classes.dedup();
+            classes
+        })
+        .collect();
+    let groups = sets_sharing(&reach_classes, parsed.len());
     let checked: Vec<(Vec<RootAlone>, Vec<Diagnostic>)> = groups
         .par_iter()
         .map(|members| {
             let dirs = union_of(members.iter().map(|&n| &reach[n]));
-            with_modules(sources, parsed, &dirs, |project, mut errors| {
+            with_modules(sources, parsed, &dirs, &class, |project, mut errors| {
                 let alone: Vec<(RootAlone, Vec<Diagnostic>)> = members
                     .par_iter()
                     .map(|&n| {
@@ -181,7 +193,7 @@ pub(super) fn evaluate_terraform(
     let linked = linked_groups(&alone);
     linked.par_iter().for_each(|members| {
         let dirs = union_of(members.iter().map(|&n| &reach[n]));
-        with_modules(sources, parsed, &dirs, |project, _| {
+        with_modules(sources, parsed, &dirs, &class, |project, _| {
             let mut joined = Model::default();
             for &n in members {
                 deliver.sink.withdraw(alone[n].delivery);
@@ -199,27 +211,77 @@ pub(super) fn evaluate_terraform(
     });
 }
 
-/// Parses the module directories `dirs` (positions in `parsed`) and runs `f` with them as the
-/// project, and their syntax errors; the trees are dropped when `f` returns.
+/// For each directory, the first directory with the same files (names and texts), itself when
+/// none is: a copy's syntax trees are its first's, whose offsets are the same.
+fn copies_of(sources: &SourceMap, parsed: &[terraform::ParsedDir]) -> Vec<usize> {
+    let mut first: HashMap<Vec<(&std::ffi::OsStr, &str)>, usize> = HashMap::new();
+    parsed
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let files: Vec<(&std::ffi::OsStr, &str)> = d
+                .tf_files
+                .iter()
+                .map(|&f| {
+                    let source = sources.get(f);
+                    let name = source.path.file_name().unwrap_or_default();
+                    (name, source.parse_text())
+                })
+                .collect();
+            match files.is_empty() {
+                true => i,
+                false => *first.entry(files).or_insert(i),
+            }
+        })
+        .collect()
+}
+
+/// Parses the module directories `dirs` (positions in `parsed`; a copy of another, by `class`,
+/// is not parsed again) and runs `f` with them as the project, and their syntax errors; the
+/// trees are dropped when `f` returns.
 fn with_modules<R>(
     sources: &SourceMap,
     parsed: &[terraform::ParsedDir],
     dirs: &[usize],
+    class: &[usize],
     f: impl FnOnce(&terraform::Project, Vec<Diagnostic>) -> R,
 ) -> R {
-    let (trees, errors): (Vec<_>, Vec<_>) = dirs
+    let mut parsed_as: HashMap<usize, usize> = HashMap::new();
+    let mut firsts: Vec<usize> = Vec::new();
+    for &d in dirs {
+        parsed_as.entry(class[d]).or_insert_with(|| {
+            firsts.push(d);
+            firsts.len() - 1
+        });
+    }
+    let (trees, errors): (Vec<_>, Vec<_>) = firsts
         .par_iter()
         .map(|&d| terraform::parse_files(sources, &parsed[d].tf_files))
         .unzip();
-    let modules = dirs
-        .iter()
-        .zip(&trees)
-        .map(|(&d, bodies)| (&parsed[d], bodies.as_slice()))
-        .collect();
-    f(
-        &terraform::Project::new(modules),
-        errors.into_iter().flatten().collect(),
-    )
+    let mut all_errors: Vec<Diagnostic> = Vec::new();
+    let mut modules = Vec::with_capacity(dirs.len());
+    for &d in dirs {
+        let k = parsed_as[&class[d]];
+        // The first's files, by position, stand for the copy's.
+        let position: HashMap<FileId, usize> = parsed[firsts[k]]
+            .tf_files
+            .iter()
+            .enumerate()
+            .map(|(i, &f)| (f, i))
+            .collect();
+        let own = |f: FileId| parsed[d].tf_files[position[&f]];
+        let files: Vec<(FileId, &hcl_edit::structure::Body)> =
+            trees[k].iter().map(|(f, body)| (own(*f), body)).collect();
+        all_errors.extend(errors[k].iter().map(|e| Diagnostic {
+            span: Span {
+                file: own(e.span.file),
+                ..e.span
+            },
+            message: e.message.clone(),
+        }));
+        modules.push((&parsed[d], files));
+    }
+    f(&terraform::Project::new(modules), all_errors)
 }
 
 /// A Terraform root evaluation checked on its own: its delivery, its directory, whether it is

@@ -8,7 +8,7 @@ mod expr;
 mod functions;
 mod template;
 
-pub use template::{AllTemplates, Linked, environment, extension_id};
+pub use template::{AllTemplates, Linked, Tracing, environment, extension_id};
 
 mod reference;
 
@@ -158,6 +158,24 @@ pub fn parameter_values(json: &Spanned) -> HashMap<String, Value> {
         .collect()
 }
 
+/// Where a parameter file writes each value, for traces: one step per parameter, by lower-case
+/// name.
+pub fn parameter_traces(json: &Spanned, text: &str) -> HashMap<String, crate::model::Trace> {
+    json.get("parameters")
+        .map(Spanned::members)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(name, p)| {
+            let value = p.get("value")?;
+            let step = crate::model::TraceStep {
+                span: value.span,
+                text: format!("{name} = {}", crate::frontend::excerpt(text, value.span)),
+            };
+            Some((name.to_ascii_lowercase(), std::sync::Arc::new(vec![step])))
+        })
+        .collect()
+}
+
 /// azd fills `${VAR}` and `${VAR=default}` from its environment (`.azure/<env>/.env`) when it
 /// deploys; the default applies only when the variable is unset, which cannot be known here, so
 /// every string holding a placeholder is unknown, wherever it is in the value.
@@ -181,12 +199,13 @@ fn without_placeholders(name: &str, value: Value) -> Value {
     }
 }
 
-/// Evaluates a template in one environment.
+/// Evaluates a template in one environment; `tracing` keeps the traces of its values.
 pub fn lower_template<'j>(
     template: &'j Spanned,
     file: FileId,
     linked: &'j Linked<'j>,
     parameters: &HashMap<String, Value>,
+    tracing: Option<Tracing<'j>>,
 ) -> (Model, Vec<Diagnostic>) {
     let mut model = Model::default();
     let t = template::Template::new(
@@ -197,7 +216,8 @@ pub fn lower_template<'j>(
         template::DeployScope::unknown(),
         0,
         Default::default(),
-    );
+    )
+    .with_tracing(tracing);
     t.lower_into(template, &mut model, &[]);
     let diagnostics = t.diagnostics.into_inner();
     (model, diagnostics)
@@ -205,9 +225,10 @@ pub fn lower_template<'j>(
 
 /// A compiled template called as a Bicep module (a local `.json` file, a registry module from
 /// the Bicep cache): the module's `params` (names lowercased), where it deploys, and the
-/// evaluation budget of the calling program.
+/// evaluation budget of the calling program; `tracing`, where the arguments were written.
 pub struct ModuleCall<'a> {
     pub parameters: &'a HashMap<String, Value>,
+    pub tracing: Option<Tracing<'a>>,
     pub resource_group: &'a str,
     pub subscription: &'a str,
     pub budget: crate::frontend::builtins::Budget,
@@ -215,7 +236,7 @@ pub struct ModuleCall<'a> {
 
 impl ModuleCall<'_> {
     fn template<'j>(
-        &self,
+        &'j self,
         template: &'j Spanned,
         file: FileId,
         linked: &'j Linked<'j>,
@@ -252,6 +273,7 @@ impl ModuleCall<'_> {
         let linked = Linked::default();
         let mut part = Model::default();
         self.template(template, file, &linked)
+            .with_tracing(self.tracing.clone())
             .lower_into(template, &mut part, via);
         if let Some((call, _)) = via.last() {
             part.prefix_addresses(&format!("{call}."));

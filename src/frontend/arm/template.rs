@@ -4,6 +4,10 @@
 //! `copy` loops, `condition`, `existing`, extension resources with `scope`, and nested
 //! deployments (inner and outer expression scope, another resource group).
 
+mod trace;
+
+pub use trace::Tracing;
+
 use super::expr::{self, Expr, Parsed};
 use super::functions;
 use crate::frontend::Diagnostic;
@@ -67,6 +71,7 @@ impl Locals {
 /// A resource instance the template declares, for `reference()` and symbolic names.
 struct Declared<'j> {
     symbolic: Option<String>,
+    address: String,
     resource_type: String,
     id: String,
     json: &'j Spanned,
@@ -222,6 +227,14 @@ pub struct Template<'j> {
     /// What the evaluation of the deployed template may still expand, shared by its nested
     /// deployments.
     budget: Budget,
+    /// Where values come from, for traces (None: no traces are kept).
+    tracing: Option<Tracing<'j>>,
+    /// Traces by (expression string offset, copy indexes when the expression reads them).
+    trace_cache: RefCell<HashMap<trace::CacheKey, crate::model::Trace>>,
+    /// The parameters given a value (not left to their default), by lower-cased name.
+    given: std::collections::HashSet<String>,
+    /// Every parameter's default, by lower-cased name (traces lead to them).
+    parameter_defaults: HashMap<String, &'j Spanned>,
 }
 
 fn lower(s: &str) -> String {
@@ -258,6 +271,10 @@ impl<'j> Template<'j> {
             diagnostics: RefCell::default(),
             invalid: RefCell::default(),
             budget,
+            tracing: None,
+            trace_cache: RefCell::default(),
+            given: Default::default(),
+            parameter_defaults: HashMap::new(),
         };
         for (name, value) in json
             .get("variables")
@@ -314,8 +331,14 @@ impl<'j> Template<'j> {
             let given = overrides
                 .get(&key)
                 .filter(|v| !(matches!(v, Value::Null) && def.get("defaultValue").is_some()));
+            if let Some(default) = def.get("defaultValue") {
+                t.parameter_defaults.insert(key.clone(), default);
+            }
             let value = match (given, def.get("defaultValue")) {
-                (Some(v), _) => v.clone(),
+                (Some(v), _) => {
+                    t.given.insert(key.clone());
+                    v.clone()
+                }
                 // `utcNow()` and `newGuid()` defaults make a value that is unique per
                 // deployment but the same wherever the template uses it: an identity marker
                 // keeps the names built from it (`uniqueString(...)` suffixes) consistent.
@@ -346,6 +369,13 @@ impl<'j> Template<'j> {
             t.parameter(name);
         }
         t
+    }
+
+    /// Keeps traces of the values of the resources lowered, with where each parameter's value
+    /// was written.
+    pub fn with_tracing(mut self, tracing: Option<Tracing<'j>>) -> Template<'j> {
+        self.tracing = tracing;
+        self
     }
 
     fn error_at(&self, span: Span, offset: usize, message: String) {
@@ -1166,14 +1196,6 @@ impl<'j> Template<'j> {
             let existing = r
                 .get("existing")
                 .is_some_and(|e| matches!(e.value, Json::Bool(true)));
-            self.declared.borrow_mut().push(Declared {
-                symbolic: symbolic.clone(),
-                resource_type: resource_type.clone(),
-                id: id.clone(),
-                json: r,
-                locals: locals.clone(),
-                existing,
-            });
             let address = match (&symbolic, r.get("copy"), locals.copies.last()) {
                 (Some(s), Some(_), Some((_, i))) => format!("{s}[{i}]"),
                 (Some(s), _, _) => s.clone(),
@@ -1185,6 +1207,15 @@ impl<'j> Template<'j> {
                     _ => format!("{resource_type}/{name}"),
                 },
             };
+            self.declared.borrow_mut().push(Declared {
+                symbolic: symbolic.clone(),
+                address: address.clone(),
+                resource_type: resource_type.clone(),
+                id: id.clone(),
+                json: r,
+                locals: locals.clone(),
+                existing,
+            });
             if !existing {
                 out.push(Instance {
                     json: r,
@@ -1286,6 +1317,7 @@ impl<'j> Template<'j> {
                 origin,
             };
             arm_shape::lower(&resource, model);
+            self.record_traces(r, locals, &instance.address, model);
         }
     }
 
@@ -1298,7 +1330,8 @@ impl<'j> Template<'j> {
         model: &mut Model,
         via: &[(String, Span)],
     ) {
-        let Some((inner, template)) = self.deployment_template(instance.json, &instance.locals)
+        let Some((inner, template)) =
+            self.deployment_template(instance.json, &instance.locals, Some(&instance.address))
         else {
             return;
         };
@@ -1319,11 +1352,13 @@ impl<'j> Template<'j> {
 
     /// The template a `Microsoft.Resources/deployments` resource deploys, ready to evaluate:
     /// with its own parameters (inner scope) or this template's (outer scope, the default), in
-    /// the resource group and subscription it names.
+    /// the resource group and subscription it names. `traced`: the deployment's address, when
+    /// the values it passes are to be traced.
     fn deployment_template(
         &self,
         json: &'j Spanned,
         locals: &Locals,
+        traced: Option<&str>,
     ) -> Option<(Template<'j>, &'j Spanned)> {
         let props = json.get("properties");
         // An inline template, or a local file linked by a relative path (always with its own
@@ -1375,6 +1410,7 @@ impl<'j> Template<'j> {
         }
         if inner_scope {
             let mut overrides = HashMap::new();
+            let mut inputs = HashMap::new();
             for (name, p) in props
                 .and_then(|p| p.get("parameters"))
                 .map(Spanned::members)
@@ -1406,8 +1442,18 @@ impl<'j> Template<'j> {
                         "parameter `{name}` of a nested deployment is read from a Key Vault"
                     )),
                 };
+                if let (Some(address), Some(_)) = (traced, &self.tracing) {
+                    let written = p.get("value").unwrap_or(p);
+                    let label = format!("{address} parameters.{name} = ");
+                    let steps = self.trace(written, &label, locals);
+                    inputs.insert(lower(name), std::sync::Arc::new(steps));
+                }
                 overrides.insert(lower(name), value);
             }
+            let tracing = match (traced, &self.tracing) {
+                (Some(_), Some(t)) => Some(Tracing::new(t.sources, inputs)),
+                _ => None,
+            };
             return Some((
                 Template::new(
                     template,
@@ -1417,7 +1463,8 @@ impl<'j> Template<'j> {
                     scope,
                     self.depth + 1,
                     self.budget.clone(),
-                ),
+                )
+                .with_tracing(tracing),
                 template,
             ));
         }
@@ -1441,6 +1488,10 @@ impl<'j> Template<'j> {
             diagnostics: RefCell::default(),
             invalid: RefCell::default(),
             budget: self.budget.clone(),
+            tracing: traced.and(self.tracing.clone()),
+            trace_cache: RefCell::default(),
+            given: self.given.clone(),
+            parameter_defaults: self.parameter_defaults.clone(),
         };
         Some((outer, template))
     }
@@ -1448,7 +1499,7 @@ impl<'j> Template<'j> {
     /// A nested deployment's `outputs`, as `reference(...)` returns them (compiled Bicep passes
     /// values between modules this way).
     fn deployment_outputs(&self, json: &'j Spanned, locals: &Locals) -> Value {
-        let Some((inner, template)) = self.deployment_template(json, locals) else {
+        let Some((inner, template)) = self.deployment_template(json, locals, None) else {
             return Value::unknown("the outputs of a linked deployment are not read");
         };
         inner.expand(template);
@@ -1603,6 +1654,7 @@ mod tests {
             .expect("template");
         let call = super::super::ModuleCall {
             parameters: &HashMap::new(),
+            tracing: None,
             resource_group: "rg",
             subscription: "sub",
             budget: Budget::default(),

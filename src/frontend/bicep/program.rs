@@ -20,7 +20,7 @@ use crate::frontend::builtins::Budget;
 use crate::json::Spanned;
 use crate::model::{Attr, Model, NotRestored, OpaqueCall, Origin, Trace, TraceStep, ids};
 use crate::node::Node;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, Span};
 use crate::value::{Unknown, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -36,16 +36,32 @@ const MAX_FUNCTION_DEPTH: usize = 64;
 
 /// Parsed Bicep files of a program, by normalised path, with the compiled templates they use.
 #[derive(Default)]
-pub struct Files {
+pub struct Files<'s> {
     pub by_path: HashMap<PathBuf, (FileId, ast::File)>,
     /// Compiled templates, by path: local `.json` modules and imports, and registry modules read
     /// from the Bicep cache; `None` when the file is not JSON (a truncated cache entry).
-    pub templates: HashMap<PathBuf, (FileId, Option<Spanned>)>,
+    pub templates: Templates,
+    /// Compiled templates several programs use, parsed once for the run.
+    pub shared_templates: Option<&'s Templates>,
     /// Where the Bicep cache keeps each registry reference, by (file naming it, reference as
     /// written); `Err` says why a reference names no cache entry.
     pub registry: HashMap<(PathBuf, String), Result<Cached, String>>,
     /// Files the `load*` functions read, by normalised path: bytes, or why they are unreadable.
     pub loaded: HashMap<PathBuf, Result<Vec<u8>, String>>,
+    /// The source texts, for traces of the values passed to compiled templates (None: none).
+    pub sources: Option<&'s crate::source::SourceMap>,
+}
+
+/// Compiled templates by path; `None` when the file is not JSON.
+pub type Templates = HashMap<PathBuf, (FileId, Option<Spanned>)>;
+
+impl Files<'_> {
+    /// A compiled template of the program, or one the run shares.
+    fn template(&self, path: &Path) -> Option<&(FileId, Option<Spanned>)> {
+        self.templates
+            .get(path)
+            .or_else(|| self.shared_templates?.get(path))
+    }
 }
 
 /// Files imported from, each evaluated once for a program and the modules it calls.
@@ -98,6 +114,8 @@ impl Unread {
 struct ModuleInstance {
     address: String,
     params: HashMap<String, Value>,
+    /// Where each parameter's value is written and how it was computed, for traces.
+    written: HashMap<String, Vec<TraceStep>>,
     resource_group: String,
 }
 
@@ -128,13 +146,11 @@ struct ResourceInstance<'f> {
 }
 
 pub struct Program<'f> {
-    files: &'f Files,
+    pub(super) files: &'f Files<'f>,
     pub(super) file: FileId,
     path: PathBuf,
     pub(super) ast: &'f ast::File,
     params: HashMap<String, Value>,
-    /// The source texts, for the excerpts in traces (None: no traces).
-    pub(super) sources: Option<&'f SourceMap>,
     /// Where each parameter's value came from (the module call's `params` entry, the
     /// `.bicepparam` entry), for traces.
     pub(super) input_traces: HashMap<String, Vec<TraceStep>>,
@@ -179,7 +195,7 @@ fn span(file: FileId, range: &std::ops::Range<usize>) -> Span {
 impl<'f> Program<'f> {
     /// A program: `path` is the entry (or module) file, `params` the values given for it.
     pub fn new(
-        files: &'f Files,
+        files: &'f Files<'f>,
         path: &Path,
         params: HashMap<String, Value>,
     ) -> Option<Program<'f>> {
@@ -191,7 +207,6 @@ impl<'f> Program<'f> {
             path: path.to_path_buf(),
             ast,
             params,
-            sources: None,
             input_traces: HashMap::new(),
             traces: RefCell::default(),
             trace_cache: RefCell::default(),
@@ -216,12 +231,6 @@ impl<'f> Program<'f> {
         })
     }
 
-    /// Keeps traces of the values it lowers, with excerpts of these sources.
-    pub fn with_sources(mut self, sources: &'f SourceMap) -> Self {
-        self.sources = Some(sources);
-        self
-    }
-
     /// Says where the parameters came from, for traces.
     pub fn with_input_traces(mut self, traces: HashMap<String, Vec<TraceStep>>) -> Self {
         self.input_traces = traces;
@@ -244,7 +253,6 @@ impl<'f> Program<'f> {
     fn child(&self, path: &Path, params: HashMap<String, Value>) -> Option<Program<'f>> {
         let mut child = Program::new(self.files, path, params)?;
         child.budget = self.budget.clone();
-        child.sources = self.sources;
         child.depth = self.depth + 1;
         child.subscription = self.subscription.clone();
         child.resource_group = self.resource_group.clone();
@@ -935,7 +943,7 @@ impl<'f> Program<'f> {
                     Some(Ok(Cached {
                         main,
                         template_spec,
-                    })) => match self.files.templates.get(main) {
+                    })) => match self.files.template(main) {
                         Some((_, Some(_))) => (main.clone(), *template_spec),
                         Some((_, None)) => {
                             return Err(not_restored(format!(
@@ -958,7 +966,7 @@ impl<'f> Program<'f> {
                 path.display()
             ))
         };
-        match self.files.templates.get(&path) {
+        match self.files.template(&path) {
             Some((file, Some(json))) => {
                 let template = if template_spec {
                     json.get("properties").and_then(|p| p.get("mainTemplate"))
@@ -1602,9 +1610,11 @@ impl<'f> Program<'f> {
                     .to_string(),
                 _ => self.resource_group.clone(),
             };
+            let written = self.params_traces(decl, &address, &params);
             out.push(ModuleInstance {
                 address,
                 params,
+                written,
                 resource_group,
             });
         }
@@ -1659,33 +1669,42 @@ impl<'f> Program<'f> {
             program.prefix = format!("{}.", instance.address);
             program.resource_group = instance.resource_group;
             program.via = via;
-            program.input_traces = self.params_traces(decl);
+            program.input_traces = instance.written;
             out.push(program);
         }
         Ok(out)
     }
 
-    /// Where each parameter a module call gives is written, and how it was computed.
-    fn params_traces(&self, decl: &'f ast::ModuleDecl) -> HashMap<String, Vec<TraceStep>> {
-        let Some(ExprKind::Object(params)) = decl
-            .body()
-            .and_then(|b| b.property("params"))
-            .map(|p| &p.value.kind)
-        else {
+    /// Where each parameter a module call gives is written, and how it was computed: its
+    /// property in a `params` object literal, else the whole `params` expression.
+    fn params_traces(
+        &self,
+        decl: &'f ast::ModuleDecl,
+        address: &str,
+        params: &HashMap<String, Value>,
+    ) -> HashMap<String, Vec<TraceStep>> {
+        let Some(property) = decl.body().and_then(|b| b.property("params")) else {
             return HashMap::new();
         };
-        if self.sources.is_none() {
+        if self.files.sources.is_none() {
             return HashMap::new();
         }
         let loops = loop_bindings(&decl.value);
-        params
-            .properties()
-            .filter_map(|p| {
-                let name = p.key.as_str()?;
-                let label = format!("{name}: ");
-                Some((name.to_string(), self.trace(&p.value, &label, &loops)))
-            })
-            .collect()
+        match &property.value.kind {
+            ExprKind::Object(object) => object
+                .properties()
+                .filter_map(|p| {
+                    let name = p.key.as_str()?;
+                    let label = format!("{address}.{name} = ");
+                    Some((name, self.trace(&p.value, &label, &loops)))
+                })
+                .collect(),
+            _ => {
+                let label = format!("{address}.params = ");
+                let whole = self.trace(&property.value, &label, &loops);
+                params.keys().map(|k| (k.clone(), whole.clone())).collect()
+            }
+        }
     }
 
     /// How a compiled template module instance is called.
@@ -1696,6 +1715,20 @@ impl<'f> Program<'f> {
     ) -> arm_frontend::ModuleCall<'a> {
         arm_frontend::ModuleCall {
             parameters: params,
+            tracing: self.files.sources.map(|sources| {
+                // Deployment parameters are matched case-insensitively.
+                let written = instance
+                    .written
+                    .iter()
+                    .map(|(name, steps)| {
+                        (
+                            name.to_ascii_lowercase(),
+                            std::sync::Arc::new(steps.clone()),
+                        )
+                    })
+                    .collect();
+                arm_frontend::Tracing::new(sources, written)
+            }),
             resource_group: &instance.resource_group,
             subscription: &self.subscription,
             budget: self.budget.clone(),
@@ -1950,12 +1983,8 @@ fn is_per_deployment(default: &Expr) -> bool {
 
 /// Parameter values of a `.bicepparam` file, and the template it is for.
 /// A `.bicepparam` file's template and parameter values, with where each value is written
-/// (traces, when `sources` are given).
-pub fn bicepparam<'f>(
-    files: &'f Files,
-    path: &Path,
-    sources: Option<&'f SourceMap>,
-) -> Option<BicepParams> {
+/// (traces, when the files carry their sources).
+pub fn bicepparam(files: &Files<'_>, path: &Path) -> Option<BicepParams> {
     let (_, file) = files.by_path.get(path)?;
     let mut template = None;
     for statement in &file.statements {
@@ -1969,8 +1998,7 @@ pub fn bicepparam<'f>(
     let template = template?;
     // Parameter values are expressions over literals, variables of the file and
     // `readEnvironmentVariable`; evaluate them with a program over the param file itself.
-    let mut program = Program::new(files, path, HashMap::new())?;
-    program.sources = sources;
+    let program = Program::new(files, path, HashMap::new())?;
     let mut values = HashMap::new();
     let mut traces = HashMap::new();
     for statement in &file.statements {
@@ -2003,7 +2031,7 @@ pub struct BicepParams {
 mod tests {
     use super::*;
 
-    fn parse(files: &[(&str, &str)]) -> Files {
+    fn parse(files: &[(&str, &str)]) -> Files<'static> {
         let mut parsed = Files::default();
         for (i, (path, text)) in files.iter().enumerate() {
             let (file, errors) = super::super::parse(text);
@@ -2191,7 +2219,7 @@ mod tests {
             template,
             values: params,
             ..
-        } = bicepparam(&files, Path::new("main.bicepparam"), None).unwrap();
+        } = bicepparam(&files, Path::new("main.bicepparam")).unwrap();
         assert_eq!(template, PathBuf::from("main.bicep"));
         assert_eq!(params["prefix"], Value::String("10.0.0.0/30".into()));
     }

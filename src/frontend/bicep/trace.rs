@@ -5,7 +5,7 @@
 
 use super::ast::{ArrayItem, Expr, ExprKind, ObjectItem, Statement, StringPart};
 use super::program::Program;
-use crate::frontend::terraform::trace::excerpt;
+use crate::frontend::excerpt;
 use crate::model::{Trace, TraceStep};
 use crate::source::Span;
 use crate::value::Value;
@@ -37,7 +37,9 @@ impl<'f> Program<'f> {
         steps: &mut Vec<TraceStep>,
         seen: &mut HashSet<String>,
     ) {
-        let Some(sources) = self.sources else { return };
+        let Some(sources) = self.files.sources else {
+            return;
+        };
         if steps.len() >= MAX_STEPS {
             return;
         }
@@ -109,7 +111,7 @@ impl<'f> Program<'f> {
     /// Records the trace of a resource property's value built from `expr`, for
     /// [`take_traces`](Self::take_traces). A literal's trace would only repeat the finding.
     pub(super) fn record_trace(&self, expr: &Expr, loops: &Loops<'_>) {
-        if self.sources.is_none() || is_literal(expr) {
+        if self.files.sources.is_none() || is_literal(expr) {
             return;
         }
         // The same expression is traced the same way in every instance of its resource.

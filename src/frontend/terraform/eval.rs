@@ -1447,8 +1447,7 @@ mod tests {
     /// The value of `local.out` in a module made of `text`.
     fn local_out(text: &str) -> Value {
         let body = hcl_edit::parser::parse_body(text).expect("parses");
-        let files = [(FileId(0), body)];
-        let decls = ModuleDecls::collect(&files);
+        let decls = ModuleDecls::collect([(FileId(0), &body)]);
         let evaluator = Evaluator::new(
             &decls,
             HashMap::new(),
@@ -1569,8 +1568,7 @@ mod tests {
             locals { out = [var.subnets.agent.size, var.region, var.count_text] }
         "#;
         let body = hcl_edit::parser::parse_body(text).expect("parses");
-        let files = [(FileId(0), body)];
-        let decls = ModuleDecls::collect(&files);
+        let decls = ModuleDecls::collect([(FileId(0), &body)]);
         let inputs = HashMap::from([
             ("region".to_string(), Value::Null),
             ("count_text".to_string(), Value::str("3")),

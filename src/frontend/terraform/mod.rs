@@ -13,7 +13,7 @@ mod lower;
 mod module;
 pub mod plan;
 mod schema;
-pub(crate) mod trace;
+mod trace;
 mod types;
 
 pub use calls::{is_local_source, normalize};
@@ -52,15 +52,15 @@ pub struct Project<'a> {
 }
 
 impl<'a> Project<'a> {
-    /// Module directories with their syntax trees.
-    pub fn new(dirs: Vec<(&'a ParsedDir, &'a [(FileId, Body)])>) -> Project<'a> {
+    /// Module directories with the syntax trees of their files.
+    pub fn new(dirs: Vec<(&'a ParsedDir, Vec<(FileId, &'a Body)>)>) -> Project<'a> {
         Project {
             modules: dirs
                 .into_iter()
-                .map(|(d, bodies)| {
+                .map(|(d, files)| {
                     (
                         d.dir.clone(),
-                        (d.display_dir.clone(), ModuleDecls::collect(bodies)),
+                        (d.display_dir.clone(), ModuleDecls::collect(files)),
                     )
                 })
                 .collect(),
@@ -197,7 +197,7 @@ fn read_var_file(
     for attr in body.attributes() {
         let name = attr.key.as_str().to_string();
         let span = Span::new(file, attr.span().unwrap_or(0..0));
-        let text = trace::excerpt(&source.text, span);
+        let text = crate::frontend::excerpt(&source.text, span);
         traces.insert(name.clone(), vec![TraceStep { span, text }]);
         out.insert(name, Evaluator::eval_constant(&attr.value));
     }
@@ -247,7 +247,7 @@ pub fn evaluate_root(
             trees
         }
     };
-    let own_decls = ModuleDecls::collect(&own_trees);
+    let own_decls = ModuleDecls::collect(own_trees.iter().map(|(f, b)| (*f, b)));
     let (display_dir, decls) = match project.modules.get(&root.dir) {
         Some((display_dir, decls)) => (display_dir, decls),
         None => (&root.display_dir, &own_decls),

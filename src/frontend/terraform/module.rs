@@ -55,9 +55,12 @@ pub struct ModuleDecls<'a> {
 }
 
 impl<'a> ModuleDecls<'a> {
-    pub fn collect(files: &'a [(FileId, Body)]) -> ModuleDecls<'a> {
+    /// The declarations of a module's files (a file's syntax tree may be another file's with
+    /// the same text: its offsets are the same).
+    pub fn collect(files: impl IntoIterator<Item = (FileId, &'a Body)>) -> ModuleDecls<'a> {
         let mut decls = ModuleDecls::default();
         for (file, body) in files {
+            let file = &file;
             for block in body.blocks() {
                 let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
                 match (block.ident.as_str(), labels.as_slice()) {

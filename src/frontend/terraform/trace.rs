@@ -3,6 +3,7 @@
 //! definitions, tfvars entries and module-call arguments.
 
 use super::eval::Evaluator;
+use crate::frontend::excerpt;
 use crate::model::TraceStep;
 use crate::source::{FileId, Span};
 use hcl_edit::Span as _;
@@ -12,8 +13,6 @@ use std::collections::HashSet;
 
 /// Steps kept at most: enough to reach the input, short enough to read.
 const MAX_STEPS: usize = 8;
-/// Characters of an expression shown in a step.
-const MAX_TEXT: usize = 120;
 
 /// The `var.*` and `local.*` names an expression reads, and the attribute names it reads from
 /// anything (`each.value.prefix_length`: `prefix_length`).
@@ -47,18 +46,6 @@ impl Visit for Reads {
         }
         visit_traversal(self, node);
     }
-}
-
-/// The source text of a span, on one line and shortened.
-pub fn excerpt(text: &str, span: Span) -> String {
-    let raw = text
-        .get(span.start as usize..span.end as usize)
-        .unwrap_or_default();
-    let mut one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > MAX_TEXT {
-        one_line = one_line.chars().take(MAX_TEXT).collect::<String>() + "…";
-    }
-    one_line
 }
 
 impl<'a> Evaluator<'a> {
@@ -240,27 +227,4 @@ fn is_literal(expr: &Expression) -> bool {
         expr,
         Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpts_are_one_line_and_short() {
-        let text = "cidrsubnet(\n    local.spoke,\n  4, 3)";
-        let span = Span {
-            file: FileId(0),
-            start: 0,
-            end: text.len() as u32,
-        };
-        assert_eq!(excerpt(text, span), "cidrsubnet( local.spoke, 4, 3)");
-        let long = "x".repeat(300);
-        let span = Span {
-            file: FileId(0),
-            start: 0,
-            end: 300,
-        };
-        assert_eq!(excerpt(&long, span).chars().count(), MAX_TEXT + 1);
-    }
 }
