@@ -62,6 +62,12 @@ pub struct Args {
     #[arg(help_heading = "Output")]
     pub output: Option<PathBuf>,
 
+    /// Also write a report in FORMAT to FILE, from the same run (repeatable), e.g.
+    /// `--report sarif=out.sarif --report markdown=summary.md`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    #[arg(help_heading = "Output")]
+    pub reports: Vec<(Format, PathBuf)>,
+
     /// Exit with 1 when a finding at or above this severity remains [default: warning].
     #[arg(long, value_enum)]
     #[arg(help_heading = "Integration")]
@@ -360,7 +366,9 @@ pub fn run(args: &Args) -> Result<i32, String> {
         return Ok(0);
     }
     // Models are kept only for what shows them: the markdown diagram and the model dump.
-    let keep_models = args.dump_model || args.format == Format::Markdown;
+    let keep_models = args.dump_model
+        || args.format == Format::Markdown
+        || args.reports.iter().any(|(f, _)| *f == Format::Markdown);
     let (workspace, outcome) = engine::run(&settings, &selection, keep_models, |sink| {
         frontend::load(&args.paths, &options, sink)
     })
@@ -451,6 +459,18 @@ pub fn run(args: &Args) -> Result<i32, String> {
         false => report.render(args.format),
     };
     write_output(args, &text)?;
+    // Files are not terminals: no colour, the default width.
+    let to_file = Report {
+        presentation: crate::report::Presentation {
+            color: false,
+            width: crate::report::Presentation::default().width,
+            ..report.presentation
+        },
+        ..report
+    };
+    for (format, path) in &args.reports {
+        write_file(path, &to_file.render(*format)).map_err(|e| format!("--report: {e}"))?;
+    }
     let failed = fail_on
         .threshold()
         .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
@@ -488,6 +508,29 @@ fn statistics(findings: &[engine::Finding]) -> String {
         .collect()
 }
 
+/// `FORMAT=FILE` of `--report`: a malformed value is a usage error naming it (exit 2).
+fn parse_report(value: &str) -> Result<(Format, PathBuf), String> {
+    use clap::ValueEnum;
+    let (format, file) = value
+        .split_once('=')
+        .ok_or_else(|| format!("`{value}` is not FORMAT=FILE"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        let formats: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        format!(
+            "`{value}`: no format `{format}` (expected one of {})",
+            formats.join(", ")
+        )
+    })?;
+    if file.is_empty() {
+        return Err(format!("`{value}`: no file after `=`"));
+    }
+    Ok((format, PathBuf::from(file)))
+}
+
 /// Terraform's rule for names: a letter or `_`, then letters, digits, `_` or `-`.
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
@@ -519,11 +562,13 @@ fn empty_directory<'a>(
     })
 }
 
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 fn write_output(args: &Args, text: &str) -> Result<(), String> {
     match &args.output {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-        }
+        Some(path) => write_file(path, text),
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`foundry-lint | head`) is not an error worth reporting.

@@ -1323,3 +1323,50 @@ fn help_groups_the_options() {
         assert!(!between.contains(":\n"), "{option} under {heading}");
     }
 }
+
+#[test]
+fn report_writes_more_formats_from_the_same_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sarif = dir.path().join("out.sarif");
+    let markdown = dir.path().join("summary.md");
+    let out = run(&[
+        SIZING,
+        "--format",
+        "concise",
+        "--report",
+        &format!("sarif={}", sarif.display()),
+        "--report",
+        &format!("markdown={}", markdown.display()),
+    ]);
+    // The exit code and standard output are those of the run without --report.
+    let alone = run(&[SIZING, "--format", "concise"]);
+    assert_eq!(out.status.code(), alone.status.code());
+    assert_eq!(stdout(&out), stdout(&alone));
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sarif).expect("sarif written")).expect("json");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), stdout(&alone).lines().count());
+    let markdown = std::fs::read_to_string(&markdown).expect("markdown written");
+    assert_eq!(markdown, stdout(&run(&[SIZING, "--format", "markdown"])));
+    // Malformed values and unwritable files are usage errors naming them.
+    for (value, says) in [
+        ("sarif", "`sarif` is not FORMAT=FILE"),
+        ("xml=out.xml", "no format `xml`"),
+        ("sarif=", "no file after `=`"),
+    ] {
+        let out = run(&[SIZING, "--report", value]);
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{value}"
+        );
+    }
+    let unwritable = dir.path().join("missing/out.sarif");
+    let out = run(&[
+        SIZING,
+        "--report",
+        &format!("sarif={}", unwritable.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--report: cannot write"));
+}
