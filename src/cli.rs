@@ -181,8 +181,13 @@ impl FailOn {
 pub fn main() -> i32 {
     // `foundry-lint server` speaks the Language Server Protocol (a directory named `server` is
     // linted as `./server`).
-    if std::env::args_os().nth(1).is_some_and(|a| a == "server") {
-        return crate::server::main();
+    let mut argv = std::env::args_os().skip(1);
+    match argv.next().as_ref().and_then(|a| a.to_str()) {
+        Some("server") => return crate::server::main(),
+        // Like `server`, and for the same reason, the first argument only.
+        Some("completions") => return completions(argv.next()),
+        Some("man") => return man(),
+        _ => {}
     }
     let args = match Args::try_parse() {
         Ok(args) => args,
@@ -196,6 +201,59 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(message) => {
             eprintln!("foundry-lint: error: {message}");
+            2
+        }
+    }
+}
+
+/// `foundry-lint completions SHELL`: the shell's completion script, from the same definition
+/// as the parser, on standard output.
+fn completions(shell: Option<std::ffi::OsString>) -> i32 {
+    use clap::{CommandFactory, ValueEnum};
+    let names = || {
+        clap_complete::Shell::value_variants()
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(shell) = shell else {
+        eprintln!(
+            "foundry-lint: error: completions needs a shell: {}",
+            names()
+        );
+        return 2;
+    };
+    let Some(shell) = shell
+        .to_str()
+        .and_then(|s| clap_complete::Shell::from_str(s, true).ok())
+    else {
+        eprintln!(
+            "foundry-lint: error: completions: no shell `{}` (expected one of {})",
+            shell.to_string_lossy(),
+            names()
+        );
+        return 2;
+    };
+    // Into memory first: the generator panics on a closed pipe (`| head`).
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Args::command(), "foundry-lint", &mut out);
+    let _ = std::io::stdout().write_all(&out);
+    0
+}
+
+/// `foundry-lint man`: the manual page (roff), from the same definition as the parser, on
+/// standard output (`foundry-lint man > foundry-lint.1`).
+fn man() -> i32 {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(Args::command()).render(&mut out) {
+        Ok(()) => {
+            let _ = std::io::stdout().write_all(&out);
+            0
+        }
+        Err(e) => {
+            eprintln!("foundry-lint: error: man page: {e}");
             2
         }
     }
@@ -258,7 +316,8 @@ pub fn run(args: &Args) -> Result<i32, String> {
         (None, Some("warning") | None) => FailOn::Warning,
         (None, Some(other)) => {
             return Err(format!(
-                "fail-on = \"{other}\" in the configuration: expected error, warning, note or never"
+                "fail-on = \"{other}\" in the configuration: expected error, warning, note or never{}",
+                engine::did_you_mean(other, ["error", "warning", "note", "never"])
             ));
         }
     };

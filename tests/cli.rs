@@ -1370,3 +1370,28 @@ fn report_writes_more_formats_from_the_same_run() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--report: cannot write"));
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_parser() {
+    let bash = run(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    let bash = stdout(&bash);
+    for option in ["--report", "--select", "--no-capacity", "--format"] {
+        assert!(
+            bash.contains(option),
+            "{option} missing from the bash completions"
+        );
+    }
+    let fish = stdout(&run(&["completions", "fish"]));
+    assert!(fish.contains("complete -c foundry-lint"), "{fish}");
+    for wrong in [&["completions"][..], &["completions", "tcsh"]] {
+        let out = run(wrong);
+        assert_eq!(out.status.code(), Some(2), "{wrong:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("bash, elvish, fish, powershell, zsh")
+        );
+    }
+    let man = stdout(&run(&["man"]));
+    assert!(man.contains(".TH foundry-lint 1"), "{man}");
+    assert!(man.contains("\\-\\-report"), "{man}");
+}
