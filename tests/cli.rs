@@ -1395,3 +1395,32 @@ fn completions_and_the_man_page_come_from_the_parser() {
     assert!(man.contains(".TH foundry-lint 1"), "{man}");
     assert!(man.contains("\\-\\-report"), "{man}");
 }
+
+#[test]
+fn a_baseline_entry_follows_the_resource_and_attribute_not_the_value() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let baseline = root.join("baseline.json");
+    let baseline = baseline.to_str().expect("utf-8");
+    let lint = |cidr: &str, extra: &[&str]| {
+        let main = TF_MAIN.replace("[var.agent_cidr]", &format!("[\"{cidr}\"]"));
+        write(root, &[("stack/main.tf", &main)]);
+        let mut args = vec!["stack", "--format", "concise"];
+        args.extend(extra);
+        run_in(root, &args)
+    };
+    let recorded = lint("10.0.0.0/27", &["--write-baseline", baseline]);
+    assert_eq!(recorded.status.code(), Some(0));
+    let text = std::fs::read_to_string(root.join("baseline.json")).expect("baseline");
+    assert!(text.contains("\"version\": 2"), "{text}");
+    assert!(text.contains("\"attribute\""), "{text}");
+    assert!(codes(&stdout(&lint("10.0.0.0/27", &[]))).contains(&"FL202".to_string()));
+    // Renumbered into another /27 of the VNet: the same finding, still recorded.
+    let renumbered = lint("10.0.5.0/27", &["--baseline", baseline]);
+    assert_eq!(stdout(&renumbered), "", "renumbered");
+    assert_eq!(renumbered.status.code(), Some(0));
+    // Made worse: another rule fires, and that finding is new.
+    let worse = lint("10.0.5.0/28", &["--baseline", baseline]);
+    assert_eq!(codes(&stdout(&worse)), ["FL201"]);
+    assert_eq!(worse.status.code(), Some(1));
+}
