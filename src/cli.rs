@@ -57,6 +57,12 @@ pub struct Args {
     #[arg(help_heading = "Input")]
     pub exclude: Vec<String>,
 
+    /// Lint files that `.gitignore` (inside a git repository), `.ignore` or git's excludes
+    /// ignore, too (a file named on the command line is linted either way).
+    #[arg(long)]
+    #[arg(help_heading = "Input")]
+    pub no_ignore: bool,
+
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     #[arg(help_heading = "Output")]
@@ -394,6 +400,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
             .map(|dir| crate::config::template_links(&config, dir))
             .unwrap_or_default(),
         buffers: Default::default(),
+        no_ignore: args.no_ignore,
     };
     let settings = config.settings();
     if args.show_settings {

@@ -1424,3 +1424,85 @@ fn a_baseline_entry_follows_the_resource_and_attribute_not_the_value() {
     assert_eq!(codes(&stdout(&worse)), ["FL201"]);
     assert_eq!(worse.status.code(), Some(1));
 }
+
+/// A VNet with a /30 subnet (FL404), in a file of its own directory.
+fn tiny_subnet(name: &str) -> String {
+    format!(
+        r#"resource "azurerm_virtual_network" "{name}" {{
+  name                = "vnet-{name}"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  address_space       = ["10.0.0.0/16"]
+}}
+
+resource "azurerm_subnet" "{name}" {{
+  name                 = "snet-{name}"
+  resource_group_name  = "rg"
+  virtual_network_name = azurerm_virtual_network.{name}.name
+  address_prefixes     = ["10.0.0.0/30"]
+}}
+"#
+    )
+}
+
+#[test]
+fn ignored_files_are_not_linted_unless_named_or_no_ignore() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let files: Vec<(String, String)> = [
+        "infra/main.tf",
+        "generated/main.tf",
+        "infra/scratch/main.tf",
+        "vendor/main.tf",
+        "node_modules/pkg/main.tf",
+        ".terraform/modules/net/main.tf",
+    ]
+    .iter()
+    .map(|path| {
+        (
+            path.to_string(),
+            tiny_subnet(&path.replace(['/', '.'], "_")),
+        )
+    })
+    .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    write(root, &files);
+    write(
+        root,
+        &[
+            (".gitignore", "generated/\nscratch/\n"),
+            (".ignore", "vendor/\n"),
+        ],
+    );
+    let linted = |args: &[&str]| -> Vec<String> {
+        let mut args = args.to_vec();
+        args.extend(["--format", "concise", "--fail-on", "never"]);
+        let mut dirs: Vec<String> = stdout(&run_in(root, &args))
+            .lines()
+            .filter_map(|l| l.rsplit_once("/main.tf:").map(|(dir, _)| dir.to_string()))
+            .collect();
+        dirs.dedup();
+        dirs
+    };
+    // Outside a git repository git reads no .gitignore, and neither does the walk; .ignore holds.
+    assert_eq!(
+        linted(&["."]),
+        ["generated", "infra", "infra/scratch"],
+        "no repository"
+    );
+    std::fs::create_dir(root.join(".git")).expect("mkdir .git");
+    assert_eq!(linted(&["."]), ["infra"]);
+    // Named on the command line, an ignored file or directory is linted.
+    assert_eq!(
+        linted(&["infra", "generated/main.tf", "vendor"]),
+        ["generated", "infra", "vendor"]
+    );
+    // --no-ignore: everything but the directories never linted (.git, .terraform, node_modules).
+    assert_eq!(
+        linted(&[".", "--no-ignore"]),
+        ["generated", "infra", "infra/scratch", "vendor"]
+    );
+}
