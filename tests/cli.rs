@@ -1506,3 +1506,52 @@ fn ignored_files_are_not_linted_unless_named_or_no_ignore() {
         ["generated", "infra", "infra/scratch", "vendor"]
     );
 }
+
+#[test]
+fn a_trace_through_merge_keeps_only_what_supplies_the_attribute_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let main = TF_MAIN.replace("[var.agent_cidr]", "[local.network.agent_cidr]");
+    let main = format!(
+        r#"resource "random_id" "suffix" {{
+  byte_length = 4
+}}
+variable "small_cidr" {{
+  default = "10.0.1.0/28"
+}}
+locals {{
+  defaults = {{
+    agent_cidr = "10.0.0.0/24"
+    tags       = {{ owner = "platform" }}
+  }}
+  network = merge(local.defaults, {{
+    name       = "vnet-${{random_id.suffix.hex}}"
+    agent_cidr = var.small_cidr
+    tags       = {{ env = "dev" }}
+  }}, {{
+    dns = true
+  }})
+}}
+{main}"#
+    );
+    write(dir.path(), &[("main.tf", main.as_str())]);
+    let out = run_in(
+        dir.path(),
+        &["main.tf", "--format", "json", "--select", "FL201"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let texts: Vec<&str> = doc["findings"][0]["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or_default())
+        .collect();
+    // Not the whole merge (the name and its random suffix, the tags, the defaults it overrides).
+    assert_eq!(
+        texts,
+        [
+            "local.network.agent_cidr",
+            "local.network.agent_cidr = var.small_cidr",
+            "var.small_cidr default = \"10.0.1.0/28\"",
+        ]
+    );
+}
