@@ -1240,6 +1240,19 @@ fn quiet_statistics_and_exclude() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("every one is excluded"));
 }
 
+/// The trace steps of the first FL201 finding of `main` as `dir/main.tf`.
+fn fl201_trace(dir: &Path, main: &str) -> Vec<String> {
+    write(dir, &[("main.tf", main)]);
+    let out = run_in(dir, &["main.tf", "--format", "json", "--select", "FL201"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    doc["findings"][0]["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 #[test]
 fn a_trace_follows_only_the_branch_a_known_condition_takes() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1247,18 +1260,7 @@ fn a_trace_follows_only_the_branch_a_known_condition_takes() {
     let main = format!(
         "variable \"large\" {{\n  default = false\n}}\nvariable \"large_cidr\" {{\n  default = \"10.0.0.0/24\"\n}}\nvariable \"small_cidr\" {{\n  default = \"10.0.1.0/28\"\n}}\nlocals {{\n  agent_cidr = var.large ? var.large_cidr : var.small_cidr\n}}\n{main}"
     );
-    write(dir.path(), &[("main.tf", main.as_str())]);
-    let out = run_in(
-        dir.path(),
-        &["main.tf", "--format", "json", "--select", "FL201"],
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let texts: Vec<&str> = doc["findings"][0]["trace"]
-        .as_array()
-        .expect("trace")
-        .iter()
-        .map(|s| s["text"].as_str().unwrap_or_default())
-        .collect();
+    let texts = fl201_trace(dir.path(), &main);
     assert_eq!(
         texts,
         [
@@ -1533,18 +1535,7 @@ locals {{
 }}
 {main}"#
     );
-    write(dir.path(), &[("main.tf", main.as_str())]);
-    let out = run_in(
-        dir.path(),
-        &["main.tf", "--format", "json", "--select", "FL201"],
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let texts: Vec<&str> = doc["findings"][0]["trace"]
-        .as_array()
-        .expect("trace")
-        .iter()
-        .map(|s| s["text"].as_str().unwrap_or_default())
-        .collect();
+    let texts = fl201_trace(dir.path(), &main);
     // Not the whole merge (the name and its random suffix, the tags, the defaults it overrides).
     assert_eq!(
         texts,

@@ -70,15 +70,7 @@ pub fn azure(report: &Report) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Note => {
-                let _ = writeln!(
-                    out,
-                    "{}:{}:{}: note {}: {}",
-                    report.file(f.span),
-                    start.line,
-                    start.column,
-                    f.rule.code,
-                    f.message.replace(['\r', '\n'], " ")
-                );
+                let _ = writeln!(out, "{}", super::concise::line(report, f));
                 continue;
             }
         };
