@@ -1546,3 +1546,52 @@ locals {{
         ]
     );
 }
+
+#[test]
+fn an_attribute_inside_merge_of_object_constructors_is_reported_where_it_is_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let main = r#"variable "enable_storage" {
+  default = false
+}
+resource "random_id" "suffix" {
+  byte_length = 4
+}
+resource "azapi_resource" "account" {
+  type      = "Microsoft.CognitiveServices/accounts@2025-06-01"
+  name      = "ais-${random_id.suffix.hex}"
+  location  = "swedencentral"
+  parent_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+  body = {
+    kind = "AIServices"
+    sku  = { name = "S0" }
+    properties = merge(
+      {
+        customSubDomainName = "ais-${random_id.suffix.hex}"
+        disableLocalAuth    = true
+        publicNetworkAccess = "Disabled"
+      },
+      var.enable_storage ? {
+        userOwnedStorage = [{ resourceId = "x" }]
+      } : {}
+    )
+  }
+}
+"#;
+    write(dir.path(), &[("main.tf", main)]);
+    let out = run_in(
+        dir.path(),
+        &["main.tf", "--format", "json", "--select", "FL303"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &doc["findings"][0];
+    assert_eq!(finding["rule"], "FL303", "{doc}");
+    // The line of `publicNetworkAccess`, not the 11 lines of the call; and nothing to trace.
+    assert_eq!(finding["location"]["line"], 19, "{doc}");
+    assert_eq!(finding["location"]["end_line"], 19, "{doc}");
+    assert!(
+        finding
+            .get("trace")
+            .is_none_or(|t| t.as_array().is_none_or(Vec::is_empty)),
+        "{doc}"
+    );
+}
