@@ -416,13 +416,17 @@ pub fn run(args: &Args) -> Result<i32, String> {
             .collect();
         severities.sort();
         let out = format!(
-            "configuration file: {from}\nselect: {}\nignore: {:?}\nseverities: {severities:?}\nfail-on: {fail_on:?}\nexclude: {:?}\nvariables: {:?}\nvariable files: {:?}\nparameter files: {:?}\nbicep cache: {:?}\n{settings:#?}\n",
+            "configuration file: {from}\nselect: {}\nignore: {:?}\nseverities: {severities:?}\nfail-on: {fail_on:?}\nexclude: {:?}\nignore files (.gitignore, .ignore, git excludes): {}\nvariables: {:?}\nvariable files: {:?}\nparameter files: {:?}\nbicep cache: {:?}\n{settings:#?}\n",
             selection
                 .select
                 .as_ref()
                 .map_or("the defaults".to_string(), |s| format!("{s:?}")),
             selection.ignore,
             options.exclude,
+            match options.no_ignore {
+                true => "not honoured (--no-ignore)",
+                false => "honoured",
+            },
             options.vars,
             options.var_files,
             options.parameters,

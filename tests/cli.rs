@@ -1302,6 +1302,12 @@ fn list_rules_shows_the_severities_and_selection_of_the_configuration() {
     );
     assert!(settings.contains("exclude: [\"**/old/**\"]"), "{settings}");
     assert!(settings.contains("minimum_prefix: 27"), "{settings}");
+    assert!(settings.contains("git excludes): honoured\n"), "{settings}");
+    let everything = stdout(&run_in(dir.path(), &["--show-settings", "--no-ignore"]));
+    assert!(
+        everything.contains("not honoured (--no-ignore)"),
+        "{everything}"
+    );
 }
 
 #[test]
