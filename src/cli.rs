@@ -449,9 +449,12 @@ pub fn run(args: &Args) -> Result<i32, String> {
         );
     }
     if let Some(empty) = empty_directory(&args.paths, &workspace, &outcome.stacks) {
-        let excluded = match options.exclude.is_empty() {
-            true => "",
-            false => " (or every one is excluded)",
+        let excluded = if !args.no_ignore && frontend::holds_ignored_inputs(empty) {
+            " (every one is ignored by .gitignore, .ignore or git's excludes: --no-ignore lints them)"
+        } else if !options.exclude.is_empty() {
+            " (or every one is excluded)"
+        } else {
+            ""
         };
         return Err(format!(
             "{}: no Terraform, Bicep or ARM file to lint{excluded}",

@@ -1508,6 +1508,17 @@ fn ignored_files_are_not_linted_unless_named_or_no_ignore() {
         linted(&["infra", "generated/main.tf", "vendor"]),
         ["generated", "infra", "vendor"]
     );
+    // A directory given whose every file is ignored says so rather than failing without a word.
+    std::fs::create_dir_all(root.join("site/generated")).expect("mkdir");
+    std::fs::rename(root.join("generated"), root.join("site/generated/net")).expect("mv");
+    let out = run_in(root, &["site"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("every one is ignored by .gitignore"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::rename(root.join("site/generated/net"), root.join("generated")).expect("mv");
     // --no-ignore: everything but the directories never linted (.git, .terraform, node_modules).
     assert_eq!(
         linted(&[".", "--no-ignore"]),

@@ -762,6 +762,18 @@ fn walk_files(dir: &Path, walk: Walk) -> (Vec<PathBuf>, Vec<Unreadable>) {
     (files, unreadable)
 }
 
+/// Whether ignore files leave out files to lint in `dir`: why a directory in which the walk
+/// found nothing may still be meant.
+pub fn holds_ignored_inputs(dir: &Path) -> bool {
+    let inputs = |no_ignore: bool| {
+        let mut modules = BTreeMap::new();
+        let mut json_files = Vec::new();
+        collect_dir(dir, &mut modules, Walk::Tree { no_ignore }, &mut json_files);
+        modules.values().map(|(tf, _)| tf.len()).sum::<usize>() + json_files.len()
+    };
+    inputs(true) > inputs(false)
+}
+
 /// The directory a walk error is about (the walk's root when it names none), and the cause.
 fn unreadable_dir(error: &ignore::Error, root: &Path) -> Unreadable {
     let mut error = error;
