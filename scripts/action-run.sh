@@ -6,9 +6,10 @@
 # inputs (path, var-file, parameters, args) take one value per line, each passed to foundry-lint
 # as one argument, never read by a shell.
 #
-# One run per output: the chosen format on standard output (annotations by default), Markdown
-# appended to the job summary, SARIF to the sarif file. Only the first decides the exit code
-# (0 clean, 1 findings at or above fail-on, 2 usage or I/O error); the others use --fail-on never.
+# One run writes every output: the chosen format on standard output (annotations by default), and
+# through --report the Markdown appended to the job summary and the SARIF file. Its exit code is
+# the step's (0 clean, 1 findings at or above fail-on, 2 usage or I/O error). (--report came with
+# foundry-lint 0.2: an older `version` input is a usage error.)
 set -euo pipefail
 
 path="${INPUT_PATH:-.}"
@@ -63,27 +64,31 @@ fi
 lines extra "${INPUT_ARGS:-}"
 args+=("${extra[@]}" -- "${paths[@]}")
 
-status=0
-foundry-lint --format "$format" --fail-on "$fail_on" "${args[@]}" || status=$?
-if [ "$status" -ge 2 ]; then
-  # A usage or I/O error: the other runs would only repeat it.
-  exit "$status"
-fi
-
+reports=()
+summary=""
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   summary="$(mktemp)"
-  if foundry-lint --format markdown --fail-on never --output "$summary" "${args[@]}"; then
+  reports+=(--report "markdown=$summary")
+fi
+if [ -n "$sarif_file" ]; then
+  mkdir -p "$(dirname "$sarif_file")"
+  reports+=(--report "sarif=$sarif_file")
+fi
+
+status=0
+foundry-lint --format "$format" --fail-on "$fail_on" "${reports[@]}" "${args[@]}" || status=$?
+if [ -n "$summary" ]; then
+  if [ "$status" -lt 2 ]; then
     cat "$summary" >>"$GITHUB_STEP_SUMMARY"
-  else
-    echo "::warning title=foundry-lint::no job summary: this foundry-lint cannot write Markdown"
   fi
   rm -f "$summary"
+fi
+if [ "$status" -ge 2 ]; then
+  exit "$status"
 fi
 
 written=""
 if [ -n "$sarif_file" ]; then
-  mkdir -p "$(dirname "$sarif_file")"
-  foundry-lint --format sarif --fail-on never --output "$sarif_file" "${args[@]}"
   written="$sarif_file"
 fi
 if [ -n "${GITHUB_OUTPUT:-}" ]; then

@@ -57,10 +57,22 @@ pub struct Args {
     #[arg(help_heading = "Input")]
     pub exclude: Vec<String>,
 
+    /// Lint files that `.gitignore` (inside a git repository), `.ignore` or git's excludes
+    /// ignore, too (a file named on the command line is linted either way).
+    #[arg(long)]
+    #[arg(help_heading = "Input")]
+    pub no_ignore: bool,
+
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     #[arg(help_heading = "Output")]
     pub output: Option<PathBuf>,
+
+    /// Also write a report in FORMAT to FILE, from the same run (repeatable), e.g.
+    /// `--report sarif=out.sarif --report markdown=summary.md`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    #[arg(help_heading = "Output")]
+    pub reports: Vec<(Format, PathBuf)>,
 
     /// Exit with 1 when a finding at or above this severity remains [default: warning].
     #[arg(long, value_enum)]
@@ -190,8 +202,13 @@ impl FailOn {
 pub fn main() -> i32 {
     // `foundry-lint server` speaks the Language Server Protocol (a directory named `server` is
     // linted as `./server`).
-    if std::env::args_os().nth(1).is_some_and(|a| a == "server") {
-        return crate::server::main();
+    let mut argv = std::env::args_os().skip(1);
+    match argv.next().as_ref().and_then(|a| a.to_str()) {
+        Some("server") => return crate::server::main(),
+        // Like `server`, and for the same reason, the first argument only.
+        Some("completions") => return completions(argv.next()),
+        Some("man") => return man(),
+        _ => {}
     }
     let args = match Args::try_parse() {
         Ok(args) => args,
@@ -205,6 +222,59 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(message) => {
             eprintln!("foundry-lint: error: {message}");
+            2
+        }
+    }
+}
+
+/// `foundry-lint completions SHELL`: the shell's completion script, from the same definition
+/// as the parser, on standard output.
+fn completions(shell: Option<std::ffi::OsString>) -> i32 {
+    use clap::{CommandFactory, ValueEnum};
+    let names = || {
+        clap_complete::Shell::value_variants()
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(shell) = shell else {
+        eprintln!(
+            "foundry-lint: error: completions needs a shell: {}",
+            names()
+        );
+        return 2;
+    };
+    let Some(shell) = shell
+        .to_str()
+        .and_then(|s| clap_complete::Shell::from_str(s, true).ok())
+    else {
+        eprintln!(
+            "foundry-lint: error: completions: no shell `{}` (expected one of {})",
+            shell.to_string_lossy(),
+            names()
+        );
+        return 2;
+    };
+    // Into memory first: the generator panics on a closed pipe (`| head`).
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Args::command(), "foundry-lint", &mut out);
+    let _ = std::io::stdout().write_all(&out);
+    0
+}
+
+/// `foundry-lint man`: the manual page (roff), from the same definition as the parser, on
+/// standard output (`foundry-lint man > foundry-lint.1`).
+fn man() -> i32 {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(Args::command()).render(&mut out) {
+        Ok(()) => {
+            let _ = std::io::stdout().write_all(&out);
+            0
+        }
+        Err(e) => {
+            eprintln!("foundry-lint: error: man page: {e}");
             2
         }
     }
@@ -267,7 +337,8 @@ pub fn run(args: &Args) -> Result<i32, String> {
         (None, Some("warning") | None) => FailOn::Warning,
         (None, Some(other)) => {
             return Err(format!(
-                "fail-on = \"{other}\" in the configuration: expected error, warning, note or never"
+                "fail-on = \"{other}\" in the configuration: expected error, warning, note or never{}",
+                engine::did_you_mean(other, ["error", "warning", "note", "never"])
             ));
         }
     };
@@ -336,6 +407,7 @@ pub fn run(args: &Args) -> Result<i32, String> {
             .map(|dir| crate::config::template_links(&config, dir))
             .unwrap_or_default(),
         buffers: Default::default(),
+        no_ignore: args.no_ignore,
     };
     let settings = config.settings();
     if args.show_settings {
@@ -351,13 +423,17 @@ pub fn run(args: &Args) -> Result<i32, String> {
             .collect();
         severities.sort();
         let out = format!(
-            "configuration file: {from}\nselect: {}\nignore: {:?}\nseverities: {severities:?}\nfail-on: {fail_on:?}\nexclude: {:?}\nvariables: {:?}\nvariable files: {:?}\nparameter files: {:?}\nbicep cache: {:?}\n{settings:#?}\n",
+            "configuration file: {from}\nselect: {}\nignore: {:?}\nseverities: {severities:?}\nfail-on: {fail_on:?}\nexclude: {:?}\nignore files (.gitignore, .ignore, git excludes): {}\nvariables: {:?}\nvariable files: {:?}\nparameter files: {:?}\nbicep cache: {:?}\n{settings:#?}\n",
             selection
                 .select
                 .as_ref()
                 .map_or("the defaults".to_string(), |s| format!("{s:?}")),
             selection.ignore,
             options.exclude,
+            match options.no_ignore {
+                true => "not honoured (--no-ignore)",
+                false => "honoured",
+            },
             options.vars,
             options.var_files,
             options.parameters,
@@ -367,7 +443,9 @@ pub fn run(args: &Args) -> Result<i32, String> {
         return Ok(0);
     }
     // Models are kept only for what shows them: the markdown diagram and the model dump.
-    let keep_models = args.dump_model || args.format == Format::Markdown;
+    let keep_models = args.dump_model
+        || args.format == Format::Markdown
+        || args.reports.iter().any(|(f, _)| *f == Format::Markdown);
     let lint = || {
         engine::run(&settings, &selection, keep_models, |sink| {
             frontend::load(&args.paths, &options, sink)
@@ -432,9 +510,12 @@ pub fn run(args: &Args) -> Result<i32, String> {
         );
     }
     if let Some(empty) = empty_directory(&args.paths, &workspace, &outcome.stacks) {
-        let excluded = match options.exclude.is_empty() {
-            true => "",
-            false => " (or every one is excluded)",
+        let excluded = if !args.no_ignore && frontend::holds_ignored_inputs(empty) {
+            " (every one is ignored by .gitignore, .ignore or git's excludes: --no-ignore lints them)"
+        } else if !options.exclude.is_empty() {
+            " (or every one is excluded)"
+        } else {
+            ""
         };
         return Err(format!(
             "{}: no Terraform, Bicep or ARM file to lint{excluded}",
@@ -513,6 +594,18 @@ pub fn run(args: &Args) -> Result<i32, String> {
         false => report.render(args.format),
     };
     write_output(args, &text)?;
+    // Files are not terminals: no colour, the default width.
+    let to_file = Report {
+        presentation: crate::report::Presentation {
+            color: false,
+            width: crate::report::Presentation::default().width,
+            ..report.presentation
+        },
+        ..report
+    };
+    for (format, path) in &args.reports {
+        write_file(path, &to_file.render(*format)).map_err(|e| format!("--report: {e}"))?;
+    }
     let failed = fail_on
         .threshold()
         .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
@@ -612,6 +705,29 @@ fn statistics(findings: &[engine::Finding]) -> String {
         .collect()
 }
 
+/// `FORMAT=FILE` of `--report`: a malformed value is a usage error naming it (exit 2).
+fn parse_report(value: &str) -> Result<(Format, PathBuf), String> {
+    use clap::ValueEnum;
+    let (format, file) = value
+        .split_once('=')
+        .ok_or_else(|| format!("`{value}` is not FORMAT=FILE"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        let formats: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        format!(
+            "`{value}`: no format `{format}` (expected one of {})",
+            formats.join(", ")
+        )
+    })?;
+    if file.is_empty() {
+        return Err(format!("`{value}`: no file after `=`"));
+    }
+    Ok((format, PathBuf::from(file)))
+}
+
 /// Terraform's rule for names: a letter or `_`, then letters, digits, `_` or `-`.
 /// `--var NAME=VALUE` (also the language server's `vars`).
 pub fn parse_var(v: &str) -> Result<(String, String), String> {
@@ -657,11 +773,13 @@ fn empty_directory<'a>(
     })
 }
 
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 fn write_output(args: &Args, text: &str) -> Result<(), String> {
     match &args.output {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-        }
+        Some(path) => write_file(path, text),
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`foundry-lint | head`) is not an error worth reporting.

@@ -230,10 +230,12 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, String> {
                 path.display()
             ));
         }
-        if !matches!(severity.as_str(), "off" | "error" | "warning" | "note") {
+        const SEVERITIES: [&str; 4] = ["off", "error", "warning", "note"];
+        if !SEVERITIES.contains(&severity.as_str()) {
             return Err(format!(
-                "{}: [rules] {rule} = \"{severity}\": expected one of \"off\", \"error\", \"warning\", \"note\"",
-                path.display()
+                "{}: [rules] {rule} = \"{severity}\": expected one of \"off\", \"error\", \"warning\", \"note\"{}",
+                path.display(),
+                crate::engine::did_you_mean(severity, SEVERITIES)
             ));
         }
     }
@@ -268,11 +270,17 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, String> {
             .map(|(name, _)| format!("\"{name}\""))
             .collect();
         return Err(format!(
-            "{}:{}: [dns] existing-vnets = \"{}\": expected one of {}",
+            "{}:{}: [dns] existing-vnets = \"{}\": expected one of {}{}",
             path.display(),
             line(value.span()),
             value.get_ref(),
-            expected.join(", ")
+            expected.join(", "),
+            crate::engine::did_you_mean(
+                value.get_ref(),
+                crate::settings::ExistingVnets::VALUES
+                    .iter()
+                    .map(|(name, _)| *name)
+            )
         ));
     }
     for network in &config.networks {
@@ -356,5 +364,21 @@ mod tests {
             err.contains("`agent-subnet-below-minimun`, which is not a rule (did you mean agent-subnet-below-minimum?)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_misspelt_value_gets_the_closest_valid_one_and_a_far_one_none() {
+        let err = parse("[rules]\nFL201 = \"warnig\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(err.ends_with("(did you mean warning?)"), "{err}");
+        let err = parse("[rules]\nFL201 = \"loud\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(!err.contains("did you mean"), "{err}");
+        let err = parse("[dns]\nexisting-vnets = \"chek\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(err.ends_with("(did you mean check?)"), "{err}");
     }
 }

@@ -261,10 +261,19 @@ impl Selection {
 
 /// The rule code or name closest to a selector that names none (a typo), when one is close.
 pub fn suggest(selector: &str) -> Option<&'static str> {
-    let wanted = selector.trim().to_ascii_lowercase();
-    crate::rules::ALL
-        .iter()
-        .flat_map(|rule| [rule.code, rule.name])
+    closest(
+        selector,
+        crate::rules::ALL
+            .iter()
+            .flat_map(|rule| [rule.code, rule.name]),
+    )
+}
+
+/// The candidate closest to a value that is none of them (a typo), when one is close.
+pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = value.trim().to_ascii_lowercase();
+    candidates
+        .into_iter()
         .map(|candidate| {
             (
                 distance(&wanted, &candidate.to_ascii_lowercase()),
@@ -274,6 +283,13 @@ pub fn suggest(selector: &str) -> Option<&'static str> {
         .filter(|&(d, candidate)| d <= (candidate.len() / 4).max(1))
         .min_by_key(|&(d, _)| d)
         .map(|(_, candidate)| candidate)
+}
+
+/// " (did you mean X?)" for a value close to one of the candidates, else nothing.
+pub fn did_you_mean<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(value, candidates)
+        .map(|close| format!(" (did you mean {close}?)"))
+        .unwrap_or_default()
 }
 
 /// Levenshtein distance between two strings, by characters.

@@ -1,7 +1,7 @@
 //! Inline suppressions, one syntax in every language: a `#` or `//` comment
 //! `foundry-lint:ignore FL201[,FL202] [until=2027-03-31] -- reason` at the end of the offending
 //! line or on the line above it, above the resource block, or above the module call that leads
-//! to it. ARM templates may instead carry the same text in a resource's metadata,
+//! to it; several such comments stacked one a line above it all apply. ARM templates may instead carry the same text in a resource's metadata,
 //! `"metadata": {"foundry-lint:ignore": ["FL201 -- reason"]}`, which covers everything declared in
 //! that resource object. An expired suppression lets the finding through with a note; one without a reason, with
 //! an unknown rule, or that suppresses nothing is itself a finding (FL003).
@@ -153,9 +153,12 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceMap, today: (i32, u32, u32)
             let directives = per_file
                 .entry(span.file)
                 .or_insert_with(|| FileDirectives::read(span.file, &sources.get(span.file).text));
+            // The finding's line, then the directives stacked directly above it, one a line.
             let line = line_of(span);
-            let above = line.checked_sub(1);
-            let line_hit = [Some(line), above].into_iter().flatten().find(|l| {
+            let stacked = (0..line)
+                .rev()
+                .take_while(|l| directives.lines.contains_key(l));
+            let line_hit = std::iter::once(line).chain(stacked).find(|l| {
                 directives
                     .lines
                     .get(l)

@@ -1517,6 +1517,19 @@ fn quiet_statistics_and_exclude() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("every one is excluded"));
 }
 
+/// The trace steps of the first FL201 finding of `main` as `dir/main.tf`.
+fn fl201_trace(dir: &Path, main: &str) -> Vec<String> {
+    write(dir, &[("main.tf", main)]);
+    let out = run_in(dir, &["main.tf", "--format", "json", "--select", "FL201"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    doc["findings"][0]["trace"]
+        .as_array()
+        .expect("trace")
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 #[test]
 fn a_trace_follows_only_the_branch_a_known_condition_takes() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1524,18 +1537,7 @@ fn a_trace_follows_only_the_branch_a_known_condition_takes() {
     let main = format!(
         "variable \"large\" {{\n  default = false\n}}\nvariable \"large_cidr\" {{\n  default = \"10.0.0.0/24\"\n}}\nvariable \"small_cidr\" {{\n  default = \"10.0.1.0/28\"\n}}\nlocals {{\n  agent_cidr = var.large ? var.large_cidr : var.small_cidr\n}}\n{main}"
     );
-    write(dir.path(), &[("main.tf", main.as_str())]);
-    let out = run_in(
-        dir.path(),
-        &["main.tf", "--format", "json", "--select", "FL201"],
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let texts: Vec<&str> = doc["findings"][0]["trace"]
-        .as_array()
-        .expect("trace")
-        .iter()
-        .map(|s| s["text"].as_str().unwrap_or_default())
-        .collect();
+    let texts = fl201_trace(dir.path(), &main);
     assert_eq!(
         texts,
         [
@@ -1577,6 +1579,12 @@ fn list_rules_shows_the_severities_and_selection_of_the_configuration() {
     );
     assert!(settings.contains("exclude: [\"**/old/**\"]"), "{settings}");
     assert!(settings.contains("minimum_prefix: 27"), "{settings}");
+    assert!(settings.contains("git excludes): honoured\n"), "{settings}");
+    let everything = stdout(&run_in(dir.path(), &["--show-settings", "--no-ignore"]));
+    assert!(
+        everything.contains("not honoured (--no-ignore)"),
+        "{everything}"
+    );
 }
 
 #[test]
@@ -1599,4 +1607,285 @@ fn help_groups_the_options() {
         let between = &help[heading_at + heading.len()..option_at];
         assert!(!between.contains(":\n"), "{option} under {heading}");
     }
+}
+
+#[test]
+fn report_writes_more_formats_from_the_same_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sarif = dir.path().join("out.sarif");
+    let markdown = dir.path().join("summary.md");
+    let out = run(&[
+        SIZING,
+        "--format",
+        "concise",
+        "--report",
+        &format!("sarif={}", sarif.display()),
+        "--report",
+        &format!("markdown={}", markdown.display()),
+    ]);
+    // The exit code and standard output are those of the run without --report.
+    let alone = run(&[SIZING, "--format", "concise"]);
+    assert_eq!(out.status.code(), alone.status.code());
+    assert_eq!(stdout(&out), stdout(&alone));
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sarif).expect("sarif written")).expect("json");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), stdout(&alone).lines().count());
+    let markdown = std::fs::read_to_string(&markdown).expect("markdown written");
+    assert_eq!(markdown, stdout(&run(&[SIZING, "--format", "markdown"])));
+    // Malformed values and unwritable files are usage errors naming them.
+    for (value, says) in [
+        ("sarif", "`sarif` is not FORMAT=FILE"),
+        ("xml=out.xml", "no format `xml`"),
+        ("sarif=", "no file after `=`"),
+    ] {
+        let out = run(&[SIZING, "--report", value]);
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{value}"
+        );
+    }
+    let unwritable = dir.path().join("missing/out.sarif");
+    let out = run(&[
+        SIZING,
+        "--report",
+        &format!("sarif={}", unwritable.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--report: cannot write"));
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_parser() {
+    let bash = run(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    let bash = stdout(&bash);
+    for option in ["--report", "--select", "--no-capacity", "--format"] {
+        assert!(
+            bash.contains(option),
+            "{option} missing from the bash completions"
+        );
+    }
+    let fish = stdout(&run(&["completions", "fish"]));
+    assert!(fish.contains("complete -c foundry-lint"), "{fish}");
+    for wrong in [&["completions"][..], &["completions", "tcsh"]] {
+        let out = run(wrong);
+        assert_eq!(out.status.code(), Some(2), "{wrong:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("bash, elvish, fish, powershell, zsh")
+        );
+    }
+    let man = stdout(&run(&["man"]));
+    assert!(man.contains(".TH foundry-lint 1"), "{man}");
+    assert!(man.contains("\\-\\-report"), "{man}");
+}
+
+#[test]
+fn a_baseline_entry_follows_the_resource_and_attribute_not_the_value() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let baseline = root.join("baseline.json");
+    let baseline = baseline.to_str().expect("utf-8");
+    let lint = |cidr: &str, extra: &[&str]| {
+        let main = TF_MAIN.replace("[var.agent_cidr]", &format!("[\"{cidr}\"]"));
+        write(root, &[("stack/main.tf", &main)]);
+        let mut args = vec!["stack", "--format", "concise"];
+        args.extend(extra);
+        run_in(root, &args)
+    };
+    let recorded = lint("10.0.0.0/27", &["--write-baseline", baseline]);
+    assert_eq!(recorded.status.code(), Some(0));
+    let text = std::fs::read_to_string(root.join("baseline.json")).expect("baseline");
+    assert!(text.contains("\"version\": 2"), "{text}");
+    assert!(text.contains("\"attribute\""), "{text}");
+    assert!(codes(&stdout(&lint("10.0.0.0/27", &[]))).contains(&"FL202".to_string()));
+    // Renumbered into another /27 of the VNet: the same finding, still recorded.
+    let renumbered = lint("10.0.5.0/27", &["--baseline", baseline]);
+    assert_eq!(stdout(&renumbered), "", "renumbered");
+    assert_eq!(renumbered.status.code(), Some(0));
+    // Made worse: another rule fires, and that finding is new.
+    let worse = lint("10.0.5.0/28", &["--baseline", baseline]);
+    assert_eq!(codes(&stdout(&worse)), ["FL201"]);
+    assert_eq!(worse.status.code(), Some(1));
+}
+
+/// A VNet with a /30 subnet (FL404), in a file of its own directory.
+fn tiny_subnet(name: &str) -> String {
+    format!(
+        r#"resource "azurerm_virtual_network" "{name}" {{
+  name                = "vnet-{name}"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  address_space       = ["10.0.0.0/16"]
+}}
+
+resource "azurerm_subnet" "{name}" {{
+  name                 = "snet-{name}"
+  resource_group_name  = "rg"
+  virtual_network_name = azurerm_virtual_network.{name}.name
+  address_prefixes     = ["10.0.0.0/30"]
+}}
+"#
+    )
+}
+
+#[test]
+fn ignored_files_are_not_linted_unless_named_or_no_ignore() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let files: Vec<(String, String)> = [
+        "infra/main.tf",
+        "generated/main.tf",
+        "infra/scratch/main.tf",
+        "vendor/main.tf",
+        "node_modules/pkg/main.tf",
+        ".terraform/modules/net/main.tf",
+    ]
+    .iter()
+    .map(|path| {
+        (
+            path.to_string(),
+            tiny_subnet(&path.replace(['/', '.'], "_")),
+        )
+    })
+    .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    write(root, &files);
+    write(
+        root,
+        &[
+            (".gitignore", "generated/\nscratch/\n"),
+            (".ignore", "vendor/\n"),
+        ],
+    );
+    let linted = |args: &[&str]| -> Vec<String> {
+        let mut args = args.to_vec();
+        args.extend(["--format", "concise", "--fail-on", "never"]);
+        let mut dirs: Vec<String> = stdout(&run_in(root, &args))
+            .lines()
+            .filter_map(|l| l.rsplit_once("/main.tf:").map(|(dir, _)| dir.to_string()))
+            .collect();
+        dirs.dedup();
+        dirs
+    };
+    // Outside a git repository git reads no .gitignore, and neither does the walk; .ignore holds.
+    assert_eq!(
+        linted(&["."]),
+        ["generated", "infra", "infra/scratch"],
+        "no repository"
+    );
+    std::fs::create_dir(root.join(".git")).expect("mkdir .git");
+    assert_eq!(linted(&["."]), ["infra"]);
+    // Named on the command line, an ignored file or directory is linted.
+    assert_eq!(
+        linted(&["infra", "generated/main.tf", "vendor"]),
+        ["generated", "infra", "vendor"]
+    );
+    // A directory given whose every file is ignored says so rather than failing without a word.
+    std::fs::create_dir_all(root.join("site/generated")).expect("mkdir");
+    std::fs::rename(root.join("generated"), root.join("site/generated/net")).expect("mv");
+    let out = run_in(root, &["site"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("every one is ignored by .gitignore"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::rename(root.join("site/generated/net"), root.join("generated")).expect("mv");
+    // --no-ignore: everything but the directories never linted (.git, .terraform, node_modules).
+    assert_eq!(
+        linted(&[".", "--no-ignore"]),
+        ["generated", "infra", "infra/scratch", "vendor"]
+    );
+}
+
+#[test]
+fn a_trace_through_merge_keeps_only_what_supplies_the_attribute_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let main = TF_MAIN.replace("[var.agent_cidr]", "[local.network.agent_cidr]");
+    let main = format!(
+        r#"resource "random_id" "suffix" {{
+  byte_length = 4
+}}
+variable "small_cidr" {{
+  default = "10.0.1.0/28"
+}}
+locals {{
+  defaults = {{
+    agent_cidr = "10.0.0.0/24"
+    tags       = {{ owner = "platform" }}
+  }}
+  network = merge(local.defaults, {{
+    name       = "vnet-${{random_id.suffix.hex}}"
+    agent_cidr = var.small_cidr
+    tags       = {{ env = "dev" }}
+  }}, {{
+    dns = true
+  }})
+}}
+{main}"#
+    );
+    let texts = fl201_trace(dir.path(), &main);
+    // Not the whole merge (the name and its random suffix, the tags, the defaults it overrides).
+    assert_eq!(
+        texts,
+        [
+            "local.network.agent_cidr",
+            "local.network.agent_cidr = var.small_cidr",
+            "var.small_cidr default = \"10.0.1.0/28\"",
+        ]
+    );
+}
+
+#[test]
+fn an_attribute_inside_merge_of_object_constructors_is_reported_where_it_is_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let main = r#"variable "enable_storage" {
+  default = false
+}
+resource "random_id" "suffix" {
+  byte_length = 4
+}
+resource "azapi_resource" "account" {
+  type      = "Microsoft.CognitiveServices/accounts@2025-06-01"
+  name      = "ais-${random_id.suffix.hex}"
+  location  = "swedencentral"
+  parent_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+  body = {
+    kind = "AIServices"
+    sku  = { name = "S0" }
+    properties = merge(
+      {
+        customSubDomainName = "ais-${random_id.suffix.hex}"
+        disableLocalAuth    = true
+        publicNetworkAccess = "Disabled"
+      },
+      var.enable_storage ? {
+        userOwnedStorage = [{ resourceId = "x" }]
+      } : {}
+    )
+  }
+}
+"#;
+    write(dir.path(), &[("main.tf", main)]);
+    let out = run_in(
+        dir.path(),
+        &["main.tf", "--format", "json", "--select", "FL303"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &doc["findings"][0];
+    assert_eq!(finding["rule"], "FL303", "{doc}");
+    // The line of `publicNetworkAccess`, not the 11 lines of the call; and nothing to trace.
+    assert_eq!(finding["location"]["line"], 19, "{doc}");
+    assert_eq!(finding["location"]["end_line"], 19, "{doc}");
+    assert!(
+        finding
+            .get("trace")
+            .is_none_or(|t| t.as_array().is_none_or(Vec::is_empty)),
+        "{doc}"
+    );
 }

@@ -149,3 +149,66 @@ fn suggested_ranges_match_their_golden_output() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Notes in Azure Pipelines are plain log lines (it has no notice level); a clean run's JUnit
+/// report has one passing test case per stack checked.
+#[test]
+fn azure_notes_are_log_lines_and_a_clean_junit_run_lists_its_stacks() {
+    let mut failures = Vec::new();
+    let azure = check_at(
+        "bicep/foundry-failures",
+        "azure",
+        "foundry-failures.azure.txt",
+        100,
+        &mut failures,
+    );
+    assert!(azure.lines().any(|l| l.contains(" note ")), "{azure}");
+    assert!(
+        azure
+            .lines()
+            .filter(|l| l.starts_with("##vso"))
+            .all(|l| l.contains("type=error") || l.contains("type=warning")),
+        "{azure}"
+    );
+    let junit = check_at(
+        "terraform/clean",
+        "junit",
+        "clean.junit.xml",
+        100,
+        &mut failures,
+    );
+    assert!(
+        junit.contains(r#"tests="1" skipped="0" failures="0""#),
+        "{junit}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A rule's document is embedded only when the rule has results: every rule is listed.
+#[test]
+fn sarif_embeds_the_help_of_the_rules_with_results_only() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_foundry-lint"))
+        .current_dir(root)
+        .args(["fixtures/terraform/module-tree", "--format", "sarif"])
+        .output()
+        .expect("run foundry-lint");
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let run = &sarif["runs"][0];
+    let with_results: std::collections::BTreeSet<&str> = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str())
+        .collect();
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert!(rules.len() > with_results.len());
+    for rule in rules {
+        let id = rule["id"].as_str().expect("id");
+        assert_eq!(
+            rule.get("help").is_some(),
+            with_results.contains(id),
+            "{id}"
+        );
+    }
+}

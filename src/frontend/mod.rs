@@ -63,6 +63,8 @@ pub struct Options {
     pub template_links: Vec<(String, PathBuf)>,
     /// Texts read instead of the files on disk (an editor's unsaved buffers).
     pub buffers: Buffers,
+    /// Walk directories without honouring `.gitignore`, `.ignore` and git's excludes.
+    pub no_ignore: bool,
 }
 
 /// Texts that take the place of files on disk, by [`discover::identity`]: an editor's open
@@ -292,10 +294,13 @@ pub fn load(
         if meta.is_file() {
             given_files.push(root.clone());
         } else {
+            let walk = Walk::Tree {
+                no_ignore: options.no_ignore,
+            };
             unreadable.extend(collect_dir(
                 root,
                 &mut scanned,
-                true,
+                walk,
                 &mut json_files,
                 &options.buffers,
             ));
@@ -303,7 +308,13 @@ pub fn load(
     }
     let stacks = discover::stacks(&given_files, &options.buffers);
     for dir in &stacks.terraform_dirs {
-        collect_dir(dir, &mut scanned, false, &mut Vec::new(), &options.buffers);
+        collect_dir(
+            dir,
+            &mut scanned,
+            Walk::Dir,
+            &mut Vec::new(),
+            &options.buffers,
+        );
     }
     // A given environment file is the environment its directory is linted with (unless the
     // directory came whole, through a directory or another of its files).
@@ -312,7 +323,7 @@ pub fn load(
         collect_dir(
             &discover::parent(file),
             &mut environments,
-            false,
+            Walk::Dir,
             &mut Vec::new(),
             &options.buffers,
         );
@@ -476,7 +487,7 @@ pub fn load(
                     collect_dir(
                         &target,
                         &mut pending,
-                        false,
+                        Walk::Dir,
                         &mut Vec::new(),
                         &options.buffers,
                     );
@@ -733,63 +744,128 @@ fn dedup_files_with(files: &mut Vec<PathBuf>, identities: &mut discover::Identit
     files.sort();
 }
 
-/// The regular files in `dir` and, when `recursive`, below it (symbolic links are not followed,
-/// [`SKIPPED_DIRS`] are not entered). Walked level by level, the directories of a level read in
-/// parallel: no recursion, however deep the tree.
 /// A directory that could not be read, and why.
 type Unreadable = (PathBuf, String);
 
-fn walk_files(dir: &Path, recursive: bool) -> (Vec<PathBuf>, Vec<Unreadable>) {
-    let mut files = Vec::new();
-    let mut unreadable = Vec::new();
-    let mut level = vec![dir.to_path_buf()];
-    while !level.is_empty() {
-        let read: Vec<(Vec<PathBuf>, Vec<PathBuf>, Option<Unreadable>)> = level
-            .par_iter()
-            .map(|dir| {
-                let mut files = Vec::new();
-                let mut subdirs = Vec::new();
-                let entries = match std::fs::read_dir(dir) {
-                    Ok(entries) => entries,
-                    Err(e) => return (files, subdirs, Some((dir.clone(), e.to_string()))),
-                };
-                for entry in entries.flatten() {
-                    let Ok(file_type) = entry.file_type() else {
-                        continue;
-                    };
-                    if file_type.is_file() {
-                        files.push(entry.path());
-                    } else if file_type.is_dir()
-                        && recursive
-                        && !entry
-                            .file_name()
-                            .to_str()
-                            .is_some_and(|n| SKIPPED_DIRS.contains(&n))
-                    {
-                        subdirs.push(entry.path());
+/// How much of a directory is read: its own files, or the whole tree below it.
+#[derive(Clone, Copy)]
+enum Walk {
+    Dir,
+    Tree { no_ignore: bool },
+}
+
+/// The regular files in `dir` and, for a [`Walk::Tree`], below it: symbolic links are not followed,
+/// [`SKIPPED_DIRS`] are not entered and, unless `no_ignore`, what `.gitignore` (inside a git
+/// repository, as git and ripgrep read it), `.ignore` and git's global and repository excludes
+/// ignore is left out. Walked by the `ignore` crate's parallel walker (ripgrep's). A directory
+/// read alone (a module's, a given file's) is read whole: what `terraform init` installed is
+/// usually ignored by git, and is read on purpose.
+fn walk_files(dir: &Path, walk: Walk) -> (Vec<PathBuf>, Vec<Unreadable>) {
+    let Walk::Tree { no_ignore } = walk else {
+        return match std::fs::read_dir(dir) {
+            Ok(entries) => (
+                entries
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .map(|e| e.path())
+                    .collect(),
+                Vec::new(),
+            ),
+            Err(e) => (Vec::new(), vec![(dir.to_path_buf(), e.to_string())]),
+        };
+    };
+    let files = std::sync::Mutex::new(Vec::new());
+    let unreadable = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(dir)
+        .standard_filters(!no_ignore)
+        // Dot-directories hold IaC too (`.infra/`); only the known ones are skipped.
+        .hidden(false)
+        .filter_entry(|entry| {
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && entry.depth() > 0
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        })
+        .threads(rayon::current_num_threads())
+        .build_parallel()
+        .run(|| {
+            let (files, unreadable) = (&files, &unreadable);
+            Box::new(move |entry| {
+                match entry {
+                    Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                        files.lock().expect("walk").push(entry.into_path());
                     }
+                    Ok(_) => {}
+                    Err(error) => unreadable
+                        .lock()
+                        .expect("walk")
+                        .push(unreadable_dir(&error, dir)),
                 }
-                (files, subdirs, None)
+                ignore::WalkState::Continue
             })
-            .collect();
-        level = Vec::new();
-        for (f, d, error) in read {
-            files.extend(f);
-            level.extend(d);
-            unreadable.extend(error);
+        });
+    let mut files = files.into_inner().expect("walk");
+    // The walk's order depends on its threads; the rest of the run wants a stable one.
+    files.sort();
+    let mut unreadable = unreadable.into_inner().expect("walk");
+    unreadable.sort();
+    (files, unreadable)
+}
+
+/// Whether ignore files leave out files to lint in `dir`: why a directory in which the walk
+/// found nothing may still be meant.
+pub fn holds_ignored_inputs(dir: &Path) -> bool {
+    let inputs = |no_ignore: bool| {
+        let mut modules = BTreeMap::new();
+        let mut json_files = Vec::new();
+        collect_dir(
+            dir,
+            &mut modules,
+            Walk::Tree { no_ignore },
+            &mut json_files,
+            &Buffers::default(),
+        );
+        modules.values().map(|(tf, _)| tf.len()).sum::<usize>() + json_files.len()
+    };
+    inputs(true) > inputs(false)
+}
+
+/// The directory a walk error is about (the walk's root when it names none), and the cause.
+fn unreadable_dir(error: &ignore::Error, root: &Path) -> Unreadable {
+    let mut error = error;
+    let mut path = None;
+    loop {
+        match error {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert_with(|| p.clone());
+                error = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = err;
+            }
+            ignore::Error::Io(io) => {
+                return (path.unwrap_or_else(|| root.to_path_buf()), io.to_string());
+            }
+            other => {
+                return (
+                    path.unwrap_or_else(|| root.to_path_buf()),
+                    other.to_string(),
+                );
+            }
         }
     }
-    (files, unreadable)
 }
 
 fn collect_dir(
     dir: &Path,
     modules: &mut BTreeMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)>,
-    recursive: bool,
+    walk: Walk,
     json_files: &mut Vec<PathBuf>,
     buffers: &Buffers,
 ) -> Vec<Unreadable> {
-    let (mut files, unreadable) = walk_files(dir, recursive);
+    let (mut files, unreadable) = walk_files(dir, walk);
     // An editor's new file, not saved yet, is part of its directory as a saved one is.
     files.extend(buffers.unsaved_in(dir));
     for path in files {
@@ -827,6 +903,8 @@ fn collect_dir(
 mod tests {
     use super::*;
 
+    const TREE: Walk = Walk::Tree { no_ignore: false };
+
     #[test]
     fn excerpts_are_one_line_and_short() {
         let text = "cidrsubnet(\n    local.spoke,\n  4, 3)";
@@ -855,7 +933,7 @@ mod tests {
             collect_dir(
                 dir.path(),
                 &mut scanned,
-                true,
+                TREE,
                 &mut Vec::new(),
                 &Buffers::default()
             )
@@ -865,7 +943,7 @@ mod tests {
         let unreadable = collect_dir(
             &gone,
             &mut scanned,
-            true,
+            TREE,
             &mut Vec::new(),
             &Buffers::default(),
         );

@@ -60,13 +60,19 @@ fn escape_vso_property(s: &str) -> String {
         .replace(']', "%5D")
 }
 
+/// Errors and warnings are logging commands (they count in the run's summary); Azure has no
+/// notice level, so notes are plain log lines rather than warnings.
 pub fn azure(report: &Report) -> String {
     let mut out = String::new();
     for f in report.findings {
         let start = report.start(f.span);
         let kind = match f.severity {
             Severity::Error => "error",
-            Severity::Warning | Severity::Note => "warning",
+            Severity::Warning => "warning",
+            Severity::Note => {
+                let _ = writeln!(out, "{}", super::concise::line(report, f));
+                continue;
+            }
         };
         let _ = writeln!(
             out,

@@ -6,18 +6,22 @@ use std::fmt::Write;
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in report.findings {
-        let at = report.start(f.span);
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {} {} {}: {}",
-            report.file(f.span),
-            at.line,
-            at.column,
-            f.rule.code,
-            f.severity,
-            f.rule.name,
-            f.message
-        );
+        let _ = writeln!(out, "{}", line(report, f));
     }
     out
+}
+
+/// One finding's line, without its line break.
+pub(super) fn line(report: &Report, f: &crate::engine::Finding) -> String {
+    let at = report.start(f.span);
+    format!(
+        "{}:{}:{}: {} {} {}: {}",
+        report.file(f.span),
+        at.line,
+        at.column,
+        f.rule.code,
+        f.severity,
+        f.rule.name,
+        f.message.replace(['\r', '\n'], " ")
+    )
 }

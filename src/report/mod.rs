@@ -121,6 +121,17 @@ impl RunFacts {
     }
 }
 
+/// What a stack of this kind is called in reports.
+pub(crate) fn stack_kind_name(kind: crate::frontend::StackKind) -> &'static str {
+    use crate::frontend::StackKind;
+    match kind {
+        StackKind::Terraform => "Terraform root",
+        StackKind::Plan => "Terraform plan",
+        StackKind::Arm => "ARM template",
+        StackKind::Bicep => "Bicep program",
+    }
+}
+
 /// An agent subnet's row in the capacity summary.
 pub(crate) struct CapacityRow {
     subnet: String,
@@ -215,11 +226,15 @@ impl Report<'_> {
             _ => format!("{n} {s}s"),
         };
         let checked = self.run.checked();
+        use crate::frontend::StackKind;
         let kinds = [
-            (checked.terraform_roots, "Terraform root"),
-            (checked.terraform_plans, "Terraform plan"),
-            (checked.arm_templates, "ARM template"),
-            (checked.bicep_programs, "Bicep program"),
+            (
+                checked.terraform_roots,
+                stack_kind_name(StackKind::Terraform),
+            ),
+            (checked.terraform_plans, stack_kind_name(StackKind::Plan)),
+            (checked.arm_templates, stack_kind_name(StackKind::Arm)),
+            (checked.bicep_programs, stack_kind_name(StackKind::Bicep)),
         ];
         let stacks: Vec<String> = kinds
             .iter()

@@ -109,28 +109,18 @@ fn fix(report: &Report, fix: &crate::fix::Fix) -> sarif::Fix {
 }
 
 pub fn render(report: &Report) -> String {
+    // Every rule is listed (results point at them by index), but the documents, tens of
+    // kilobytes each, only of the rules with results.
     let rules: Vec<sarif::ReportingDescriptor> = crate::rules::ALL
         .iter()
         .map(|rule| {
-            sarif::ReportingDescriptor::builder()
+            let short = sarif::MultiformatMessageString::builder()
+                .text(rule.summary.to_string())
+                .build();
+            let mut descriptor = sarif::ReportingDescriptor::builder()
                 .id(rule.code.to_string())
                 .name(rule.name.to_string())
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(rule.summary.to_string())
-                        .build(),
-                )
-                .full_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(rule.summary.to_string())
-                        .build(),
-                )
-                .help(
-                    sarif::MultiformatMessageString::builder()
-                        .text(rule.summary.to_string())
-                        .markdown(rule.doc.to_string())
-                        .build(),
-                )
+                .short_description(short.clone())
                 .help_uri(format!("{HELP_URI_BASE}{}-{}.md", rule.code, rule.name))
                 .default_configuration(
                     sarif::ReportingConfiguration::builder()
@@ -138,7 +128,17 @@ pub fn render(report: &Report) -> String {
                         .enabled(rule.enabled_by_default)
                         .build(),
                 )
-                .build()
+                .build();
+            if report.findings.iter().any(|f| f.rule.code == rule.code) {
+                descriptor.full_description = Some(short);
+                descriptor.help = Some(
+                    sarif::MultiformatMessageString::builder()
+                        .text(rule.summary.to_string())
+                        .markdown(rule.doc.to_string())
+                        .build(),
+                );
+            }
+            descriptor
         })
         .collect();
     let results: Vec<sarif::Result> = report

@@ -598,6 +598,8 @@ impl Server {
                 .map(|dir| crate::config::template_links(&config, dir))
                 .unwrap_or_default(),
             buffers: self.buffers.clone(),
+            // As on the command line: ignore files apply to what the walk finds.
+            no_ignore: false,
             vars: self.inputs.vars.clone(),
             var_files: self.inputs.var_files.clone(),
             parameters: self.inputs.parameters.clone(),

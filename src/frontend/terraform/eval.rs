@@ -1196,6 +1196,31 @@ impl<'a> Evaluator<'a> {
                 Value::Bool(false) => self.node(&c.false_expr, scope, file),
                 _ => Node::leaf(self.eval(expr, scope), span),
             },
+            // `merge({...}, cond ? {...} : {})` of object constructors: each attribute keeps the
+            // place it is written, so a finding points at it rather than at the whole call, and
+            // its trace is of that attribute alone.
+            Expression::FuncCall(call)
+                if call.name.name.as_str() == "merge" && !call.name.is_namespaced() =>
+            {
+                let mut entries: Vec<(String, Node)> = Vec::new();
+                for arg in call.args.iter() {
+                    match self.node(arg, scope, file) {
+                        Node::Object { entries: more, .. } => {
+                            for (key, value) in more {
+                                match entries.iter_mut().find(|(k, _)| *k == key) {
+                                    Some(entry) => entry.1 = value,
+                                    None => entries.push((key, value)),
+                                }
+                            }
+                        }
+                        _ => {
+                            self.record_trace(expr, file, span);
+                            return Node::leaf(self.eval(expr, scope), span);
+                        }
+                    }
+                }
+                Node::Object { entries, span }
+            }
             _ => {
                 self.record_trace(expr, file, span);
                 Node::leaf(self.eval(expr, scope), span)

@@ -14,10 +14,11 @@ use std::collections::HashSet;
 /// Steps kept at most: enough to reach the input, short enough to read.
 const MAX_STEPS: usize = 8;
 
-/// The `var.*` and `local.*` names an expression reads, and the attribute names it reads from
-/// anything (`each.value.prefix_length`: `prefix_length`).
+/// The `var.*` and `local.*` names an expression reads (with the attribute read from a local,
+/// `local.settings.cidr`: `cidr`), and the attribute names it reads from anything
+/// (`each.value.prefix_length`: `prefix_length`).
 #[derive(Default)]
-struct Reads(Vec<(String, String)>, HashSet<String>);
+struct Reads(Vec<(String, String, Option<String>)>, HashSet<String>);
 
 impl Visit for Reads {
     fn visit_traversal(&mut self, node: &Traversal) {
@@ -29,7 +30,7 @@ impl Visit for Reads {
         if let Expression::Variable(root) = &node.expr
             && matches!(root.as_str(), "each" | "count")
         {
-            let read = ("each".to_string(), String::new());
+            let read = ("each".to_string(), String::new(), None);
             if !self.0.contains(&read) {
                 self.0.push(read);
             }
@@ -39,7 +40,17 @@ impl Visit for Reads {
             && let Some(TraversalOperator::GetAttr(name)) =
                 node.operators.first().map(|o| o.value())
         {
-            let read = (root.as_str().to_string(), name.as_str().to_string());
+            let attribute = match node.operators.get(1).map(|o| o.value()) {
+                Some(TraversalOperator::GetAttr(a)) if root.as_str() == "local" => {
+                    Some(a.as_str().to_string())
+                }
+                _ => None,
+            };
+            let read = (
+                root.as_str().to_string(),
+                name.as_str().to_string(),
+                attribute,
+            );
             if !self.0.contains(&read) {
                 self.0.push(read);
             }
@@ -90,8 +101,12 @@ impl<'a> Evaluator<'a> {
         let mut reads = Reads::default();
         reads.visit_expr(self.taken(expr));
         attributes.extend(reads.1);
-        for (root, name) in reads.0 {
-            if !seen.insert(format!("{root}.{name}")) || steps.len() >= MAX_STEPS {
+        for (root, name, attribute) in reads.0 {
+            let read = match &attribute {
+                Some(attribute) => format!("{root}.{name}.{attribute}"),
+                None => format!("{root}.{name}"),
+            };
+            if !seen.insert(read) || steps.len() >= MAX_STEPS {
                 continue;
             }
             if root == "each" {
@@ -104,14 +119,17 @@ impl<'a> Evaluator<'a> {
             }
             if root == "local" {
                 if let Some((local, local_file)) = self.decls.locals.get(&name) {
-                    self.trace_into(
-                        local,
-                        *local_file,
-                        &format!("local.{name} = "),
-                        steps,
-                        seen,
-                        attributes,
-                    );
+                    // One attribute of an object the local builds: only what can supply it.
+                    let (parts, label) = match &attribute {
+                        Some(attribute) => (
+                            supplying(local, attribute),
+                            format!("local.{name}.{attribute} = "),
+                        ),
+                        None => (vec![&**local], format!("local.{name} = ")),
+                    };
+                    for part in parts {
+                        self.trace_into(part, *local_file, &label, steps, seen, attributes);
+                    }
                 }
                 continue;
             }
@@ -188,6 +206,46 @@ impl<'a> Evaluator<'a> {
     /// The traces recorded since the last call.
     pub fn take_traces(&self) -> Vec<(Span, crate::model::Trace)> {
         std::mem::take(&mut self.traces.borrow_mut())
+    }
+}
+
+/// The parts of `expr` that can supply its attribute `attribute`: in an object constructor, that
+/// key's value (nothing when it has none); in `merge(...)`, the last object constructor that
+/// sets the key and the arguments after it that are not constructors (one may override it);
+/// anything else whole. The other keys' values do not lead to the attribute.
+fn supplying<'e>(expr: &'e Expression, attribute: &str) -> Vec<&'e Expression> {
+    let value_of = |object: &'e hcl_edit::expr::Object| {
+        object.iter().find_map(|(key, value)| {
+            let name = match key {
+                hcl_edit::expr::ObjectKey::Ident(i) => i.as_str(),
+                hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => s.value().as_str(),
+                hcl_edit::expr::ObjectKey::Expression(_) => return None,
+            };
+            (name == attribute).then(|| value.expr())
+        })
+    };
+    match expr {
+        Expression::Parenthesis(p) => supplying(p.inner(), attribute),
+        Expression::Object(object) => value_of(object).into_iter().collect(),
+        Expression::FuncCall(call) if call.name.name.as_str() == "merge" => {
+            let mut out = Vec::new();
+            let args: Vec<&Expression> = call.args.iter().collect();
+            for arg in args.into_iter().rev() {
+                match arg {
+                    Expression::Object(object) => match value_of(object) {
+                        Some(value) => {
+                            out.push(value);
+                            break;
+                        }
+                        None => continue,
+                    },
+                    other => out.push(other),
+                }
+            }
+            out.reverse();
+            out
+        }
+        other => vec![other],
     }
 }
 
