@@ -1,5 +1,6 @@
 //! `--fix` on before/after pairs: each directory under tests/fixes/<language>/<case>/ holds
-//! `before/` (a stack with fixable mistakes), `after/` (what `--fix` must turn it into),
+//! `before/` (a stack with fixable mistakes; or a file `from` naming the fixture directory that
+//! is its stack), `after/` (what `--fix` must turn it into),
 //! `remaining.txt` (the findings left, concise), optionally `args` (more options, one per
 //! line) and `warnings.txt` (findings that appear after an unsafe fix). The stack is copied to a temporary directory and fixed there; a second `--fix` must
 //! change nothing. `UPDATE_GOLDEN=1 cargo test --test fix` rewrites `after/` and
@@ -40,6 +41,23 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, String> {
     out
 }
 
+/// The stack a case fixes: its `before/`, or the fixture its `from` file names (the stack's
+/// files, without the fixture's goldens).
+fn before_of(case: &Path) -> BTreeMap<PathBuf, String> {
+    match std::fs::read_to_string(case.join("from")) {
+        Ok(fixture) => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut stack = files(&root.join(fixture.trim()));
+            stack.retain(|path, _| {
+                let name = path.to_string_lossy();
+                !name.starts_with("expected") && !name.starts_with("args.")
+            });
+            stack
+        }
+        Err(_) => files(&case.join("before")),
+    }
+}
+
 fn write_files(dir: &Path, files: &BTreeMap<PathBuf, String>) {
     for (path, text) in files {
         let path = dir.join(path);
@@ -76,7 +94,7 @@ fn fix_turns_each_before_into_its_after_and_fixes_nothing_twice() {
             .filter(|l| !l.is_empty())
             .map(String::from)
             .collect();
-        let before = files(&case.join("before"));
+        let before = before_of(&case);
         let tmp = tempfile::tempdir().expect("tempdir");
         let stack = tmp.path().join("stack");
         write_files(&stack, &before);
