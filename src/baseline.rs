@@ -36,10 +36,10 @@ struct Entry {
 /// The version `--write-baseline` writes; older ones are still read.
 const VERSION: u32 = 2;
 
-/// A fingerprint that survives line shifts and moves: FNV-1a over the rule, the resource and the
-/// message (SARIF's partialFingerprints; code scanning pairs it with the file itself).
-pub fn fingerprint(finding: &Finding) -> String {
-    fingerprint_in(finding, "")
+/// A fingerprint that survives line shifts, moves and a renumbered range: version 2's identity
+/// without the file (SARIF's partialFingerprints; code scanning pairs it with the file itself).
+pub fn fingerprint(finding: &Finding, sources: &SourceMap) -> String {
+    identity_in(finding, "", attribute(finding, sources).as_deref())
 }
 
 /// Version 1's fingerprint: the same, within one file.

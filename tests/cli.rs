@@ -716,13 +716,18 @@ fn sarif_lists_the_rules_and_fingerprints_survive_line_shifts() {
             .expect("results")
             .iter()
             .map(|r| {
-                r["partialFingerprints"]["foundryLint/v1"]
+                r["partialFingerprints"]["foundryLint/v2"]
                     .as_str()
                     .unwrap_or_default()
                     .to_string()
             })
             .collect()
     };
+    assert!(
+        prints(&doc).iter().all(|p| p.len() == 16),
+        "{:?}",
+        prints(&doc)
+    );
     assert_eq!(prints(&doc), prints(&shifted));
     assert_eq!(
         shifted["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],

@@ -171,8 +171,8 @@ pub fn render(report: &Report) -> String {
                 .message(message(text))
                 .locations(vec![location(report, f.span, None)])
                 .partial_fingerprints(BTreeMap::from([(
-                    "foundryLint/v1".to_string(),
-                    crate::baseline::fingerprint(f),
+                    "foundryLint/v2".to_string(),
+                    crate::baseline::fingerprint(f, report.sources),
                 )]))
                 .build();
             if !related.is_empty() {
