@@ -78,6 +78,8 @@ pub struct Doc<'a> {
 pub struct Documents<'a> {
     pub sources: &'a SourceMap,
     parsed: RefCell<HashMap<FileId, Result<Rc<Doc<'a>>, String>>>,
+    /// The Terraform files of each directory, built on first use.
+    terraform_files: std::cell::OnceCell<HashMap<&'a std::path::Path, Vec<FileId>>>,
 }
 
 impl<'a> Documents<'a> {
@@ -85,7 +87,32 @@ impl<'a> Documents<'a> {
         Documents {
             sources,
             parsed: RefCell::new(HashMap::new()),
+            terraform_files: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The `.tf` and `.tf.json` files beside `file` (its module's files).
+    pub fn terraform_files_beside(&self, file: FileId) -> &[FileId] {
+        let index = self.terraform_files.get_or_init(|| {
+            let mut index: HashMap<&std::path::Path, Vec<FileId>> = HashMap::new();
+            for i in 0..self.sources.len() {
+                let id = FileId(i as u32);
+                let source = self.sources.get(id);
+                let name = source.path.to_string_lossy();
+                if (name.ends_with(".tf") || name.ends_with(".tf.json"))
+                    && let Some(dir) = source.path.parent()
+                {
+                    index.entry(dir).or_default().push(id);
+                }
+            }
+            index
+        });
+        self.sources
+            .get(file)
+            .path
+            .parent()
+            .and_then(|dir| index.get(dir))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The file as a document, or why it is not edited.

@@ -211,21 +211,15 @@ fn hcl_reference(text: &str) -> Option<String> {
 
 /// How many times `reference` is read in the `.tf` and `.tf.json` files of the module of `at`.
 fn hcl_uses(docs: &Documents, at: Span, reference: &str) -> usize {
-    let sources = docs.sources;
-    let dir = sources.get(at.file).path.parent().map(|p| p.to_path_buf());
     let pattern =
         regex::Regex::new(&format!(r"\b{}\b", regex::escape(reference))).expect("escaped");
-    (0..sources.len())
-        .map(|i| sources.get(crate::source::FileId(i as u32)))
-        .filter(|f| f.path.parent().map(|p| p.to_path_buf()) == dir)
-        .filter(|f| {
-            let name = f.path.to_string_lossy();
-            name.ends_with(".tf") || name.ends_with(".tf.json")
-        })
-        .map(|f| {
+    docs.terraform_files_beside(at.file)
+        .iter()
+        .map(|&id| {
+            let text = &docs.sources.get(id).text;
             pattern
-                .find_iter(&f.text)
-                .filter(|m| !f.text[m.end()..].starts_with(['-', '_']))
+                .find_iter(text)
+                .filter(|m| !text[m.end()..].starts_with(['-', '_']))
                 .count()
         })
         .sum()

@@ -200,6 +200,10 @@ impl<'j> Linked<'j> {
     }
 }
 
+/// Parsed expression strings by text.
+type ParseCache =
+    std::rc::Rc<RefCell<HashMap<String, std::rc::Rc<Result<Parsed, expr::ParseError>>>>>;
+
 pub struct Template<'j> {
     file: FileId,
     linked: &'j Linked<'j>,
@@ -231,6 +235,9 @@ pub struct Template<'j> {
     tracing: Option<Tracing<'j>>,
     /// Traces by (expression string offset, copy indexes when the expression reads them).
     trace_cache: RefCell<HashMap<trace::CacheKey, crate::model::Trace>>,
+    /// Expression strings parsed so far, by text, shared with nested templates: a copy loop
+    /// evaluates the same strings once per instance, and traces read them again.
+    parsed: ParseCache,
     /// The parameters given a value (not left to their default), by lower-cased name.
     given: std::collections::HashSet<String>,
     /// Every parameter's default, by lower-cased name (traces lead to them).
@@ -273,6 +280,7 @@ impl<'j> Template<'j> {
             budget,
             tracing: None,
             trace_cache: RefCell::default(),
+            parsed: ParseCache::default(),
             given: Default::default(),
             parameter_defaults: HashMap::new(),
         };
@@ -491,10 +499,22 @@ impl<'j> Template<'j> {
         }
     }
 
+    /// An expression string, parsed once per run of the template tree.
+    pub(super) fn parse_cached(&self, s: &str) -> std::rc::Rc<Result<Parsed, expr::ParseError>> {
+        if let Some(parsed) = self.parsed.borrow().get(s) {
+            return parsed.clone();
+        }
+        let parsed = std::rc::Rc::new(expr::parse(s));
+        self.parsed
+            .borrow_mut()
+            .insert(s.to_string(), parsed.clone());
+        parsed
+    }
+
     pub fn eval_string(&self, s: &str, span: Span, locals: &Locals) -> Value {
-        match expr::parse(s) {
-            Ok(Parsed::Literal(text)) => Value::String(text),
-            Ok(Parsed::Expression(e)) => self.eval(&e, locals),
+        match &*self.parse_cached(s) {
+            Ok(Parsed::Literal(text)) => Value::String(text.clone()),
+            Ok(Parsed::Expression(e)) => self.eval(e, locals),
             Err(e) => {
                 self.error_at(
                     span,
@@ -1490,6 +1510,7 @@ impl<'j> Template<'j> {
             budget: self.budget.clone(),
             tracing: traced.and(self.tracing.clone()),
             trace_cache: RefCell::default(),
+            parsed: self.parsed.clone(),
             given: self.given.clone(),
             parameter_defaults: self.parameter_defaults.clone(),
         };

@@ -6,7 +6,7 @@
 //! `reference(deployment).outputs.x` into the deployment's template. A finding inside a module
 //! the user does not own then lands on the user's own line (see `engine::land_in_user_files`).
 
-use super::super::expr::{self, Expr, Parsed};
+use super::super::expr::{Expr, Parsed};
 use super::{Locals, Template};
 use crate::json::{Json, Spanned};
 use crate::model::{Model, Trace, TraceStep};
@@ -136,16 +136,15 @@ impl<'j> Template<'j> {
         steps.push(tracing.step(json.span, label));
         let mut strings = Vec::new();
         expression_strings(json, &mut strings);
-        let parsed: Vec<Expr> = strings
+        let parsed: Vec<_> = strings
             .iter()
-            .filter_map(|s| match expr::parse(s.as_str()?) {
-                Ok(Parsed::Expression(e)) => Some(e),
-                _ => None,
-            })
+            .filter_map(|s| Some(self.parse_cached(s.as_str()?)))
             .collect();
         let mut reads = Vec::new();
-        for e in &parsed {
-            self.reads(e, locals, &mut Vec::new(), &mut reads);
+        for parsed in &parsed {
+            if let Ok(Parsed::Expression(e)) = &**parsed {
+                self.reads(e, locals, &mut Vec::new(), &mut reads);
+            }
         }
         for read in reads {
             if steps.len() >= MAX_STEPS {
