@@ -446,11 +446,22 @@ pub fn run(args: &Args) -> Result<i32, String> {
     let keep_models = args.dump_model
         || args.format == Format::Markdown
         || args.reports.iter().any(|(f, _)| *f == Format::Markdown);
+    // Fixes are computed only for what applies or shows them (the concise, CI and markdown
+    // formats do not), as they read the files again.
+    let shows_fixes = |f: &Format| matches!(f, Format::Human | Format::Json | Format::Sarif);
+    let with_fixes = args.fix
+        || args.diff
+        || shows_fixes(&args.format)
+        || args.reports.iter().any(|(f, _)| shows_fixes(f));
     let lint = || {
-        engine::run(&settings, &selection, keep_models, |sink| {
+        let (workspace, mut outcome) = engine::run(&settings, &selection, keep_models, |sink| {
             frontend::load(&args.paths, &options, sink)
         })
-        .map_err(|e| e.0)
+        .map_err(|e| e.0)?;
+        if with_fixes {
+            crate::fix::attach(&mut outcome.findings, &workspace.sources);
+        }
+        Ok::<_, String>((workspace, outcome))
     };
     let (mut workspace, mut outcome) = lint()?;
     // What the baseline hides is not fixed either.

@@ -528,7 +528,6 @@ pub fn run<E>(
     let workspace = load(&checker)?;
     let (checked, mut outcome) = checker.into_parts();
     (outcome.findings, outcome.suppressed) = collect_findings(&workspace, checked, selection);
-    crate::fix::attach(&mut outcome.findings, &workspace.sources);
     outcome.unevaluated.sort();
     outcome.unevaluated.dedup_by_key(|(span, _)| *span);
     Ok((workspace, outcome))

@@ -149,10 +149,11 @@ fn lint_dir(
         ..Selection::default()
     };
     let settings = foundry_lint::settings::Settings::default();
-    let (workspace, outcome) = engine::run(&settings, &selection, false, |sink| {
+    let (workspace, mut outcome) = engine::run(&settings, &selection, false, |sink| {
         frontend::load(&[dir.to_path_buf()], &Options::default(), sink)
     })
     .expect("load");
+    foundry_lint::fix::attach(&mut outcome.findings, &workspace.sources);
     (workspace, outcome.findings)
 }
 

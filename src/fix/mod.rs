@@ -74,20 +74,30 @@ pub const FIXABLE: [&str; 6] = ["FL301", "FL304", "FL601", "FL602", "FL605", "FL
 /// a free address range (an unsafe fix: the range is the tool's pick, free only as far as the
 /// stack shows).
 pub fn attach(findings: &mut [Finding], sources: &SourceMap) {
-    let documents = document::Documents::new(sources);
-    for finding in findings.iter_mut() {
-        let fix = if FIXABLE.contains(&finding.rule.code) {
-            recipes::fix(finding, &documents)
-        } else if let Some(range) = finding.suggestion.as_ref().and_then(|s| s.range.clone()) {
-            recipes::use_free_range(finding, &documents, &range)
-        } else {
-            continue;
-        };
-        finding.remedy = Some(match fix {
-            Ok(fix) => Remedy::Fix(fix),
-            Err(reason) => Remedy::NotFixed(reason),
-        });
+    use rayon::prelude::*;
+    let wanted = |f: &Finding| {
+        FIXABLE.contains(&f.rule.code) || f.suggestion.as_ref().is_some_and(|s| s.range.is_some())
+    };
+    // Findings of one file share its parsed document; files are fixed in parallel.
+    let mut by_file: std::collections::BTreeMap<crate::source::FileId, Vec<&mut Finding>> =
+        Default::default();
+    for finding in findings.iter_mut().filter(|f| wanted(f)) {
+        by_file.entry(finding.span.file).or_default().push(finding);
     }
+    by_file.into_par_iter().for_each(|(_, group)| {
+        let documents = document::Documents::new(sources);
+        for finding in group {
+            let fix = match finding.suggestion.as_ref().and_then(|s| s.range.clone()) {
+                _ if FIXABLE.contains(&finding.rule.code) => recipes::fix(finding, &documents),
+                Some(range) => recipes::use_free_range(finding, &documents, &range),
+                None => continue,
+            };
+            finding.remedy = Some(match fix {
+                Ok(fix) => Remedy::Fix(fix),
+                Err(reason) => Remedy::NotFixed(reason),
+            });
+        }
+    });
 }
 
 /// The fixes to apply: safe ones, and unsafe ones too when asked.

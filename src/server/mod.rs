@@ -609,6 +609,7 @@ impl Server {
             frontend::load(&[path.to_path_buf()], &options, sink)
         })
         .map_err(|e| e.0)?;
+        crate::fix::attach(&mut outcome.findings, &workspace.sources);
         if let Some(baseline) = &self.inputs.baseline {
             crate::baseline::apply(baseline, &mut outcome.findings, &workspace.sources)?;
         }
