@@ -156,8 +156,8 @@ pub struct Args {
     #[arg(help_heading = "Rules")]
     pub list_rules: bool,
 
-    /// Print every ARM and Bicep function of the official references with what foundry-lint
-    /// does with it (language, function, status, reason) and exit.
+    /// Print every ARM, Bicep and Terraform function of the official references with what
+    /// foundry-lint does with it (language, function, status, reason) and exit.
     #[arg(long)]
     #[arg(help_heading = "Rules")]
     pub list_functions: bool,
