@@ -33,6 +33,17 @@ pub struct Diagnostic {
 /// Characters of a source excerpt shown in a trace step.
 const MAX_EXCERPT: usize = 120;
 
+/// Steps a value's trace keeps at most, in every language: enough to reach the input, short
+/// enough to read.
+pub const MAX_TRACE_STEPS: usize = 8;
+
+/// A trace with each place shown once: two reads may lead to the same definition.
+pub fn each_place_once(mut steps: Vec<crate::model::TraceStep>) -> Vec<crate::model::TraceStep> {
+    let mut shown = std::collections::HashSet::new();
+    steps.retain(|step| shown.insert(step.span));
+    steps
+}
+
 /// The source text of a span, on one line and shortened: what a trace step shows.
 pub fn excerpt(text: &str, span: Span) -> String {
     let raw = text

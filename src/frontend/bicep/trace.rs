@@ -11,8 +11,7 @@ use crate::source::Span;
 use crate::value::Value;
 use std::collections::HashSet;
 
-/// Steps kept at most: enough to reach the input, short enough to read.
-const MAX_STEPS: usize = 8;
+use crate::frontend::MAX_TRACE_STEPS as MAX_STEPS;
 
 /// The loop variables in scope where an expression is written, innermost last: each `for`
 /// item (and index) name with the collection it iterates.
@@ -23,10 +22,7 @@ impl<'f> Program<'f> {
     pub(super) fn trace(&self, expr: &Expr, label: &str, loops: &Loops<'_>) -> Vec<TraceStep> {
         let mut steps = Vec::new();
         self.trace_into(expr, label, loops, &mut steps, &mut HashSet::new());
-        // Two reads may lead to the same definition: show it once.
-        let mut shown = HashSet::new();
-        steps.retain(|step| shown.insert(step.span));
-        steps
+        crate::frontend::each_place_once(steps)
     }
 
     fn trace_into(

@@ -11,8 +11,7 @@ use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl_edit::visit::{Visit, visit_traversal};
 use std::collections::HashSet;
 
-/// Steps kept at most: enough to reach the input, short enough to read.
-const MAX_STEPS: usize = 8;
+use crate::frontend::MAX_TRACE_STEPS as MAX_STEPS;
 
 /// The `var.*` and `local.*` names an expression reads (with the attribute read from a local,
 /// `local.settings.cidr`: `cidr`), and the attribute names it reads from anything
@@ -73,9 +72,7 @@ impl<'a> Evaluator<'a> {
             &mut attributes,
         );
         // Two inputs may come from the same definition (both from one `for_each`): show it once.
-        let mut shown = HashSet::new();
-        steps.retain(|step| shown.insert(step.span));
-        steps
+        crate::frontend::each_place_once(steps)
     }
 
     fn trace_into(

@@ -15,8 +15,7 @@ use crate::value::Value;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// Steps kept at most: enough to reach the input, short enough to read.
-const MAX_STEPS: usize = 8;
+use crate::frontend::MAX_TRACE_STEPS as MAX_STEPS;
 /// JSON strings read at most while collecting what a value reads (a huge variable is cut).
 const MAX_STRINGS: usize = 200;
 
@@ -113,10 +112,7 @@ impl<'j> Template<'j> {
     pub(super) fn trace(&self, json: &Spanned, label: &str, locals: &Locals) -> Vec<TraceStep> {
         let mut steps = Vec::new();
         self.trace_into(json, label, locals, &mut steps, &mut HashSet::new());
-        // Two reads may lead to the same definition: show it once.
-        let mut shown = HashSet::new();
-        steps.retain(|step| shown.insert(step.span));
-        steps
+        crate::frontend::each_place_once(steps)
     }
 
     fn trace_into(
