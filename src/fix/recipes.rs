@@ -23,17 +23,7 @@ pub fn fix(finding: &Finding, docs: &Documents) -> Result<Fix, String> {
         "FL301" => delegation(finding, docs)?,
         other => return Err(format!("{other} has no fix")),
     };
-    // A value replaced away from the finding (a variable's default, a tfvars line) says where.
-    if let Some(first) = edits.first()
-        && first.span.start < first.span.end
-        && (first.span.file != finding.span.file
-            || first.span.start < finding.span.start
-            || first.span.end > finding.span.end)
-    {
-        let file = docs.sources.get(first.span.file);
-        let line = file.line_col(first.span.start).line;
-        title.push_str(&format!(" at {}:{line}", file.display_path));
-    }
+    say_where(&mut title, &edits, finding, docs);
     // A new identity holds no key permission yet (FL604 then reports it), and whether to grant
     // one by role or by access policy is the user's choice: adding it alone is not safe.
     let applicability = match finding.rule.code {
@@ -47,6 +37,20 @@ pub fn fix(finding: &Finding, docs: &Documents) -> Result<Fix, String> {
     })
 }
 
+/// A value replaced away from the finding (a variable's default, a tfvars line) says where.
+fn say_where(title: &mut String, edits: &[Edit], finding: &Finding, docs: &Documents) {
+    if let Some(first) = edits.first()
+        && first.span.start < first.span.end
+        && (first.span.file != finding.span.file
+            || first.span.start < finding.span.start
+            || first.span.end > finding.span.end)
+    {
+        let file = docs.sources.get(first.span.file);
+        let line = file.line_col(first.span.start).line;
+        title.push_str(&format!(" at {}:{line}", file.display_path));
+    }
+}
+
 /// Writes the free range a sizing or overlap finding suggests in place of the prefix it is
 /// about, where that prefix's literal is written.
 pub fn use_free_range(
@@ -57,11 +61,7 @@ pub fn use_free_range(
     let prefix = range.prefix.to_string();
     let mut title = format!("use the free range {prefix}");
     let edits = set(finding, docs, range.span, &Value::Str(prefix))?;
-    if let Some(first) = edits.first() {
-        let file = docs.sources.get(first.span.file);
-        let line = file.line_col(first.span.start).line;
-        title.push_str(&format!(" at {}:{line}", file.display_path));
-    }
+    say_where(&mut title, &edits, finding, docs);
     Ok(Fix {
         title,
         applicability: Applicability::Unsafe,
