@@ -1130,12 +1130,8 @@ impl<'f> Program<'f> {
                 body,
             } => match self.iterations(item, index.as_ref(), iterable, locals) {
                 Ok(iterations) => {
-                    let inner: Option<Vec<(&str, &Expr)>> = loops.map(|outer| {
-                        let mut all = outer.to_vec();
-                        all.push((item.name.as_str(), iterable));
-                        all.extend(index.iter().map(|i| (i.name.as_str(), &**iterable)));
-                        all
-                    });
+                    let inner: Option<Vec<(&str, &Expr)>> =
+                        loops.map(|outer| [outer, &loop_bindings(expr)].concat());
                     let inner = inner.as_deref();
                     Node::List {
                         items: iterations
